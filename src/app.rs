@@ -1,0 +1,438 @@
+//! What each command does: turns parsed flags into a validated scenario, runs
+//! the experiment, and hands results to the report layer. Results go to
+//! stdout, messages to stderr.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use serde_json::json;
+
+use crate::cli::{Cli, Command, CommonArgs, ErlangArgs};
+use crate::erlang::Desk;
+use crate::error::InputError;
+use crate::experiment::{self, Plan};
+use crate::report::{self, OutputSet};
+use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
+use crate::scenario::{Policy, Scenario, fingerprint};
+
+/// The starter scenario written by `init`.
+pub const STARTER: &str = include_str!("scenario/starter.toml");
+
+/// Runs one command.
+pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Init { path, force } => init(&path, force),
+        Command::Check { scenario } => check(&scenario),
+        Command::Run { scenario, common } => run(&scenario, &common),
+        Command::Erlang(args) => erlang(&args),
+    }
+}
+
+fn out(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+    Ok(())
+}
+
+fn init(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !force {
+        return Err(InputError::Exists(format!(
+            "{} already exists; choose another path or add --force to overwrite it",
+            path.display()
+        ))
+        .into());
+    }
+    let mut set = OutputSet::new(
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new(".")),
+    );
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| InputError::Argument(format!("{} is not a file path", path.display())))?;
+    set.add(name, STARTER.as_bytes().to_vec());
+    set.commit()?;
+    eprintln!(
+        "wrote {}; try: staffsim run {}",
+        path.display(),
+        path.display()
+    );
+    Ok(())
+}
+
+/// A scenario with the command line's overrides applied.
+fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
+    let mut scenario = Scenario::load(path)?;
+    if let Some(r) = common.replications {
+        if r == 0 || r > 100_000 {
+            return Err(InputError::Argument(format!(
+                "--replications {r} must be between 1 and 100000"
+            ))
+            .into());
+        }
+        scenario.simulation.replications = r;
+    }
+    if let Some(seed) = common.seed {
+        scenario.simulation.seed = seed;
+    }
+    if let Some(p) = &common.policy {
+        scenario.policy = p
+            .parse::<Policy>()
+            .map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
+    }
+    if common.threads == Some(0) {
+        return Err(InputError::Argument(
+            "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
+        )
+        .into());
+    }
+    Ok(scenario)
+}
+
+fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
+    common
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(&scenario.name))
+}
+
+fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
+    let scenario = prepare(path, common)?;
+    let started = Instant::now();
+    let plan = Plan {
+        policy: scenario.policy,
+        threads: common.threads,
+    };
+    let summary = experiment::run(&scenario, plan, &|| {})?;
+    let wall = started.elapsed().as_secs_f64();
+
+    let dir = output_dir(&scenario, common);
+    let mut set = OutputSet::new(&dir);
+    set.add("summary.csv", report::csv::summary(&summary.queues)?);
+    set.add(
+        "intervals.csv",
+        report::csv::intervals(&scenario, &summary.intervals)?,
+    );
+    let bytes =
+        std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    let sim = &scenario.simulation;
+    let run_record = json!({
+        "scenario": scenario.name,
+        "scenario_file": path.display().to_string(),
+        "scenario_hash": format!("fnv1a64:{:016x}", fingerprint(&bytes)),
+        "seed": sim.seed,
+        "replications": sim.replications,
+        "policy": scenario.policy.name(),
+        "horizon_s": sim.horizon,
+        "warmup_s": sim.warmup,
+        "interval_s": sim.interval,
+        "version": env!("CARGO_PKG_VERSION"),
+        "wall_time_s": wall,
+    });
+    set.add("run.json", report::json::to_bytes(&run_record)?);
+    let written = set.commit()?;
+
+    if common.json {
+        let v = json!({
+            "scenario": scenario.name,
+            "policy": scenario.policy.name(),
+            "replications": sim.replications,
+            "seed": sim.seed,
+            "output_dir": dir.display().to_string(),
+            "queues": summary.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
+        });
+        out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
+    } else {
+        let header = format!(
+            "{}: {} replications of {} (after {} warm-up), policy {}, seed {}\n\n",
+            scenario.name,
+            sim.replications,
+            format_duration(sim.horizon - sim.warmup),
+            format_duration(sim.warmup),
+            scenario.policy,
+            sim.seed
+        );
+        out(&header)?;
+        out(&report::table::summary(&summary.queues))?;
+        out(&format!(
+            "\nservice level ± is the 95 % confidence half-width over replications\n{} files in {}/ ({wall:.1} s)\n",
+            written.len(),
+            dir.display()
+        ))?;
+    }
+    Ok(())
+}
+
+fn check(path: &Path) -> anyhow::Result<()> {
+    let s = Scenario::load(path)?;
+    let sim = &s.simulation;
+    let mut t = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(t, "{} is valid: {}", path.display(), s.name);
+    if !s.description.is_empty() {
+        let _ = writeln!(t, "  {}", s.description);
+    }
+    let _ = writeln!(
+        t,
+        "simulation: starts {} (desk clock UTC{}), horizon {}, warm-up {}, interval {}, {} replications, seed {}",
+        units::format_week_time(sim.start),
+        format_utc_offset(sim.utc_offset),
+        format_duration(sim.horizon),
+        format_duration(sim.warmup),
+        format_duration(sim.interval),
+        sim.replications,
+        sim.seed
+    );
+    let _ = writeln!(t, "\nqueues:");
+    let mut work = 0.0;
+    for q in &s.queues {
+        let hours = q.mean_load() * WEEK / 3600.0;
+        work += hours;
+        let _ = writeln!(
+            t,
+            "  {} ({}): {:.0} tickets/week, open {}",
+            q.name,
+            q.channel.name(),
+            q.weekly_volume,
+            q.hours.describe()
+        );
+        let _ = writeln!(
+            t,
+            "    handle time {}; patience {}; SLA {:.0}% within {}",
+            q.handle_time.describe(),
+            q.patience
+                .as_ref()
+                .map_or("endless (never abandons)".into(), |p| p.describe()),
+            q.sla.target * 100.0,
+            format_duration(q.sla.within)
+        );
+        let _ = writeln!(
+            t,
+            "    concurrency {}, priority {}, {}; work {:.1} agent-hours/week",
+            q.concurrency,
+            q.priority,
+            s.policy.discipline_for(q.discipline).name(),
+            hours
+        );
+    }
+    let _ = writeln!(t, "\nteams:");
+    let mut capacity = 0.0;
+    for team in &s.teams {
+        let hours = team.agent_hours_per_week();
+        capacity += hours;
+        let skills: Vec<&str> = team
+            .skills
+            .iter()
+            .map(|&q| s.queues[q].name.as_str())
+            .collect();
+        let _ = writeln!(
+            t,
+            "  {}: {} agents (UTC{}), skills {}; {:.0} agent-hours/week",
+            team.name,
+            team.agents(),
+            format_utc_offset(team.utc_offset),
+            skills.join(" > "),
+            hours
+        );
+        for shift in &team.shifts {
+            let _ = writeln!(
+                t,
+                "    {} agents, {}: on duty {} (desk clock)",
+                shift.agents,
+                shift.label,
+                shift.duty.describe()
+            );
+        }
+    }
+    let _ = writeln!(t, "\nload vs capacity (per week):");
+    let _ = writeln!(
+        t,
+        "  offered work {work:.0} agent-hours; scheduled {capacity:.0} agent-hours"
+    );
+    if capacity > 0.0 {
+        let _ = writeln!(
+            t,
+            "  agents would be busy {:.0}% of scheduled time if every ticket were answered",
+            100.0 * work / capacity
+        );
+    }
+    out(&t)?;
+    for warning in warnings(&s) {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(())
+}
+
+/// Allowed but alarming facts about a scenario.
+pub fn warnings(s: &Scenario) -> Vec<String> {
+    let mut w = Vec::new();
+    for (i, q) in s.queues.iter().enumerate() {
+        if !s.teams.iter().any(|t| t.skills.contains(&i)) {
+            w.push(format!(
+                "queue \"{}\" is served by no team; its tickets will only wait or abandon",
+                q.name
+            ));
+        }
+    }
+    let work: f64 = s.queues.iter().map(|q| q.mean_load() * WEEK / 3600.0).sum();
+    let capacity: f64 = s.teams.iter().map(|t| t.agent_hours_per_week()).sum();
+    if work > capacity {
+        w.push(format!(
+            "offered work ({work:.0} agent-hours/week) exceeds scheduled capacity ({capacity:.0}); the backlog will grow by about {:.0} tickets a week unless customers abandon",
+            (work - capacity) / (work / s.queues.iter().map(|q| q.weekly_volume).sum::<f64>().max(1.0))
+        ));
+    }
+    w
+}
+
+/// Parses "80% in 20s" (or "0.8 in 20s") into (target, seconds).
+fn parse_sla(text: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("--sla \"{text}\": expected a target and a time like \"80% in 20s\"");
+    let (target, within) = text.split_once(" in ").ok_or_else(bad)?;
+    let target = target.trim();
+    let value = match target.strip_suffix('%') {
+        Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
+        None => target.parse::<f64>().map_err(|_| bad())?,
+    };
+    if !(value > 0.0 && value < 1.0) {
+        return Err(format!(
+            "--sla \"{text}\": the target must be above 0% and below 100%"
+        ));
+    }
+    let within = units::parse_duration(within).map_err(|e| format!("--sla \"{text}\": {e}"))?;
+    Ok((value, within))
+}
+
+fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
+    let arg = |e: String| InputError::Argument(e);
+    let volume = units::parse_volume(&args.volume).map_err(|e| arg(format!("--volume: {e}")))?;
+    let aht = units::parse_duration(&args.aht).map_err(|e| arg(format!("--aht: {e}")))?;
+    if aht <= 0.0 {
+        return Err(arg("--aht must be longer than zero".into()).into());
+    }
+    let (target, within) = parse_sla(&args.sla).map_err(arg)?;
+    let patience = match &args.patience {
+        Some(p) => {
+            let v = units::parse_duration(p).map_err(|e| arg(format!("--patience: {e}")))?;
+            if v <= 0.0 {
+                return Err(arg("--patience must be longer than zero".into()).into());
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    if let Some(s) = args.shrinkage
+        && !(0.0..1.0).contains(&s)
+    {
+        return Err(arg(format!("--shrinkage {s} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)")).into());
+    }
+    let desk = Desk {
+        arrival_rate: volume.count / volume.period_s,
+        aht_s: aht,
+        patience_s: patience,
+        sla_within_s: within,
+    };
+    let required = desk.required_agents(target);
+    let agents = args.agents.unwrap_or(required);
+    let p = desk.performance(agents);
+    let with_shrinkage = args
+        .shrinkage
+        .map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil() as u32);
+    let model = if patience.is_some() {
+        "Erlang A (M/M/n+M)"
+    } else {
+        "Erlang C (M/M/n)"
+    };
+    let finite = |x: f64| {
+        if x.is_finite() {
+            json!(x)
+        } else {
+            serde_json::Value::Null
+        }
+    };
+    if args.json {
+        let mut v = json!({
+            "model": if patience.is_some() { "erlang-a" } else { "erlang-c" },
+            "load_erlangs": p.load,
+            "agents": agents,
+            "required_agents": required,
+            "sla_target": target,
+            "sla_within_s": within,
+            "service_level": p.service_level,
+            "p_wait": p.p_wait,
+            "asa_s": finite(p.asa_s),
+            "abandon_rate": p.abandon_rate,
+            "occupancy": p.occupancy,
+        });
+        if let Some(n) = with_shrinkage {
+            v["agents_with_shrinkage"] = json!(n);
+            v["shrinkage"] = json!(args.shrinkage);
+        }
+        out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
+        return Ok(());
+    }
+    let mut t = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        t,
+        "{model}: {} arrivals/hour, AHT {}, load {:.2} Erlangs{}",
+        fmt_rate(desk.arrival_rate * 3600.0),
+        format_duration(aht),
+        p.load,
+        patience.map_or(String::new(), |x| format!(
+            ", mean patience {}",
+            format_duration(x)
+        ))
+    );
+    let _ = writeln!(
+        t,
+        "target: {:.0}% answered within {}",
+        target * 100.0,
+        format_duration(within)
+    );
+    let _ = writeln!(t, "required agents: {required}");
+    if let Some(n) = with_shrinkage {
+        let _ = writeln!(
+            t,
+            "with {:.0}% shrinkage: {n} agents scheduled",
+            args.shrinkage.unwrap_or(0.0) * 100.0
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\n{:>7} {:>14} {:>8} {:>8} {:>8} {:>10}",
+        "agents", "service level", "P(wait)", "ASA", "abandon", "occupancy"
+    );
+    let lo = agents.saturating_sub(2).max(1);
+    for n in lo..=agents + 2 {
+        let q = desk.performance(n);
+        let _ = writeln!(
+            t,
+            "{:>7} {:>14} {:>8} {:>8} {:>8} {:>10}{}",
+            n,
+            format!("{:.1}%", q.service_level * 100.0),
+            format!("{:.1}%", q.p_wait * 100.0),
+            if q.asa_s.is_finite() {
+                format_duration(q.asa_s)
+            } else {
+                "-".into()
+            },
+            format!("{:.1}%", q.abandon_rate * 100.0),
+            format!("{:.1}%", q.occupancy * 100.0),
+            if n == required { "  <- required" } else { "" }
+        );
+    }
+    out(&t)
+}
+
+fn fmt_rate(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}

@@ -1,0 +1,103 @@
+//! The command line as clap derive types, and nothing else: raw flags, no
+//! behaviour. `app` turns them into work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Discrete-event simulator for support desks: service level, waits,
+/// abandonment, occupancy, backlog and the headcount they need.
+#[derive(Debug, Parser)]
+#[command(name = "staffsim", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a commented starter scenario that runs as it is.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "scenario.toml")]
+        path: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate a scenario and print what was understood.
+    Check {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Simulate a desk: service level, waits, abandonment, occupancy, backlog.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
+    Erlang(ErlangArgs),
+}
+
+/// Options shared by the simulating commands.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// Output folder [default: outputs/<scenario name>/].
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replications (overrides the scenario's).
+    #[arg(short, long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Random seed (overrides the scenario's).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Backlog policy for every queue: per-queue, fifo, lifo.
+    #[arg(long, value_name = "P")]
+    pub policy: Option<String>,
+    /// Print a machine-readable summary (JSON) on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress or messages on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ErlangArgs {
+    /// Arrivals, "COUNT/UNIT" with UNIT hour, day, week or month, e.g. 100/hour.
+    #[arg(long)]
+    pub volume: String,
+    /// Average handle time, e.g. 6m.
+    #[arg(long)]
+    pub aht: String,
+    /// Service level target, e.g. "80% in 20s".
+    #[arg(long)]
+    pub sla: String,
+    /// Mean patience (exponential), e.g. 3m: use Erlang A instead of Erlang C.
+    #[arg(long)]
+    pub patience: Option<String>,
+    /// Evaluate this many agents instead of finding the requirement.
+    #[arg(long)]
+    pub agents: Option<u32>,
+    /// Shrinkage (breaks, meetings, absence) between 0 and 1, e.g. 0.3.
+    #[arg(long)]
+    pub shrinkage: Option<f64>,
+    /// Print one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,394 @@
+//! The classic analytic answers, instantly: Erlang C (M/M/n, customers never
+//! leave) and Erlang A (M/M/n+M, exponential patience).
+//!
+//! Both are computed without factorials or powers, so they stay exact for
+//! thousands of agents: Erlang B by its recurrence, Erlang C from B, and
+//! Erlang A from the closed forms of Mandelbaum & Zeltyn ("The M/M/n+G queue:
+//! summary of performance measures"), whose integrals are taken numerically in
+//! a scaled (log) form:
+//!
+//! - `E = Σ_{j<n} a^j/j! ÷ a^(n-1)/(n-1)! = 1 / B(n-1, a)`,
+//! - `J = ∫₀^∞ exp(λH(x) − nμx) dx` with `H(x) = (1 − e^(−θx))/θ`,
+//! - the offered wait V has `P(V = 0) = E/(E + λJ)` and density
+//!   `λ exp(λH(x) − nμx)/(E + λJ)` for x > 0; a customer is served if its
+//!   patience exceeds V.
+
+/// Performance of a desk with `agents` agents in steady state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Performance {
+    pub agents: u32,
+    /// Offered load a = λ × AHT, Erlangs.
+    pub load: f64,
+    /// Probability that an arriving customer has to wait.
+    pub p_wait: f64,
+    /// Share of all arrivals answered within the SLA threshold (abandoned = missed).
+    pub service_level: f64,
+    /// Mean wait of answered customers, seconds (infinite when unstable).
+    pub asa_s: f64,
+    /// Share of arrivals that abandon.
+    pub abandon_rate: f64,
+    /// Busy share of agent time.
+    pub occupancy: f64,
+}
+
+/// The question asked of the formulas.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Desk {
+    /// Arrivals per second.
+    pub arrival_rate: f64,
+    /// Mean handle time, seconds.
+    pub aht_s: f64,
+    /// Mean patience, seconds; `None` = customers never abandon (Erlang C).
+    pub patience_s: Option<f64>,
+    /// SLA threshold, seconds.
+    pub sla_within_s: f64,
+}
+
+impl Desk {
+    pub fn load(&self) -> f64 {
+        self.arrival_rate * self.aht_s
+    }
+
+    /// Erlang C or Erlang A, depending on whether customers have a patience.
+    pub fn performance(&self, agents: u32) -> Performance {
+        match self.patience_s {
+            None => erlang_c(self, agents),
+            Some(p) => erlang_a(self, agents, p),
+        }
+    }
+
+    /// The fewest agents whose service level reaches `target` (at most 1,000,000).
+    pub fn required_agents(&self, target: f64) -> u32 {
+        let a = self.load();
+        if a <= 0.0 {
+            return 0;
+        }
+        let start = match self.patience_s {
+            None => a.floor() as u32 + 1,
+            Some(_) => 1,
+        };
+        let meets = |n: u32| self.performance(n).service_level >= target - 1e-12;
+        // Grow in steps until the target is met, then bisect back.
+        let mut lo = start.saturating_sub(1);
+        let mut hi = start;
+        let mut step = 1u32;
+        while !meets(hi) {
+            lo = hi;
+            hi = hi.saturating_add(step);
+            step = step.saturating_mul(2);
+            if hi >= 1_000_000 {
+                return 1_000_000;
+            }
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if mid >= start && meets(mid) {
+                hi = mid
+            } else {
+                lo = mid
+            }
+        }
+        hi
+    }
+}
+
+/// Erlang B blocking probability B(n, a) by the stable recurrence
+/// `B(k) = a B(k−1) / (k + a B(k−1))`.
+pub fn erlang_b(agents: u32, load: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=agents {
+        b = load * b / (f64::from(k) + load * b);
+    }
+    b
+}
+
+/// ln(1/B(n, a)) by the recurrence `1/B(k) = 1 + (k/a)/B(k−1)`, kept in logs so
+/// it cannot overflow when n is far above a.
+fn ln_inverse_erlang_b(agents: u32, load: f64) -> f64 {
+    let mut lr: f64 = 0.0;
+    for k in 1..=agents {
+        let x = (f64::from(k) / load).ln() + lr;
+        lr = if x > 0.0 {
+            x + (-x).exp().ln_1p()
+        } else {
+            x.exp().ln_1p()
+        };
+    }
+    lr
+}
+
+/// Erlang C probability of waiting C(n, a); 1 when a ≥ n.
+pub fn erlang_c_wait_probability(agents: u32, load: f64) -> f64 {
+    let n = f64::from(agents);
+    if load >= n {
+        return 1.0;
+    }
+    let b = erlang_b(agents, load);
+    n * b / (n - load * (1.0 - b))
+}
+
+fn erlang_c(desk: &Desk, agents: u32) -> Performance {
+    let a = desk.load();
+    let n = f64::from(agents);
+    if a >= n || agents == 0 {
+        return Performance {
+            agents,
+            load: a,
+            p_wait: 1.0,
+            service_level: 0.0,
+            asa_s: f64::INFINITY,
+            abandon_rate: 0.0,
+            occupancy: 1.0_f64.min(if n > 0.0 { a / n } else { 1.0 }),
+        };
+    }
+    let c = erlang_c_wait_probability(agents, a);
+    let rate = (n - a) / desk.aht_s;
+    Performance {
+        agents,
+        load: a,
+        p_wait: c,
+        service_level: 1.0 - c * (-rate * desk.sla_within_s).exp(),
+        asa_s: c / rate,
+        abandon_rate: 0.0,
+        occupancy: a / n,
+    }
+}
+
+/// ln(e^x + e^y) without overflow.
+fn ln_add_exp(x: f64, y: f64) -> f64 {
+    let (hi, lo) = if x > y { (x, y) } else { (y, x) };
+    if lo == f64::NEG_INFINITY {
+        hi
+    } else {
+        hi + (lo - hi).exp().ln_1p()
+    }
+}
+
+/// Composite Simpson's rule of `f` over `[a, b]` with `panels` (even) panels.
+fn simpson(f: &dyn Fn(f64) -> f64, a: f64, b: f64, panels: usize) -> f64 {
+    if b <= a {
+        return 0.0;
+    }
+    let h = (b - a) / panels as f64;
+    let mut sum = f(a) + f(b);
+    for i in 1..panels {
+        let w = if i % 2 == 1 { 4.0 } else { 2.0 };
+        sum += w * f(a + i as f64 * h);
+    }
+    sum * h / 3.0
+}
+
+fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
+    let lambda = desk.arrival_rate;
+    let mu = 1.0 / desk.aht_s;
+    let theta = 1.0 / patience_s;
+    let a = desk.load();
+    let n = f64::from(agents);
+    if lambda <= 0.0 {
+        return Performance {
+            agents,
+            load: 0.0,
+            p_wait: 0.0,
+            service_level: 1.0,
+            asa_s: 0.0,
+            abandon_rate: 0.0,
+            occupancy: 0.0,
+        };
+    }
+    if agents == 0 {
+        return Performance {
+            agents,
+            load: a,
+            p_wait: 1.0,
+            service_level: 0.0,
+            asa_s: f64::INFINITY,
+            abandon_rate: 1.0,
+            occupancy: 1.0,
+        };
+    }
+    let g = |x: f64| lambda * (-(theta * x)).exp_m1() / -theta - n * mu * x;
+    // The exponent peaks where λe^(−θx) = nμ (at 0 when the desk is stable).
+    let peak = if lambda > n * mu {
+        (lambda / (n * mu)).ln() / theta
+    } else {
+        0.0
+    };
+    let g_max = g(peak);
+    // Integrate only where exp(g − g_max) > e^−45: find both ends by doubling.
+    let negligible = |x: f64| g(x) - g_max < -45.0;
+    let mut step = (1.0 / (n * mu)).min(1.0 / theta);
+    while !negligible(peak + step) {
+        step *= 2.0;
+    }
+    let end = peak + step;
+    let start = if peak > 0.0 && negligible(0.0) {
+        let mut back = (1.0 / (n * mu)).min(1.0 / theta).min(peak);
+        while !negligible(peak - back) {
+            back = (2.0 * back).min(peak);
+        }
+        peak - back
+    } else {
+        0.0
+    };
+    let panels = 2000;
+    let scaled = |x: f64| (g(x) - g_max).exp();
+    let integral = |f: &dyn Fn(f64) -> f64, upto: f64| {
+        let upto = upto.min(end);
+        if upto <= start {
+            return 0.0;
+        }
+        simpson(f, start, peak.min(upto), panels) + simpson(f, peak, upto, panels)
+    };
+    let j = integral(&scaled, end);
+    let served_density = |x: f64| (-(theta * x)).exp() * scaled(x);
+    let served_all = integral(&served_density, end);
+    let served_within = integral(&served_density, desk.sla_within_s);
+    let wait_sum = integral(&|x: f64| x * served_density(x), end);
+
+    // Everything below is divided by D = E + λJ, kept in logs (λJ scaled by e^g_max).
+    let ln_e = ln_inverse_erlang_b(agents - 1, a);
+    let ln_scale = lambda.ln() + g_max; // multiplies the scaled integrals
+    let ln_d = ln_add_exp(ln_e, ln_scale + j.ln());
+    let share = |integral: f64| {
+        if integral > 0.0 {
+            (ln_scale + integral.ln() - ln_d).exp()
+        } else {
+            0.0
+        }
+    };
+    let p_no_wait = (ln_e - ln_d).exp();
+    let p_served_waiting = share(served_all);
+    let p_served = (p_no_wait + p_served_waiting).min(1.0);
+    let abandon_rate = (1.0 - p_served).max(0.0);
+    Performance {
+        agents,
+        load: a,
+        p_wait: 1.0 - p_no_wait,
+        service_level: (p_no_wait + share(served_within)).min(1.0),
+        asa_s: if p_served > 0.0 {
+            share(wait_sum) / p_served
+        } else {
+            f64::INFINITY
+        },
+        abandon_rate,
+        occupancy: (a * p_served / n).min(1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desk(per_hour: f64, aht: f64, patience: Option<f64>, within: f64) -> Desk {
+        Desk {
+            arrival_rate: per_hour / 3600.0,
+            aht_s: aht,
+            patience_s: patience,
+            sla_within_s: within,
+        }
+    }
+
+    /// The widely published worked example: 100 calls per 30 minutes, AHT 3 min,
+    /// 80 % in 20 s → 10 Erlangs; 11 agents give P(wait) 68.21 % and ASA
+    /// 122.8 s; 14 agents are needed.
+    #[test]
+    fn erlang_c_published_example() {
+        let d = desk(200.0, 180.0, None, 20.0);
+        let p = d.performance(11);
+        assert!((p.load - 10.0).abs() < 1e-12);
+        assert!((p.p_wait - 0.6821).abs() < 5e-5, "{}", p.p_wait);
+        assert!(
+            (p.service_level - (1.0 - 0.6821 * (-20.0f64 / 180.0).exp())).abs() < 1e-4,
+            "{}",
+            p.service_level
+        );
+        assert!((p.asa_s - 122.8).abs() < 0.05, "{}", p.asa_s);
+        assert_eq!(d.required_agents(0.8), 14);
+    }
+
+    /// The Westbay example: 360 calls per half hour, AHT 240 s (48 Erlangs),
+    /// 55 agents: P(wait) 23.87 %, 86.7 % within 20 s, ASA 8.18 s; 54 agents
+    /// are the fewest meeting 80/20.
+    #[test]
+    fn erlang_c_westbay_example() {
+        let d = desk(720.0, 240.0, None, 20.0);
+        let p = d.performance(55);
+        assert!((p.p_wait - 0.2387).abs() < 5e-5, "{}", p.p_wait);
+        assert!(
+            (p.service_level - 0.8668).abs() < 5e-4,
+            "{}",
+            p.service_level
+        );
+        assert!((p.asa_s - 8.184).abs() < 0.005, "{}", p.asa_s);
+        assert!((p.occupancy - 48.0 / 55.0).abs() < 1e-12);
+        assert_eq!(d.required_agents(0.8), 54);
+    }
+
+    #[test]
+    fn erlang_b_known_value() {
+        // B(5, 3) = 0.1101 (standard table).
+        assert!((erlang_b(5, 3.0) - 0.110_054).abs() < 1e-5);
+    }
+
+    #[test]
+    fn stable_for_thousands_of_agents() {
+        let d = desk(36_000.0, 360.0, None, 20.0); // 3600 Erlangs
+        let n = d.required_agents(0.8);
+        let p = d.performance(n);
+        assert!(n > 3600 && n < 3700, "{n}");
+        assert!(p.service_level.is_finite() && p.service_level >= 0.8);
+        let a = desk(36_000.0, 360.0, Some(180.0), 20.0).performance(n);
+        assert!(a.service_level.is_finite() && a.abandon_rate.is_finite() && a.abandon_rate < 0.05);
+    }
+
+    /// Erlang A against an independent computation: the birth–death chain of
+    /// M/M/n+M, where P(abandon) = θ E[queue] / λ and P(wait) = P(N ≥ n).
+    #[test]
+    fn erlang_a_matches_the_birth_death_chain() {
+        for (per_hour, aht, patience, n) in [
+            (100.0, 360.0, 180.0, 10u32),
+            (300.0, 240.0, 60.0, 15),
+            (60.0, 600.0, 900.0, 8),
+        ] {
+            let d = desk(per_hour, aht, Some(patience), 20.0);
+            let p = d.performance(n);
+            let (lambda, mu, theta) = (per_hour / 3600.0, 1.0 / aht, 1.0 / patience);
+            let mut pi = vec![1.0f64];
+            for k in 1..2000usize {
+                let death =
+                    (k.min(n as usize) as f64) * mu + (k.saturating_sub(n as usize) as f64) * theta;
+                let next = pi[k - 1] * lambda / death;
+                pi.push(next);
+            }
+            let total: f64 = pi.iter().sum();
+            let queue: f64 = pi
+                .iter()
+                .enumerate()
+                .map(|(k, x)| k.saturating_sub(n as usize) as f64 * x)
+                .sum::<f64>()
+                / total;
+            let p_wait: f64 = pi[n as usize..].iter().sum::<f64>() / total;
+            assert!(
+                (p.abandon_rate - theta * queue / lambda).abs() < 1e-6,
+                "{p:?}"
+            );
+            assert!((p.p_wait - p_wait).abs() < 1e-6, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn erlang_a_tends_to_erlang_c_with_endless_patience() {
+        let c = desk(100.0, 360.0, None, 20.0).performance(12);
+        let a = desk(100.0, 360.0, Some(1e9), 20.0).performance(12);
+        assert!((a.service_level - c.service_level).abs() < 1e-4);
+        assert!((a.asa_s - c.asa_s).abs() / c.asa_s < 1e-3);
+    }
+
+    #[test]
+    fn erlang_a_handles_overload() {
+        // 20 Erlangs on 10 agents: about half abandon, yet nothing diverges.
+        let p = desk(200.0, 360.0, Some(180.0), 20.0).performance(10);
+        assert!(p.abandon_rate > 0.4 && p.abandon_rate < 0.6, "{p:?}");
+        assert!(p.asa_s.is_finite() && p.occupancy > 0.95);
+    }
+}

@@ -1,0 +1,108 @@
+//! The scenario file exactly as written: serde types with
+//! `deny_unknown_fields`, strings left as strings. Nothing here is checked
+//! beyond TOML types; `validate` turns these into a [`super::Scenario`].
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub simulation: SimulationFile,
+    #[serde(default, rename = "queue")]
+    pub queues: Vec<QueueFile>,
+    #[serde(default, rename = "team")]
+    pub teams: Vec<TeamFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimulationFile {
+    #[serde(default)]
+    pub start: Option<String>,
+    pub horizon: String,
+    #[serde(default)]
+    pub warmup: Option<String>,
+    #[serde(default)]
+    pub interval: Option<String>,
+    #[serde(default)]
+    pub replications: Option<i64>,
+    #[serde(default)]
+    pub seed: Option<i64>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFile {
+    pub name: String,
+    pub channel: String,
+    pub volume: String,
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// 24 hourly weights or a preset name; checked by the validator so the
+    /// message can say which.
+    #[serde(default)]
+    pub profile: Option<toml::Value>,
+    /// 7 daily weights (Mon..Sun) or a preset name.
+    #[serde(default)]
+    pub weekly: Option<toml::Value>,
+    pub handle_time: DistFile,
+    #[serde(default)]
+    pub patience: Option<DistFile>,
+    pub sla: SlaFile,
+    #[serde(default)]
+    pub concurrency: Option<i64>,
+    #[serde(default)]
+    pub priority: Option<i64>,
+    #[serde(default)]
+    pub discipline: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistFile {
+    pub dist: String,
+    #[serde(default)]
+    pub mean: Option<String>,
+    #[serde(default)]
+    pub cv: Option<f64>,
+    #[serde(default)]
+    pub min: Option<String>,
+    #[serde(default)]
+    pub max: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlaFile {
+    pub within: String,
+    pub target: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamFile {
+    pub name: String,
+    pub skills: Vec<String>,
+    #[serde(default)]
+    pub agents: Option<i64>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub shifts: Option<Vec<ShiftFile>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFile {
+    pub days: String,
+    pub start: String,
+    pub length: String,
+    pub agents: i64,
+    #[serde(default)]
+    pub breaks: Vec<String>,
+}

@@ -1,0 +1,381 @@
+//! The desk being simulated. A scenario file (`file`, raw serde types) is read
+//! and checked by `validate` into a [`Scenario`]: seconds as numbers,
+//! distributions built, names resolved to indices. Only this validated form
+//! reaches the engine, so the engine never re-checks input.
+
+pub mod dist;
+pub mod file;
+pub mod shapes;
+pub mod units;
+mod validate;
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+pub use dist::{Dist, DistKind};
+pub use units::WeeklySpans;
+
+use crate::error::InputError;
+use units::WEEK;
+
+/// A validated desk: what arrives, who serves it, and how long to simulate.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub simulation: Simulation,
+    pub queues: Vec<Queue>,
+    pub teams: Vec<Team>,
+    /// How agents order the backlog unless `--policy` overrides it.
+    pub policy: Policy,
+}
+
+/// The simulated time span and its statistics window.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// Week time (seconds after Monday 00:00, desk clock) at t = 0.
+    pub start: f64,
+    /// Simulated seconds; statistics cover `[warmup, horizon)`.
+    pub horizon: f64,
+    pub warmup: f64,
+    /// Reporting interval in seconds; warmup and horizon are whole multiples.
+    pub interval: f64,
+    pub replications: u32,
+    pub seed: u64,
+    /// UTC offset of the desk's clock, seconds.
+    pub utc_offset: f64,
+}
+
+impl Simulation {
+    /// Number of reporting intervals in the statistics window.
+    pub fn intervals(&self) -> usize {
+        ((self.horizon - self.warmup) / self.interval).round() as usize
+    }
+
+    /// Week time (desk clock) of simulated time `t`.
+    pub fn week_time(&self, t: f64) -> f64 {
+        (self.start + t).rem_euclid(WEEK)
+    }
+}
+
+/// How customers reach the desk. Closed set: matched exhaustively.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Form,
+    Chat,
+    Messenger,
+    Phone,
+    Callback,
+}
+
+impl Channel {
+    pub const NAMES: &'static str = "email, form, chat, messenger, phone, callback";
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Form => "form",
+            Channel::Chat => "chat",
+            Channel::Messenger => "messenger",
+            Channel::Phone => "phone",
+            Channel::Callback => "callback",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "email" => Channel::Email,
+            "form" | "web form" | "webform" => Channel::Form,
+            "chat" => Channel::Chat,
+            "messenger" => Channel::Messenger,
+            "phone" => Channel::Phone,
+            "callback" => Channel::Callback,
+            _ => return Err(()),
+        })
+    }
+}
+
+/// The order in which one queue's waiting tickets are taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discipline {
+    /// Oldest first.
+    Fifo,
+    /// Freshest first.
+    Lifo,
+}
+
+impl Discipline {
+    pub fn name(self) -> &'static str {
+        match self {
+            Discipline::Fifo => "fifo",
+            Discipline::Lifo => "lifo",
+        }
+    }
+}
+
+impl FromStr for Discipline {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "fifo" => Ok(Discipline::Fifo),
+            "lifo" => Ok(Discipline::Lifo),
+            _ => Err(()),
+        }
+    }
+}
+
+/// How the whole desk orders its backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    /// Each queue keeps its own `discipline`.
+    PerQueue,
+    /// Every queue oldest first.
+    Fifo,
+    /// Every queue freshest first.
+    Lifo,
+}
+
+impl Policy {
+    pub const NAMES: &'static str = "per-queue, fifo, lifo";
+
+    /// The discipline this policy gives a queue whose own setting is `own`.
+    pub fn discipline_for(self, own: Discipline) -> Discipline {
+        match self {
+            Policy::PerQueue => own,
+            Policy::Fifo => Discipline::Fifo,
+            Policy::Lifo => Discipline::Lifo,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::PerQueue => "per-queue",
+            Policy::Fifo => "fifo",
+            Policy::Lifo => "lifo",
+        }
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Policy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "per-queue" | "perqueue" => Ok(Policy::PerQueue),
+            "fifo" => Ok(Policy::Fifo),
+            "lifo" => Ok(Policy::Lifo),
+            other => Err(format!(
+                "unknown policy \"{other}\"; expected one of {}",
+                Policy::NAMES
+            )),
+        }
+    }
+}
+
+/// The service level agreement of a queue: `target` share answered within `within` seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Sla {
+    pub within: f64,
+    pub target: f64,
+}
+
+/// One topic queue of one channel.
+#[derive(Debug, Clone)]
+pub struct Queue {
+    pub name: String,
+    pub channel: Channel,
+    /// Expected arrivals per week.
+    pub weekly_volume: f64,
+    /// Arrival rate across the week.
+    pub arrivals: RateSchedule,
+    /// When agents may serve it (desk clock).
+    pub hours: WeeklySpans,
+    pub handle_time: Dist,
+    /// `None`: customers never abandon.
+    pub patience: Option<Dist>,
+    pub sla: Sla,
+    /// Tickets one agent holds at once.
+    pub concurrency: u32,
+    /// Higher is served first by agents holding several skills.
+    pub priority: i32,
+    pub discipline: Discipline,
+}
+
+impl Queue {
+    /// Offered load in agents (Erlangs) averaged over the week.
+    pub fn mean_load(&self) -> f64 {
+        self.weekly_volume / WEEK * self.handle_time.mean() / f64::from(self.concurrency)
+    }
+}
+
+/// A team of agents sharing skills and a roster.
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    /// Queue indices in the team's order of preference.
+    pub skills: Vec<usize>,
+    /// UTC offset of the team's clock, seconds.
+    pub utc_offset: f64,
+    /// Groups of agents working the same hours.
+    pub shifts: Vec<Shift>,
+}
+
+impl Team {
+    pub fn agents(&self) -> u32 {
+        self.shifts.iter().map(|s| s.agents).sum()
+    }
+
+    /// Scheduled agent-hours per week.
+    pub fn agent_hours_per_week(&self) -> f64 {
+        self.shifts
+            .iter()
+            .map(|s| f64::from(s.agents) * s.duty.total() / 3600.0)
+            .sum()
+    }
+}
+
+/// Agents who work the same weekly hours.
+#[derive(Debug, Clone)]
+pub struct Shift {
+    /// As written, for messages: "mon-fri 10:00 9h" or "always".
+    pub label: String,
+    pub agents: u32,
+    /// On-duty spans of the week in the desk's clock, breaks removed.
+    pub duty: WeeklySpans,
+}
+
+/// A piecewise-constant arrival rate over one week (desk clock), repeated
+/// every week. Segments are contiguous and cover `[0, WEEK)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RateSchedule {
+    segments: Vec<RateSegment>,
+}
+
+/// Arrivals per second during `[start, end)` of the week.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateSegment {
+    pub start: f64,
+    pub end: f64,
+    pub rate: f64,
+}
+
+impl RateSchedule {
+    /// Scales `weights` (one per `(start, end)` piece of the week, contiguous
+    /// and covering it) so that the week holds `weekly_volume` expected arrivals.
+    /// All-zero weights give no arrivals.
+    pub fn from_weights(pieces: &[(f64, f64, f64)], weekly_volume: f64) -> Self {
+        let mass: f64 = pieces.iter().map(|(s, e, w)| (e - s) * w).sum();
+        let scale = if mass > 0.0 {
+            weekly_volume / mass
+        } else {
+            0.0
+        };
+        let mut segments: Vec<RateSegment> = Vec::with_capacity(pieces.len());
+        for &(start, end, w) in pieces {
+            let rate = w * scale;
+            match segments.last_mut() {
+                Some(last) if last.rate == rate => last.end = end,
+                _ => segments.push(RateSegment { start, end, rate }),
+            }
+        }
+        RateSchedule { segments }
+    }
+
+    pub fn segments(&self) -> &[RateSegment] {
+        &self.segments
+    }
+
+    /// Expected arrivals in one week.
+    pub fn weekly_total(&self) -> f64 {
+        self.segments
+            .iter()
+            .map(|s| (s.end - s.start) * s.rate)
+            .sum()
+    }
+
+    /// Expected arrivals between week times `a` and `b` (`a <= b`, may exceed a week).
+    pub fn expected_between(&self, a: f64, b: f64) -> f64 {
+        let cumulative = |x: f64| {
+            let weeks = (x / WEEK).floor();
+            let w = x - weeks * WEEK;
+            let mut acc = weeks * self.weekly_total();
+            for s in &self.segments {
+                if w <= s.start {
+                    break;
+                }
+                acc += (w.min(s.end) - s.start) * s.rate;
+            }
+            acc
+        };
+        cumulative(b) - cumulative(a)
+    }
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        let file = path.display().to_string();
+        let text = match std::fs::read(path) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| InputError::Unreadable {
+                file: file.clone(),
+                reason: "it is not UTF-8 text; a scenario is a TOML text file".into(),
+            })?,
+            Err(e) => {
+                let reason = if path.is_dir() {
+                    "it is a directory; give the path of a .toml scenario file".to_string()
+                } else if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file; `staffsim init` writes a starter scenario".to_string()
+                } else {
+                    e.to_string()
+                };
+                return Err(InputError::Unreadable { file, reason });
+            }
+        };
+        Self::from_toml(&text, &file)
+    }
+
+    /// Validates scenario text; `file` names it in messages.
+    pub fn from_toml(text: &str, file: &str) -> Result<Scenario, InputError> {
+        if text.trim().is_empty() {
+            return Err(InputError::Syntax {
+                file: file.into(),
+                message:
+                    "the file is empty; `staffsim init` writes a starter scenario to start from"
+                        .into(),
+            });
+        }
+        let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| InputError::Syntax {
+            file: file.into(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        validate::validate(raw).map_err(|problems| InputError::Invalid {
+            file: file.into(),
+            problems,
+        })
+    }
+
+    pub fn queue_index(&self, name: &str) -> Option<usize> {
+        self.queues.iter().position(|q| q.name == name)
+    }
+
+    pub fn team_index(&self, name: &str) -> Option<usize> {
+        self.teams.iter().position(|t| t.name == name)
+    }
+}
+
+/// A stable 64-bit FNV-1a hash, used to fingerprint scenario files in `run.json`.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    })
+}

@@ -1,0 +1,744 @@
+//! Raw scenario file → validated [`Scenario`]. Every problem is collected (not
+//! just the first) as a sentence naming the field path, the value and what
+//! would be right: `queue "chat": sla.target = 1.3 must be between 0 and 1`.
+
+use std::collections::HashSet;
+
+use super::file::{DistFile, QueueFile, ScenarioFile, ShiftFile, SimulationFile, TeamFile};
+use super::units::{self, DAY, HOUR, WeeklySpans};
+use super::{
+    Channel, Discipline, Dist, DistKind, Policy, Queue, RateSchedule, Scenario, Shift, Simulation,
+    Sla, Team, shapes,
+};
+
+/// Collects problems with their field paths.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn add(&mut self, at: &str, message: impl AsRef<str>) {
+        let message = message.as_ref();
+        self.0.push(if at.is_empty() {
+            message.to_string()
+        } else {
+            format!("{at}: {message}")
+        });
+    }
+
+    /// Runs a parser, records its error at `at`, and returns the value if any.
+    fn take<T>(&mut self, at: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(at, e);
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
+    let mut p = Problems::default();
+    let name = raw.name.trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        || name.starts_with('.')
+    {
+        p.add(
+            "name",
+            format!("\"{}\" cannot name the output folder; use letters, digits, '-', '_' or '.', e.g. \"smb-desk\"", raw.name),
+        );
+    }
+    let simulation = simulation(&raw.simulation, &mut p);
+    let desk_offset = simulation.as_ref().map_or(0.0, |s| s.utc_offset);
+
+    if raw.queues.is_empty() {
+        p.add(
+            "",
+            "no [[queue]] is defined; a desk needs at least one queue",
+        );
+    }
+    let mut seen = HashSet::new();
+    for q in &raw.queues {
+        if !seen.insert(q.name.as_str()) {
+            p.add(
+                &format!("queue \"{}\"", q.name),
+                "the name is used by another queue; queue names must be unique",
+            );
+        }
+    }
+    let queues: Vec<Option<Queue>> = raw.queues.iter().map(|q| queue(q, &mut p)).collect();
+
+    let mut seen = HashSet::new();
+    for t in &raw.teams {
+        if !seen.insert(t.name.as_str()) {
+            p.add(
+                &format!("team \"{}\"", t.name),
+                "the name is used by another team; team names must be unique",
+            );
+        }
+    }
+    let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
+    let teams: Vec<Option<Team>> = raw
+        .teams
+        .iter()
+        .map(|t| team(t, &queue_names, desk_offset, &mut p))
+        .collect();
+
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    // No problems were recorded, so every part was built.
+    let (Some(simulation), Some(queues), Some(teams)) = (
+        simulation,
+        queues.into_iter().collect::<Option<Vec<_>>>(),
+        teams.into_iter().collect::<Option<Vec<_>>>(),
+    ) else {
+        return Err(vec![
+            "internal: a part failed validation without a message".into(),
+        ]);
+    };
+    Ok(Scenario {
+        name,
+        description: raw.description.unwrap_or_default().trim().to_string(),
+        simulation,
+        queues,
+        teams,
+        policy: Policy::PerQueue,
+    })
+}
+
+fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
+    let start = p.take(
+        "simulation.start",
+        units::parse_start(s.start.as_deref().unwrap_or("mon 00:00")),
+    );
+    let horizon = p.take("simulation.horizon", units::parse_duration(&s.horizon));
+    let warmup = p.take(
+        "simulation.warmup",
+        units::parse_duration(s.warmup.as_deref().unwrap_or("0s")),
+    );
+    let interval = p.take(
+        "simulation.interval",
+        units::parse_duration(s.interval.as_deref().unwrap_or("30m")),
+    );
+    let utc_offset = p.take(
+        "simulation.timezone",
+        units::parse_utc_offset(s.timezone.as_deref().unwrap_or("+00:00")),
+    );
+    let replications = s.replications.unwrap_or(10);
+    if !(1..=100_000).contains(&replications) {
+        p.add(
+            "simulation.replications",
+            format!("{replications} must be between 1 and 100000"),
+        );
+    }
+    let seed = s.seed.unwrap_or(1);
+    if seed < 0 {
+        p.add("simulation.seed", format!("{seed} must be zero or more"));
+    }
+    let (Some(start), Some(horizon), Some(warmup), Some(interval), Some(utc_offset)) =
+        (start, horizon, warmup, interval, utc_offset)
+    else {
+        return None;
+    };
+    let mut ok = true;
+    if horizon <= 0.0 {
+        p.add(
+            "simulation.horizon",
+            format!("\"{}\" must be longer than zero", s.horizon),
+        );
+        ok = false;
+    }
+    if interval <= 0.0 {
+        p.add(
+            "simulation.interval",
+            "must be longer than zero, e.g. \"30m\"",
+        );
+        ok = false;
+    }
+    if ok && warmup >= horizon {
+        p.add(
+            "simulation.warmup",
+            format!(
+                "\"{}\" must be shorter than the horizon \"{}\" (statistics cover the time after warm-up)",
+                units::format_duration(warmup),
+                units::format_duration(horizon)
+            ),
+        );
+        ok = false;
+    }
+    let whole = |x: f64| (x / interval - (x / interval).round()).abs() < 1e-9;
+    if ok && !whole(horizon) {
+        p.add(
+            "simulation.horizon",
+            format!(
+                "\"{}\" must be a whole number of intervals (interval = \"{}\")",
+                s.horizon,
+                units::format_duration(interval)
+            ),
+        );
+        ok = false;
+    }
+    if ok && !whole(warmup) {
+        p.add(
+            "simulation.warmup",
+            format!(
+                "\"{}\" must be a whole number of intervals (interval = \"{}\")",
+                units::format_duration(warmup),
+                units::format_duration(interval)
+            ),
+        );
+        ok = false;
+    }
+    if ok && (horizon - warmup) / interval > 2_000_000.0 {
+        p.add(
+            "simulation.interval",
+            "gives more than 2 million reporting intervals; use a longer interval",
+        );
+        ok = false;
+    }
+    (ok && (1..=100_000).contains(&replications) && seed >= 0).then_some(Simulation {
+        start,
+        horizon,
+        warmup,
+        interval,
+        replications: replications as u32,
+        seed: seed as u64,
+        utc_offset,
+    })
+}
+
+fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
+    let at = format!("queue \"{}\"", q.name);
+    let before = p.0.len();
+    if q.name.trim().is_empty() || q.name == "all" {
+        p.add(
+            &at,
+            "a queue needs a name, and \"all\" is reserved for the desk's totals",
+        );
+    }
+    let channel = q.channel.parse::<Channel>().ok();
+    if channel.is_none() {
+        p.add(
+            &format!("{at}: channel"),
+            format!(
+                "\"{}\" is not a channel; expected one of {}",
+                q.channel,
+                Channel::NAMES
+            ),
+        );
+    }
+    let volume = p.take(&format!("{at}: volume"), units::parse_volume(&q.volume));
+    let hours = match &q.hours {
+        Some(h) => p.take(&format!("{at}: hours"), units::parse_hours(h)),
+        None => Some(WeeklySpans::always()),
+    };
+    if hours.as_ref().is_some_and(WeeklySpans::is_never) {
+        p.add(
+            &format!("{at}: hours"),
+            "the queue is never open; give at least one opening span",
+        );
+    }
+    let profile = q.profile.as_ref().and_then(|v| {
+        weights::<24>(
+            v,
+            &format!("{at}: profile"),
+            "hourly",
+            shapes::profile,
+            &shapes::profile_names(),
+            p,
+        )
+    });
+    let weekly = match &q.weekly {
+        Some(v) => weights::<7>(
+            v,
+            &format!("{at}: weekly"),
+            "daily (Mon..Sun)",
+            shapes::weekly,
+            &shapes::weekly_names(),
+            p,
+        ),
+        None => Some([1.0; 7]),
+    };
+    let handle_time = dist(&q.handle_time, &format!("{at}: handle_time"), p);
+    let patience = q
+        .patience
+        .as_ref()
+        .map(|d| dist(d, &format!("{at}: patience"), p));
+    let within = p.take(
+        &format!("{at}: sla.within"),
+        units::parse_duration(&q.sla.within),
+    );
+    if !(0.0..=1.0).contains(&q.sla.target) {
+        p.add(
+            &format!("{at}: sla.target"),
+            format!("{} must be between 0 and 1 (0.8 means 80 %)", q.sla.target),
+        );
+    }
+    let concurrency = q.concurrency.unwrap_or(1);
+    if !(1..=32).contains(&concurrency) {
+        p.add(
+            &format!("{at}: concurrency"),
+            format!("{concurrency} must be between 1 and 32 (tickets one agent holds at once)"),
+        );
+    }
+    let priority = q.priority.unwrap_or(0);
+    if i32::try_from(priority).is_err() {
+        p.add(
+            &format!("{at}: priority"),
+            format!("{priority} is out of range"),
+        );
+    }
+    let discipline = match &q.discipline {
+        None => Some(Discipline::Fifo),
+        Some(d) => {
+            let parsed = d.parse::<Discipline>().ok();
+            if parsed.is_none() {
+                p.add(
+                    &format!("{at}: discipline"),
+                    format!("\"{d}\" is not a discipline; expected fifo or lifo"),
+                );
+            }
+            parsed
+        }
+    };
+
+    if p.0.len() > before {
+        return None;
+    }
+    let (
+        Some(channel),
+        Some(volume),
+        Some(hours),
+        Some(weekly),
+        Some(handle_time),
+        Some(within),
+        Some(discipline),
+    ) = (
+        channel,
+        volume,
+        hours,
+        weekly,
+        handle_time,
+        within,
+        discipline,
+    )
+    else {
+        return None;
+    };
+    let patience = match patience {
+        Some(Some(d)) => Some(d),
+        Some(None) => return None,
+        None => None,
+    };
+    let weekly_volume = volume.per_week();
+    let arrivals = arrival_shape(&hours, profile.as_ref(), &weekly, weekly_volume);
+    if weekly_volume > 0.0 && arrivals.weekly_total() <= 0.0 {
+        p.add(
+            &at,
+            "the profile and weekly weights leave no time with arrivals; give some positive weights or set volume = \"0/week\"",
+        );
+        return None;
+    }
+    Some(Queue {
+        name: q.name.clone(),
+        channel,
+        weekly_volume,
+        arrivals,
+        hours,
+        handle_time,
+        patience,
+        sla: Sla {
+            within,
+            target: q.sla.target,
+        },
+        concurrency: concurrency as u32,
+        priority: priority as i32,
+        discipline,
+    })
+}
+
+/// The arrival rate across the week. With a `profile`, arrivals follow
+/// `weekly[day] × profile[hour]` round the clock (tickets also arrive while the
+/// queue is closed). Without one, they are spread evenly over the open hours,
+/// weighted by `weekly[day]`.
+fn arrival_shape(
+    hours: &WeeklySpans,
+    profile: Option<&[f64; 24]>,
+    weekly: &[f64; 7],
+    weekly_volume: f64,
+) -> RateSchedule {
+    let mut pieces = Vec::new();
+    match profile {
+        Some(profile) => {
+            for (d, wd) in weekly.iter().enumerate() {
+                for (h, wh) in profile.iter().enumerate() {
+                    let s = d as f64 * DAY + h as f64 * HOUR;
+                    pieces.push((s, s + HOUR, wd * wh));
+                }
+            }
+        }
+        None => {
+            let mut cuts: Vec<f64> = (0..=7).map(|d| d as f64 * DAY).collect();
+            for &(s, e) in hours.spans() {
+                cuts.extend([s, e]);
+            }
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup();
+            for w in cuts.windows(2) {
+                let mid = (w[0] + w[1]) / 2.0;
+                let weight = if hours.contains(mid) {
+                    weekly[(mid / DAY) as usize % 7]
+                } else {
+                    0.0
+                };
+                pieces.push((w[0], w[1], weight));
+            }
+        }
+    }
+    RateSchedule::from_weights(&pieces, weekly_volume)
+}
+
+/// Reads N weights or a preset name.
+fn weights<const N: usize>(
+    value: &toml::Value,
+    at: &str,
+    what: &str,
+    preset: fn(&str) -> Option<[f64; N]>,
+    names: &str,
+    p: &mut Problems,
+) -> Option<[f64; N]> {
+    match value {
+        toml::Value::String(name) => {
+            let found = preset(name);
+            if found.is_none() {
+                p.add(at, format!("\"{name}\" is not a known shape; expected one of {names}, or a list of {N} {what} weights"));
+            }
+            found
+        }
+        toml::Value::Array(items) => {
+            if items.len() != N {
+                p.add(
+                    at,
+                    format!(
+                        "has {} weights; expected {N} {what} weights or one of {names}",
+                        items.len()
+                    ),
+                );
+                return None;
+            }
+            let mut out = [0.0; N];
+            for (i, item) in items.iter().enumerate() {
+                let x = match item {
+                    toml::Value::Integer(i) => *i as f64,
+                    toml::Value::Float(f) => *f,
+                    other => {
+                        p.add(
+                            at,
+                            format!("weight {} is {other}; weights are numbers", i + 1),
+                        );
+                        return None;
+                    }
+                };
+                if !x.is_finite() || x < 0.0 {
+                    p.add(
+                        at,
+                        format!("weight {} is {x}; weights must be zero or more", i + 1),
+                    );
+                    return None;
+                }
+                out[i] = x;
+            }
+            if out.iter().all(|&x| x == 0.0) {
+                p.add(at, "all weights are zero; at least one must be positive");
+                return None;
+            }
+            Some(out)
+        }
+        other => {
+            p.add(
+                at,
+                format!(
+                    "{other} is neither a list of {N} {what} weights nor a shape name ({names})"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
+    let Some(kind) = DistKind::parse(&d.dist) else {
+        p.add(
+            &format!("{at}.dist"),
+            format!(
+                "\"{}\" is not a distribution; expected one of {}",
+                d.dist,
+                DistKind::NAMES
+            ),
+        );
+        return None;
+    };
+    let before = p.0.len();
+    let duration = |field: &str, v: &Option<String>, p: &mut Problems| -> Option<f64> {
+        match v {
+            None => {
+                p.add(
+                    &format!("{at}.{field}"),
+                    format!("is required for a {} distribution", d.dist),
+                );
+                None
+            }
+            Some(text) => p.take(&format!("{at}.{field}"), units::parse_duration(text)),
+        }
+    };
+    let unused = |field: &str, given: bool, p: &mut Problems| {
+        if given {
+            p.add(
+                &format!("{at}.{field}"),
+                format!("is not used by a {} distribution; remove it", d.dist),
+            );
+        }
+    };
+    let positive_mean = |mean: Option<f64>, p: &mut Problems| {
+        if let Some(m) = mean
+            && m <= 0.0
+        {
+            p.add(&format!("{at}.mean"), "must be longer than zero");
+        }
+        mean.filter(|&m| m > 0.0)
+    };
+    let built = match kind {
+        DistKind::Exponential | DistKind::Fixed => {
+            unused("cv", d.cv.is_some(), p);
+            unused("min", d.min.is_some(), p);
+            unused("max", d.max.is_some(), p);
+            let mean = positive_mean(duration("mean", &d.mean, p), p);
+            mean.map(|m| {
+                if kind == DistKind::Fixed {
+                    Ok(Dist::fixed(m))
+                } else {
+                    Dist::exponential(m)
+                }
+            })
+        }
+        DistKind::LogNormal | DistKind::Gamma => {
+            unused("min", d.min.is_some(), p);
+            unused("max", d.max.is_some(), p);
+            let mean = positive_mean(duration("mean", &d.mean, p), p);
+            let cv = match d.cv {
+                None => {
+                    p.add(
+                        &format!("{at}.cv"),
+                        format!("is required for a {} distribution (e.g. cv = 0.8)", d.dist),
+                    );
+                    None
+                }
+                Some(cv) if !cv.is_finite() || cv <= 0.0 || cv > 10.0 => {
+                    p.add(
+                        &format!("{at}.cv"),
+                        format!("{cv} must be above 0 and at most 10"),
+                    );
+                    None
+                }
+                Some(cv) => Some(cv),
+            };
+            match (mean, cv) {
+                (Some(m), Some(cv)) => Some(if kind == DistKind::Gamma {
+                    Dist::gamma(m, cv)
+                } else {
+                    Dist::lognormal(m, cv)
+                }),
+                _ => None,
+            }
+        }
+        DistKind::Uniform => {
+            unused("mean", d.mean.is_some(), p);
+            unused("cv", d.cv.is_some(), p);
+            let min = duration("min", &d.min, p);
+            let max = duration("max", &d.max, p);
+            match (min, max) {
+                (Some(lo), Some(hi)) if hi < lo || hi <= 0.0 => {
+                    p.add(at, "uniform needs min <= max and max longer than zero");
+                    None
+                }
+                (Some(lo), Some(hi)) => Some(Dist::uniform(lo, hi)),
+                _ => None,
+            }
+        }
+    };
+    match built {
+        Some(Ok(dist)) if p.0.len() == before => Some(dist),
+        Some(Err(e)) => {
+            p.add(at, e);
+            None
+        }
+        _ => None,
+    }
+}
+
+fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) -> Option<Team> {
+    let at = format!("team \"{}\"", t.name);
+    let before = p.0.len();
+    if t.name.trim().is_empty() {
+        p.add(&at, "a team needs a name");
+    }
+    if t.skills.is_empty() {
+        p.add(
+            &format!("{at}: skills"),
+            format!(
+                "is empty; list the queues this team serves, from: {}",
+                queue_names.join(", ")
+            ),
+        );
+    }
+    let mut skills = Vec::new();
+    for s in &t.skills {
+        match queue_names.iter().position(|q| q == s) {
+            Some(i) if skills.contains(&i) => {
+                p.add(&format!("{at}: skills"), format!("\"{s}\" is listed twice"))
+            }
+            Some(i) => skills.push(i),
+            None => p.add(
+                &format!("{at}: skills"),
+                format!(
+                    "\"{s}\" is not a queue; known queues: {}",
+                    queue_names.join(", ")
+                ),
+            ),
+        }
+    }
+    let utc_offset = match &t.timezone {
+        Some(tz) => p.take(&format!("{at}: timezone"), units::parse_utc_offset(tz)),
+        None => Some(desk_offset),
+    };
+    let shifts = match (&t.agents, &t.shifts) {
+        (Some(_), Some(_)) => {
+            p.add(
+                &at,
+                "give either agents (always on duty) or shifts, not both",
+            );
+            None
+        }
+        (None, None) => {
+            p.add(&at, "give agents = N (always on duty) or shifts = [...]");
+            None
+        }
+        (Some(n), None) => {
+            if !(0..=100_000).contains(n) {
+                p.add(
+                    &format!("{at}: agents"),
+                    format!("{n} must be between 0 and 100000"),
+                );
+                None
+            } else {
+                Some(vec![Shift {
+                    label: "always".into(),
+                    agents: *n as u32,
+                    duty: WeeklySpans::always(),
+                }])
+            }
+        }
+        (None, Some(list)) => {
+            if list.is_empty() {
+                p.add(
+                    &format!("{at}: shifts"),
+                    "is empty; give at least one shift or use agents = N",
+                );
+            }
+            let shift_offset = desk_offset - utc_offset.unwrap_or(desk_offset);
+            list.iter()
+                .enumerate()
+                .map(|(i, s)| shift(s, &format!("{at}: shifts[{}]", i + 1), shift_offset, p))
+                .collect::<Option<Vec<_>>>()
+        }
+    };
+    if p.0.len() > before {
+        return None;
+    }
+    Some(Team {
+        name: t.name.clone(),
+        skills,
+        utc_offset: utc_offset?,
+        shifts: shifts?,
+    })
+}
+
+/// One shift row; `to_desk` converts the team's clock to the desk's.
+fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shift> {
+    let before = p.0.len();
+    let days = p.take(&format!("{at}.days"), units::parse_days(&s.days));
+    let start = p.take(&format!("{at}.start"), units::parse_clock(&s.start, false));
+    let length = p.take(&format!("{at}.length"), units::parse_duration(&s.length));
+    if let Some(l) = length
+        && (l <= 0.0 || l > DAY)
+    {
+        p.add(
+            &format!("{at}.length"),
+            format!("\"{}\" must be longer than zero and at most 24h", s.length),
+        );
+    }
+    if !(0..=100_000).contains(&s.agents) {
+        p.add(
+            &format!("{at}.agents"),
+            format!("{} must be between 0 and 100000", s.agents),
+        );
+    }
+    let mut breaks = Vec::new();
+    for b in &s.breaks {
+        let bad = || {
+            format!(
+                "\"{b}\" is not a break; expected a clock time and a duration like \"13:00 1h\""
+            )
+        };
+        let Some((clock, dur)) = b.trim().split_once(' ') else {
+            p.add(&format!("{at}.breaks"), bad());
+            continue;
+        };
+        match (units::parse_clock(clock, false), units::parse_duration(dur)) {
+            (Ok(c), Ok(d)) if d > 0.0 => breaks.push((b.clone(), c, d)),
+            _ => p.add(&format!("{at}.breaks"), bad()),
+        }
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    let (days, start, length) = (days?, start?, length?);
+    let mut on = Vec::new();
+    let mut off = Vec::new();
+    for (d, works) in days.iter().enumerate() {
+        if !works {
+            continue;
+        }
+        let s0 = d as f64 * DAY + start;
+        on.push((s0, s0 + length));
+        for (text, clock, dur) in &breaks {
+            // A break clock earlier than the shift start belongs to the next day (night shifts).
+            let b0 = d as f64 * DAY + clock + if *clock < start { DAY } else { 0.0 };
+            if b0 < s0 || b0 + dur > s0 + length {
+                if d == days.iter().position(|&x| x).unwrap_or(0) {
+                    p.add(
+                        &format!("{at}.breaks"),
+                        format!("\"{text}\" is outside the shift {} + {}", s.start, s.length),
+                    );
+                }
+                continue;
+            }
+            off.push((b0, b0 + dur));
+        }
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    let duty = WeeklySpans::from_spans(on)
+        .minus(&WeeklySpans::from_spans(off))
+        .shifted(to_desk);
+    Some(Shift {
+        label: format!("{} {} {}", s.days, s.start, s.length),
+        agents: s.agents as u32,
+        duty,
+    })
+}

@@ -1,0 +1,258 @@
+//! What one replication measures, streamed as the simulation runs: totals per
+//! queue (with a constant-memory wait histogram), ticket outcomes per queue and
+//! arrival interval, and agent time per team and interval. Only tickets that
+//! arrive inside the statistics window `[warmup, horizon)` are counted.
+
+use hdrhistogram::Histogram;
+
+/// Highest wait the histogram resolves: 2^36 ms, about two years.
+const MAX_WAIT_MS: u64 = 1 << 36;
+
+/// Ticket outcomes for one queue over one stretch (the run, or one interval).
+/// Counts refer to tickets that *arrived* in that stretch.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TicketCounts {
+    pub offered: u64,
+    pub answered: u64,
+    /// Answered with wait ≤ the queue's `sla.within`.
+    pub answered_in_sla: u64,
+    pub abandoned: u64,
+    pub withdrawn: u64,
+    pub waiting_at_end: u64,
+    /// Still waiting at the horizon with age ≤ `sla.within`: they can still
+    /// make it, so they leave the service-level denominator.
+    pub waiting_in_sla: u64,
+    /// Sum of waits of answered tickets, seconds.
+    pub wait_sum: f64,
+}
+
+impl TicketCounts {
+    pub fn add(&mut self, o: &TicketCounts) {
+        self.offered += o.offered;
+        self.answered += o.answered;
+        self.answered_in_sla += o.answered_in_sla;
+        self.abandoned += o.abandoned;
+        self.withdrawn += o.withdrawn;
+        self.waiting_at_end += o.waiting_at_end;
+        self.waiting_in_sla += o.waiting_in_sla;
+        self.wait_sum += o.wait_sum;
+    }
+
+    /// DESIGN.md's service level; `None` when no ticket can be judged.
+    pub fn service_level(&self) -> Option<f64> {
+        let judged = self.offered - self.waiting_in_sla;
+        (judged > 0).then(|| self.answered_in_sla as f64 / judged as f64)
+    }
+
+    /// Mean wait of answered tickets, seconds.
+    pub fn asa(&self) -> Option<f64> {
+        (self.answered > 0).then(|| self.wait_sum / self.answered as f64)
+    }
+
+    pub fn abandon_rate(&self) -> Option<f64> {
+        (self.offered > 0).then(|| self.abandoned as f64 / self.offered as f64)
+    }
+}
+
+/// Agent time of one team over one stretch, agent-seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AgentTime {
+    /// Busy time; a chat agent holding 2 of 3 slots counts 2/3.
+    pub busy: f64,
+    /// Time on duty, including finishing a ticket after the shift ended.
+    pub on_duty: f64,
+}
+
+impl AgentTime {
+    pub fn add(&mut self, o: &AgentTime) {
+        self.busy += o.busy;
+        self.on_duty += o.on_duty;
+    }
+
+    pub fn occupancy(&self) -> Option<f64> {
+        (self.on_duty > 0.0).then(|| (self.busy / self.on_duty).min(1.0))
+    }
+}
+
+/// Everything one replication measured.
+#[derive(Debug, Clone)]
+pub struct ReplicationStats {
+    /// Per queue, over the whole window.
+    pub queues: Vec<TicketCounts>,
+    /// Waits of answered tickets per queue, milliseconds.
+    pub waits: Vec<Histogram<u64>>,
+    /// Per team, over the whole window.
+    pub teams: Vec<AgentTime>,
+    /// Per interval × queue (row-major by interval).
+    pub interval_tickets: Vec<TicketCounts>,
+    /// Tickets waiting at each interval's end, interval × queue.
+    pub interval_backlog: Vec<u32>,
+    /// Per interval × team.
+    pub interval_agents: Vec<AgentTime>,
+}
+
+/// Streams one replication's observations into [`ReplicationStats`].
+#[derive(Debug)]
+pub struct Recorder {
+    warmup: f64,
+    horizon: f64,
+    interval: f64,
+    intervals: usize,
+    queue_count: usize,
+    team_count: usize,
+    sla_within: Vec<f64>,
+    stats: ReplicationStats,
+}
+
+impl Recorder {
+    pub fn new(
+        warmup: f64,
+        horizon: f64,
+        interval: f64,
+        sla_within: Vec<f64>,
+        team_count: usize,
+    ) -> Self {
+        let intervals = ((horizon - warmup) / interval).round() as usize;
+        let queue_count = sla_within.len();
+        let histogram = Histogram::new_with_bounds(1, MAX_WAIT_MS, 2)
+            .expect("constant histogram bounds are valid");
+        Recorder {
+            warmup,
+            horizon,
+            interval,
+            intervals,
+            queue_count,
+            team_count,
+            sla_within,
+            stats: ReplicationStats {
+                queues: vec![TicketCounts::default(); queue_count],
+                waits: vec![histogram; queue_count],
+                teams: vec![AgentTime::default(); team_count],
+                interval_tickets: vec![TicketCounts::default(); intervals * queue_count],
+                interval_backlog: vec![0; intervals * queue_count],
+                interval_agents: vec![AgentTime::default(); intervals * team_count],
+            },
+        }
+    }
+
+    /// The reporting interval a ticket arriving at `arrival` belongs to, or
+    /// `None` before the warm-up ends.
+    #[inline]
+    fn cohort(&self, arrival: f64) -> Option<usize> {
+        if arrival < self.warmup || arrival >= self.horizon {
+            return None;
+        }
+        Some((((arrival - self.warmup) / self.interval) as usize).min(self.intervals - 1))
+    }
+
+    #[inline]
+    fn counts(&mut self, queue: usize, cohort: usize) -> (&mut TicketCounts, &mut TicketCounts) {
+        let cell = &mut self.stats.interval_tickets[cohort * self.queue_count + queue];
+        (&mut self.stats.queues[queue], cell)
+    }
+
+    #[inline]
+    pub fn offered(&mut self, queue: usize, arrival: f64) {
+        if let Some(c) = self.cohort(arrival) {
+            let (total, cell) = self.counts(queue, c);
+            total.offered += 1;
+            cell.offered += 1;
+        }
+    }
+
+    #[inline]
+    pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64) {
+        if let Some(c) = self.cohort(arrival) {
+            let in_sla = u64::from(wait <= self.sla_within[queue]);
+            let (total, cell) = self.counts(queue, c);
+            for x in [total, cell] {
+                x.answered += 1;
+                x.answered_in_sla += in_sla;
+                x.wait_sum += wait;
+            }
+            self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+        }
+    }
+
+    #[inline]
+    pub fn abandoned(&mut self, queue: usize, arrival: f64) {
+        if let Some(c) = self.cohort(arrival) {
+            let (total, cell) = self.counts(queue, c);
+            total.abandoned += 1;
+            cell.abandoned += 1;
+        }
+    }
+
+    /// A ticket still waiting when the horizon is reached.
+    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64) {
+        if let Some(c) = self.cohort(arrival) {
+            let young = u64::from(self.horizon - arrival <= self.sla_within[queue]);
+            let (total, cell) = self.counts(queue, c);
+            for x in [total, cell] {
+                x.waiting_at_end += 1;
+                x.waiting_in_sla += young;
+            }
+        }
+    }
+
+    /// Closes reporting interval `index` (counted from t = 0, warm-up included).
+    pub fn interval_end(
+        &mut self,
+        index: usize,
+        backlog: impl Iterator<Item = usize>,
+        agents: impl Iterator<Item = AgentTime>,
+    ) {
+        let warm = (self.warmup / self.interval).round() as usize;
+        let Some(k) = index.checked_sub(warm).filter(|&k| k < self.intervals) else {
+            return;
+        };
+        for (q, n) in backlog.enumerate() {
+            self.stats.interval_backlog[k * self.queue_count + q] = n as u32;
+        }
+        for (t, time) in agents.enumerate() {
+            self.stats.interval_agents[k * self.team_count + t] = time;
+            self.stats.teams[t].add(&time);
+        }
+    }
+
+    pub fn finish(self) -> ReplicationStats {
+        self.stats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_by_arrival_interval_after_warmup() {
+        let mut r = Recorder::new(100.0, 400.0, 100.0, vec![10.0], 1);
+        r.offered(0, 50.0); // warm-up: ignored
+        r.offered(0, 150.0);
+        r.answered(0, 150.0, 5.0);
+        r.offered(0, 250.0);
+        r.answered(0, 250.0, 50.0);
+        r.offered(0, 395.0);
+        r.waiting_at_end(0, 395.0); // 5 s old at the horizon: can still make it
+        r.offered(0, 300.0);
+        r.abandoned(0, 300.0);
+        let s = r.finish();
+        let q = s.queues[0];
+        assert_eq!(
+            (
+                q.offered,
+                q.answered,
+                q.answered_in_sla,
+                q.abandoned,
+                q.waiting_at_end,
+                q.waiting_in_sla
+            ),
+            (4, 2, 1, 1, 1, 1)
+        );
+        assert_eq!(q.service_level(), Some(1.0 / 3.0));
+        assert_eq!(q.asa(), Some(27.5));
+        assert_eq!(s.interval_tickets[0].offered, 1);
+        assert_eq!(s.interval_tickets[2].offered, 2);
+        assert_eq!(s.waits[0].len(), 2);
+    }
+}

@@ -1,0 +1,272 @@
+//! Merging replications into the figures every output shows: each figure is
+//! the mean over replications with a 95 % confidence half-width (Student t).
+//! Replications are reduced in their index order, so the result does not
+//! depend on how many threads produced them.
+
+use hdrhistogram::Histogram;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
+use crate::scenario::Scenario;
+
+/// A mean over replications and its 95 % confidence half-width.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Estimate {
+    /// `None` when no replication defined the figure (e.g. no tickets).
+    pub mean: Option<f64>,
+    /// `None` with fewer than two replications defining the figure.
+    pub ci95: Option<f64>,
+}
+
+/// Mean and Student-t 95 % half-width of the defined samples.
+pub fn estimate(samples: impl IntoIterator<Item = Option<f64>>) -> Estimate {
+    let xs: Vec<f64> = samples
+        .into_iter()
+        .flatten()
+        .filter(|x| x.is_finite())
+        .collect();
+    let n = xs.len();
+    if n == 0 {
+        return Estimate::default();
+    }
+    let mean = xs.iter().sum::<f64>() / n as f64;
+    let ci95 = (n >= 2).then(|| {
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+        t_975(n - 1) * (var / n as f64).sqrt()
+    });
+    Estimate {
+        mean: Some(mean),
+        ci95,
+    }
+}
+
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom.
+pub fn t_975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_964, |t| t.inverse_cdf(0.975))
+}
+
+/// One row of `summary.csv`: a queue, or the whole desk (`queue = "all"`).
+#[derive(Debug, Clone)]
+pub struct QueueSummary {
+    pub queue: String,
+    pub offered: f64,
+    pub answered: f64,
+    pub abandoned: f64,
+    pub withdrawn: f64,
+    pub waiting_at_end: f64,
+    pub service_level: Estimate,
+    /// The queue's SLA target; `None` for the desk total.
+    pub sla_target: Option<f64>,
+    pub sla_within_s: Option<f64>,
+    pub asa_s: Estimate,
+    pub wait_p50_s: Option<f64>,
+    pub wait_p90_s: Option<f64>,
+    pub wait_p99_s: Option<f64>,
+    pub abandon_rate: Estimate,
+    /// Occupancy of the agents who can serve the queue.
+    pub occupancy: Estimate,
+}
+
+impl QueueSummary {
+    /// Whether the mean service level reaches the target.
+    pub fn meets_target(&self) -> Option<bool> {
+        Some(self.service_level.mean? >= self.sla_target? - 1e-12)
+    }
+}
+
+/// One row of `intervals.csv`: a queue (or "all") in one reporting interval.
+#[derive(Debug, Clone)]
+pub struct IntervalSummary {
+    /// Seconds from the start of the simulation to the interval's start.
+    pub t_s: f64,
+    pub queue: String,
+    pub offered: f64,
+    pub answered: f64,
+    pub abandoned: f64,
+    pub service_level: Estimate,
+    pub asa_s: Option<f64>,
+    /// Tickets waiting at the interval's end.
+    pub backlog: f64,
+    /// Mean agents on duty during the interval (of the teams serving the queue).
+    pub agents_on_duty: f64,
+    pub occupancy: Option<f64>,
+}
+
+/// Everything a run reports.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    pub replications: usize,
+    /// One per queue, then the desk total.
+    pub queues: Vec<QueueSummary>,
+    /// Interval-major, each interval holding every queue then "all".
+    pub intervals: Vec<IntervalSummary>,
+}
+
+fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
+    (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
+}
+
+fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
+    let (sum, n) = xs
+        .into_iter()
+        .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    if n == 0 { 0.0 } else { sum / n as f64 }
+}
+
+/// Merges replications (in order) into the run's figures.
+#[allow(clippy::needless_range_loop)] // q == nq is the desk total, not an index
+pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
+    let nq = scenario.queues.len();
+    let nt = scenario.teams.len();
+    // Which teams serve each queue; the desk total uses every team.
+    let serving: Vec<Vec<usize>> = (0..nq)
+        .map(|q| {
+            (0..nt)
+                .filter(|&t| scenario.teams[t].skills.contains(&q))
+                .collect()
+        })
+        .collect();
+    let all_teams: Vec<usize> = (0..nt).collect();
+
+    let mut queues = Vec::with_capacity(nq + 1);
+    for q in 0..=nq {
+        let is_all = q == nq;
+        let counts: Vec<TicketCounts> = reps
+            .iter()
+            .map(|r| {
+                if is_all {
+                    total(&r.queues)
+                } else {
+                    r.queues[q]
+                }
+            })
+            .collect();
+        let waits: Vec<Histogram<u64>> = reps
+            .iter()
+            .map(|r| {
+                if is_all {
+                    let mut h = r.waits[0].clone();
+                    for other in &r.waits[1..] {
+                        let _ = h.add(other);
+                    }
+                    h
+                } else {
+                    r.waits[q].clone()
+                }
+            })
+            .collect();
+        let teams = if is_all { &all_teams } else { &serving[q] };
+        let time: Vec<AgentTime> = reps
+            .iter()
+            .map(|r| team_total(teams.iter().map(|&t| r.teams[t])))
+            .collect();
+        let sla = (!is_all).then(|| scenario.queues[q].sla);
+        let quant = |p: f64| {
+            let v: Vec<f64> = waits.iter().filter_map(|h| quantile(h, p)).collect();
+            (!v.is_empty()).then(|| mean(v))
+        };
+        queues.push(QueueSummary {
+            queue: if is_all {
+                "all".into()
+            } else {
+                scenario.queues[q].name.clone()
+            },
+            offered: mean(counts.iter().map(|c| c.offered as f64)),
+            answered: mean(counts.iter().map(|c| c.answered as f64)),
+            abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
+            withdrawn: mean(counts.iter().map(|c| c.withdrawn as f64)),
+            waiting_at_end: mean(counts.iter().map(|c| c.waiting_at_end as f64)),
+            service_level: estimate(counts.iter().map(TicketCounts::service_level)),
+            sla_target: sla.map(|s| s.target),
+            sla_within_s: sla.map(|s| s.within),
+            asa_s: estimate(counts.iter().map(TicketCounts::asa)),
+            wait_p50_s: quant(0.5),
+            wait_p90_s: quant(0.9),
+            wait_p99_s: quant(0.99),
+            abandon_rate: estimate(counts.iter().map(TicketCounts::abandon_rate)),
+            occupancy: estimate(time.iter().map(AgentTime::occupancy)),
+        });
+    }
+
+    let sim = &scenario.simulation;
+    let n_intervals = sim.intervals();
+    let mut intervals = Vec::with_capacity(n_intervals * (nq + 1));
+    for k in 0..n_intervals {
+        for q in 0..=nq {
+            let is_all = q == nq;
+            let counts: Vec<TicketCounts> = reps
+                .iter()
+                .map(|r| {
+                    let row = &r.interval_tickets[k * nq..(k + 1) * nq];
+                    if is_all { total(row) } else { row[q] }
+                })
+                .collect();
+            let teams = if is_all { &all_teams } else { &serving[q] };
+            let time: Vec<AgentTime> = reps
+                .iter()
+                .map(|r| team_total(teams.iter().map(|&t| r.interval_agents[k * nt + t])))
+                .collect();
+            let backlog = mean(reps.iter().map(|r| {
+                let row = &r.interval_backlog[k * nq..(k + 1) * nq];
+                if is_all {
+                    row.iter().map(|&b| f64::from(b)).sum()
+                } else {
+                    f64::from(row[q])
+                }
+            }));
+            intervals.push(IntervalSummary {
+                t_s: sim.warmup + k as f64 * sim.interval,
+                queue: if is_all {
+                    "all".into()
+                } else {
+                    scenario.queues[q].name.clone()
+                },
+                offered: mean(counts.iter().map(|c| c.offered as f64)),
+                answered: mean(counts.iter().map(|c| c.answered as f64)),
+                abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
+                service_level: estimate(counts.iter().map(TicketCounts::service_level)),
+                asa_s: estimate(counts.iter().map(TicketCounts::asa)).mean,
+                backlog,
+                agents_on_duty: mean(time.iter().map(|t| t.on_duty / sim.interval)),
+                occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
+            });
+        }
+    }
+    RunSummary {
+        replications: reps.len(),
+        queues,
+        intervals,
+    }
+}
+
+fn total(rows: &[TicketCounts]) -> TicketCounts {
+    let mut t = TicketCounts::default();
+    for r in rows {
+        t.add(r);
+    }
+    t
+}
+
+fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
+    let mut t = AgentTime::default();
+    for x in times {
+        t.add(&x);
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn student_t_half_width() {
+        // Samples 1..=5: mean 3, s = 1.5811, t(4) = 2.7764 → 1.9632.
+        let e = estimate((1..=5).map(|x| Some(x as f64)));
+        assert_eq!(e.mean, Some(3.0));
+        assert!((e.ci95.unwrap() - 1.963_2).abs() < 1e-3);
+        assert_eq!(estimate([Some(2.0), None]).ci95, None);
+        assert_eq!(estimate([None]).mean, None);
+        assert!((t_975(9) - 2.262_157).abs() < 1e-5);
+    }
+}
