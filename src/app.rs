@@ -407,8 +407,9 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         "\n{:>7} {:>14} {:>8} {:>8} {:>8} {:>10}",
         "agents", "service level", "P(wait)", "ASA", "abandon", "occupancy"
     );
-    let lo = agents.saturating_sub(2).max(1);
-    for n in lo..=agents + 2 {
+    let lo = agents.min(required).saturating_sub(2).max(1);
+    let hi = (agents.max(required) + 2).min(lo + 15);
+    for n in lo..=hi {
         let q = desk.performance(n);
         let _ = writeln!(
             t,
@@ -423,7 +424,11 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
             },
             format!("{:.1}%", q.abandon_rate * 100.0),
             format!("{:.1}%", q.occupancy * 100.0),
-            if n == required { "  <- required" } else { "" }
+            match (n == required, args.agents == Some(n)) {
+                (true, _) => "  <- required",
+                (false, true) => "  <- asked",
+                _ => "",
+            }
         );
     }
     out(&t)

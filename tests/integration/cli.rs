@@ -1,0 +1,478 @@
+//! The real `staffsim` binary on small fixed-seed scenarios.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn staffsim() -> Command {
+    Command::cargo_bin("staffsim").expect("binary built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// Runs `run` on a fixture into a fresh folder and returns it.
+fn run_into(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("run")
+        .arg(fixture(name))
+        .arg("-o")
+        .arg(&out)
+        .args(["-q"])
+        .args(extra)
+        .assert()
+        .success();
+    (tmp, out)
+}
+
+/// Parses a CSV file into its header and rows.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+#[test]
+fn init_writes_a_starter_that_checks_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("desk.toml");
+    staffsim().arg("init").arg(&path).assert().success();
+    staffsim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("is valid: starter-desk")
+                .and(predicate::str::contains("agent-hours")),
+        );
+    staffsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "-r", "2", "-o"])
+        .arg(tmp.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("chat"));
+    // It will not overwrite a file by accident.
+    staffsim()
+        .arg("init")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    staffsim()
+        .arg("init")
+        .arg(&path)
+        .arg("--force")
+        .assert()
+        .success();
+}
+
+#[test]
+fn check_reports_what_it_understood() {
+    staffsim()
+        .arg("check")
+        .arg(fixture("timezones.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("8400 tickets/week"))
+        .stdout(predicate::str::contains("sydney: 7 agents (UTC+10:00)"))
+        .stdout(predicate::str::contains(
+            "on duty daily 02:00-11:00 (desk clock)",
+        ))
+        .stdout(predicate::str::contains("offered work 700 agent-hours"));
+}
+
+#[test]
+fn run_writes_tidy_csv_and_run_record() {
+    let (_tmp, out) = run_into("small.toml", &[]);
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    for name in [
+        "queue",
+        "offered",
+        "answered",
+        "abandoned",
+        "withdrawn",
+        "waiting_at_end",
+        "service_level",
+        "service_level_ci95",
+        "asa_s",
+        "asa_s_ci95",
+        "wait_p50_s",
+        "wait_p90_s",
+        "wait_p99_s",
+        "abandon_rate",
+        "occupancy",
+    ] {
+        column(&header, name);
+    }
+    let queues: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(queues, ["email", "chat", "all"]);
+    // Conservation in every row: offered = answered + abandoned + withdrawn + waiting.
+    for r in &rows {
+        let v = |name: &str| r[column(&header, name)].parse::<f64>().unwrap();
+        let rest = v("answered") + v("abandoned") + v("withdrawn") + v("waiting_at_end");
+        assert!((v("offered") - rest).abs() < 0.02, "{r:?}");
+        let sl = v("service_level");
+        assert!((0.0..=1.0).contains(&sl));
+    }
+    let (iheader, irows) = read_csv(&out.join("intervals.csv"));
+    assert_eq!(iheader[..4], ["interval_start", "day", "t_s", "queue"]);
+    assert_eq!(
+        irows.len(),
+        6 * 48 * 3,
+        "6 days after warm-up, 48 intervals, 2 queues + all"
+    );
+    assert_eq!(irows[0][0], "Tue 00:00");
+    let run: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["scenario"], "small");
+    assert_eq!(run["replications"], 4);
+    assert!(
+        run["scenario_hash"]
+            .as_str()
+            .unwrap()
+            .starts_with("fnv1a64:")
+    );
+}
+
+#[test]
+fn json_summary_on_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = staffsim()
+        .arg("run")
+        .arg(fixture("small.toml"))
+        .args(["--json", "-q", "-o"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["queues"].as_array().unwrap().len(), 3);
+    assert!(v["queues"][1]["service_level"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn same_seed_same_bytes_for_any_thread_count() {
+    let (_a, one) = run_into("small.toml", &["--threads", "1"]);
+    let (_b, two) = run_into("small.toml", &["--threads", "2"]);
+    for file in ["summary.csv", "intervals.csv"] {
+        assert_eq!(
+            fs::read(one.join(file)).unwrap(),
+            fs::read(two.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let (_c, other_seed) = run_into("small.toml", &["--seed", "12"]);
+    assert_ne!(
+        fs::read(one.join("summary.csv")).unwrap(),
+        fs::read(other_seed.join("summary.csv")).unwrap()
+    );
+}
+
+#[test]
+fn fifo_and_lifo_see_the_same_arrivals() {
+    let (_a, fifo) = run_into("small.toml", &["--policy", "fifo"]);
+    let (_b, lifo) = run_into("small.toml", &["--policy", "lifo"]);
+    let offered = |dir: &Path| {
+        let (h, rows) = read_csv(&dir.join("intervals.csv"));
+        let c = column(&h, "offered");
+        rows.iter().map(|r| r[c].clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(offered(&fifo), offered(&lifo));
+    assert_ne!(
+        fs::read(fifo.join("summary.csv")).unwrap(),
+        fs::read(lifo.join("summary.csv")).unwrap()
+    );
+}
+
+#[test]
+fn a_two_hour_peak_shows_at_the_configured_rate() {
+    let (_tmp, out) = run_into("peak.toml", &[]);
+    let (h, rows) = read_csv(&out.join("intervals.csv"));
+    let (start, queue, offered) = (
+        column(&h, "interval_start"),
+        column(&h, "queue"),
+        column(&h, "offered"),
+    );
+    // 1400/week = 200/day over weights summing to 32: 6.25/hour off-peak,
+    // 31.25/hour in the peak → 15.625 and 3.125 per 30-minute interval.
+    let mean_at = |clock: &str| {
+        let xs: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[queue] == "web" && r[start].ends_with(clock))
+            .map(|r| r[offered].parse::<f64>().unwrap())
+            .collect();
+        (xs.iter().sum::<f64>() / xs.len() as f64, xs.len())
+    };
+    for (clock, expected) in [
+        ("10:00", 15.625),
+        ("11:30", 15.625),
+        ("09:30", 3.125),
+        ("12:00", 3.125),
+        ("03:00", 3.125),
+    ] {
+        let (mean, days) = mean_at(clock);
+        // Poisson: each day's count (averaged over 5 replications) has variance expected/5.
+        let se = (expected / 5.0 / days as f64).sqrt();
+        assert!(
+            (mean - expected).abs() < 4.0 * se,
+            "{clock}: {mean} vs {expected} (se {se})"
+        );
+    }
+}
+
+#[test]
+fn a_team_abroad_covers_the_desk_night() {
+    let (_tmp, out) = run_into("timezones.toml", &[]);
+    let (h, rows) = read_csv(&out.join("intervals.csv"));
+    let (start, queue, agents) = (
+        column(&h, "interval_start"),
+        column(&h, "queue"),
+        column(&h, "agents_on_duty"),
+    );
+    let on_duty = |label: &str| -> f64 {
+        let r = rows
+            .iter()
+            .find(|r| r[queue] == "all" && r[start] == label)
+            .unwrap();
+        r[agents].parse().unwrap()
+    };
+    assert_eq!(
+        on_duty("Tue 01:30"),
+        0.0,
+        "nobody before the Sydney team starts"
+    );
+    assert_eq!(
+        on_duty("Tue 02:00"),
+        7.0,
+        "Sydney's 09:00 is the desk's 02:00"
+    );
+    assert_eq!(on_duty("Tue 10:30"), 7.0);
+    let handover = on_duty("Tue 11:00");
+    assert!(
+        (5.0..6.0).contains(&handover),
+        "Moscow from 11:00, Sydney finishing its last chats: {handover}"
+    );
+    assert_eq!(
+        on_duty("Tue 12:00"),
+        5.0,
+        "Sydney has left; Moscow's 5 remain"
+    );
+    assert_eq!(on_duty("Tue 21:00"), 0.0);
+}
+
+#[test]
+fn erlang_command_answers_instantly() {
+    let output = staffsim()
+        .args([
+            "erlang",
+            "--volume",
+            "200/hour",
+            "--aht",
+            "3m",
+            "--sla",
+            "80% in 20s",
+            "--shrinkage",
+            "0.3",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(v["agents"], 14);
+    assert_eq!(v["agents_with_shrinkage"], 20);
+    assert!((v["service_level"].as_f64().unwrap() - 0.8884).abs() < 1e-3);
+    // Patient-less customers leave: Erlang A needs no more agents than Erlang C.
+    let a = staffsim()
+        .args([
+            "erlang",
+            "--volume",
+            "200/hour",
+            "--aht",
+            "3m",
+            "--sla",
+            "80% in 20s",
+            "--patience",
+            "1m",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let a: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
+    assert_eq!(a["model"], "erlang-a");
+    assert!(a["agents"].as_u64().unwrap() <= 14);
+    assert!(a["abandon_rate"].as_f64().unwrap() > 0.0);
+    staffsim()
+        .args([
+            "erlang",
+            "--volume",
+            "200/hour",
+            "--aht",
+            "3m",
+            "--sla",
+            "80% in 20s",
+            "--agents",
+            "11",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("required agents: 14"));
+}
+
+/// Writes `text` as a scenario and checks that `run` refuses it with exit
+/// code 2, a message containing every `expected` piece, and no output.
+fn refused(text: &str, expected: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bad.toml");
+    fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    let assert = staffsim()
+        .arg("run")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("bad.toml"), "names the file: {stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+}
+
+fn small_with(from: &str, to: &str) -> String {
+    let text = fs::read_to_string(fixture("small.toml")).unwrap();
+    assert!(text.contains(from), "fixture has {from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn bad_scenarios_are_refused_clearly() {
+    refused(
+        &small_with("volume = \"700/week\"", "volme = \"700/week\""),
+        &["unknown field `volme`", "line"],
+    );
+    refused(
+        &small_with("horizon = \"1w\"", "horizon = \"1 fortnight\""),
+        &["simulation.horizon", "1 fortnight"],
+    );
+    refused(
+        &small_with("target = 0.8 }\n\n[[queue]]", "target = 1.3 }\n\n[[queue]]"),
+        &["queue \"email\": sla.target", "1.3", "between 0 and 1"],
+    );
+    refused(
+        &small_with(
+            "skills = [\"chat\", \"email\"]",
+            "skills = [\"chat\", \"phone\"]",
+        ),
+        &["team \"support\": skills", "\"phone\" is not a queue"],
+    );
+    refused(
+        &small_with("warmup = \"1d\"", "warmup = \"2w\""),
+        &["simulation.warmup", "shorter than the horizon"],
+    );
+    refused(
+        &small_with("channel = \"chat\"", "channel = \"telegram\""),
+        &["queue \"chat\": channel", "telegram", "messenger"],
+    );
+    refused(
+        &small_with("profile = \"business-day\"", "profile = [1, 2, 3]"),
+        &["queue \"email\": profile", "has 3 weights", "24"],
+    );
+    refused(
+        &small_with("dist = \"gamma\"", "dist = \"weibull\""),
+        &["handle_time.dist", "weibull", "lognormal"],
+    );
+    refused(
+        &small_with("replications = 4", "replications = 0"),
+        &["simulation.replications", "between 1"],
+    );
+    refused(
+        &small_with(
+            "hours = \"mon-fri 09:00-18:00\"",
+            "hours = \"mon-fri 9-18\"",
+        ),
+        &["queue \"email\": hours", "mon-fri 9-18"],
+    );
+    refused(
+        &small_with("horizon = \"1w\"", "horizon = 7"),
+        &["invalid type", "horizon"],
+    );
+    refused("", &["empty"]);
+    // Several problems are reported at once.
+    refused(
+        &small_with("target = 0.8 }\n\n[[queue]]", "target = 1.3 }\n\n[[queue]]")
+            .replace("concurrency = 2", "concurrency = 0"),
+        &["sla.target", "concurrency"],
+    );
+}
+
+#[test]
+fn missing_files_and_bad_arguments_exit_2() {
+    staffsim()
+        .args(["run", "no/such/desk.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no such file"));
+    staffsim()
+        .arg("run")
+        .arg(fixture(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("directory"));
+    staffsim()
+        .arg("run")
+        .arg(fixture("small.toml"))
+        .args(["--policy", "random"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown policy \"random\""));
+    staffsim()
+        .args([
+            "erlang",
+            "--volume",
+            "100",
+            "--aht",
+            "3m",
+            "--sla",
+            "80% in 20s",
+        ])
+        .assert()
+        .code(2);
+    staffsim()
+        .args([
+            "erlang",
+            "--volume",
+            "100/hour",
+            "--aht",
+            "3m",
+            "--sla",
+            "80 in 20s",
+        ])
+        .assert()
+        .code(2);
+    staffsim().args(["frobnicate"]).assert().code(2);
+}

@@ -1,0 +1,6 @@
+//! The one integration-test binary: the real CLI on small fixed-seed
+//! scenarios (`cli`), and the engine against queueing theory on long runs
+//! (`theory`).
+
+mod cli;
+mod theory;
