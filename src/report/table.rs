@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::scenario::units::format_duration;
+use crate::scenario::units::{format_duration, format_wait};
 use crate::stats::QueueSummary;
 
 fn pct(x: Option<f64>) -> String {
@@ -10,8 +10,7 @@ fn pct(x: Option<f64>) -> String {
 }
 
 fn secs(x: Option<f64>) -> String {
-    x.filter(|v| v.is_finite())
-        .map_or("-".into(), format_duration)
+    x.map_or("-".into(), format_wait)
 }
 
 /// The summary table as text.

@@ -89,6 +89,24 @@ pub fn format_duration(seconds: f64) -> String {
     out
 }
 
+/// Formats a wait for people reading a table: two units at most, e.g.
+/// `"4.6s"`, `"23s"`, `"2m12s"`, `"5h29m"`, `"3d14h"`.
+pub fn format_wait(seconds: f64) -> String {
+    if !seconds.is_finite() {
+        return "-".into();
+    }
+    if seconds < 9.95 {
+        return format!("{seconds:.1}s");
+    }
+    let s = seconds.round() as u64;
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
+        3600..86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
 /// A volume `"COUNT/UNIT"`: the expected number of arrivals per period.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Volume {
@@ -516,6 +534,11 @@ mod tests {
         assert_eq!(format_duration(5400.0), "1h30m");
         assert_eq!(format_duration(45.0), "45s");
         assert_eq!(format_duration(2.5), "2.5s");
+        assert_eq!(format_wait(4.64), "4.6s");
+        assert_eq!(format_wait(23.4), "23s");
+        assert_eq!(format_wait(132.0), "2m12s");
+        assert_eq!(format_wait(5.0 * 3600.0 + 29.0 * 60.0 + 40.0), "5h29m");
+        assert_eq!(format_wait(3.0 * DAY + 14.5 * HOUR), "3d14h");
     }
 
     #[test]

@@ -123,17 +123,18 @@ impl Floor {
         self.capacity - self.agents[agent as usize].used
     }
 
-    /// In `team`, the available agent with the most spare capacity of at least
-    /// `units` (the first such on a tie).
+    /// In `team`, the available agent with the *least* spare capacity that still
+    /// fits `units` (the first such on a tie). Packing chats onto agents who
+    /// already hold some keeps other agents wholly free for a call or an email.
     #[inline]
     pub fn find(&self, team: usize, units: u32) -> Option<u32> {
         let mut best: Option<(u32, u32)> = None;
         for &a in &self.teams[team].available {
             let spare = self.spare(a);
-            if spare == self.capacity {
+            if spare == units {
                 return Some(a);
             }
-            if spare >= units && best.is_none_or(|(_, s)| spare > s) {
+            if spare > units && best.is_none_or(|(_, s)| spare < s) {
                 best = Some((a, spare));
             }
         }

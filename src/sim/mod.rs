@@ -10,8 +10,9 @@
 //!   then the earliest in the team's skill list; within the queue the
 //!   discipline (FIFO or LIFO) picks the ticket.
 //! - A ticket arriving when an agent is free goes to the first team in
-//!   `teams_for_queue` (teams listing the queue earlier in their skills come
-//!   first), to its agent with the most spare capacity.
+//!   the team that lists the queue earliest in its skills (then the team
+//!   first in the file), to its agent with the least spare capacity that fits
+//!   (chats are packed, so whole agents stay free for calls and emails).
 //! - Abandonment timers are cancelled lazily; an agent whose shift ends
 //!   finishes the tickets in hand, then leaves.
 
