@@ -102,6 +102,11 @@ fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
 
 fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
     let scenario = prepare(path, common)?;
+    if !common.quiet {
+        for warning in warnings(&scenario) {
+            eprintln!("warning: {}: {warning}", path.display());
+        }
+    }
     let started = Instant::now();
     let plan = Plan {
         policy: scenario.policy,

@@ -21,10 +21,24 @@ fn single_queue(
     weeks: u32,
     reps: u32,
 ) -> Scenario {
+    let text = single_queue_text(per_hour, aht, agents, patience, within, weeks, reps);
+    Scenario::from_toml(&text, "theory.toml").expect("valid test scenario")
+}
+
+/// The scenario text of [`single_queue`], for variations.
+fn single_queue_text(
+    per_hour: f64,
+    aht: &str,
+    agents: u32,
+    patience: Option<&str>,
+    within: &str,
+    weeks: u32,
+    reps: u32,
+) -> String {
     let patience = patience.map_or(String::new(), |p| {
         format!("patience = {{ dist = \"exponential\", mean = \"{p}\" }}")
     });
-    let text = format!(
+    format!(
         r#"
 name = "theory"
 [simulation]
@@ -45,8 +59,7 @@ name = "agents"
 skills = ["q"]
 agents = {agents}
 "#
-    );
-    Scenario::from_toml(&text, "theory.toml").expect("valid test scenario")
+    )
 }
 
 fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
@@ -249,4 +262,70 @@ fn same_results_for_any_thread_count() {
         assert_eq!(a.interval_tickets, b.interval_tickets);
         assert_eq!(a.interval_agents, b.interval_agents);
     }
+}
+
+#[test]
+fn chat_concurrency_is_slots_erlang_c() {
+    // 4 agents holding 3 chats each are 12 servers: M/M/12 again.
+    let text = single_queue_text(100.0, "6m", 4, None, "20s", 4, 20)
+        .replace("channel = \"phone\"", "channel = \"chat\"\nconcurrency = 3");
+    let s = Scenario::from_toml(&text, "chat.toml").expect("valid");
+    let sum = summarize(&s, &replicate(&s, Policy::Fifo));
+    let theory = Desk {
+        arrival_rate: 100.0 / 3600.0,
+        aht_s: 360.0,
+        patience_s: None,
+        sla_within_s: 20.0,
+    }
+    .performance(12);
+    let q = &sum.queues[0];
+    assert_agrees("4 agents x 3 chats: ASA (s)", q.asa_s, theory.asa_s, 0.0);
+    assert_agrees(
+        "4 agents x 3 chats: service level 20 s",
+        q.service_level,
+        theory.service_level,
+        0.0,
+    );
+    assert_agrees(
+        "4 agents x 3 chats: occupancy",
+        q.occupancy,
+        theory.occupancy,
+        0.0,
+    );
+}
+
+#[test]
+fn agents_finish_the_ticket_in_hand_then_leave() {
+    // One agent on duty 09:00-12:00 with a break 10:00-10:30, a queue that is
+    // never empty, and tickets that take exactly 45 minutes.
+    let text = r#"
+name = "handover"
+[simulation]
+horizon = "1d"
+interval = "15m"
+replications = 1
+[[queue]]
+name = "q"
+channel = "email"
+volume = "200/hour"
+handle_time = { dist = "fixed", mean = "45m" }
+sla = { within = "1h", target = 0.8 }
+[[team]]
+name = "one"
+skills = ["q"]
+shifts = [{ days = "daily", start = "09:00", length = "3h", breaks = ["10:00 30m"], agents = 1 }]
+"#;
+    let s = Scenario::from_toml(text, "handover.toml").unwrap();
+    let r = &replicate(&s, Policy::Fifo)[0];
+    let at = |h: f64| r.interval_agents[(h * 4.0) as usize];
+    // Tickets start at 09:00 and 09:45; the second ends at 10:30, into the break.
+    assert_eq!(at(9.0).on_duty, 900.0);
+    assert_eq!(at(10.0).on_duty, 900.0, "still finishing at 10:00-10:15");
+    assert_eq!(at(10.25).busy, 900.0);
+    // Back at 10:30: 10:30-11:15 and 11:15-12:00, the last ending exactly at the shift's end.
+    assert_eq!(at(11.75).on_duty, 900.0);
+    assert_eq!(at(12.0).on_duty, 0.0, "gone after 12:00");
+    assert_eq!(at(8.75).on_duty, 0.0);
+    // Busy never exceeds on duty.
+    assert!(r.interval_agents.iter().all(|t| t.busy <= t.on_duty + 1e-6));
 }
