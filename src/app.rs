@@ -9,11 +9,12 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 
-use crate::cli::{Cli, Command, CommonArgs, ErlangArgs};
+use crate::cli::{ChartFormat, Cli, Command, CommonArgs, ErlangArgs};
 use crate::erlang::Desk;
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
-use crate::report::{self, OutputSet};
+use crate::report::chart::{self, Chart, ImageFormat};
+use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
 use crate::scenario::{Policy, Scenario, fingerprint};
 
@@ -45,22 +46,14 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let mut set = OutputSet::new(
-        path.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new(".")),
-    );
+    let mut set = OutputSet::new(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| InputError::Argument(format!("{} is not a file path", path.display())))?;
     set.add(name, STARTER.as_bytes().to_vec());
     set.commit()?;
-    eprintln!(
-        "wrote {}; try: staffsim run {}",
-        path.display(),
-        path.display()
-    );
+    eprintln!("wrote {}; try: staffsim run {}", path.display(), path.display());
     Ok(())
 }
 
@@ -69,10 +62,7 @@ fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
     let mut scenario = Scenario::load(path)?;
     if let Some(r) = common.replications {
         if r == 0 || r > 100_000 {
-            return Err(InputError::Argument(format!(
-                "--replications {r} must be between 1 and 100000"
-            ))
-            .into());
+            return Err(InputError::Argument(format!("--replications {r} must be between 1 and 100000")).into());
         }
         scenario.simulation.replications = r;
     }
@@ -80,9 +70,7 @@ fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
         scenario.simulation.seed = seed;
     }
     if let Some(p) = &common.policy {
-        scenario.policy = p
-            .parse::<Policy>()
-            .map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
+        scenario.policy = p.parse::<Policy>().map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
     }
     if common.threads == Some(0) {
         return Err(InputError::Argument(
@@ -94,37 +82,88 @@ fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
 }
 
 fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
-    common
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("outputs").join(&scenario.name))
+    common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name))
+}
+
+/// Chart formats and size from the command line.
+fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
+    let formats = match common.format {
+        ChartFormat::Png => vec![ImageFormat::Png],
+        ChartFormat::Svg => vec![ImageFormat::Svg],
+        ChartFormat::Both => vec![ImageFormat::Png, ImageFormat::Svg],
+    };
+    let bad = || {
+        InputError::Argument(format!(
+            "--size {}: expected WIDTHxHEIGHT in pixels between 320 and 8000, e.g. 1600x900",
+            common.size
+        ))
+    };
+    let (w, h) = common
+        .size
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map(|(w, h)| (w.trim().parse::<u32>(), h.trim().parse::<u32>()))
+        .ok_or_else(bad)?;
+    let (w, h) = (w.map_err(|_| bad())?, h.map_err(|_| bad())?);
+    if !(320..=8000).contains(&w) || !(320..=8000).contains(&h) {
+        return Err(bad());
+    }
+    Ok((formats, (w, h)))
+}
+
+/// Adds every chart in every format to the output set; returns the file names.
+fn add_charts(
+    set: &mut OutputSet,
+    charts: &[Chart],
+    formats: &[ImageFormat],
+    size: (u32, u32),
+) -> anyhow::Result<Vec<String>> {
+    use rayon::prelude::*;
+    let jobs: Vec<(&Chart, ImageFormat)> = charts.iter().flat_map(|c| formats.iter().map(move |&f| (c, f))).collect();
+    let drawn: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
+        .par_iter()
+        .map(|&(c, f)| Ok((format!("{}.{}", c.name, f.extension()), chart::render(c, f, size)?)))
+        .collect();
+    let mut names = Vec::new();
+    for d in drawn {
+        let (name, bytes) = d?;
+        set.add(&name, bytes);
+        names.push(name);
+    }
+    Ok(names)
 }
 
 fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
     let scenario = prepare(path, common)?;
+    let (formats, size) = chart_options(common)?;
     if !common.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
         }
     }
     let started = Instant::now();
-    let plan = Plan {
-        policy: scenario.policy,
-        threads: common.threads,
-    };
-    let summary = experiment::run(&scenario, plan, &|| {})?;
-    let wall = started.elapsed().as_secs_f64();
+    let plan = Plan { policy: scenario.policy, threads: common.threads };
+    let sim = &scenario.simulation;
+    let bar = progress::bar(u64::from(sim.replications), "replications", common.quiet);
+    let summary = experiment::run(&scenario, plan, &|| bar.inc(1))?;
+    bar.finish_and_clear();
 
     let dir = output_dir(&scenario, common);
     let mut set = OutputSet::new(&dir);
     set.add("summary.csv", report::csv::summary(&summary.queues)?);
-    set.add(
-        "intervals.csv",
-        report::csv::intervals(&scenario, &summary.intervals)?,
-    );
-    let bytes =
-        std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
-    let sim = &scenario.simulation;
+    set.add("intervals.csv", report::csv::intervals(&scenario, &summary.intervals)?);
+    set.add("teams.csv", report::csv::teams(&scenario, &summary.teams)?);
+    set.add("waits.csv", report::csv::waits(&summary.wait_curves)?);
+    let mut tables = vec!["summary.csv", "intervals.csv", "teams.csv", "waits.csv"];
+    if !summary.week.is_empty() {
+        set.add("week.csv", report::csv::week(&scenario, &summary.week)?);
+        set.add("week_teams.csv", report::csv::week_teams(&scenario, &summary.week_teams)?);
+        tables.extend(["week.csv", "week_teams.csv"]);
+    }
+    tables.push("run.json");
+    let charts = add_charts(&mut set, &figures::run_charts(&scenario, &summary), &formats, size)?;
+    let wall = started.elapsed().as_secs_f64();
+    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
     let run_record = json!({
         "scenario": scenario.name,
         "scenario_file": path.display().to_string(),
@@ -139,7 +178,7 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
         "wall_time_s": wall,
     });
     set.add("run.json", report::json::to_bytes(&run_record)?);
-    let written = set.commit()?;
+    set.commit()?;
 
     if common.json {
         let v = json!({
@@ -148,6 +187,7 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
             "replications": sim.replications,
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
+            "charts": charts,
             "queues": summary.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
         });
         out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
@@ -162,11 +202,12 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
             sim.seed
         );
         out(&header)?;
-        out(&report::table::summary(&summary.queues))?;
+        out(&report::table::summary(&summary.queues, report::table::use_color()))?;
         out(&format!(
-            "\nservice level ± is the 95 % confidence half-width over replications\n{} files in {}/ ({wall:.1} s)\n",
-            written.len(),
-            dir.display()
+            "\nservice level: mean over replications ± 95 % confidence half-width\nwritten to {}/ in {wall:.1} s: {}\ncharts: {}\n",
+            dir.display(),
+            tables.join(" "),
+            charts.join(" ")
         ))?;
     }
     Ok(())
@@ -209,9 +250,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
             t,
             "    handle time {}; patience {}; SLA {:.0}% within {}",
             q.handle_time.describe(),
-            q.patience
-                .as_ref()
-                .map_or("endless (never abandons)".into(), |p| p.describe()),
+            q.patience.as_ref().map_or("endless (never abandons)".into(), |p| p.describe()),
             q.sla.target * 100.0,
             format_duration(q.sla.within)
         );
@@ -229,11 +268,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
     for team in &s.teams {
         let hours = team.agent_hours_per_week();
         capacity += hours;
-        let skills: Vec<&str> = team
-            .skills
-            .iter()
-            .map(|&q| s.queues[q].name.as_str())
-            .collect();
+        let skills: Vec<&str> = team.skills.iter().map(|&q| s.queues[q].name.as_str()).collect();
         let _ = writeln!(
             t,
             "  {}: {} agents (UTC{}), skills {}; {:.0} agent-hours/week",
@@ -254,10 +289,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
         }
     }
     let _ = writeln!(t, "\nload vs capacity (per week):");
-    let _ = writeln!(
-        t,
-        "  offered work {work:.0} agent-hours; scheduled {capacity:.0} agent-hours"
-    );
+    let _ = writeln!(t, "  offered work {work:.0} agent-hours; scheduled {capacity:.0} agent-hours");
     if capacity > 0.0 {
         let _ = writeln!(
             t,
@@ -277,10 +309,7 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
     let mut w = Vec::new();
     for (i, q) in s.queues.iter().enumerate() {
         if !s.teams.iter().any(|t| t.skills.contains(&i)) {
-            w.push(format!(
-                "queue \"{}\" is served by no team; its tickets will only wait or abandon",
-                q.name
-            ));
+            w.push(format!("queue \"{}\" is served by no team; its tickets will only wait or abandon", q.name));
         }
     }
     let work: f64 = s.queues.iter().map(|q| q.mean_load() * WEEK / 3600.0).sum();
@@ -304,9 +333,7 @@ fn parse_sla(text: &str) -> Result<(f64, f64), String> {
         None => target.parse::<f64>().map_err(|_| bad())?,
     };
     if !(value > 0.0 && value < 1.0) {
-        return Err(format!(
-            "--sla \"{text}\": the target must be above 0% and below 100%"
-        ));
+        return Err(format!("--sla \"{text}\": the target must be above 0% and below 100%"));
     }
     let within = units::parse_duration(within).map_err(|e| format!("--sla \"{text}\": {e}"))?;
     Ok((value, within))
@@ -333,31 +360,20 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
     if let Some(s) = args.shrinkage
         && !(0.0..1.0).contains(&s)
     {
-        return Err(arg(format!("--shrinkage {s} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)")).into());
+        return Err(arg(format!(
+            "--shrinkage {s} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)"
+        ))
+        .into());
     }
-    let desk = Desk {
-        arrival_rate: volume.count / volume.period_s,
-        aht_s: aht,
-        patience_s: patience,
-        sla_within_s: within,
-    };
+    let desk =
+        Desk { arrival_rate: volume.count / volume.period_s, aht_s: aht, patience_s: patience, sla_within_s: within };
     let required = desk.required_agents(target);
     let agents = args.agents.unwrap_or(required);
     let p = desk.performance(agents);
-    let with_shrinkage = args
-        .shrinkage
-        .map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil() as u32);
-    let model = if patience.is_some() {
-        "Erlang A (M/M/n+M)"
-    } else {
-        "Erlang C (M/M/n)"
-    };
+    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil() as u32);
+    let model = if patience.is_some() { "Erlang A (M/M/n+M)" } else { "Erlang C (M/M/n)" };
     let finite = |x: f64| {
-        if x.is_finite() {
-            json!(x)
-        } else {
-            serde_json::Value::Null
-        }
+        if x.is_finite() { json!(x) } else { serde_json::Value::Null }
     };
     if args.json {
         let mut v = json!({
@@ -388,24 +404,12 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         fmt_rate(desk.arrival_rate * 3600.0),
         format_duration(aht),
         p.load,
-        patience.map_or(String::new(), |x| format!(
-            ", mean patience {}",
-            format_duration(x)
-        ))
+        patience.map_or(String::new(), |x| format!(", mean patience {}", format_duration(x)))
     );
-    let _ = writeln!(
-        t,
-        "target: {:.0}% answered within {}",
-        target * 100.0,
-        format_duration(within)
-    );
+    let _ = writeln!(t, "target: {:.0}% answered within {}", target * 100.0, format_duration(within));
     let _ = writeln!(t, "required agents: {required}");
     if let Some(n) = with_shrinkage {
-        let _ = writeln!(
-            t,
-            "with {:.0}% shrinkage: {n} agents scheduled",
-            args.shrinkage.unwrap_or(0.0) * 100.0
-        );
+        let _ = writeln!(t, "with {:.0}% shrinkage: {n} agents scheduled", args.shrinkage.unwrap_or(0.0) * 100.0);
     }
     let _ = writeln!(
         t,
@@ -422,11 +426,7 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
             n,
             format!("{:.1}%", q.service_level * 100.0),
             format!("{:.1}%", q.p_wait * 100.0),
-            if q.asa_s.is_finite() {
-                format_duration(q.asa_s)
-            } else {
-                "-".into()
-            },
+            if q.asa_s.is_finite() { format_duration(q.asa_s) } else { "-".into() },
             format!("{:.1}%", q.abandon_rate * 100.0),
             format!("{:.1}%", q.occupancy * 100.0),
             match (n == required, args.agents == Some(n)) {
@@ -440,9 +440,5 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
 }
 
 fn fmt_rate(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
-    }
+    if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.2}") }
 }

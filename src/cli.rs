@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Discrete-event simulator for support desks: service level, waits,
 /// abandonment, occupancy, backlog and the headcount they need.
@@ -65,6 +65,21 @@ pub struct CommonArgs {
     /// No progress or messages on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Chart files to write.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1600x900")]
+    pub size: String,
+}
+
+/// Which image files each chart is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ChartFormat {
+    Png,
+    Svg,
+    #[default]
+    Both,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -82,11 +82,7 @@ impl Desk {
         }
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if mid >= start && meets(mid) {
-                hi = mid
-            } else {
-                lo = mid
-            }
+            if mid >= start && meets(mid) { hi = mid } else { lo = mid }
         }
         hi
     }
@@ -108,11 +104,7 @@ fn ln_inverse_erlang_b(agents: u32, load: f64) -> f64 {
     let mut lr: f64 = 0.0;
     for k in 1..=agents {
         let x = (f64::from(k) / load).ln() + lr;
-        lr = if x > 0.0 {
-            x + (-x).exp().ln_1p()
-        } else {
-            x.exp().ln_1p()
-        };
+        lr = if x > 0.0 { x + (-x).exp().ln_1p() } else { x.exp().ln_1p() };
     }
     lr
 }
@@ -157,11 +149,7 @@ fn erlang_c(desk: &Desk, agents: u32) -> Performance {
 /// ln(e^x + e^y) without overflow.
 fn ln_add_exp(x: f64, y: f64) -> f64 {
     let (hi, lo) = if x > y { (x, y) } else { (y, x) };
-    if lo == f64::NEG_INFINITY {
-        hi
-    } else {
-        hi + (lo - hi).exp().ln_1p()
-    }
+    if lo == f64::NEG_INFINITY { hi } else { hi + (lo - hi).exp().ln_1p() }
 }
 
 /// Composite Simpson's rule of `f` over `[a, b]` with `panels` (even) panels.
@@ -208,11 +196,7 @@ fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
     }
     let g = |x: f64| lambda * (-(theta * x)).exp_m1() / -theta - n * mu * x;
     // The exponent peaks where λe^(−θx) = nμ (at 0 when the desk is stable).
-    let peak = if lambda > n * mu {
-        (lambda / (n * mu)).ln() / theta
-    } else {
-        0.0
-    };
+    let peak = if lambda > n * mu { (lambda / (n * mu)).ln() / theta } else { 0.0 };
     let g_max = g(peak);
     // Integrate only where exp(g − g_max) > e^−45: find both ends by doubling.
     let negligible = |x: f64| g(x) - g_max < -45.0;
@@ -250,11 +234,7 @@ fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
     let ln_scale = lambda.ln() + g_max; // multiplies the scaled integrals
     let ln_d = ln_add_exp(ln_e, ln_scale + j.ln());
     let share = |integral: f64| {
-        if integral > 0.0 {
-            (ln_scale + integral.ln() - ln_d).exp()
-        } else {
-            0.0
-        }
+        if integral > 0.0 { (ln_scale + integral.ln() - ln_d).exp() } else { 0.0 }
     };
     let p_no_wait = (ln_e - ln_d).exp();
     let p_served_waiting = share(served_all);
@@ -265,11 +245,7 @@ fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
         load: a,
         p_wait: 1.0 - p_no_wait,
         service_level: (p_no_wait + share(served_within)).min(1.0),
-        asa_s: if p_served > 0.0 {
-            share(wait_sum) / p_served
-        } else {
-            f64::INFINITY
-        },
+        asa_s: if p_served > 0.0 { share(wait_sum) / p_served } else { f64::INFINITY },
         abandon_rate,
         occupancy: (a * p_served / n).min(1.0),
     }
@@ -280,12 +256,7 @@ mod tests {
     use super::*;
 
     fn desk(per_hour: f64, aht: f64, patience: Option<f64>, within: f64) -> Desk {
-        Desk {
-            arrival_rate: per_hour / 3600.0,
-            aht_s: aht,
-            patience_s: patience,
-            sla_within_s: within,
-        }
+        Desk { arrival_rate: per_hour / 3600.0, aht_s: aht, patience_s: patience, sla_within_s: within }
     }
 
     /// The widely published worked example: 100 calls per 30 minutes, AHT 3 min,
@@ -297,11 +268,7 @@ mod tests {
         let p = d.performance(11);
         assert!((p.load - 10.0).abs() < 1e-12);
         assert!((p.p_wait - 0.6821).abs() < 5e-5, "{}", p.p_wait);
-        assert!(
-            (p.service_level - (1.0 - 0.6821 * (-20.0f64 / 180.0).exp())).abs() < 1e-4,
-            "{}",
-            p.service_level
-        );
+        assert!((p.service_level - (1.0 - 0.6821 * (-20.0f64 / 180.0).exp())).abs() < 1e-4, "{}", p.service_level);
         assert!((p.asa_s - 122.8).abs() < 0.05, "{}", p.asa_s);
         assert_eq!(d.required_agents(0.8), 14);
     }
@@ -314,11 +281,7 @@ mod tests {
         let d = desk(720.0, 240.0, None, 20.0);
         let p = d.performance(55);
         assert!((p.p_wait - 0.2387).abs() < 5e-5, "{}", p.p_wait);
-        assert!(
-            (p.service_level - 0.8668).abs() < 5e-4,
-            "{}",
-            p.service_level
-        );
+        assert!((p.service_level - 0.8668).abs() < 5e-4, "{}", p.service_level);
         assert!((p.asa_s - 8.184).abs() < 0.005, "{}", p.asa_s);
         assert!((p.occupancy - 48.0 / 55.0).abs() < 1e-12);
         assert_eq!(d.required_agents(0.8), 54);
@@ -345,33 +308,23 @@ mod tests {
     /// M/M/n+M, where P(abandon) = θ E[queue] / λ and P(wait) = P(N ≥ n).
     #[test]
     fn erlang_a_matches_the_birth_death_chain() {
-        for (per_hour, aht, patience, n) in [
-            (100.0, 360.0, 180.0, 10u32),
-            (300.0, 240.0, 60.0, 15),
-            (60.0, 600.0, 900.0, 8),
-        ] {
+        for (per_hour, aht, patience, n) in
+            [(100.0, 360.0, 180.0, 10u32), (300.0, 240.0, 60.0, 15), (60.0, 600.0, 900.0, 8)]
+        {
             let d = desk(per_hour, aht, Some(patience), 20.0);
             let p = d.performance(n);
             let (lambda, mu, theta) = (per_hour / 3600.0, 1.0 / aht, 1.0 / patience);
             let mut pi = vec![1.0f64];
             for k in 1..2000usize {
-                let death =
-                    (k.min(n as usize) as f64) * mu + (k.saturating_sub(n as usize) as f64) * theta;
+                let death = (k.min(n as usize) as f64) * mu + (k.saturating_sub(n as usize) as f64) * theta;
                 let next = pi[k - 1] * lambda / death;
                 pi.push(next);
             }
             let total: f64 = pi.iter().sum();
-            let queue: f64 = pi
-                .iter()
-                .enumerate()
-                .map(|(k, x)| k.saturating_sub(n as usize) as f64 * x)
-                .sum::<f64>()
-                / total;
+            let queue: f64 =
+                pi.iter().enumerate().map(|(k, x)| k.saturating_sub(n as usize) as f64 * x).sum::<f64>() / total;
             let p_wait: f64 = pi[n as usize..].iter().sum::<f64>() / total;
-            assert!(
-                (p.abandon_rate - theta * queue / lambda).abs() < 1e-6,
-                "{p:?}"
-            );
+            assert!((p.abandon_rate - theta * queue / lambda).abs() < 1e-6, "{p:?}");
             assert!((p.p_wait - p_wait).abs() < 1e-6, "{p:?}");
         }
     }

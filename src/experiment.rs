@@ -43,11 +43,7 @@ pub fn replicate(
 }
 
 /// Runs and summarizes.
-pub fn run(
-    scenario: &Scenario,
-    plan: Plan,
-    progress: &(dyn Fn() + Sync),
-) -> anyhow::Result<RunSummary> {
+pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> anyhow::Result<RunSummary> {
     let reps = replicate(scenario, plan, progress)?;
     Ok(stats::summarize(scenario, &reps))
 }

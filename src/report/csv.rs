@@ -5,7 +5,7 @@
 
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, format_week_time};
-use crate::stats::{IntervalSummary, QueueSummary};
+use crate::stats::{IntervalSummary, QueueSummary, TeamInterval, WaitCurve};
 
 /// A number with `decimals` decimals, or empty.
 pub fn num(x: Option<f64>, decimals: usize) -> String {
@@ -90,27 +90,96 @@ pub const INTERVALS_HEADER: [&str; 13] = [
     "occupancy",
 ];
 
+fn interval_fields(r: &IntervalSummary) -> Vec<String> {
+    vec![
+        r.queue.clone(),
+        num(Some(r.offered), 2),
+        num(Some(r.answered), 2),
+        num(Some(r.abandoned), 2),
+        num(r.service_level.mean, 4),
+        num(r.service_level.ci95, 4),
+        num(r.asa_s, 1),
+        num(Some(r.backlog), 2),
+        num(Some(r.agents_on_duty), 2),
+        num(r.occupancy, 4),
+    ]
+}
+
+/// The leading time columns: desk clock label, day of the run, seconds.
+fn time_fields(scenario: &Scenario, t_s: f64) -> Vec<String> {
+    vec![
+        format_week_time(scenario.simulation.start + t_s),
+        format!("{}", (t_s / DAY).floor() as u64 + 1),
+        format!("{t_s:.0}"),
+    ]
+}
+
 /// `intervals.csv`: one row per reporting interval and queue (plus "all").
 pub fn intervals(scenario: &Scenario, rows: &[IntervalSummary]) -> anyhow::Result<Vec<u8>> {
-    let start = scenario.simulation.start;
     write_rows(
         &INTERVALS_HEADER,
         rows.iter().map(|r| {
-            vec![
-                format_week_time(start + r.t_s),
-                format!("{}", (r.t_s / DAY).floor() as u64 + 1),
-                format!("{:.0}", r.t_s),
-                r.queue.clone(),
-                num(Some(r.offered), 2),
-                num(Some(r.answered), 2),
-                num(Some(r.abandoned), 2),
-                num(r.service_level.mean, 4),
-                num(r.service_level.ci95, 4),
-                num(r.asa_s, 1),
-                num(Some(r.backlog), 2),
-                num(Some(r.agents_on_duty), 2),
-                num(r.occupancy, 4),
-            ]
+            let mut f = time_fields(scenario, r.t_s);
+            f.extend(interval_fields(r));
+            f
         }),
+    )
+}
+
+/// `week.csv`: the typical week, the columns of `intervals.csv` without
+/// `day` and `t_s` (each row pools its interval of the week over all weeks).
+pub fn week(scenario: &Scenario, rows: &[IntervalSummary]) -> anyhow::Result<Vec<u8>> {
+    let header: Vec<&str> = INTERVALS_HEADER.iter().copied().filter(|h| !matches!(*h, "day" | "t_s")).collect();
+    write_rows(
+        &header,
+        rows.iter().map(|r| {
+            let mut f = vec![format_week_time(scenario.simulation.start + r.t_s)];
+            f.extend(interval_fields(r));
+            f
+        }),
+    )
+}
+
+pub const TEAMS_HEADER: [&str; 7] =
+    ["interval_start", "day", "t_s", "team", "agents_on_duty", "agents_busy", "occupancy"];
+
+fn team_fields(r: &TeamInterval) -> Vec<String> {
+    vec![r.team.clone(), num(Some(r.agents_on_duty), 2), num(Some(r.agents_busy), 2), num(r.occupancy, 4)]
+}
+
+/// `teams.csv`: agents on duty and busy per reporting interval and team.
+pub fn teams(scenario: &Scenario, rows: &[TeamInterval]) -> anyhow::Result<Vec<u8>> {
+    write_rows(
+        &TEAMS_HEADER,
+        rows.iter().map(|r| {
+            let mut f = time_fields(scenario, r.t_s);
+            f.extend(team_fields(r));
+            f
+        }),
+    )
+}
+
+/// `week_teams.csv`: the typical week of `teams.csv`, without `day` and `t_s`.
+pub fn week_teams(scenario: &Scenario, rows: &[TeamInterval]) -> anyhow::Result<Vec<u8>> {
+    let header: Vec<&str> = TEAMS_HEADER.iter().copied().filter(|h| !matches!(*h, "day" | "t_s")).collect();
+    write_rows(
+        &header,
+        rows.iter().map(|r| {
+            let mut f = vec![format_week_time(scenario.simulation.start + r.t_s)];
+            f.extend(team_fields(r));
+            f
+        }),
+    )
+}
+
+pub const WAITS_HEADER: [&str; 3] = ["queue", "wait_s", "answered_within"];
+
+/// `waits.csv`: the share of each queue's customers answered within each wait.
+pub fn waits(curves: &[WaitCurve]) -> anyhow::Result<Vec<u8>> {
+    write_rows(
+        &WAITS_HEADER,
+        curves
+            .iter()
+            .flat_map(|c| c.points.iter().map(|&(x, y)| vec![c.queue.clone(), format!("{x:.3}"), format!("{y:.4}")])),
     )
 }

@@ -2,8 +2,11 @@
 //! (`table`), JSON (`json`), and writing an output folder safely (`OutputSet`).
 //! Each format produces bytes, so it can be tested without files.
 
+pub mod chart;
 pub mod csv;
+pub mod figures;
 pub mod json;
+pub mod progress;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -21,10 +24,7 @@ pub struct OutputSet {
 
 impl OutputSet {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        OutputSet {
-            dir: dir.into(),
-            files: Vec::new(),
-        }
+        OutputSet { dir: dir.into(), files: Vec::new() }
     }
 
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
@@ -37,9 +37,8 @@ impl OutputSet {
 
     /// Writes every file; returns their final paths.
     pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
-        std::fs::create_dir_all(&self.dir).with_context(|| {
-            format!("could not create the output folder {}", self.dir.display())
-        })?;
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
         let mut staged = Vec::with_capacity(self.files.len());
         for (name, bytes) in &self.files {
             let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -48,15 +47,13 @@ impl OutputSet {
                 for (t, _) in &staged {
                     let _ = std::fs::remove_file(t);
                 }
-                return Err(e)
-                    .with_context(|| format!("could not write {}", self.dir.join(name).display()));
+                return Err(e).with_context(|| format!("could not write {}", self.dir.join(name).display()));
             }
             staged.push((tmp, self.dir.join(name)));
         }
         let mut done = Vec::with_capacity(staged.len());
         for (tmp, path) in staged {
-            std::fs::rename(&tmp, &path)
-                .with_context(|| format!("could not write {}", path.display()))?;
+            std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))?;
             done.push(path);
         }
         Ok(done)

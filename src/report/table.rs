@@ -13,14 +13,19 @@ fn secs(x: Option<f64>) -> String {
     x.map_or("-".into(), format_wait)
 }
 
-/// The summary table as text.
-pub fn summary(rows: &[QueueSummary]) -> String {
-    let width = rows
-        .iter()
-        .map(|r| r.queue.chars().count())
-        .max()
-        .unwrap_or(5)
-        .clamp(5, 20);
+/// Whether to colour terminal output: only on a terminal, and never with `NO_COLOR`.
+pub fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn paint(text: String, code: &str, color: bool) -> String {
+    if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text }
+}
+
+/// The summary table as text; `color` marks met targets green and missed ones red.
+pub fn summary(rows: &[QueueSummary], color: bool) -> String {
+    let width = rows.iter().map(|r| r.queue.chars().count()).max().unwrap_or(5).clamp(5, 20);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -39,14 +44,19 @@ pub fn summary(rows: &[QueueSummary]) -> String {
                     Some(false) => "MISSED",
                     None => "",
                 };
-                format!("{:.0}%/{} {mark}", t * 100.0, format_duration(w))
+                let text = format!("{:>14}", format!("{:.0}%/{} {mark}", t * 100.0, format_duration(w)));
+                match met {
+                    Some(true) => paint(text, "32", color),
+                    Some(false) => paint(text, "1;31", color),
+                    None => text,
+                }
             }
-            _ => String::new(),
+            _ => format!("{:>14}", ""),
         };
         let name: String = r.queue.chars().take(width).collect();
         let _ = writeln!(
             out,
-            "{:<width$} {:>9.0} {:>15} {:>14} {:>8} {:>8} {:>8} {:>7}",
+            "{:<width$} {:>9.0} {:>15} {} {:>8} {:>8} {:>8} {:>7}",
             name,
             r.offered,
             sl,

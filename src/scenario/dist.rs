@@ -9,28 +9,11 @@ use rand_distr::{Distribution, Exp, Gamma, LogNormal, Uniform};
 /// A validated, ready-to-sample duration distribution (seconds).
 #[derive(Debug, Clone)]
 pub enum Dist {
-    Exponential {
-        mean: f64,
-        exp: Exp<f64>,
-    },
-    LogNormal {
-        mean: f64,
-        cv: f64,
-        inner: LogNormal<f64>,
-    },
-    Gamma {
-        mean: f64,
-        cv: f64,
-        inner: Gamma<f64>,
-    },
-    Fixed {
-        value: f64,
-    },
-    Uniform {
-        min: f64,
-        max: f64,
-        inner: Uniform<f64>,
-    },
+    Exponential { mean: f64, exp: Exp<f64> },
+    LogNormal { mean: f64, cv: f64, inner: LogNormal<f64> },
+    Gamma { mean: f64, cv: f64, inner: Gamma<f64> },
+    Fixed { value: f64 },
+    Uniform { min: f64, max: f64, inner: Uniform<f64> },
 }
 
 /// The kind of a distribution, as written in a scenario's `dist` field.
@@ -66,15 +49,13 @@ impl Dist {
     }
 
     pub fn lognormal(mean: f64, cv: f64) -> Result<Self, String> {
-        let inner =
-            LogNormal::from_mean_cv(mean, cv).map_err(|e| format!("mean {mean}, cv {cv}: {e}"))?;
+        let inner = LogNormal::from_mean_cv(mean, cv).map_err(|e| format!("mean {mean}, cv {cv}: {e}"))?;
         Ok(Dist::LogNormal { mean, cv, inner })
     }
 
     pub fn gamma(mean: f64, cv: f64) -> Result<Self, String> {
         let shape = 1.0 / (cv * cv);
-        let inner =
-            Gamma::new(shape, mean / shape).map_err(|e| format!("mean {mean}, cv {cv}: {e}"))?;
+        let inner = Gamma::new(shape, mean / shape).map_err(|e| format!("mean {mean}, cv {cv}: {e}"))?;
         Ok(Dist::Gamma { mean, cv, inner })
     }
 
@@ -83,8 +64,7 @@ impl Dist {
     }
 
     pub fn uniform(min: f64, max: f64) -> Result<Self, String> {
-        let inner =
-            Uniform::new_inclusive(min, max).map_err(|e| format!("min {min}, max {max}: {e}"))?;
+        let inner = Uniform::new_inclusive(min, max).map_err(|e| format!("min {min}, max {max}: {e}"))?;
         Ok(Dist::Uniform { min, max, inner })
     }
 
@@ -102,9 +82,7 @@ impl Dist {
 
     pub fn mean(&self) -> f64 {
         match self {
-            Dist::Exponential { mean, .. }
-            | Dist::LogNormal { mean, .. }
-            | Dist::Gamma { mean, .. } => *mean,
+            Dist::Exponential { mean, .. } | Dist::LogNormal { mean, .. } | Dist::Gamma { mean, .. } => *mean,
             Dist::Fixed { value } => *value,
             Dist::Uniform { min, max, .. } => (min + max) / 2.0,
         }
@@ -118,11 +96,7 @@ impl Dist {
             Dist::Fixed { .. } => 0.0,
             Dist::Uniform { min, max, .. } => {
                 let mean = (min + max) / 2.0;
-                if mean > 0.0 {
-                    (max - min) / 12f64.sqrt() / mean
-                } else {
-                    0.0
-                }
+                if mean > 0.0 { (max - min) / 12f64.sqrt() / mean } else { 0.0 }
             }
         }
     }
@@ -177,9 +151,6 @@ mod tests {
             assert!((mean / d.mean() - 1.0).abs() < 0.01, "{d:?}: mean {mean}");
             assert!((cv - d.cv()).abs() < 0.02, "{d:?}: cv {cv}");
         }
-        assert_eq!(
-            Dist::fixed(5.0).sample(&mut Xoshiro256PlusPlus::seed_from_u64(0)),
-            5.0
-        );
+        assert_eq!(Dist::fixed(5.0).sample(&mut Xoshiro256PlusPlus::seed_from_u64(0)), 5.0);
     }
 }

@@ -174,10 +174,7 @@ impl FromStr for Policy {
             "per-queue" | "perqueue" => Ok(Policy::PerQueue),
             "fifo" => Ok(Policy::Fifo),
             "lifo" => Ok(Policy::Lifo),
-            other => Err(format!(
-                "unknown policy \"{other}\"; expected one of {}",
-                Policy::NAMES
-            )),
+            other => Err(format!("unknown policy \"{other}\"; expected one of {}", Policy::NAMES)),
         }
     }
 }
@@ -237,10 +234,7 @@ impl Team {
 
     /// Scheduled agent-hours per week.
     pub fn agent_hours_per_week(&self) -> f64 {
-        self.shifts
-            .iter()
-            .map(|s| f64::from(s.agents) * s.duty.total() / 3600.0)
-            .sum()
+        self.shifts.iter().map(|s| f64::from(s.agents) * s.duty.total() / 3600.0).sum()
     }
 }
 
@@ -275,11 +269,7 @@ impl RateSchedule {
     /// All-zero weights give no arrivals.
     pub fn from_weights(pieces: &[(f64, f64, f64)], weekly_volume: f64) -> Self {
         let mass: f64 = pieces.iter().map(|(s, e, w)| (e - s) * w).sum();
-        let scale = if mass > 0.0 {
-            weekly_volume / mass
-        } else {
-            0.0
-        };
+        let scale = if mass > 0.0 { weekly_volume / mass } else { 0.0 };
         let mut segments: Vec<RateSegment> = Vec::with_capacity(pieces.len());
         for &(start, end, w) in pieces {
             let rate = w * scale;
@@ -297,10 +287,7 @@ impl RateSchedule {
 
     /// Expected arrivals in one week.
     pub fn weekly_total(&self) -> f64 {
-        self.segments
-            .iter()
-            .map(|s| (s.end - s.start) * s.rate)
-            .sum()
+        self.segments.iter().map(|s| (s.end - s.start) * s.rate).sum()
     }
 
     /// Expected arrivals between week times `a` and `b` (`a <= b`, may exceed a week).
@@ -349,19 +336,12 @@ impl Scenario {
         if text.trim().is_empty() {
             return Err(InputError::Syntax {
                 file: file.into(),
-                message:
-                    "the file is empty; `staffsim init` writes a starter scenario to start from"
-                        .into(),
+                message: "the file is empty; `staffsim init` writes a starter scenario to start from".into(),
             });
         }
-        let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| InputError::Syntax {
-            file: file.into(),
-            message: e.to_string().trim_end().to_string(),
-        })?;
-        validate::validate(raw).map_err(|problems| InputError::Invalid {
-            file: file.into(),
-            problems,
-        })
+        let raw: file::ScenarioFile = toml::from_str(text)
+            .map_err(|e| InputError::Syntax { file: file.into(), message: e.to_string().trim_end().to_string() })?;
+        validate::validate(raw).map_err(|problems| InputError::Invalid { file: file.into(), problems })
     }
 
     pub fn queue_index(&self, name: &str) -> Option<usize> {
@@ -375,7 +355,5 @@ impl Scenario {
 
 /// A stable 64-bit FNV-1a hash, used to fingerprint scenario files in `run.json`.
 pub fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }

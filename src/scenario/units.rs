@@ -45,9 +45,7 @@ pub fn parse_duration(text: &str) -> Result<f64, String> {
             'w' => WEEK,
             _ => return Err(format!("\"{text}\" has an unknown unit '{c}'; {expected}")),
         };
-        let value: f64 = number
-            .parse()
-            .map_err(|_| format!("\"{text}\" is not a duration; {expected}"))?;
+        let value: f64 = number.parse().map_err(|_| format!("\"{text}\" is not a duration; {expected}"))?;
         total += value * unit;
         number.clear();
         saw_unit = true;
@@ -72,11 +70,7 @@ pub fn format_duration(seconds: f64) -> String {
     }
     if seconds < 60.0 {
         let rounded = (seconds * 10.0).round() / 10.0;
-        return if rounded.fract() == 0.0 {
-            format!("{rounded:.0}s")
-        } else {
-            format!("{rounded:.1}s")
-        };
+        return if rounded.fract() == 0.0 { format!("{rounded:.0}s") } else { format!("{rounded:.1}s") };
     }
     let mut rest = seconds.round() as u64;
     let mut out = String::new();
@@ -123,21 +117,14 @@ impl Volume {
 
 /// Parses `"2000/week"`, `"100/hour"`, `"300/day"`, `"7000/month"` (month = 30 days).
 pub fn parse_volume(text: &str) -> Result<Volume, String> {
-    let expected =
-        "expected \"COUNT/UNIT\" with UNIT one of hour, day, week, month, e.g. \"2000/week\"";
+    let expected = "expected \"COUNT/UNIT\" with UNIT one of hour, day, week, month, e.g. \"2000/week\"";
     let Some((count, unit)) = text.split_once('/') else {
         return Err(format!("\"{text}\" has no '/'; {expected}"));
     };
-    let count: f64 = count.trim().parse().map_err(|_| {
-        format!(
-            "\"{text}\": \"{}\" is not a number; {expected}",
-            count.trim()
-        )
-    })?;
+    let count: f64 =
+        count.trim().parse().map_err(|_| format!("\"{text}\": \"{}\" is not a number; {expected}", count.trim()))?;
     if !count.is_finite() || count < 0.0 {
-        return Err(format!(
-            "\"{text}\": the count must be zero or more; {expected}"
-        ));
+        return Err(format!("\"{text}\": the count must be zero or more; {expected}"));
     }
     let period_s = match unit.trim().to_ascii_lowercase().as_str() {
         "h" | "hour" | "hours" => HOUR,
@@ -176,9 +163,7 @@ fn parse_day(text: &str) -> Result<usize, String> {
     names
         .iter()
         .position(|n| n.contains(&t.as_str()))
-        .ok_or_else(|| {
-            format!("\"{text}\" is not a day; expected mon, tue, wed, thu, fri, sat or sun")
-        })
+        .ok_or_else(|| format!("\"{text}\" is not a day; expected mon, tue, wed, thu, fri, sat or sun"))
 }
 
 /// Parses a set of days: `"mon-fri"`, `"sat"`, `"fri-mon"` (wraps), `"mon,wed"`,
@@ -215,18 +200,14 @@ pub fn parse_days(text: &str) -> Result<[bool; 7], String> {
 pub fn parse_start(text: &str) -> Result<f64, String> {
     let mut parts = text.split_whitespace();
     let (Some(day), Some(clock), None) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(format!(
-            "\"{text}\" is not a start; expected a day and a clock time like \"mon 00:00\""
-        ));
+        return Err(format!("\"{text}\" is not a start; expected a day and a clock time like \"mon 00:00\""));
     };
     Ok(parse_day(day)? as f64 * DAY + parse_clock(clock, false)?)
 }
 
 /// Parses a UTC offset `"+03:00"`, `"-05:30"`, `"+3"`, `"UTC"`, `"UTC+10"` into seconds.
 pub fn parse_utc_offset(text: &str) -> Result<f64, String> {
-    let bad = || {
-        format!("\"{text}\" is not a UTC offset; expected e.g. \"+03:00\", \"-05:00\" or \"UTC\"")
-    };
+    let bad = || format!("\"{text}\" is not a UTC offset; expected e.g. \"+03:00\", \"-05:00\" or \"UTC\"");
     let t = text.trim().to_ascii_uppercase();
     let t = t.strip_prefix("UTC").unwrap_or(&t).trim();
     if t.is_empty() || t == "Z" {
@@ -264,9 +245,7 @@ pub struct WeeklySpans {
 impl WeeklySpans {
     /// The whole week.
     pub fn always() -> Self {
-        WeeklySpans {
-            spans: vec![(0.0, WEEK)],
-        }
+        WeeklySpans { spans: vec![(0.0, WEEK)] }
     }
 
     /// Builds a calendar from spans that may overlap, lie outside one week or wrap
@@ -358,8 +337,7 @@ impl WeeklySpans {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(self.spans.len() * 2);
-        let wraps = self.spans.first().is_some_and(|s| s.0 == 0.0)
-            && self.spans.last().is_some_and(|s| s.1 == WEEK);
+        let wraps = self.spans.first().is_some_and(|s| s.0 == 0.0) && self.spans.last().is_some_and(|s| s.1 == WEEK);
         for (i, &(s, e)) in self.spans.iter().enumerate() {
             if !(wraps && i == 0) {
                 out.push((s, true));
@@ -380,11 +358,8 @@ impl WeeklySpans {
         if self.is_never() {
             return "never".into();
         }
-        let parts: Vec<String> = self
-            .spans
-            .iter()
-            .map(|&(s, e)| format!("{}-{}", format_week_time(s), format_week_time_end(e)))
-            .collect();
+        let parts: Vec<String> =
+            self.spans.iter().map(|&(s, e)| format!("{}-{}", format_week_time(s), format_week_time_end(e))).collect();
         // Group identical daily spans to keep the common case short.
         let daily: Vec<(usize, f64, f64)> = self
             .spans
@@ -417,16 +392,9 @@ fn describe_days(days: &[usize]) -> String {
     if days.len() == 7 {
         "daily".into()
     } else if days.len() > 2 && contiguous {
-        format!(
-            "{}-{}",
-            DAY_NAMES[days[0]],
-            DAY_NAMES[*days.last().unwrap_or(&0)]
-        )
+        format!("{}-{}", DAY_NAMES[days[0]], DAY_NAMES[*days.last().unwrap_or(&0)])
     } else {
-        days.iter()
-            .map(|&d| DAY_NAMES[d])
-            .collect::<Vec<_>>()
-            .join(",")
+        days.iter().map(|&d| DAY_NAMES[d]).collect::<Vec<_>>().join(",")
     }
 }
 
@@ -440,11 +408,7 @@ pub fn format_week_time(w: f64) -> String {
     let w = w.rem_euclid(WEEK);
     let m = (w / 60.0).round() as u64 % (7 * 24 * 60);
     let day = (m / (24 * 60)) as usize;
-    format!(
-        "{} {}",
-        DAY_NAMES[day],
-        clock((m % (24 * 60)) as f64 * 60.0)
-    )
+    format!("{} {}", DAY_NAMES[day], clock((m % (24 * 60)) as f64 * 60.0))
 }
 
 fn format_week_time_end(w: f64) -> String {
@@ -465,8 +429,7 @@ pub fn parse_hours(text: &str) -> Result<WeeklySpans, String> {
     if matches!(t.as_str(), "24/7" | "always") {
         return Ok(WeeklySpans::always());
     }
-    let expected =
-        "expected e.g. \"mon-fri 10:00-19:00, sat 11:00-16:00\", \"00:00-24:00\" or \"24/7\"";
+    let expected = "expected e.g. \"mon-fri 10:00-19:00, sat 11:00-16:00\", \"00:00-24:00\" or \"24/7\"";
     let mut spans = Vec::new();
     let mut pending_days: Option<[bool; 7]> = None;
     for item in t.split(',').map(str::trim) {
@@ -491,16 +454,11 @@ pub fn parse_hours(text: &str) -> Result<WeeklySpans, String> {
         if let Some(p) = pending_days.take() {
             days = std::array::from_fn(|i| days[i] || p[i]);
         }
-        let (from, to) = range
-            .split_once('-')
-            .ok_or_else(|| format!("\"{text}\": \"{range}\" is not a time range; {expected}"))?;
+        let (from, to) =
+            range.split_once('-').ok_or_else(|| format!("\"{text}\": \"{range}\" is not a time range; {expected}"))?;
         let from = parse_clock(from, false).map_err(|e| format!("\"{text}\": {e}"))?;
         let to = parse_clock(to, true).map_err(|e| format!("\"{text}\": {e}"))?;
-        let length = if to > from {
-            to - from
-        } else {
-            to + DAY - from
-        };
+        let length = if to > from { to - from } else { to + DAY - from };
         for (d, on) in days.iter().enumerate() {
             if *on {
                 let s = d as f64 * DAY + from;
@@ -509,9 +467,7 @@ pub fn parse_hours(text: &str) -> Result<WeeklySpans, String> {
         }
     }
     if pending_days.is_some() {
-        return Err(format!(
-            "\"{text}\" ends with days but no times; {expected}"
-        ));
+        return Err(format!("\"{text}\" ends with days but no times; {expected}"));
     }
     Ok(WeeklySpans::from_spans(spans))
 }
@@ -558,18 +514,9 @@ mod tests {
         assert!(parse_clock("24:00", false).is_err());
         assert_eq!(parse_clock("24:00", true).unwrap(), DAY);
         assert!(parse_clock("10:60", false).is_err());
-        assert_eq!(
-            parse_days("mon-fri").unwrap(),
-            [true, true, true, true, true, false, false]
-        );
-        assert_eq!(
-            parse_days("fri-mon").unwrap(),
-            [true, false, false, false, true, true, true]
-        );
-        assert_eq!(
-            parse_days("sat,sun").unwrap(),
-            [false, false, false, false, false, true, true]
-        );
+        assert_eq!(parse_days("mon-fri").unwrap(), [true, true, true, true, true, false, false]);
+        assert_eq!(parse_days("fri-mon").unwrap(), [true, false, false, false, true, true, true]);
+        assert_eq!(parse_days("sat,sun").unwrap(), [false, false, false, false, false, true, true]);
         assert!(parse_days("funday").is_err());
         assert_eq!(parse_start("tue 08:00").unwrap(), DAY + 8.0 * HOUR);
         assert_eq!(parse_utc_offset("+03:00").unwrap(), 3.0 * HOUR);
@@ -603,10 +550,7 @@ mod tests {
     #[test]
     fn transitions_skip_the_week_joint() {
         let h = parse_hours("sun 20:00-24:00, mon 00:00-04:00").unwrap();
-        assert_eq!(
-            h.transitions(),
-            vec![(4.0 * HOUR, false), (6.0 * DAY + 20.0 * HOUR, true)]
-        );
+        assert_eq!(h.transitions(), vec![(4.0 * HOUR, false), (6.0 * DAY + 20.0 * HOUR, true)]);
         assert!(WeeklySpans::always().transitions().is_empty());
     }
 

@@ -7,8 +7,7 @@ use std::collections::HashSet;
 use super::file::{DistFile, QueueFile, ScenarioFile, ShiftFile, SimulationFile, TeamFile};
 use super::units::{self, DAY, HOUR, WeeklySpans};
 use super::{
-    Channel, Discipline, Dist, DistKind, Policy, Queue, RateSchedule, Scenario, Shift, Simulation,
-    Sla, Team, shapes,
+    Channel, Discipline, Dist, DistKind, Policy, Queue, RateSchedule, Scenario, Shift, Simulation, Sla, Team, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -18,11 +17,7 @@ struct Problems(Vec<String>);
 impl Problems {
     fn add(&mut self, at: &str, message: impl AsRef<str>) {
         let message = message.as_ref();
-        self.0.push(if at.is_empty() {
-            message.to_string()
-        } else {
-            format!("{at}: {message}")
-        });
+        self.0.push(if at.is_empty() { message.to_string() } else { format!("{at}: {message}") });
     }
 
     /// Runs a parser, records its error at `at`, and returns the value if any.
@@ -41,32 +36,27 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let mut p = Problems::default();
     let name = raw.name.trim().to_string();
     if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         || name.starts_with('.')
     {
         p.add(
             "name",
-            format!("\"{}\" cannot name the output folder; use letters, digits, '-', '_' or '.', e.g. \"smb-desk\"", raw.name),
+            format!(
+                "\"{}\" cannot name the output folder; use letters, digits, '-', '_' or '.', e.g. \"smb-desk\"",
+                raw.name
+            ),
         );
     }
     let simulation = simulation(&raw.simulation, &mut p);
     let desk_offset = simulation.as_ref().map_or(0.0, |s| s.utc_offset);
 
     if raw.queues.is_empty() {
-        p.add(
-            "",
-            "no [[queue]] is defined; a desk needs at least one queue",
-        );
+        p.add("", "no [[queue]] is defined; a desk needs at least one queue");
     }
     let mut seen = HashSet::new();
     for q in &raw.queues {
         if !seen.insert(q.name.as_str()) {
-            p.add(
-                &format!("queue \"{}\"", q.name),
-                "the name is used by another queue; queue names must be unique",
-            );
+            p.add(&format!("queue \"{}\"", q.name), "the name is used by another queue; queue names must be unique");
         }
     }
     let queues: Vec<Option<Queue>> = raw.queues.iter().map(|q| queue(q, &mut p)).collect();
@@ -74,31 +64,20 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let mut seen = HashSet::new();
     for t in &raw.teams {
         if !seen.insert(t.name.as_str()) {
-            p.add(
-                &format!("team \"{}\"", t.name),
-                "the name is used by another team; team names must be unique",
-            );
+            p.add(&format!("team \"{}\"", t.name), "the name is used by another team; team names must be unique");
         }
     }
     let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
-    let teams: Vec<Option<Team>> = raw
-        .teams
-        .iter()
-        .map(|t| team(t, &queue_names, desk_offset, &mut p))
-        .collect();
+    let teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
 
     if !p.0.is_empty() {
         return Err(p.0);
     }
     // No problems were recorded, so every part was built.
-    let (Some(simulation), Some(queues), Some(teams)) = (
-        simulation,
-        queues.into_iter().collect::<Option<Vec<_>>>(),
-        teams.into_iter().collect::<Option<Vec<_>>>(),
-    ) else {
-        return Err(vec![
-            "internal: a part failed validation without a message".into(),
-        ]);
+    let (Some(simulation), Some(queues), Some(teams)) =
+        (simulation, queues.into_iter().collect::<Option<Vec<_>>>(), teams.into_iter().collect::<Option<Vec<_>>>())
+    else {
+        return Err(vec!["internal: a part failed validation without a message".into()]);
     };
     Ok(Scenario {
         name,
@@ -111,29 +90,14 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
 }
 
 fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
-    let start = p.take(
-        "simulation.start",
-        units::parse_start(s.start.as_deref().unwrap_or("mon 00:00")),
-    );
+    let start = p.take("simulation.start", units::parse_start(s.start.as_deref().unwrap_or("mon 00:00")));
     let horizon = p.take("simulation.horizon", units::parse_duration(&s.horizon));
-    let warmup = p.take(
-        "simulation.warmup",
-        units::parse_duration(s.warmup.as_deref().unwrap_or("0s")),
-    );
-    let interval = p.take(
-        "simulation.interval",
-        units::parse_duration(s.interval.as_deref().unwrap_or("30m")),
-    );
-    let utc_offset = p.take(
-        "simulation.timezone",
-        units::parse_utc_offset(s.timezone.as_deref().unwrap_or("+00:00")),
-    );
+    let warmup = p.take("simulation.warmup", units::parse_duration(s.warmup.as_deref().unwrap_or("0s")));
+    let interval = p.take("simulation.interval", units::parse_duration(s.interval.as_deref().unwrap_or("30m")));
+    let utc_offset = p.take("simulation.timezone", units::parse_utc_offset(s.timezone.as_deref().unwrap_or("+00:00")));
     let replications = s.replications.unwrap_or(10);
     if !(1..=100_000).contains(&replications) {
-        p.add(
-            "simulation.replications",
-            format!("{replications} must be between 1 and 100000"),
-        );
+        p.add("simulation.replications", format!("{replications} must be between 1 and 100000"));
     }
     let seed = s.seed.unwrap_or(1);
     if seed < 0 {
@@ -146,17 +110,11 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
     };
     let mut ok = true;
     if horizon <= 0.0 {
-        p.add(
-            "simulation.horizon",
-            format!("\"{}\" must be longer than zero", s.horizon),
-        );
+        p.add("simulation.horizon", format!("\"{}\" must be longer than zero", s.horizon));
         ok = false;
     }
     if interval <= 0.0 {
-        p.add(
-            "simulation.interval",
-            "must be longer than zero, e.g. \"30m\"",
-        );
+        p.add("simulation.interval", "must be longer than zero, e.g. \"30m\"");
         ok = false;
     }
     if ok && warmup >= horizon {
@@ -194,10 +152,7 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
         ok = false;
     }
     if ok && (horizon - warmup) / interval > 2_000_000.0 {
-        p.add(
-            "simulation.interval",
-            "gives more than 2 million reporting intervals; use a longer interval",
-        );
+        p.add("simulation.interval", "gives more than 2 million reporting intervals; use a longer interval");
         ok = false;
     }
     (ok && (1..=100_000).contains(&replications) && seed >= 0).then_some(Simulation {
@@ -215,20 +170,13 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
     let at = format!("queue \"{}\"", q.name);
     let before = p.0.len();
     if q.name.trim().is_empty() || q.name == "all" {
-        p.add(
-            &at,
-            "a queue needs a name, and \"all\" is reserved for the desk's totals",
-        );
+        p.add(&at, "a queue needs a name, and \"all\" is reserved for the desk's totals");
     }
     let channel = q.channel.parse::<Channel>().ok();
     if channel.is_none() {
         p.add(
             &format!("{at}: channel"),
-            format!(
-                "\"{}\" is not a channel; expected one of {}",
-                q.channel,
-                Channel::NAMES
-            ),
+            format!("\"{}\" is not a channel; expected one of {}", q.channel, Channel::NAMES),
         );
     }
     let volume = p.take(&format!("{at}: volume"), units::parse_volume(&q.volume));
@@ -237,46 +185,22 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         None => Some(WeeklySpans::always()),
     };
     if hours.as_ref().is_some_and(WeeklySpans::is_never) {
-        p.add(
-            &format!("{at}: hours"),
-            "the queue is never open; give at least one opening span",
-        );
+        p.add(&format!("{at}: hours"), "the queue is never open; give at least one opening span");
     }
     let profile = q.profile.as_ref().and_then(|v| {
-        weights::<24>(
-            v,
-            &format!("{at}: profile"),
-            "hourly",
-            shapes::profile,
-            &shapes::profile_names(),
-            p,
-        )
+        weights::<24>(v, &format!("{at}: profile"), "hourly", shapes::profile, &shapes::profile_names(), p)
     });
     let weekly = match &q.weekly {
-        Some(v) => weights::<7>(
-            v,
-            &format!("{at}: weekly"),
-            "daily (Mon..Sun)",
-            shapes::weekly,
-            &shapes::weekly_names(),
-            p,
-        ),
+        Some(v) => {
+            weights::<7>(v, &format!("{at}: weekly"), "daily (Mon..Sun)", shapes::weekly, &shapes::weekly_names(), p)
+        }
         None => Some([1.0; 7]),
     };
     let handle_time = dist(&q.handle_time, &format!("{at}: handle_time"), p);
-    let patience = q
-        .patience
-        .as_ref()
-        .map(|d| dist(d, &format!("{at}: patience"), p));
-    let within = p.take(
-        &format!("{at}: sla.within"),
-        units::parse_duration(&q.sla.within),
-    );
+    let patience = q.patience.as_ref().map(|d| dist(d, &format!("{at}: patience"), p));
+    let within = p.take(&format!("{at}: sla.within"), units::parse_duration(&q.sla.within));
     if !(0.0..=1.0).contains(&q.sla.target) {
-        p.add(
-            &format!("{at}: sla.target"),
-            format!("{} must be between 0 and 1 (0.8 means 80 %)", q.sla.target),
-        );
+        p.add(&format!("{at}: sla.target"), format!("{} must be between 0 and 1 (0.8 means 80 %)", q.sla.target));
     }
     let concurrency = q.concurrency.unwrap_or(1);
     if !(1..=32).contains(&concurrency) {
@@ -287,20 +211,14 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
     }
     let priority = q.priority.unwrap_or(0);
     if i32::try_from(priority).is_err() {
-        p.add(
-            &format!("{at}: priority"),
-            format!("{priority} is out of range"),
-        );
+        p.add(&format!("{at}: priority"), format!("{priority} is out of range"));
     }
     let discipline = match &q.discipline {
         None => Some(Discipline::Fifo),
         Some(d) => {
             let parsed = d.parse::<Discipline>().ok();
             if parsed.is_none() {
-                p.add(
-                    &format!("{at}: discipline"),
-                    format!("\"{d}\" is not a discipline; expected fifo or lifo"),
-                );
+                p.add(&format!("{at}: discipline"), format!("\"{d}\" is not a discipline; expected fifo or lifo"));
             }
             parsed
         }
@@ -309,23 +227,8 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
     if p.0.len() > before {
         return None;
     }
-    let (
-        Some(channel),
-        Some(volume),
-        Some(hours),
-        Some(weekly),
-        Some(handle_time),
-        Some(within),
-        Some(discipline),
-    ) = (
-        channel,
-        volume,
-        hours,
-        weekly,
-        handle_time,
-        within,
-        discipline,
-    )
+    let (Some(channel), Some(volume), Some(hours), Some(weekly), Some(handle_time), Some(within), Some(discipline)) =
+        (channel, volume, hours, weekly, handle_time, within, discipline)
     else {
         return None;
     };
@@ -351,10 +254,7 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         hours,
         handle_time,
         patience,
-        sla: Sla {
-            within,
-            target: q.sla.target,
-        },
+        sla: Sla { within, target: q.sla.target },
         concurrency: concurrency as u32,
         priority: priority as i32,
         discipline,
@@ -390,11 +290,7 @@ fn arrival_shape(
             cuts.dedup();
             for w in cuts.windows(2) {
                 let mid = (w[0] + w[1]) / 2.0;
-                let weight = if hours.contains(mid) {
-                    weekly[(mid / DAY) as usize % 7]
-                } else {
-                    0.0
-                };
+                let weight = if hours.contains(mid) { weekly[(mid / DAY) as usize % 7] } else { 0.0 };
                 pieces.push((w[0], w[1], weight));
             }
         }
@@ -415,19 +311,18 @@ fn weights<const N: usize>(
         toml::Value::String(name) => {
             let found = preset(name);
             if found.is_none() {
-                p.add(at, format!("\"{name}\" is not a known shape; expected one of {names}, or a list of {N} {what} weights"));
+                p.add(
+                    at,
+                    format!(
+                        "\"{name}\" is not a known shape; expected one of {names}, or a list of {N} {what} weights"
+                    ),
+                );
             }
             found
         }
         toml::Value::Array(items) => {
             if items.len() != N {
-                p.add(
-                    at,
-                    format!(
-                        "has {} weights; expected {N} {what} weights or one of {names}",
-                        items.len()
-                    ),
-                );
+                p.add(at, format!("has {} weights; expected {N} {what} weights or one of {names}", items.len()));
                 return None;
             }
             let mut out = [0.0; N];
@@ -436,18 +331,12 @@ fn weights<const N: usize>(
                     toml::Value::Integer(i) => *i as f64,
                     toml::Value::Float(f) => *f,
                     other => {
-                        p.add(
-                            at,
-                            format!("weight {} is {other}; weights are numbers", i + 1),
-                        );
+                        p.add(at, format!("weight {} is {other}; weights are numbers", i + 1));
                         return None;
                     }
                 };
                 if !x.is_finite() || x < 0.0 {
-                    p.add(
-                        at,
-                        format!("weight {} is {x}; weights must be zero or more", i + 1),
-                    );
+                    p.add(at, format!("weight {} is {x}; weights must be zero or more", i + 1));
                     return None;
                 }
                 out[i] = x;
@@ -459,12 +348,7 @@ fn weights<const N: usize>(
             Some(out)
         }
         other => {
-            p.add(
-                at,
-                format!(
-                    "{other} is neither a list of {N} {what} weights nor a shape name ({names})"
-                ),
-            );
+            p.add(at, format!("{other} is neither a list of {N} {what} weights nor a shape name ({names})"));
             None
         }
     }
@@ -474,11 +358,7 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
     let Some(kind) = DistKind::parse(&d.dist) else {
         p.add(
             &format!("{at}.dist"),
-            format!(
-                "\"{}\" is not a distribution; expected one of {}",
-                d.dist,
-                DistKind::NAMES
-            ),
+            format!("\"{}\" is not a distribution; expected one of {}", d.dist, DistKind::NAMES),
         );
         return None;
     };
@@ -486,10 +366,7 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
     let duration = |field: &str, v: &Option<String>, p: &mut Problems| -> Option<f64> {
         match v {
             None => {
-                p.add(
-                    &format!("{at}.{field}"),
-                    format!("is required for a {} distribution", d.dist),
-                );
+                p.add(&format!("{at}.{field}"), format!("is required for a {} distribution", d.dist));
                 None
             }
             Some(text) => p.take(&format!("{at}.{field}"), units::parse_duration(text)),
@@ -497,10 +374,7 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
     };
     let unused = |field: &str, given: bool, p: &mut Problems| {
         if given {
-            p.add(
-                &format!("{at}.{field}"),
-                format!("is not used by a {} distribution; remove it", d.dist),
-            );
+            p.add(&format!("{at}.{field}"), format!("is not used by a {} distribution; remove it", d.dist));
         }
     };
     let positive_mean = |mean: Option<f64>, p: &mut Problems| {
@@ -517,13 +391,7 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
             unused("min", d.min.is_some(), p);
             unused("max", d.max.is_some(), p);
             let mean = positive_mean(duration("mean", &d.mean, p), p);
-            mean.map(|m| {
-                if kind == DistKind::Fixed {
-                    Ok(Dist::fixed(m))
-                } else {
-                    Dist::exponential(m)
-                }
-            })
+            mean.map(|m| if kind == DistKind::Fixed { Ok(Dist::fixed(m)) } else { Dist::exponential(m) })
         }
         DistKind::LogNormal | DistKind::Gamma => {
             unused("min", d.min.is_some(), p);
@@ -531,27 +399,19 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
             let mean = positive_mean(duration("mean", &d.mean, p), p);
             let cv = match d.cv {
                 None => {
-                    p.add(
-                        &format!("{at}.cv"),
-                        format!("is required for a {} distribution (e.g. cv = 0.8)", d.dist),
-                    );
+                    p.add(&format!("{at}.cv"), format!("is required for a {} distribution (e.g. cv = 0.8)", d.dist));
                     None
                 }
                 Some(cv) if !cv.is_finite() || cv <= 0.0 || cv > 10.0 => {
-                    p.add(
-                        &format!("{at}.cv"),
-                        format!("{cv} must be above 0 and at most 10"),
-                    );
+                    p.add(&format!("{at}.cv"), format!("{cv} must be above 0 and at most 10"));
                     None
                 }
                 Some(cv) => Some(cv),
             };
             match (mean, cv) {
-                (Some(m), Some(cv)) => Some(if kind == DistKind::Gamma {
-                    Dist::gamma(m, cv)
-                } else {
-                    Dist::lognormal(m, cv)
-                }),
+                (Some(m), Some(cv)) => {
+                    Some(if kind == DistKind::Gamma { Dist::gamma(m, cv) } else { Dist::lognormal(m, cv) })
+                }
                 _ => None,
             }
         }
@@ -589,25 +449,17 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     if t.skills.is_empty() {
         p.add(
             &format!("{at}: skills"),
-            format!(
-                "is empty; list the queues this team serves, from: {}",
-                queue_names.join(", ")
-            ),
+            format!("is empty; list the queues this team serves, from: {}", queue_names.join(", ")),
         );
     }
     let mut skills = Vec::new();
     for s in &t.skills {
         match queue_names.iter().position(|q| q == s) {
-            Some(i) if skills.contains(&i) => {
-                p.add(&format!("{at}: skills"), format!("\"{s}\" is listed twice"))
-            }
+            Some(i) if skills.contains(&i) => p.add(&format!("{at}: skills"), format!("\"{s}\" is listed twice")),
             Some(i) => skills.push(i),
             None => p.add(
                 &format!("{at}: skills"),
-                format!(
-                    "\"{s}\" is not a queue; known queues: {}",
-                    queue_names.join(", ")
-                ),
+                format!("\"{s}\" is not a queue; known queues: {}", queue_names.join(", ")),
             ),
         }
     }
@@ -617,10 +469,7 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     };
     let shifts = match (&t.agents, &t.shifts) {
         (Some(_), Some(_)) => {
-            p.add(
-                &at,
-                "give either agents (always on duty) or shifts, not both",
-            );
+            p.add(&at, "give either agents (always on duty) or shifts, not both");
             None
         }
         (None, None) => {
@@ -629,25 +478,15 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
         }
         (Some(n), None) => {
             if !(0..=100_000).contains(n) {
-                p.add(
-                    &format!("{at}: agents"),
-                    format!("{n} must be between 0 and 100000"),
-                );
+                p.add(&format!("{at}: agents"), format!("{n} must be between 0 and 100000"));
                 None
             } else {
-                Some(vec![Shift {
-                    label: "always".into(),
-                    agents: *n as u32,
-                    duty: WeeklySpans::always(),
-                }])
+                Some(vec![Shift { label: "always".into(), agents: *n as u32, duty: WeeklySpans::always() }])
             }
         }
         (None, Some(list)) => {
             if list.is_empty() {
-                p.add(
-                    &format!("{at}: shifts"),
-                    "is empty; give at least one shift or use agents = N",
-                );
+                p.add(&format!("{at}: shifts"), "is empty; give at least one shift or use agents = N");
             }
             let shift_offset = desk_offset - utc_offset.unwrap_or(desk_offset);
             list.iter()
@@ -659,12 +498,7 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     if p.0.len() > before {
         return None;
     }
-    Some(Team {
-        name: t.name.clone(),
-        skills,
-        utc_offset: utc_offset?,
-        shifts: shifts?,
-    })
+    Some(Team { name: t.name.clone(), skills, utc_offset: utc_offset?, shifts: shifts? })
 }
 
 /// One shift row; `to_desk` converts the team's clock to the desk's.
@@ -676,24 +510,14 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
     if let Some(l) = length
         && (l <= 0.0 || l > DAY)
     {
-        p.add(
-            &format!("{at}.length"),
-            format!("\"{}\" must be longer than zero and at most 24h", s.length),
-        );
+        p.add(&format!("{at}.length"), format!("\"{}\" must be longer than zero and at most 24h", s.length));
     }
     if !(0..=100_000).contains(&s.agents) {
-        p.add(
-            &format!("{at}.agents"),
-            format!("{} must be between 0 and 100000", s.agents),
-        );
+        p.add(&format!("{at}.agents"), format!("{} must be between 0 and 100000", s.agents));
     }
     let mut breaks = Vec::new();
     for b in &s.breaks {
-        let bad = || {
-            format!(
-                "\"{b}\" is not a break; expected a clock time and a duration like \"13:00 1h\""
-            )
-        };
+        let bad = || format!("\"{b}\" is not a break; expected a clock time and a duration like \"13:00 1h\"");
         let Some((clock, dur)) = b.trim().split_once(' ') else {
             p.add(&format!("{at}.breaks"), bad());
             continue;
@@ -733,12 +557,6 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
     if p.0.len() > before {
         return None;
     }
-    let duty = WeeklySpans::from_spans(on)
-        .minus(&WeeklySpans::from_spans(off))
-        .shifted(to_desk);
-    Some(Shift {
-        label: format!("{} {} {}", s.days, s.start, s.length),
-        agents: s.agents as u32,
-        duty,
-    })
+    let duty = WeeklySpans::from_spans(on).minus(&WeeklySpans::from_spans(off)).shifted(to_desk);
+    Some(Shift { label: format!("{} {} {}", s.days, s.start, s.length), agents: s.agents as u32, duty })
 }

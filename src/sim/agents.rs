@@ -58,26 +58,13 @@ impl Floor {
         let mut groups = Vec::new();
         for (t, team) in scenario.teams.iter().enumerate() {
             for shift in &team.shifts {
-                groups.push(DutyGroup {
-                    first: agents.len() as u32,
-                    count: shift.agents,
-                });
+                groups.push(DutyGroup { first: agents.len() as u32, count: shift.agents });
                 for _ in 0..shift.agents {
-                    agents.push(Agent {
-                        team: t as u32,
-                        on_shift: false,
-                        used: 0,
-                        slot: NOT_AVAILABLE,
-                    });
+                    agents.push(Agent { team: t as u32, on_shift: false, used: 0, slot: NOT_AVAILABLE });
                 }
             }
         }
-        Floor {
-            capacity,
-            agents,
-            teams: vec![TeamFloor::default(); scenario.teams.len()],
-            groups,
-        }
+        Floor { capacity, agents, teams: vec![TeamFloor::default(); scenario.teams.len()], groups }
     }
 
     /// Brings the team's time meters up to `now`; call before any change.
@@ -205,10 +192,7 @@ impl Floor {
         self.meter(team, now);
         let capacity = f64::from(self.capacity);
         let f = &mut self.teams[team];
-        let time = AgentTime {
-            busy: f.busy_area / capacity,
-            on_duty: f.present_area,
-        };
+        let time = AgentTime { busy: f.busy_area / capacity, on_duty: f.present_area };
         f.busy_area = 0.0;
         f.present_area = 0.0;
         time

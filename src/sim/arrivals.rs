@@ -21,12 +21,7 @@ impl ArrivalClock {
         let segments = schedule.segments().to_vec();
         let index = segments.iter().position(|s| start < s.end).unwrap_or(0);
         let any = segments.iter().any(|s| s.rate > 0.0);
-        ArrivalClock {
-            segments,
-            index,
-            cycle_start: -start,
-            any,
-        }
+        ArrivalClock { segments, index, cycle_start: -start, any }
     }
 
     /// The arrival after time `now`, given a unit-exponential draw `e`; `None`
@@ -68,11 +63,7 @@ mod tests {
     #[test]
     fn counts_follow_the_schedule() {
         // 1000/week, all of it on Mondays 10:00-12:00.
-        let pieces = [
-            (0.0, 10.0 * HOUR, 0.0),
-            (10.0 * HOUR, 12.0 * HOUR, 1.0),
-            (12.0 * HOUR, WEEK, 0.0),
-        ];
+        let pieces = [(0.0, 10.0 * HOUR, 0.0), (10.0 * HOUR, 12.0 * HOUR, 1.0), (12.0 * HOUR, WEEK, 0.0)];
         let schedule = RateSchedule::from_weights(&pieces, 1000.0);
         let mut clock = ArrivalClock::new(&schedule, 3.0 * DAY); // start on Thursday
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
@@ -84,10 +75,7 @@ mod tests {
                 break;
             }
             let w = (next + 3.0 * DAY).rem_euclid(WEEK);
-            assert!(
-                (10.0 * HOUR..12.0 * HOUR).contains(&w),
-                "arrival at week time {w}"
-            );
+            assert!((10.0 * HOUR..12.0 * HOUR).contains(&w), "arrival at week time {w}");
             count += 1;
             t = next;
         }

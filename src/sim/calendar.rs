@@ -25,21 +25,12 @@ impl CalendarCursor {
             index = 0;
             cycle_start += WEEK;
         }
-        (
-            CalendarCursor {
-                transitions,
-                index,
-                cycle_start,
-            },
-            spans.contains(start),
-        )
+        (CalendarCursor { transitions, index, cycle_start }, spans.contains(start))
     }
 
     /// The next change after the current position: (simulated time, state after).
     pub fn peek(&self) -> Option<(f64, bool)> {
-        self.transitions
-            .get(self.index)
-            .map(|&(w, on)| (self.cycle_start + w, on))
+        self.transitions.get(self.index).map(|&(w, on)| (self.cycle_start + w, on))
     }
 
     /// Moves past the change returned by `peek`.

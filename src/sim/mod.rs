@@ -102,10 +102,7 @@ struct Engine<'a> {
 impl<'a> Engine<'a> {
     fn new(scenario: &'a Scenario, policy: Policy, replication: u32) -> Self {
         let sim = &scenario.simulation;
-        let capacity = scenario
-            .queues
-            .iter()
-            .fold(1, |acc, q| acc / gcd(acc, q.concurrency) * q.concurrency);
+        let capacity = scenario.queues.iter().fold(1, |acc, q| acc / gcd(acc, q.concurrency) * q.concurrency);
         let queues = scenario
             .queues
             .iter()
@@ -115,12 +112,7 @@ impl<'a> Engine<'a> {
                     .teams
                     .iter()
                     .enumerate()
-                    .filter_map(|(t, team)| {
-                        team.skills
-                            .iter()
-                            .position(|&s| s == i)
-                            .map(|rank| (rank, t))
-                    })
+                    .filter_map(|(t, team)| team.skills.iter().position(|&s| s == i).map(|rank| (rank, t)))
                     .collect();
                 teams.sort();
                 let (hours, open) = CalendarCursor::new(&q.hours, sim.start);
@@ -220,11 +212,7 @@ impl<'a> Engine<'a> {
         self.now = self.horizon;
         self.interval_end();
         for q in 0..self.queues.len() {
-            let arrivals: Vec<f64> = self.queues[q]
-                .line
-                .waiting(&self.store)
-                .map(|t| t.arrival)
-                .collect();
+            let arrivals: Vec<f64> = self.queues[q].line.waiting(&self.store).map(|t| t.arrival).collect();
             for arrival in arrivals {
                 self.recorder.waiting_at_end(q, arrival);
             }
@@ -244,10 +232,7 @@ impl<'a> Engine<'a> {
         let queue = &self.scenario.queues[q];
         let rt = &mut self.queues[q];
         let handle = queue.handle_time.sample(&mut rt.handle_rng);
-        let patience = queue
-            .patience
-            .as_ref()
-            .map(|d| d.sample(&mut rt.patience_rng));
+        let patience = queue.patience.as_ref().map(|d| d.sample(&mut rt.patience_rng));
         let now = self.now;
         self.schedule_arrival(q);
         self.recorder.offered(q, now);
@@ -255,10 +240,7 @@ impl<'a> Engine<'a> {
         let rt = &self.queues[q];
         if rt.open {
             let units = rt.units;
-            let agent = rt
-                .teams
-                .iter()
-                .find_map(|&t| self.floor.find(t as usize, units));
+            let agent = rt.teams.iter().find_map(|&t| self.floor.find(t as usize, units));
             if let Some(agent) = agent {
                 self.start(agent, q, now, handle);
                 return;
@@ -267,13 +249,7 @@ impl<'a> Engine<'a> {
         let (id, generation) = self.store.insert(now, handle, q as u32);
         self.queues[q].line.push(id);
         if let Some(p) = patience {
-            self.schedule(
-                now + p,
-                Event::Abandon {
-                    ticket: id,
-                    generation,
-                },
-            );
+            self.schedule(now + p, Event::Abandon { ticket: id, generation });
         }
     }
 
@@ -281,13 +257,7 @@ impl<'a> Engine<'a> {
         let units = self.queues[q].units;
         self.recorder.answered(q, arrival, self.now - arrival);
         self.floor.take(agent, units, self.now);
-        self.schedule(
-            self.now + handle,
-            Event::Finish {
-                agent,
-                queue: q as u32,
-            },
-        );
+        self.schedule(self.now + handle, Event::Finish { agent, queue: q as u32 });
     }
 
     /// Lets an agent with spare capacity take waiting tickets until none fits.
@@ -298,13 +268,10 @@ impl<'a> Engine<'a> {
             if spare == 0 {
                 return;
             }
-            let next = self.pick_order[team]
-                .iter()
-                .map(|&q| q as usize)
-                .find(|&q| {
-                    let rt = &self.queues[q];
-                    rt.open && !rt.line.is_empty() && rt.units <= spare
-                });
+            let next = self.pick_order[team].iter().map(|&q| q as usize).find(|&q| {
+                let rt = &self.queues[q];
+                rt.open && !rt.line.is_empty() && rt.units <= spare
+            });
             let Some(q) = next else { return };
             let Some(ticket) = self.queues[q].line.pop(&mut self.store) else {
                 return;
@@ -326,9 +293,7 @@ impl<'a> Engine<'a> {
         }
         let t = *self.store.get(ticket);
         self.store.mark_gone(ticket);
-        self.queues[t.queue as usize]
-            .line
-            .note_gone(&mut self.store);
+        self.queues[t.queue as usize].line.note_gone(&mut self.store);
         self.recorder.abandoned(t.queue as usize, t.arrival);
     }
 
@@ -373,11 +338,8 @@ impl<'a> Engine<'a> {
         self.interval_index += 1;
         let now = self.now;
         let backlog: Vec<usize> = self.queues.iter().map(|rt| rt.line.len()).collect();
-        let times: Vec<_> = (0..self.floor.teams.len())
-            .map(|t| self.floor.take_time(t, now))
-            .collect();
-        self.recorder
-            .interval_end(index, backlog.into_iter(), times.into_iter());
+        let times: Vec<_> = (0..self.floor.teams.len()).map(|t| self.floor.take_time(t, now)).collect();
+        self.recorder.interval_end(index, backlog.into_iter(), times.into_iter());
         let next = (index + 2) as f64 * self.scenario.simulation.interval;
         if now < self.horizon {
             self.schedule(next, Event::IntervalEnd);

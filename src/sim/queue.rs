@@ -38,13 +38,7 @@ impl TicketStore {
                 (id, t.generation)
             }
             None => {
-                self.tickets.push(Ticket {
-                    arrival,
-                    handle,
-                    queue,
-                    generation: 0,
-                    waiting: true,
-                });
+                self.tickets.push(Ticket { arrival, handle, queue, generation: 0, waiting: true });
                 ((self.tickets.len() - 1) as u32, 0)
             }
         }
@@ -86,12 +80,7 @@ pub struct WaitingLine {
 
 impl WaitingLine {
     pub fn new(discipline: Discipline) -> Self {
-        WaitingLine {
-            discipline,
-            ids: VecDeque::new(),
-            live: 0,
-            dead: 0,
-        }
+        WaitingLine { discipline, ids: VecDeque::new(), live: 0, dead: 0 }
     }
 
     /// Tickets actually waiting (abandoned ones excluded).
@@ -145,10 +134,7 @@ impl WaitingLine {
 
     /// The tickets still waiting, oldest first.
     pub fn waiting<'a>(&'a self, store: &'a TicketStore) -> impl Iterator<Item = &'a Ticket> + 'a {
-        self.ids
-            .iter()
-            .map(|&id| store.get(id))
-            .filter(|t| t.waiting)
+        self.ids.iter().map(|&id| store.get(id)).filter(|t| t.waiting)
     }
 }
 
@@ -156,11 +142,7 @@ impl WaitingLine {
 mod tests {
     use super::*;
 
-    fn line_with(
-        discipline: Discipline,
-        store: &mut TicketStore,
-        n: usize,
-    ) -> (WaitingLine, Vec<(u32, u32)>) {
+    fn line_with(discipline: Discipline, store: &mut TicketStore, n: usize) -> (WaitingLine, Vec<(u32, u32)>) {
         let mut line = WaitingLine::new(discipline);
         let ids = (0..n)
             .map(|i| {
@@ -174,18 +156,13 @@ mod tests {
 
     #[test]
     fn fifo_and_lifo_skip_abandoned_tickets() {
-        for (discipline, expected) in [
-            (Discipline::Fifo, [0.0, 2.0, 3.0]),
-            (Discipline::Lifo, [3.0, 2.0, 0.0]),
-        ] {
+        for (discipline, expected) in [(Discipline::Fifo, [0.0, 2.0, 3.0]), (Discipline::Lifo, [3.0, 2.0, 0.0])] {
             let mut store = TicketStore::default();
             let (mut line, ids) = line_with(discipline, &mut store, 4);
             store.mark_gone(ids[1].0);
             line.note_gone(&mut store);
             assert_eq!(line.len(), 3);
-            let order: Vec<f64> = std::iter::from_fn(|| line.pop(&mut store))
-                .map(|t| t.arrival)
-                .collect();
+            let order: Vec<f64> = std::iter::from_fn(|| line.pop(&mut store)).map(|t| t.arrival).collect();
             assert_eq!(order, expected);
             assert!(line.is_empty());
         }
@@ -213,9 +190,6 @@ mod tests {
         assert_eq!(line.len(), 100);
         assert!(line.ids.len() < 300, "compaction ran");
         let arrivals: Vec<f64> = line.waiting(&store).map(|t| t.arrival).collect();
-        assert_eq!(
-            arrivals,
-            (0..100).map(|i| (i * 3) as f64).collect::<Vec<_>>()
-        );
+        assert_eq!(arrivals, (0..100).map(|i| (i * 3) as f64).collect::<Vec<_>>());
     }
 }

@@ -105,17 +105,10 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn new(
-        warmup: f64,
-        horizon: f64,
-        interval: f64,
-        sla_within: Vec<f64>,
-        team_count: usize,
-    ) -> Self {
+    pub fn new(warmup: f64, horizon: f64, interval: f64, sla_within: Vec<f64>, team_count: usize) -> Self {
         let intervals = ((horizon - warmup) / interval).round() as usize;
         let queue_count = sla_within.len();
-        let histogram = Histogram::new_with_bounds(1, MAX_WAIT_MS, 2)
-            .expect("constant histogram bounds are valid");
+        let histogram = Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid");
         Recorder {
             warmup,
             horizon,
@@ -239,14 +232,7 @@ mod tests {
         let s = r.finish();
         let q = s.queues[0];
         assert_eq!(
-            (
-                q.offered,
-                q.answered,
-                q.answered_in_sla,
-                q.abandoned,
-                q.waiting_at_end,
-                q.waiting_in_sla
-            ),
+            (q.offered, q.answered, q.answered_in_sla, q.abandoned, q.waiting_at_end, q.waiting_in_sla),
             (4, 2, 1, 1, 1, 1)
         );
         assert_eq!(q.service_level(), Some(1.0 / 3.0));

@@ -8,6 +8,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use crate::scenario::Scenario;
+use crate::scenario::units::WEEK;
 
 /// A mean over replications and its 95 % confidence half-width.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -20,11 +21,7 @@ pub struct Estimate {
 
 /// Mean and Student-t 95 % half-width of the defined samples.
 pub fn estimate(samples: impl IntoIterator<Item = Option<f64>>) -> Estimate {
-    let xs: Vec<f64> = samples
-        .into_iter()
-        .flatten()
-        .filter(|x| x.is_finite())
-        .collect();
+    let xs: Vec<f64> = samples.into_iter().flatten().filter(|x| x.is_finite()).collect();
     let n = xs.len();
     if n == 0 {
         return Estimate::default();
@@ -34,10 +31,7 @@ pub fn estimate(samples: impl IntoIterator<Item = Option<f64>>) -> Estimate {
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
         t_975(n - 1) * (var / n as f64).sqrt()
     });
-    Estimate {
-        mean: Some(mean),
-        ci95,
-    }
+    Estimate { mean: Some(mean), ci95 }
 }
 
 /// The 97.5 % quantile of Student's t with `df` degrees of freedom.
@@ -92,6 +86,29 @@ pub struct IntervalSummary {
     pub occupancy: Option<f64>,
 }
 
+/// Agent time of one team in one reporting interval.
+#[derive(Debug, Clone)]
+pub struct TeamInterval {
+    pub t_s: f64,
+    pub team: String,
+    /// Mean agents on duty during the interval.
+    pub agents_on_duty: f64,
+    /// Mean agents busy (busy agent-time ÷ interval length).
+    pub agents_busy: f64,
+    pub occupancy: Option<f64>,
+}
+
+/// The share of a queue's customers answered within each wait: the curve
+/// whose height at `sla_within_s` is the service level.
+#[derive(Debug, Clone)]
+pub struct WaitCurve {
+    pub queue: String,
+    pub sla_within_s: f64,
+    /// (wait in seconds, share answered within it), mean over replications.
+    /// The share is of the same denominator as the service level.
+    pub points: Vec<(f64, f64)>,
+}
+
 /// Everything a run reports.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
@@ -100,6 +117,15 @@ pub struct RunSummary {
     pub queues: Vec<QueueSummary>,
     /// Interval-major, each interval holding every queue then "all".
     pub intervals: Vec<IntervalSummary>,
+    /// Interval-major, each interval holding every team.
+    pub teams: Vec<TeamInterval>,
+    /// A typical week (see [`typical_week`]): each interval of the week pooled
+    /// over the weeks of the run, same columns as `intervals`; empty for runs
+    /// of two weeks or less.
+    pub week: Vec<IntervalSummary>,
+    pub week_teams: Vec<TeamInterval>,
+    /// One per queue.
+    pub wait_curves: Vec<WaitCurve>,
 }
 
 fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
@@ -107,9 +133,7 @@ fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
 }
 
 fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
-    let (sum, n) = xs
-        .into_iter()
-        .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+    let (sum, n) = xs.into_iter().fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
     if n == 0 { 0.0 } else { sum / n as f64 }
 }
 
@@ -119,28 +143,15 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
     let nq = scenario.queues.len();
     let nt = scenario.teams.len();
     // Which teams serve each queue; the desk total uses every team.
-    let serving: Vec<Vec<usize>> = (0..nq)
-        .map(|q| {
-            (0..nt)
-                .filter(|&t| scenario.teams[t].skills.contains(&q))
-                .collect()
-        })
-        .collect();
+    let serving: Vec<Vec<usize>> =
+        (0..nq).map(|q| (0..nt).filter(|&t| scenario.teams[t].skills.contains(&q)).collect()).collect();
     let all_teams: Vec<usize> = (0..nt).collect();
 
     let mut queues = Vec::with_capacity(nq + 1);
     for q in 0..=nq {
         let is_all = q == nq;
-        let counts: Vec<TicketCounts> = reps
-            .iter()
-            .map(|r| {
-                if is_all {
-                    total(&r.queues)
-                } else {
-                    r.queues[q]
-                }
-            })
-            .collect();
+        let counts: Vec<TicketCounts> =
+            reps.iter().map(|r| if is_all { total(&r.queues) } else { r.queues[q] }).collect();
         let waits: Vec<Histogram<u64>> = reps
             .iter()
             .map(|r| {
@@ -156,21 +167,14 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
             })
             .collect();
         let teams = if is_all { &all_teams } else { &serving[q] };
-        let time: Vec<AgentTime> = reps
-            .iter()
-            .map(|r| team_total(teams.iter().map(|&t| r.teams[t])))
-            .collect();
+        let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
         let sla = (!is_all).then(|| scenario.queues[q].sla);
         let quant = |p: f64| {
             let v: Vec<f64> = waits.iter().filter_map(|h| quantile(h, p)).collect();
             (!v.is_empty()).then(|| mean(v))
         };
         queues.push(QueueSummary {
-            queue: if is_all {
-                "all".into()
-            } else {
-                scenario.queues[q].name.clone()
-            },
+            queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
             offered: mean(counts.iter().map(|c| c.offered as f64)),
             answered: mean(counts.iter().map(|c| c.answered as f64)),
             abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
@@ -189,54 +193,154 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
     }
 
     let sim = &scenario.simulation;
-    let n_intervals = sim.intervals();
-    let mut intervals = Vec::with_capacity(n_intervals * (nq + 1));
-    for k in 0..n_intervals {
+    let every: Vec<Vec<usize>> = (0..sim.intervals()).map(|k| vec![k]).collect();
+    let (intervals, teams) = pooled_rows(scenario, reps, &every, &serving);
+    let (week, week_teams) = match typical_week(scenario) {
+        Some(slots) => pooled_rows(scenario, reps, &slots, &serving),
+        None => (Vec::new(), Vec::new()),
+    };
+    let wait_curves = (0..nq).map(|q| wait_curve(scenario, reps, q)).collect();
+    RunSummary { replications: reps.len(), queues, intervals, teams, week, week_teams, wait_curves }
+}
+
+/// For runs whose statistics window is longer than two weeks and made of
+/// whole weeks: for each interval of the week, the intervals of every week
+/// that fall on it.
+pub fn typical_week(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
+    let sim = &scenario.simulation;
+    let window = sim.horizon - sim.warmup;
+    let per_week = WEEK / sim.interval;
+    let whole = |x: f64| (x - x.round()).abs() < 1e-9;
+    if window <= 2.0 * WEEK || !whole(window / WEEK) || !whole(per_week) {
+        return None;
+    }
+    let per_week = per_week.round() as usize;
+    Some((0..per_week).map(|j| (j..sim.intervals()).step_by(per_week).collect()).collect())
+}
+
+/// One row per slot and queue (plus "all"), and per slot and team, pooling
+/// the reporting intervals listed in each slot: ticket counts are added
+/// within a replication before the ratios are taken, so a slot's service
+/// level is that of all its customers; backlog and agents are averaged.
+fn pooled_rows(
+    scenario: &Scenario,
+    reps: &[ReplicationStats],
+    slots: &[Vec<usize>],
+    serving: &[Vec<usize>],
+) -> (Vec<IntervalSummary>, Vec<TeamInterval>) {
+    let sim = &scenario.simulation;
+    let nq = scenario.queues.len();
+    let nt = scenario.teams.len();
+    let all_teams: Vec<usize> = (0..nt).collect();
+    let mut rows = Vec::with_capacity(slots.len() * (nq + 1));
+    let mut team_rows = Vec::with_capacity(slots.len() * nt);
+    for slot in slots {
+        let t_s = sim.warmup + slot[0] as f64 * sim.interval;
+        let n = slot.len() as f64;
         for q in 0..=nq {
             let is_all = q == nq;
             let counts: Vec<TicketCounts> = reps
                 .iter()
                 .map(|r| {
-                    let row = &r.interval_tickets[k * nq..(k + 1) * nq];
-                    if is_all { total(row) } else { row[q] }
+                    let mut c = TicketCounts::default();
+                    for &k in slot {
+                        let row = &r.interval_tickets[k * nq..(k + 1) * nq];
+                        c.add(&if is_all { total(row) } else { row[q] });
+                    }
+                    c
                 })
                 .collect();
             let teams = if is_all { &all_teams } else { &serving[q] };
             let time: Vec<AgentTime> = reps
                 .iter()
-                .map(|r| team_total(teams.iter().map(|&t| r.interval_agents[k * nt + t])))
+                .map(|r| {
+                    team_total(slot.iter().flat_map(|&k| teams.iter().map(move |&t| r.interval_agents[k * nt + t])))
+                })
                 .collect();
             let backlog = mean(reps.iter().map(|r| {
-                let row = &r.interval_backlog[k * nq..(k + 1) * nq];
-                if is_all {
-                    row.iter().map(|&b| f64::from(b)).sum()
-                } else {
-                    f64::from(row[q])
-                }
+                let waiting: f64 = slot
+                    .iter()
+                    .map(|&k| {
+                        let row = &r.interval_backlog[k * nq..(k + 1) * nq];
+                        if is_all { row.iter().map(|&b| f64::from(b)).sum() } else { f64::from(row[q]) }
+                    })
+                    .sum();
+                waiting / n
             }));
-            intervals.push(IntervalSummary {
-                t_s: sim.warmup + k as f64 * sim.interval,
-                queue: if is_all {
-                    "all".into()
-                } else {
-                    scenario.queues[q].name.clone()
-                },
-                offered: mean(counts.iter().map(|c| c.offered as f64)),
-                answered: mean(counts.iter().map(|c| c.answered as f64)),
-                abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
+            rows.push(IntervalSummary {
+                t_s,
+                queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
+                offered: mean(counts.iter().map(|c| c.offered as f64 / n)),
+                answered: mean(counts.iter().map(|c| c.answered as f64 / n)),
+                abandoned: mean(counts.iter().map(|c| c.abandoned as f64 / n)),
                 service_level: estimate(counts.iter().map(TicketCounts::service_level)),
                 asa_s: estimate(counts.iter().map(TicketCounts::asa)).mean,
                 backlog,
-                agents_on_duty: mean(time.iter().map(|t| t.on_duty / sim.interval)),
+                agents_on_duty: mean(time.iter().map(|t| t.on_duty / sim.interval / n)),
+                occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
+            });
+        }
+        for (t, team) in scenario.teams.iter().enumerate() {
+            let time: Vec<AgentTime> =
+                reps.iter().map(|r| team_total(slot.iter().map(|&k| r.interval_agents[k * nt + t]))).collect();
+            team_rows.push(TeamInterval {
+                t_s,
+                team: team.name.clone(),
+                agents_on_duty: mean(time.iter().map(|x| x.on_duty / sim.interval / n)),
+                agents_busy: mean(time.iter().map(|x| x.busy / sim.interval / n)),
                 occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
             });
         }
     }
-    RunSummary {
-        replications: reps.len(),
-        queues,
-        intervals,
-    }
+    (rows, team_rows)
+}
+
+/// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
+/// longest wait (at least four times the SLA threshold), with the threshold
+/// itself included so the curve passes exactly through the service level.
+fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitCurve {
+    let within = scenario.queues[q].sla.within;
+    let longest = reps.iter().map(|r| r.waits[q].max() as f64 / 1000.0).fold(0.0, f64::max);
+    let top = longest.max(4.0 * within).max(10.0);
+    let steps = 160;
+    let mut grid: Vec<f64> = (0..=steps).map(|i| top.powf(i as f64 / steps as f64)).collect();
+    grid.insert(0, 0.0);
+    grid.push(within);
+    grid.sort_by(f64::total_cmp);
+    grid.dedup();
+    // Per replication: cumulative counts at each recorded value, then the share at each grid point.
+    let per_rep: Vec<Vec<f64>> = reps
+        .iter()
+        .filter_map(|r| {
+            let c = r.queues[q];
+            let judged = c.offered - c.waiting_in_sla;
+            if judged == 0 {
+                return None;
+            }
+            let mut cumulative = Vec::new();
+            let mut total = 0u64;
+            for v in r.waits[q].iter_recorded() {
+                total += v.count_at_value();
+                cumulative.push((v.value_iterated_to(), total));
+            }
+            Some(
+                grid.iter()
+                    .map(|&x| {
+                        let ms = (x * 1000.0).round() as u64;
+                        let i = cumulative.partition_point(|&(v, _)| v <= ms);
+                        let within_x = if i == 0 { 0 } else { cumulative[i - 1].1 };
+                        within_x as f64 / judged as f64
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let points = if per_rep.is_empty() {
+        Vec::new()
+    } else {
+        grid.iter().enumerate().map(|(i, &x)| (x, mean(per_rep.iter().map(|r| r[i])))).collect()
+    };
+    WaitCurve { queue: scenario.queues[q].name.clone(), sla_within_s: within, points }
 }
 
 fn total(rows: &[TicketCounts]) -> TicketCounts {

@@ -11,24 +11,14 @@ fn staffsim() -> Command {
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 /// Runs `run` on a fixture into a fresh folder and returns it.
 fn run_into(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    staffsim()
-        .arg("run")
-        .arg(fixture(name))
-        .arg("-o")
-        .arg(&out)
-        .args(["-q"])
-        .args(extra)
-        .assert()
-        .success();
+    staffsim().arg("run").arg(fixture(name)).arg("-o").arg(&out).args(["-q"]).args(extra).assert().success();
     (tmp, out)
 }
 
@@ -36,18 +26,12 @@ fn run_into(name: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(String::from).collect())
-        .collect();
+    let rows = r.records().map(|rec| rec.unwrap().iter().map(String::from).collect()).collect();
     (header, rows)
 }
 
 fn column(header: &[String], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("no column {name}"))
+    header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"))
 }
 
 #[test]
@@ -60,10 +44,7 @@ fn init_writes_a_starter_that_checks_and_runs() {
         .arg(&path)
         .assert()
         .success()
-        .stdout(
-            predicate::str::contains("is valid: starter-desk")
-                .and(predicate::str::contains("agent-hours")),
-        );
+        .stdout(predicate::str::contains("is valid: starter-desk").and(predicate::str::contains("agent-hours")));
     staffsim()
         .arg("run")
         .arg(&path)
@@ -73,18 +54,8 @@ fn init_writes_a_starter_that_checks_and_runs() {
         .success()
         .stdout(predicate::str::contains("chat"));
     // It will not overwrite a file by accident.
-    staffsim()
-        .arg("init")
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("already exists"));
-    staffsim()
-        .arg("init")
-        .arg(&path)
-        .arg("--force")
-        .assert()
-        .success();
+    staffsim().arg("init").arg(&path).assert().code(2).stderr(predicate::str::contains("already exists"));
+    staffsim().arg("init").arg(&path).arg("--force").assert().success();
 }
 
 #[test]
@@ -96,9 +67,7 @@ fn check_reports_what_it_understood() {
         .success()
         .stdout(predicate::str::contains("8400 tickets/week"))
         .stdout(predicate::str::contains("sydney: 7 agents (UTC+10:00)"))
-        .stdout(predicate::str::contains(
-            "on duty daily 02:00-11:00 (desk clock)",
-        ))
+        .stdout(predicate::str::contains("on duty daily 02:00-11:00 (desk clock)"))
         .stdout(predicate::str::contains("offered work 700 agent-hours"));
 }
 
@@ -137,34 +106,19 @@ fn run_writes_tidy_csv_and_run_record() {
     }
     let (iheader, irows) = read_csv(&out.join("intervals.csv"));
     assert_eq!(iheader[..4], ["interval_start", "day", "t_s", "queue"]);
-    assert_eq!(
-        irows.len(),
-        6 * 48 * 3,
-        "6 days after warm-up, 48 intervals, 2 queues + all"
-    );
+    assert_eq!(irows.len(), 6 * 48 * 3, "6 days after warm-up, 48 intervals, 2 queues + all");
     assert_eq!(irows[0][0], "Tue 00:00");
-    let run: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
+    let run: serde_json::Value = serde_json::from_slice(&fs::read(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["scenario"], "small");
     assert_eq!(run["replications"], 4);
-    assert!(
-        run["scenario_hash"]
-            .as_str()
-            .unwrap()
-            .starts_with("fnv1a64:")
-    );
+    assert!(run["scenario_hash"].as_str().unwrap().starts_with("fnv1a64:"));
 }
 
 #[test]
 fn json_summary_on_stdout() {
     let tmp = tempfile::tempdir().unwrap();
-    let output = staffsim()
-        .arg("run")
-        .arg(fixture("small.toml"))
-        .args(["--json", "-q", "-o"])
-        .arg(tmp.path())
-        .output()
-        .unwrap();
+    let output =
+        staffsim().arg("run").arg(fixture("small.toml")).args(["--json", "-q", "-o"]).arg(tmp.path()).output().unwrap();
     assert!(output.status.success());
     let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(v["queues"].as_array().unwrap().len(), 3);
@@ -176,17 +130,10 @@ fn same_seed_same_bytes_for_any_thread_count() {
     let (_a, one) = run_into("small.toml", &["--threads", "1"]);
     let (_b, two) = run_into("small.toml", &["--threads", "2"]);
     for file in ["summary.csv", "intervals.csv"] {
-        assert_eq!(
-            fs::read(one.join(file)).unwrap(),
-            fs::read(two.join(file)).unwrap(),
-            "{file}"
-        );
+        assert_eq!(fs::read(one.join(file)).unwrap(), fs::read(two.join(file)).unwrap(), "{file}");
     }
     let (_c, other_seed) = run_into("small.toml", &["--seed", "12"]);
-    assert_ne!(
-        fs::read(one.join("summary.csv")).unwrap(),
-        fs::read(other_seed.join("summary.csv")).unwrap()
-    );
+    assert_ne!(fs::read(one.join("summary.csv")).unwrap(), fs::read(other_seed.join("summary.csv")).unwrap());
 }
 
 #[test]
@@ -199,21 +146,14 @@ fn fifo_and_lifo_see_the_same_arrivals() {
         rows.iter().map(|r| r[c].clone()).collect::<Vec<_>>()
     };
     assert_eq!(offered(&fifo), offered(&lifo));
-    assert_ne!(
-        fs::read(fifo.join("summary.csv")).unwrap(),
-        fs::read(lifo.join("summary.csv")).unwrap()
-    );
+    assert_ne!(fs::read(fifo.join("summary.csv")).unwrap(), fs::read(lifo.join("summary.csv")).unwrap());
 }
 
 #[test]
 fn a_two_hour_peak_shows_at_the_configured_rate() {
     let (_tmp, out) = run_into("peak.toml", &[]);
     let (h, rows) = read_csv(&out.join("intervals.csv"));
-    let (start, queue, offered) = (
-        column(&h, "interval_start"),
-        column(&h, "queue"),
-        column(&h, "offered"),
-    );
+    let (start, queue, offered) = (column(&h, "interval_start"), column(&h, "queue"), column(&h, "offered"));
     // 1400/week = 200/day over weights summing to 32: 6.25/hour off-peak,
     // 31.25/hour in the peak → 15.625 and 3.125 per 30-minute interval.
     let mean_at = |clock: &str| {
@@ -224,20 +164,13 @@ fn a_two_hour_peak_shows_at_the_configured_rate() {
             .collect();
         (xs.iter().sum::<f64>() / xs.len() as f64, xs.len())
     };
-    for (clock, expected) in [
-        ("10:00", 15.625),
-        ("11:30", 15.625),
-        ("09:30", 3.125),
-        ("12:00", 3.125),
-        ("03:00", 3.125),
-    ] {
+    for (clock, expected) in
+        [("10:00", 15.625), ("11:30", 15.625), ("09:30", 3.125), ("12:00", 3.125), ("03:00", 3.125)]
+    {
         let (mean, days) = mean_at(clock);
         // Poisson: each day's count (averaged over 5 replications) has variance expected/5.
         let se = (expected / 5.0 / days as f64).sqrt();
-        assert!(
-            (mean - expected).abs() < 4.0 * se,
-            "{clock}: {mean} vs {expected} (se {se})"
-        );
+        assert!((mean - expected).abs() < 4.0 * se, "{clock}: {mean} vs {expected} (se {se})");
     }
 }
 
@@ -245,57 +178,24 @@ fn a_two_hour_peak_shows_at_the_configured_rate() {
 fn a_team_abroad_covers_the_desk_night() {
     let (_tmp, out) = run_into("timezones.toml", &[]);
     let (h, rows) = read_csv(&out.join("intervals.csv"));
-    let (start, queue, agents) = (
-        column(&h, "interval_start"),
-        column(&h, "queue"),
-        column(&h, "agents_on_duty"),
-    );
+    let (start, queue, agents) = (column(&h, "interval_start"), column(&h, "queue"), column(&h, "agents_on_duty"));
     let on_duty = |label: &str| -> f64 {
-        let r = rows
-            .iter()
-            .find(|r| r[queue] == "all" && r[start] == label)
-            .unwrap();
+        let r = rows.iter().find(|r| r[queue] == "all" && r[start] == label).unwrap();
         r[agents].parse().unwrap()
     };
-    assert_eq!(
-        on_duty("Tue 01:30"),
-        0.0,
-        "nobody before the Sydney team starts"
-    );
-    assert_eq!(
-        on_duty("Tue 02:00"),
-        7.0,
-        "Sydney's 09:00 is the desk's 02:00"
-    );
+    assert_eq!(on_duty("Tue 01:30"), 0.0, "nobody before the Sydney team starts");
+    assert_eq!(on_duty("Tue 02:00"), 7.0, "Sydney's 09:00 is the desk's 02:00");
     assert_eq!(on_duty("Tue 10:30"), 7.0);
     let handover = on_duty("Tue 11:00");
-    assert!(
-        (5.0..6.0).contains(&handover),
-        "Moscow from 11:00, Sydney finishing its last chats: {handover}"
-    );
-    assert_eq!(
-        on_duty("Tue 12:00"),
-        5.0,
-        "Sydney has left; Moscow's 5 remain"
-    );
+    assert!((5.0..6.0).contains(&handover), "Moscow from 11:00, Sydney finishing its last chats: {handover}");
+    assert_eq!(on_duty("Tue 12:00"), 5.0, "Sydney has left; Moscow's 5 remain");
     assert_eq!(on_duty("Tue 21:00"), 0.0);
 }
 
 #[test]
 fn erlang_command_answers_instantly() {
     let output = staffsim()
-        .args([
-            "erlang",
-            "--volume",
-            "200/hour",
-            "--aht",
-            "3m",
-            "--sla",
-            "80% in 20s",
-            "--shrinkage",
-            "0.3",
-            "--json",
-        ])
+        .args(["erlang", "--volume", "200/hour", "--aht", "3m", "--sla", "80% in 20s", "--shrinkage", "0.3", "--json"])
         .output()
         .unwrap();
     assert!(output.status.success());
@@ -305,18 +205,7 @@ fn erlang_command_answers_instantly() {
     assert!((v["service_level"].as_f64().unwrap() - 0.8884).abs() < 1e-3);
     // Patient-less customers leave: Erlang A needs no more agents than Erlang C.
     let a = staffsim()
-        .args([
-            "erlang",
-            "--volume",
-            "200/hour",
-            "--aht",
-            "3m",
-            "--sla",
-            "80% in 20s",
-            "--patience",
-            "1m",
-            "--json",
-        ])
+        .args(["erlang", "--volume", "200/hour", "--aht", "3m", "--sla", "80% in 20s", "--patience", "1m", "--json"])
         .output()
         .unwrap();
     let a: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
@@ -324,17 +213,7 @@ fn erlang_command_answers_instantly() {
     assert!(a["agents"].as_u64().unwrap() <= 14);
     assert!(a["abandon_rate"].as_f64().unwrap() > 0.0);
     staffsim()
-        .args([
-            "erlang",
-            "--volume",
-            "200/hour",
-            "--aht",
-            "3m",
-            "--sla",
-            "80% in 20s",
-            "--agents",
-            "11",
-        ])
+        .args(["erlang", "--volume", "200/hour", "--aht", "3m", "--sla", "80% in 20s", "--agents", "11"])
         .assert()
         .success()
         .stdout(predicate::str::contains("required agents: 14"));
@@ -347,13 +226,7 @@ fn refused(text: &str, expected: &[&str]) {
     let path = tmp.path().join("bad.toml");
     fs::write(&path, text).unwrap();
     let out = tmp.path().join("out");
-    let assert = staffsim()
-        .arg("run")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .code(2);
+    let assert = staffsim().arg("run").arg(&path).arg("-o").arg(&out).assert().code(2);
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("bad.toml"), "names the file: {stderr}");
     for e in expected {
@@ -371,29 +244,17 @@ fn small_with(from: &str, to: &str) -> String {
 
 #[test]
 fn bad_scenarios_are_refused_clearly() {
-    refused(
-        &small_with("volume = \"700/week\"", "volme = \"700/week\""),
-        &["unknown field `volme`", "line"],
-    );
-    refused(
-        &small_with("horizon = \"1w\"", "horizon = \"1 fortnight\""),
-        &["simulation.horizon", "1 fortnight"],
-    );
+    refused(&small_with("volume = \"700/week\"", "volme = \"700/week\""), &["unknown field `volme`", "line"]);
+    refused(&small_with("horizon = \"1w\"", "horizon = \"1 fortnight\""), &["simulation.horizon", "1 fortnight"]);
     refused(
         &small_with("target = 0.8 }\n\n[[queue]]", "target = 1.3 }\n\n[[queue]]"),
         &["queue \"email\": sla.target", "1.3", "between 0 and 1"],
     );
     refused(
-        &small_with(
-            "skills = [\"chat\", \"email\"]",
-            "skills = [\"chat\", \"phone\"]",
-        ),
+        &small_with("skills = [\"chat\", \"email\"]", "skills = [\"chat\", \"phone\"]"),
         &["team \"support\": skills", "\"phone\" is not a queue"],
     );
-    refused(
-        &small_with("warmup = \"1d\"", "warmup = \"2w\""),
-        &["simulation.warmup", "shorter than the horizon"],
-    );
+    refused(&small_with("warmup = \"1d\"", "warmup = \"2w\""), &["simulation.warmup", "shorter than the horizon"]);
     refused(
         &small_with("channel = \"chat\"", "channel = \"telegram\""),
         &["queue \"chat\": channel", "telegram", "messenger"],
@@ -402,25 +263,13 @@ fn bad_scenarios_are_refused_clearly() {
         &small_with("profile = \"business-day\"", "profile = [1, 2, 3]"),
         &["queue \"email\": profile", "has 3 weights", "24"],
     );
+    refused(&small_with("dist = \"gamma\"", "dist = \"weibull\""), &["handle_time.dist", "weibull", "lognormal"]);
+    refused(&small_with("replications = 4", "replications = 0"), &["simulation.replications", "between 1"]);
     refused(
-        &small_with("dist = \"gamma\"", "dist = \"weibull\""),
-        &["handle_time.dist", "weibull", "lognormal"],
-    );
-    refused(
-        &small_with("replications = 4", "replications = 0"),
-        &["simulation.replications", "between 1"],
-    );
-    refused(
-        &small_with(
-            "hours = \"mon-fri 09:00-18:00\"",
-            "hours = \"mon-fri 9-18\"",
-        ),
+        &small_with("hours = \"mon-fri 09:00-18:00\"", "hours = \"mon-fri 9-18\""),
         &["queue \"email\": hours", "mon-fri 9-18"],
     );
-    refused(
-        &small_with("horizon = \"1w\"", "horizon = 7"),
-        &["invalid type", "horizon"],
-    );
+    refused(&small_with("horizon = \"1w\"", "horizon = 7"), &["invalid type", "horizon"]);
     refused("", &["empty"]);
     // Several problems are reported at once.
     refused(
@@ -432,17 +281,8 @@ fn bad_scenarios_are_refused_clearly() {
 
 #[test]
 fn missing_files_and_bad_arguments_exit_2() {
-    staffsim()
-        .args(["run", "no/such/desk.toml"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no such file"));
-    staffsim()
-        .arg("run")
-        .arg(fixture(""))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("directory"));
+    staffsim().args(["run", "no/such/desk.toml"]).assert().code(2).stderr(predicate::str::contains("no such file"));
+    staffsim().arg("run").arg(fixture("")).assert().code(2).stderr(predicate::str::contains("directory"));
     staffsim()
         .arg("run")
         .arg(fixture("small.toml"))
@@ -450,29 +290,59 @@ fn missing_files_and_bad_arguments_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown policy \"random\""));
-    staffsim()
-        .args([
-            "erlang",
-            "--volume",
-            "100",
-            "--aht",
-            "3m",
-            "--sla",
-            "80% in 20s",
-        ])
-        .assert()
-        .code(2);
-    staffsim()
-        .args([
-            "erlang",
-            "--volume",
-            "100/hour",
-            "--aht",
-            "3m",
-            "--sla",
-            "80 in 20s",
-        ])
-        .assert()
-        .code(2);
+    staffsim().args(["erlang", "--volume", "100", "--aht", "3m", "--sla", "80% in 20s"]).assert().code(2);
+    staffsim().args(["erlang", "--volume", "100/hour", "--aht", "3m", "--sla", "80 in 20s"]).assert().code(2);
     staffsim().args(["frobnicate"]).assert().code(2);
+}
+
+/// Width and height of a PNG file.
+fn png_size(path: &Path) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(path).unwrap()));
+    let reader = decoder.read_info().unwrap();
+    (reader.info().width, reader.info().height)
+}
+
+#[test]
+fn run_draws_every_chart_as_png_and_svg() {
+    let (_tmp, out) = run_into("small.toml", &["--size", "800x450"]);
+    for chart in ["service_level", "backlog", "waits", "occupancy", "arrivals"] {
+        assert_eq!(png_size(&out.join(format!("{chart}.png"))), (800, 450), "{chart}");
+        let svg = fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
+        assert!(svg.contains("<text") && svg.contains("small:"), "{chart}.svg has its title");
+    }
+    for table in ["teams.csv", "waits.csv"] {
+        assert!(out.join(table).exists(), "{table}");
+    }
+    // No temporary files are left behind.
+    assert!(fs::read_dir(&out).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().contains(".tmp")));
+}
+
+#[test]
+fn format_and_size_options() {
+    let (_tmp, out) = run_into("small.toml", &["--format", "svg"]);
+    assert!(out.join("waits.svg").exists() && !out.join("waits.png").exists());
+    let (_tmp, out) = run_into("small.toml", &["--format", "png"]);
+    assert_eq!(png_size(&out.join("waits.png")), (1600, 900), "default size");
+    assert!(!out.join("waits.svg").exists());
+    staffsim()
+        .arg("run")
+        .arg(fixture("small.toml"))
+        .args(["--size", "big"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--size big"));
+}
+
+#[test]
+fn no_progress_or_colour_off_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    // stderr and stdout are pipes here: no progress bar, no escape codes, even without --quiet.
+    let output = staffsim().arg("run").arg(fixture("small.toml")).arg("-o").arg(tmp.path()).output().unwrap();
+    assert!(output.status.success());
+    assert!(output.stderr.is_empty(), "stderr: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(!stdout.contains('\x1b'));
+    assert!(stdout.contains("charts: service_level.png"));
+    let quiet = staffsim().arg("run").arg(fixture("small.toml")).arg("-q").arg("-o").arg(tmp.path()).output().unwrap();
+    assert!(quiet.stderr.is_empty());
 }

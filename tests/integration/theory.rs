@@ -35,9 +35,8 @@ fn single_queue_text(
     weeks: u32,
     reps: u32,
 ) -> String {
-    let patience = patience.map_or(String::new(), |p| {
-        format!("patience = {{ dist = \"exponential\", mean = \"{p}\" }}")
-    });
+    let patience =
+        patience.map_or(String::new(), |p| format!("patience = {{ dist = \"exponential\", mean = \"{p}\" }}"));
     format!(
         r#"
 name = "theory"
@@ -63,15 +62,7 @@ agents = {agents}
 }
 
 fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
-    experiment::replicate(
-        s,
-        Plan {
-            policy,
-            threads: None,
-        },
-        &|| {},
-    )
-    .expect("runs")
+    experiment::replicate(s, Plan { policy, threads: None }, &|| {}).expect("runs")
 }
 
 /// Asserts theory lies within K standard errors (+ `slack`) of the estimate.
@@ -79,14 +70,8 @@ fn assert_agrees(what: &str, e: Estimate, theory: f64, slack: f64) {
     let mean = e.mean.expect("defined");
     let se = e.ci95.expect("several replications") / 1.96;
     let tolerance = K * se + slack;
-    println!(
-        "{what:<40} simulated {mean:>10.5} ± {:>8.5} (95 %)   theory {theory:>10.5}",
-        e.ci95.unwrap_or(0.0)
-    );
-    assert!(
-        (mean - theory).abs() <= tolerance,
-        "{what}: simulated {mean} vs theory {theory} (tolerance {tolerance})"
-    );
+    println!("{what:<40} simulated {mean:>10.5} ± {:>8.5} (95 %)   theory {theory:>10.5}", e.ci95.unwrap_or(0.0));
+    assert!((mean - theory).abs() <= tolerance, "{what}: simulated {mean} vs theory {theory} (tolerance {tolerance})");
 }
 
 fn p_wait(r: &ReplicationStats) -> Option<f64> {
@@ -100,33 +85,14 @@ fn mmc_fifo_matches_erlang_c() {
     let s = single_queue(100.0, "6m", 12, None, "20s", 4, 20);
     let reps = replicate(&s, Policy::Fifo);
     let sum = summarize(&s, &reps);
-    let theory = Desk {
-        arrival_rate: 100.0 / 3600.0,
-        aht_s: 360.0,
-        patience_s: None,
-        sla_within_s: 20.0,
-    }
-    .performance(12);
+    let theory =
+        Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
     let q = &sum.queues[0];
-    assert!(
-        q.offered * 20.0 > 1.0e6,
-        "a long run: {} tickets",
-        q.offered * 20.0
-    );
-    assert_agrees(
-        "M/M/12 P(wait)",
-        estimate(reps.iter().map(p_wait)),
-        theory.p_wait,
-        0.0,
-    );
+    assert!(q.offered * 20.0 > 1.0e6, "a long run: {} tickets", q.offered * 20.0);
+    assert_agrees("M/M/12 P(wait)", estimate(reps.iter().map(p_wait)), theory.p_wait, 0.0);
     assert_agrees("M/M/12 ASA (s)", q.asa_s, theory.asa_s, 0.0);
     // The histogram resolves waits to 1 %: a 20 s threshold is exact to ±0.2 s.
-    assert_agrees(
-        "M/M/12 service level 20 s",
-        q.service_level,
-        theory.service_level,
-        0.0,
-    );
+    assert_agrees("M/M/12 service level 20 s", q.service_level, theory.service_level, 0.0);
     assert_agrees("M/M/12 occupancy", q.occupancy, theory.occupancy, 0.0);
     assert_eq!(q.abandoned, 0.0);
 }
@@ -139,31 +105,14 @@ fn mmc_little_law_for_the_queue_length() {
     let lambda = 100.0 / 3600.0;
     // Time-average queue length, sampled at every interval end (hourly).
     let lq = estimate(reps.iter().map(|r| {
-        Some(
-            r.interval_backlog
-                .iter()
-                .map(|&b| f64::from(b))
-                .sum::<f64>()
-                / r.interval_backlog.len() as f64,
-        )
+        Some(r.interval_backlog.iter().map(|&b| f64::from(b)).sum::<f64>() / r.interval_backlog.len() as f64)
     }));
     let asa = sum.queues[0].asa_s.mean.expect("answered tickets");
     // Little's law with the simulated wait: L_q = λ W_q.
     assert_agrees("Little: mean queue vs λ·ASA", lq, lambda * asa, 0.0);
     // And with Erlang C's wait.
-    let theory = Desk {
-        arrival_rate: lambda,
-        aht_s: 360.0,
-        patience_s: None,
-        sla_within_s: 20.0,
-    }
-    .performance(12);
-    assert_agrees(
-        "Little: mean queue vs Erlang C L_q",
-        lq,
-        lambda * theory.asa_s,
-        0.0,
-    );
+    let theory = Desk { arrival_rate: lambda, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
+    assert_agrees("Little: mean queue vs Erlang C L_q", lq, lambda * theory.asa_s, 0.0);
 }
 
 #[test]
@@ -171,19 +120,9 @@ fn mmc_lifo_mean_wait_equals_fifo() {
     let s = single_queue(100.0, "6m", 12, None, "20s", 4, 20);
     let lifo = summarize(&s, &replicate(&s, Policy::Lifo));
     let fifo = summarize(&s, &replicate(&s, Policy::Fifo));
-    let theory = Desk {
-        arrival_rate: 100.0 / 3600.0,
-        aht_s: 360.0,
-        patience_s: None,
-        sla_within_s: 20.0,
-    }
-    .performance(12);
-    assert_agrees(
-        "M/M/12 LIFO ASA vs Erlang C",
-        lifo.queues[0].asa_s,
-        theory.asa_s,
-        0.0,
-    );
+    let theory =
+        Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
+    assert_agrees("M/M/12 LIFO ASA vs Erlang C", lifo.queues[0].asa_s, theory.asa_s, 0.0);
     assert_agrees(
         "M/M/12 LIFO ASA vs FIFO ASA",
         lifo.queues[0].asa_s,
@@ -202,26 +141,11 @@ fn mmc_with_patience_matches_erlang_a() {
     let s = single_queue(100.0, "6m", 10, Some("3m"), "20s", 4, 20);
     let reps = replicate(&s, Policy::Fifo);
     let sum = summarize(&s, &reps);
-    let theory = Desk {
-        arrival_rate: 100.0 / 3600.0,
-        aht_s: 360.0,
-        patience_s: Some(180.0),
-        sla_within_s: 20.0,
-    }
-    .performance(10);
+    let theory = Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: Some(180.0), sla_within_s: 20.0 }
+        .performance(10);
     let q = &sum.queues[0];
-    assert_agrees(
-        "M/M/10+M abandon rate",
-        q.abandon_rate,
-        theory.abandon_rate,
-        0.0,
-    );
-    assert_agrees(
-        "M/M/10+M answered within 20 s / offered",
-        q.service_level,
-        theory.service_level,
-        0.0,
-    );
+    assert_agrees("M/M/10+M abandon rate", q.abandon_rate, theory.abandon_rate, 0.0);
+    assert_agrees("M/M/10+M answered within 20 s / offered", q.service_level, theory.service_level, 0.0);
     assert_agrees("M/M/10+M ASA of answered (s)", q.asa_s, theory.asa_s, 0.0);
     assert_agrees(
         "M/M/10+M P(wait)",
@@ -239,24 +163,8 @@ fn mmc_with_patience_matches_erlang_a() {
 #[test]
 fn same_results_for_any_thread_count() {
     let s = single_queue(100.0, "6m", 12, Some("5m"), "20s", 1, 6);
-    let one = experiment::replicate(
-        &s,
-        Plan {
-            policy: Policy::Fifo,
-            threads: Some(1),
-        },
-        &|| {},
-    )
-    .unwrap();
-    let two = experiment::replicate(
-        &s,
-        Plan {
-            policy: Policy::Fifo,
-            threads: Some(2),
-        },
-        &|| {},
-    )
-    .unwrap();
+    let one = experiment::replicate(&s, Plan { policy: Policy::Fifo, threads: Some(1) }, &|| {}).unwrap();
+    let two = experiment::replicate(&s, Plan { policy: Policy::Fifo, threads: Some(2) }, &|| {}).unwrap();
     for (a, b) in one.iter().zip(&two) {
         assert_eq!(a.queues, b.queues);
         assert_eq!(a.interval_tickets, b.interval_tickets);
@@ -271,27 +179,12 @@ fn chat_concurrency_is_slots_erlang_c() {
         .replace("channel = \"phone\"", "channel = \"chat\"\nconcurrency = 3");
     let s = Scenario::from_toml(&text, "chat.toml").expect("valid");
     let sum = summarize(&s, &replicate(&s, Policy::Fifo));
-    let theory = Desk {
-        arrival_rate: 100.0 / 3600.0,
-        aht_s: 360.0,
-        patience_s: None,
-        sla_within_s: 20.0,
-    }
-    .performance(12);
+    let theory =
+        Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
     let q = &sum.queues[0];
     assert_agrees("4 agents x 3 chats: ASA (s)", q.asa_s, theory.asa_s, 0.0);
-    assert_agrees(
-        "4 agents x 3 chats: service level 20 s",
-        q.service_level,
-        theory.service_level,
-        0.0,
-    );
-    assert_agrees(
-        "4 agents x 3 chats: occupancy",
-        q.occupancy,
-        theory.occupancy,
-        0.0,
-    );
+    assert_agrees("4 agents x 3 chats: service level 20 s", q.service_level, theory.service_level, 0.0);
+    assert_agrees("4 agents x 3 chats: occupancy", q.occupancy, theory.occupancy, 0.0);
 }
 
 #[test]

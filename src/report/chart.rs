@@ -1,0 +1,588 @@
+//! Drawing charts. Every chart staffsim makes is described as a [`Chart`] —
+//! lines, confidence bands, reference lines, shaded spans, or bars with error
+//! whiskers — and drawn here, once, into PNG or SVG bytes. Figures are built
+//! elsewhere (`figures`); this module knows about pixels, fonts and colours
+//! and nothing about desks.
+//!
+//! No system library is needed: text is laid out with an embedded DejaVu Sans
+//! (`assets/fonts`, licence beside it) through plotters' `ab_glyph` feature,
+//! and bitmaps are encoded with the `png` crate.
+
+use std::sync::Once;
+
+use anyhow::{Context, anyhow};
+use std::ops::Range;
+
+use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+const FONT: &str = "sans-serif";
+
+/// The Okabe–Ito palette, distinguishable with the common colour-vision
+/// deficiencies; yellow (hard to see on white) is last.
+pub const PALETTE: [RGBColor; 8] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(0, 0, 0),       // black
+    RGBColor(240, 228, 66),  // yellow
+];
+
+/// A colour of the palette by index (wrapping).
+pub fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// Target lines are drawn in a neutral dark red-grey so they read as
+/// "the goal", not as another series.
+pub const TARGET: RGBColor = RGBColor(90, 90, 90);
+
+/// Image formats a chart can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    Png,
+    Svg,
+}
+
+impl ImageFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+        }
+    }
+}
+
+/// How the y axis labels its values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YFormat {
+    /// 0..1 shown as "80%".
+    Percent,
+    /// Plain numbers, as few decimals as the range needs.
+    Number,
+}
+
+/// A line of a chart. `None` values break the line (e.g. an interval with no tickets).
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub label: String,
+    pub color: RGBColor,
+    pub dashed: bool,
+    pub points: Vec<(f64, Option<f64>)>,
+}
+
+/// A shaded band between `lo` and `hi` (a confidence interval); `None` breaks it.
+#[derive(Debug, Clone)]
+pub struct Band {
+    pub color: RGBColor,
+    pub points: Vec<(f64, Option<(f64, f64)>)>,
+}
+
+/// A horizontal or vertical reference line, e.g. an SLA target.
+#[derive(Debug, Clone)]
+pub struct RefLine {
+    pub label: String,
+    pub value: f64,
+    pub color: RGBColor,
+}
+
+/// A point marked on the plot, e.g. where an SLA threshold meets a curve.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub x: f64,
+    pub y: f64,
+    pub color: RGBColor,
+}
+
+/// One bar with an optional 95 % whisker.
+#[derive(Debug, Clone)]
+pub struct Bar {
+    pub group: String,
+    pub label: String,
+    pub color: RGBColor,
+    pub value: f64,
+    pub ci95: Option<f64>,
+}
+
+/// What is drawn in the plot area.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// Lines over a numeric x axis.
+    Lines {
+        lines: Vec<Line>,
+        bands: Vec<Band>,
+        hlines: Vec<RefLine>,
+        vlines: Vec<RefLine>,
+        markers: Vec<Marker>,
+        /// Shaded x spans and what they mean (e.g. "desk closed").
+        shaded: Vec<(f64, f64)>,
+        shaded_label: String,
+    },
+    /// Groups of bars (e.g. one group per queue, one bar per policy).
+    Bars { bars: Vec<Bar>, hlines: Vec<RefLine> },
+}
+
+/// A complete chart description.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// File stem, e.g. "service_level".
+    pub name: String,
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    /// Tick positions on x with their labels (ignored for bars).
+    pub x_ticks: Vec<(f64, String)>,
+    pub y_format: YFormat,
+    pub body: Body,
+}
+
+fn register_fonts() -> anyhow::Result<()> {
+    static ONCE: Once = Once::new();
+    let mut result = Ok(());
+    ONCE.call_once(|| {
+        result = register_font(FONT, FontStyle::Normal, REGULAR)
+            .and_then(|_| register_font(FONT, FontStyle::Bold, BOLD))
+            .map_err(|_| anyhow!("the embedded font could not be loaded"));
+    });
+    result
+}
+
+/// Draws `chart` as PNG or SVG bytes of `size` pixels.
+pub fn render(chart: &Chart, format: ImageFormat, size: (u32, u32)) -> anyhow::Result<Vec<u8>> {
+    register_fonts()?;
+    let context = || format!("could not draw the {} chart", chart.name);
+    match format {
+        ImageFormat::Png => {
+            let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
+            {
+                let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
+                draw(&root, chart).map_err(|e| anyhow!("{e}")).with_context(context)?;
+                root.present().map_err(|e| anyhow!("{e}")).with_context(context)?;
+            }
+            let mut bytes = Vec::new();
+            let mut encoder = png::Encoder::new(&mut bytes, size.0, size.1);
+            encoder.set_color(png::ColorType::Rgb);
+            encoder.set_depth(png::BitDepth::Eight);
+            let mut writer = encoder.write_header().with_context(context)?;
+            writer.write_image_data(&pixels).with_context(context)?;
+            writer.finish().with_context(context)?;
+            Ok(bytes)
+        }
+        ImageFormat::Svg => {
+            let mut text = String::new();
+            {
+                let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
+                draw(&root, chart).map_err(|e| anyhow!("{e}")).with_context(context)?;
+                root.present().map_err(|e| anyhow!("{e}")).with_context(context)?;
+            }
+            Ok(text.into_bytes())
+        }
+    }
+}
+
+/// A numeric axis whose ticks are exactly the given points (plotters' own
+/// `with_key_points` loses the label formatter on f64 axes).
+#[derive(Debug, Clone)]
+struct Ticked {
+    lo: f64,
+    hi: f64,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for Ticked {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let share = (value - self.lo) / (self.hi - self.lo);
+        limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.lo..self.hi
+    }
+}
+
+fn ticked(lo: f64, hi: f64, ticks: Vec<f64>) -> Ticked {
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    Ticked { lo, hi, ticks: ticks.into_iter().filter(|t| (lo..=hi).contains(t)).collect() }
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Formats a y value for a tick label.
+fn y_tick(format: YFormat, v: f64, span: f64) -> String {
+    match format {
+        YFormat::Percent => format!("{:.0}%", v * 100.0),
+        YFormat::Number if span >= 20.0 || v.fract().abs() < 1e-9 => format!("{v:.0}"),
+        YFormat::Number if span >= 2.0 => format!("{v:.1}"),
+        YFormat::Number => format!("{v:.2}"),
+    }
+}
+
+/// "Nice" tick values covering `lo..hi` (about six of them).
+pub fn nice_ticks(lo: f64, hi: f64, format: YFormat) -> Vec<f64> {
+    let span = (hi - lo).max(1e-9);
+    let raw = span / 6.0;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = if format == YFormat::Percent { step.max(0.01) } else { step };
+    let first = (lo / step - 1e-9).ceil() as i64;
+    let last = (hi / step + 1e-9).floor() as i64;
+    // Rounded to a billionth so 3 × 0.2 prints and compares as 0.6.
+    (first..=last).map(|k| (k as f64 * step * 1e9).round() / 1e9).collect()
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let (w, h) = root.dim_in_pixel();
+    // Text scales with the image; at 1600×900 the title is 40 px, ticks 24 px.
+    let s = (f64::from(h) / 900.0).min(f64::from(w) / 1600.0).max(0.4);
+    let px = |x: f64| (x * s).round() as u32;
+    let title = TextStyle::from((FONT, px(40.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
+    let tick = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&RGBColor(40, 40, 40));
+    let desc = TextStyle::from((FONT, px(28.0) as f64).into_font()).color(&BLACK);
+    let legend_font = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
+
+    let (header, rest) = root.split_vertically(px(70.0));
+    header.draw_text(&chart.title, &title, (px(30.0) as i32, px(18.0) as i32))?;
+    let legend_width = px(430.0);
+    let (plot, legend) = rest.split_horizontally(w.saturating_sub(legend_width));
+
+    let (x0, x1) = chart.x_range;
+    let (y0, y1) = chart.y_range;
+    let y_ticks = nice_ticks(y0, y1, chart.y_format);
+    let span = y1 - y0;
+    let y_fmt = |v: &f64| y_tick(chart.y_format, *v, span);
+    let mut entries: Vec<(String, RGBColor, LegendMark)> = Vec::new();
+
+    match &chart.body {
+        Body::Lines { lines, bands, hlines, vlines, markers, shaded, shaded_label } => {
+            let x_positions: Vec<f64> = chart.x_ticks.iter().map(|t| t.0).collect();
+            let x_fmt = |v: &f64| {
+                chart
+                    .x_ticks
+                    .iter()
+                    .min_by(|a, b| (a.0 - v).abs().total_cmp(&(b.0 - v).abs()))
+                    .map(|t| t.1.clone())
+                    .unwrap_or_default()
+            };
+            let mut cc = ChartBuilder::on(&plot)
+                .margin_left(px(10.0))
+                .margin_right(px(30.0))
+                .margin_top(px(10.0))
+                .margin_bottom(px(10.0))
+                .x_label_area_size(px(90.0))
+                .y_label_area_size(px(120.0))
+                .build_cartesian_2d(ticked(x0, x1, x_positions), ticked(y0, y1, y_ticks))?;
+            cc.configure_mesh()
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .x_desc(chart.x_label.as_str())
+                .y_desc(chart.y_label.as_str())
+                .label_style(tick.clone())
+                .axis_desc_style(desc.clone())
+                .bold_line_style(RGBColor(225, 225, 225))
+                .light_line_style(TRANSPARENT)
+                .draw()?;
+            let shade = RGBColor(120, 120, 120).mix(0.13);
+            cc.draw_series(
+                shaded.iter().map(|&(a, b)| Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], shade.filled())),
+            )?;
+            if !shaded.is_empty() {
+                entries.push((shaded_label.clone(), RGBColor(200, 200, 200), LegendMark::Box));
+            }
+            for band in bands {
+                for run in runs(band.points.iter().copied()) {
+                    let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, hi.min(y1))).collect();
+                    poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, lo.max(y0))));
+                    cc.draw_series(std::iter::once(Polygon::new(poly, band.color.mix(0.18).filled())))?;
+                }
+            }
+            for l in hlines {
+                let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
+                cc.draw_series(DashedLineSeries::new([(x0, l.value), (x1, l.value)], px(14.0), px(10.0), style))?;
+                entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+            }
+            for l in vlines {
+                let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
+                cc.draw_series(DashedLineSeries::new([(l.value, y0), (l.value, y1)], px(12.0), px(8.0), style))?;
+                if !l.label.is_empty() {
+                    entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+                }
+            }
+            for line in lines {
+                let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: px(3.0) };
+                for run in runs(line.points.iter().copied()) {
+                    let pts: Vec<(f64, f64)> = run.iter().map(|&(x, y)| (x, y.clamp(y0, y1))).collect();
+                    if line.dashed {
+                        cc.draw_series(DashedLineSeries::new(pts, px(12.0), px(8.0), style))?;
+                    } else if pts.len() == 1 {
+                        cc.draw_series(std::iter::once(Circle::new(pts[0], px(4.0), style.filled())))?;
+                    } else {
+                        cc.draw_series(LineSeries::new(pts, style))?;
+                    }
+                }
+                let mark = if line.dashed { LegendMark::Dashed } else { LegendMark::Solid };
+                if !line.label.is_empty() {
+                    entries.push((line.label.clone(), line.color, mark));
+                }
+            }
+            cc.draw_series(markers.iter().map(|m| Circle::new((m.x, m.y), px(9.0), m.color.filled())))?;
+            cc.draw_series(markers.iter().map(|m| {
+                Circle::new(
+                    (m.x, m.y),
+                    px(9.0),
+                    ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: px(2.0) },
+                )
+            }))?;
+        }
+        Body::Bars { bars, hlines } => {
+            let groups: Vec<String> = bars.iter().fold(Vec::new(), |mut g, b| {
+                if !g.contains(&b.group) {
+                    g.push(b.group.clone());
+                }
+                g
+            });
+            let labels: Vec<String> = bars.iter().fold(Vec::new(), |mut g, b| {
+                if !g.contains(&b.label) {
+                    g.push(b.label.clone());
+                }
+                g
+            });
+            let n_groups = groups.len().max(1) as f64;
+            let per = labels.len().max(1) as f64;
+            let group_ticks: Vec<f64> = (0..groups.len()).map(|i| i as f64 + 0.5).collect();
+            let x_fmt = |v: &f64| groups.get(v.floor().max(0.0) as usize).cloned().unwrap_or_default();
+            let mut cc = ChartBuilder::on(&plot)
+                .margin_left(px(10.0))
+                .margin_right(px(30.0))
+                .margin_top(px(10.0))
+                .margin_bottom(px(10.0))
+                .x_label_area_size(px(90.0))
+                .y_label_area_size(px(120.0))
+                .build_cartesian_2d(ticked(0.0, n_groups, group_ticks), ticked(y0, y1, y_ticks))?;
+            cc.configure_mesh()
+                .x_label_formatter(&x_fmt)
+                .y_label_formatter(&y_fmt)
+                .x_desc(chart.x_label.as_str())
+                .y_desc(chart.y_label.as_str())
+                .label_style(tick.clone())
+                .axis_desc_style(desc.clone())
+                .bold_line_style(RGBColor(225, 225, 225))
+                .light_line_style(TRANSPARENT)
+                .disable_x_mesh()
+                .draw()?;
+            let width = 0.8 / per;
+            for b in bars {
+                let g = groups.iter().position(|x| x == &b.group).unwrap_or(0) as f64;
+                let k = labels.iter().position(|x| x == &b.label).unwrap_or(0) as f64;
+                let left = g + 0.1 + k * width;
+                let right = left + width * 0.9;
+                cc.draw_series(std::iter::once(Rectangle::new(
+                    [(left, y0), (right, b.value.clamp(y0, y1))],
+                    b.color.filled(),
+                )))?;
+                if let Some(ci) = b.ci95 {
+                    let mid = (left + right) / 2.0;
+                    let style = ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: px(2.0) };
+                    let (lo, hi) = ((b.value - ci).max(y0), (b.value + ci).min(y1));
+                    cc.draw_series(std::iter::once(PathElement::new(vec![(mid, lo), (mid, hi)], style)))?;
+                    let cap = width * 0.2;
+                    for y in [lo, hi] {
+                        cc.draw_series(std::iter::once(PathElement::new(vec![(mid - cap, y), (mid + cap, y)], style)))?;
+                    }
+                }
+            }
+            for l in hlines {
+                let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
+                cc.draw_series(DashedLineSeries::new(
+                    [(0.0, l.value), (n_groups, l.value)],
+                    px(14.0),
+                    px(10.0),
+                    style,
+                ))?;
+                entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+            }
+            for (i, label) in labels.iter().enumerate() {
+                let c = bars.iter().find(|b| &b.label == label).map_or(color(i), |b| b.color);
+                entries.insert(i, (label.clone(), c, LegendMark::Box));
+            }
+        }
+    }
+
+    // The legend lives in its own panel to the right, so it never covers data.
+    let line_h = px(38.0) as i32;
+    let mut y = px(30.0) as i32;
+    let x = px(12.0) as i32;
+    for (label, c, mark) in entries {
+        let mid = y + line_h / 2 - px(4.0) as i32;
+        match mark {
+            LegendMark::Solid => {
+                legend.draw(&PathElement::new(
+                    vec![(x, mid), (x + px(44.0) as i32, mid)],
+                    ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: px(4.0) },
+                ))?;
+            }
+            LegendMark::Dashed => {
+                for k in 0..3 {
+                    let a = x + k * px(17.0) as i32;
+                    legend.draw(&PathElement::new(
+                        vec![(a, mid), (a + px(10.0) as i32, mid)],
+                        ShapeStyle { color: c.to_rgba(), filled: false, stroke_width: px(4.0) },
+                    ))?;
+                }
+            }
+            LegendMark::Box => {
+                legend.draw(&Rectangle::new(
+                    [(x, mid - px(10.0) as i32), (x + px(44.0) as i32, mid + px(10.0) as i32)],
+                    c.filled(),
+                ))?;
+            }
+        }
+        for (k, text) in wrap(&label, 26).iter().enumerate() {
+            let dy = k as i32 * (line_h * 3 / 4);
+            legend.draw_text(text, &legend_font, (x + px(56.0) as i32, y + px(4.0) as i32 + dy))?;
+            if k > 0 {
+                y += line_h * 3 / 4;
+            }
+        }
+        y += line_h;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum LegendMark {
+    Solid,
+    Dashed,
+    Box,
+}
+
+/// Breaks a legend label into lines of at most `n` characters at spaces
+/// (a longer word is cut with an ellipsis); at most three lines.
+fn wrap(label: &str, n: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split(' ') {
+        let word: String = if word.chars().count() > n {
+            word.chars().take(n - 1).chain(std::iter::once('…')).collect()
+        } else {
+            word.to_string()
+        };
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= n => {
+                line.push(' ');
+                line.push_str(&word);
+            }
+            _ => lines.push(word),
+        }
+    }
+    if lines.len() > 3 {
+        lines.truncate(3);
+        lines[2].push('…');
+    }
+    lines
+}
+
+/// Splits a series at its undefined points into runs of defined ones.
+fn runs<T: Copy>(points: impl Iterator<Item = (f64, Option<T>)>) -> Vec<Vec<(f64, T)>> {
+    let mut out: Vec<Vec<(f64, T)>> = vec![Vec::new()];
+    for (x, y) in points {
+        match y {
+            Some(y) => out.last_mut().map_or((), |r| r.push((x, y))),
+            None => {
+                if out.last().is_some_and(|r| !r.is_empty()) {
+                    out.push(Vec::new());
+                }
+            }
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Chart {
+        Chart {
+            name: "test".into(),
+            title: "A test chart".into(),
+            x_label: "time".into(),
+            y_label: "share".into(),
+            x_range: (0.0, 10.0),
+            y_range: (0.0, 1.0),
+            x_ticks: vec![(0.0, "Mon 00:00".into()), (5.0, "Mon 12:00".into())],
+            y_format: YFormat::Percent,
+            body: Body::Lines {
+                lines: vec![Line {
+                    label: "chat".into(),
+                    color: color(0),
+                    dashed: false,
+                    points: vec![(0.0, Some(0.5)), (1.0, None), (2.0, Some(0.7)), (3.0, Some(0.9))],
+                }],
+                bands: vec![Band { color: color(0), points: vec![(2.0, Some((0.6, 0.8))), (3.0, Some((0.8, 1.0)))] }],
+                hlines: vec![RefLine { label: "target 80%".into(), value: 0.8, color: TARGET }],
+                vlines: vec![],
+                markers: vec![Marker { x: 2.0, y: 0.7, color: color(0) }],
+                shaded: vec![(4.0, 6.0)],
+                shaded_label: "closed".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn png_has_the_requested_size() {
+        let bytes = render(&sample(), ImageFormat::Png, (800, 450)).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!((reader.info().width, reader.info().height), (800, 450));
+    }
+
+    #[test]
+    fn svg_contains_the_text() {
+        let svg = String::from_utf8(render(&sample(), ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        assert!(
+            svg.contains("<text")
+                && svg.contains("A test chart")
+                && svg.contains("Mon 12:00")
+                && svg.contains("target 80%")
+        );
+    }
+
+    #[test]
+    fn nice_ticks_cover_the_range() {
+        assert_eq!(nice_ticks(0.0, 1.0, YFormat::Percent), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
+        assert_eq!(nice_ticks(0.0, 12.0, YFormat::Number), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0]);
+    }
+
+    #[test]
+    fn legend_labels_wrap_at_spaces() {
+        assert_eq!(
+            wrap("target 80%: campaign-setup, media-plan", 26),
+            vec!["target 80%:", "campaign-setup, media-plan"]
+        );
+        assert_eq!(wrap("a-very-long-queue-name-indeed-yes", 10), vec!["a-very-lo…"]);
+        assert_eq!(wrap("chat", 26), vec!["chat"]);
+    }
+
+    #[test]
+    fn runs_break_at_gaps() {
+        let r = runs([(0.0, Some(1)), (1.0, None), (2.0, Some(2)), (3.0, Some(3))].into_iter());
+        assert_eq!(r, vec![vec![(0.0, 1)], vec![(2.0, 2), (3.0, 3)]]);
+    }
+}

@@ -1,0 +1,420 @@
+//! The charts of a run, built from the same [`RunSummary`] the CSV files are
+//! written from: service level, backlog, waits, occupancy and arrivals. Each
+//! function returns a [`Chart`] description; `chart` draws it.
+
+use super::chart::{Band, Body, Chart, Line, Marker, RefLine, TARGET, YFormat, color};
+use crate::scenario::Scenario;
+use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
+use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
+
+/// Tick positions and labels for a time axis covering `[t0, t1)` seconds of
+/// simulated time, aligned to the desk's clock: "Tue 10:00" within eight
+/// days, "Tue 9" (weekday and the CSV's `day`) beyond.
+pub fn time_ticks(start: f64, t0: f64, t1: f64) -> Vec<(f64, String)> {
+    let span = t1 - t0;
+    let steps = [HOUR, 2.0 * HOUR, 3.0 * HOUR, 6.0 * HOUR, 12.0 * HOUR, DAY, 2.0 * DAY, WEEK];
+    let step = steps.iter().copied().find(|s| span / s <= 12.0).unwrap_or(WEEK);
+    let long = span > 8.0 * DAY;
+    let mut ticks = Vec::new();
+    // First tick: the first multiple of `step` on the desk clock at or after t0.
+    let mut t = ((start + t0) / step).ceil() * step - start;
+    while t <= t1 + 1e-6 {
+        let w = (start + t).rem_euclid(WEEK);
+        let day = DAY_NAMES[(w / DAY).floor() as usize % 7];
+        let label = if long {
+            format!("{day} {}", (t / DAY).floor() as u64 + 1)
+        } else {
+            let m = ((w % DAY) / 60.0).round() as u64;
+            format!("{day} {:02}:{:02}", m / 60, m % 60)
+        };
+        ticks.push((t, label));
+        t += step;
+    }
+    ticks
+}
+
+fn window(s: &Scenario) -> (f64, f64) {
+    (s.simulation.warmup, s.simulation.horizon)
+}
+
+/// The rows a per-interval chart shows: the typical week for long runs
+/// (with its x range and a title note), otherwise every interval.
+fn chart_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], &'a [TeamInterval], (f64, f64), String) {
+    if r.week.is_empty() {
+        (&r.intervals, &r.teams, window(s), String::new())
+    } else {
+        let weeks = ((s.simulation.horizon - s.simulation.warmup) / WEEK).round();
+        let t0 = s.simulation.warmup;
+        (&r.week, &r.week_teams, (t0, t0 + WEEK), format!(", typical week (mean of {weeks:.0})"))
+    }
+}
+
+/// Spans of the statistics window when every queue is closed.
+pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
+    let step = 60.0;
+    let mut spans: Vec<(f64, f64)> = Vec::new();
+    let mut t = t0;
+    while t < t1 {
+        let w = s.simulation.week_time(t + step / 2.0);
+        if !s.queues.iter().any(|q| q.hours.contains(w)) {
+            match spans.last_mut() {
+                Some(last) if (last.1 - t).abs() < 1e-6 => last.1 = t + step,
+                _ => spans.push((t, t + step)),
+            }
+        }
+        t += step;
+    }
+    spans
+}
+
+fn queue_names(s: &Scenario) -> impl Iterator<Item = (usize, &str)> {
+    s.queues.iter().map(|q| q.name.as_str()).enumerate()
+}
+
+/// Service level per interval and queue with its 95 % band and each SLA target.
+pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
+    let half = s.simulation.interval / 2.0;
+    let (rows, _, (t0, t1), note) = chart_rows(s, r);
+    let mut lines = Vec::new();
+    let mut bands = Vec::new();
+    for (i, name) in queue_names(s) {
+        let rows: Vec<_> = rows.iter().filter(|x| x.queue == name).collect();
+        lines.push(Line {
+            label: name.to_string(),
+            color: color(i),
+            dashed: false,
+            points: rows.iter().map(|x| (x.t_s + half, x.service_level.mean)).collect(),
+        });
+        bands.push(Band {
+            color: color(i),
+            points: rows
+                .iter()
+                .map(|x| {
+                    let band = x
+                        .service_level
+                        .mean
+                        .zip(x.service_level.ci95)
+                        .map(|(m, ci)| ((m - ci).max(0.0), (m + ci).min(1.0)));
+                    (x.t_s + half, band)
+                })
+                .collect(),
+        });
+    }
+    Chart {
+        name: "service_level".into(),
+        title: format!("{}: service level by interval of arrival{note}", s.name),
+        x_label: "desk time (band: 95% confidence)".into(),
+        y_label: "answered within SLA".into(),
+        x_range: (t0, t1),
+        y_range: (0.0, 1.0),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Percent,
+        body: Body::Lines {
+            lines,
+            bands,
+            hlines: target_lines(s),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: closed_spans(s, (t0, t1)),
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// One dashed grey line per distinct SLA target, naming its queues when the
+/// queues do not all share it.
+fn target_lines(s: &Scenario) -> Vec<RefLine> {
+    let mut targets: Vec<(f64, Vec<&str>)> = Vec::new();
+    for q in &s.queues {
+        match targets.iter_mut().find(|t| t.0 == q.sla.target) {
+            Some(t) => t.1.push(&q.name),
+            None => targets.push((q.sla.target, vec![&q.name])),
+        }
+    }
+    let shared = targets.len() == 1;
+    targets
+        .into_iter()
+        .map(|(value, queues)| RefLine {
+            label: if shared {
+                format!("target {:.0}%", value * 100.0)
+            } else {
+                format!("target {:.0}%: {}", value * 100.0, queues.join(", "))
+            },
+            value,
+            color: TARGET,
+        })
+        .collect()
+}
+
+fn upper(values: impl Iterator<Item = f64>) -> f64 {
+    let m = values.fold(0.0f64, f64::max);
+    if m <= 0.0 { 1.0 } else { m * 1.08 }
+}
+
+/// Tickets waiting at each interval's end, with the desk's closed hours shaded.
+pub fn backlog(s: &Scenario, r: &RunSummary) -> Chart {
+    let end = s.simulation.interval;
+    let lines: Vec<Line> = queue_names(s)
+        .map(|(i, name)| Line {
+            label: name.to_string(),
+            color: color(i),
+            dashed: false,
+            points: r.intervals.iter().filter(|x| x.queue == name).map(|x| (x.t_s + end, Some(x.backlog))).collect(),
+        })
+        .collect();
+    let top = upper(r.intervals.iter().filter(|x| x.queue != "all").map(|x| x.backlog));
+    let (t0, t1) = window(s);
+    Chart {
+        name: "backlog".into(),
+        title: format!("{}: backlog (tickets waiting at the end of each interval)", s.name),
+        x_label: "desk time".into(),
+        y_label: "tickets waiting".into(),
+        x_range: (t0, t1),
+        y_range: (0.0, top),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: closed_spans(s, (t0, t1)),
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// Wait ticks (seconds) offered on the logarithmic wait axis.
+const WAIT_TICKS: [f64; 10] = [1.0, 10.0, 60.0, 300.0, 900.0, 3600.0, 14_400.0, 86_400.0, 604_800.0, 2_419_200.0];
+
+/// The share of customers answered within each wait (log axis), one curve per
+/// queue, each SLA threshold marked where it meets its curve.
+pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
+    let mut lines = Vec::new();
+    let mut vlines = Vec::new();
+    let mut markers = Vec::new();
+    let mut longest: f64 = 60.0;
+    for (i, curve) in r.wait_curves.iter().enumerate() {
+        longest = longest.max(curve.points.last().map_or(0.0, |p| p.0));
+        lines.push(Line {
+            label: curve.queue.clone(),
+            color: color(i),
+            dashed: false,
+            points: curve.points.iter().filter(|p| p.0 >= 1.0).map(|&(x, y)| (x.log10(), Some(y))).collect(),
+        });
+        let within = curve.sla_within_s.max(1.0);
+        vlines.push(RefLine {
+            label: format!("{} SLA {}", curve.queue, format_duration(curve.sla_within_s)),
+            value: within.log10(),
+            color: color(i),
+        });
+        if let Some(&(_, y)) = curve.points.iter().find(|p| p.0 == curve.sla_within_s) {
+            markers.push(Marker { x: within.log10(), y, color: color(i) });
+        }
+    }
+    let x1 = longest.log10();
+    let ticks =
+        WAIT_TICKS.iter().filter(|&&t| t.log10() <= x1 + 1e-9).map(|&t| (t.log10(), format_duration(t))).collect();
+    Chart {
+        name: "waits".into(),
+        title: format!("{}: how long customers wait (share answered within a given wait)", s.name),
+        x_label: "wait (logarithmic scale)".into(),
+        y_label: "customers answered within the wait".into(),
+        x_range: (0.0, x1),
+        y_range: (0.0, 1.0),
+        x_ticks: ticks,
+        y_format: YFormat::Percent,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines,
+            markers,
+            shaded: Vec::new(),
+            shaded_label: String::new(),
+        },
+    }
+}
+
+/// Agents on duty (solid) and busy (dashed) per team.
+pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
+    let half = s.simulation.interval / 2.0;
+    let (_, team_rows, (t0, t1), note) = chart_rows(s, r);
+    let mut lines = Vec::new();
+    for (i, team) in s.teams.iter().enumerate() {
+        let rows: Vec<_> = team_rows.iter().filter(|x| x.team == team.name).collect();
+        lines.push(Line {
+            label: format!("{} on duty", team.name),
+            color: color(i),
+            dashed: false,
+            points: rows.iter().map(|x| (x.t_s + half, Some(x.agents_on_duty))).collect(),
+        });
+        lines.push(Line {
+            label: format!("{} busy", team.name),
+            color: color(i),
+            dashed: true,
+            points: rows.iter().map(|x| (x.t_s + half, Some(x.agents_busy))).collect(),
+        });
+    }
+    let top = upper(team_rows.iter().map(|x| x.agents_on_duty));
+    Chart {
+        name: "occupancy".into(),
+        title: format!("{}: agents on duty and busy, per team{note}", s.name),
+        x_label: "desk time".into(),
+        y_label: "agents (mean over the interval)".into(),
+        x_range: (t0, t1),
+        y_range: (0.0, top),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: closed_spans(s, (t0, t1)),
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// Expected arrivals of queue `q` in each reporting interval, from the scenario.
+pub fn expected_arrivals(s: &Scenario, q: usize) -> Vec<(f64, f64)> {
+    let sim = &s.simulation;
+    (0..sim.intervals())
+        .map(|k| {
+            let t = sim.warmup + k as f64 * sim.interval;
+            let a = sim.start + t;
+            (t, s.queues[q].arrivals.expected_between(a, a + sim.interval))
+        })
+        .collect()
+}
+
+/// Offered tickets per interval and queue (solid) against what the scenario's
+/// volume and shape imply (dashed).
+pub fn arrivals(s: &Scenario, r: &RunSummary) -> Chart {
+    let half = s.simulation.interval / 2.0;
+    let (rows, _, (t0, t1), note) = chart_rows(s, r);
+    let mut lines = Vec::new();
+    let mut top: f64 = 0.0;
+    for (i, name) in queue_names(s) {
+        let offered: Vec<(f64, Option<f64>)> =
+            rows.iter().filter(|x| x.queue == name).map(|x| (x.t_s + half, Some(x.offered))).collect();
+        let expected: Vec<(f64, Option<f64>)> =
+            expected_arrivals(s, i).into_iter().take(offered.len()).map(|(t, e)| (t + half, Some(e))).collect();
+        top = top.max(offered.iter().chain(&expected).filter_map(|p| p.1).fold(0.0, f64::max));
+        lines.push(Line { label: name.to_string(), color: color(i), dashed: false, points: offered });
+        lines.push(Line { label: format!("{name} expected"), color: color(i), dashed: true, points: expected });
+    }
+    let per = format_duration(s.simulation.interval);
+    Chart {
+        name: "arrivals".into(),
+        title: format!("{}: tickets arriving per {per}, simulated and expected{note}", s.name),
+        x_label: "desk time".into(),
+        y_label: format!("tickets per {per}"),
+        x_range: (t0, t1),
+        y_range: (0.0, if top > 0.0 { top * 1.08 } else { 1.0 }),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: closed_spans(s, (t0, t1)),
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// Every chart of `run`, in the order they are listed to the user.
+pub fn run_charts(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
+    vec![service_level(s, r), backlog(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::{self, Plan};
+    use crate::scenario::Policy;
+
+    fn small() -> (Scenario, RunSummary) {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml")).unwrap();
+        let s = Scenario::from_toml(&text, "small.toml").unwrap();
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        (s, r)
+    }
+
+    fn lines(c: &Chart) -> &[Line] {
+        match &c.body {
+            Body::Lines { lines, .. } => lines,
+            Body::Bars { .. } => panic!("not a line chart"),
+        }
+    }
+
+    #[test]
+    fn service_level_plots_the_interval_rows() {
+        let (s, r) = small();
+        let c = service_level(&s, &r);
+        let chat: Vec<Option<f64>> =
+            r.intervals.iter().filter(|x| x.queue == "chat").map(|x| x.service_level.mean).collect();
+        let line = lines(&c).iter().find(|l| l.label == "chat").unwrap();
+        assert_eq!(line.points.iter().map(|p| p.1).collect::<Vec<_>>(), chat);
+        let Body::Lines { hlines, shaded, .. } = &c.body else { unreachable!() };
+        assert_eq!(hlines.len(), 1, "both queues target 80%");
+        assert_eq!(hlines[0].value, 0.8);
+        assert!(!shaded.is_empty(), "nights and the weekend are shaded");
+    }
+
+    #[test]
+    fn backlog_occupancy_and_arrivals_plot_the_csv_numbers() {
+        let (s, r) = small();
+        let email_backlog: Vec<f64> = r.intervals.iter().filter(|x| x.queue == "email").map(|x| x.backlog).collect();
+        let b = backlog(&s, &r);
+        assert_eq!(lines(&b)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), email_backlog);
+        let o = occupancy(&s, &r);
+        let on_duty: Vec<f64> = r.teams.iter().map(|x| x.agents_on_duty).collect();
+        assert_eq!(lines(&o)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), on_duty);
+        assert!(on_duty.iter().all(|&a| a <= 4.0 + 1e-9));
+        let a = arrivals(&s, &r);
+        let offered: Vec<f64> = r.intervals.iter().filter(|x| x.queue == "chat").map(|x| x.offered).collect();
+        let chat = lines(&a).iter().find(|l| l.label == "chat").unwrap();
+        assert_eq!(chat.points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), offered);
+        // Expected arrivals over the window add up to the volume: 6 days of 900/week.
+        let expected: f64 = expected_arrivals(&s, 1).iter().map(|p| p.1).sum();
+        let days = s.simulation.intervals() as f64 * s.simulation.interval / DAY;
+        assert!(expected > 0.0 && expected <= 900.0 * days / 7.0 * 1.5);
+    }
+
+    #[test]
+    fn wait_curve_meets_the_service_level_at_the_threshold() {
+        let (s, r) = small();
+        let w = waits(&s, &r);
+        let Body::Lines { markers, .. } = &w.body else { unreachable!() };
+        for (q, m) in markers.iter().enumerate() {
+            let sl = r.queues[q].service_level.mean.unwrap();
+            // The histogram resolves waits to 1 %; the curve is within a point of the CSV.
+            assert!((m.y - sl).abs() < 0.01, "queue {q}: curve {} vs service level {sl}", m.y);
+        }
+    }
+
+    #[test]
+    fn time_ticks_follow_the_desk_clock() {
+        let ticks = time_ticks(0.0, DAY, 2.0 * DAY);
+        assert_eq!(ticks.first().unwrap(), &(DAY, "Tue 00:00".to_string()));
+        assert!(ticks.len() <= 13);
+        let long = time_ticks(0.0, 0.0, 21.0 * DAY);
+        assert_eq!(long[1].1, "Wed 3");
+    }
+
+    #[test]
+    fn every_run_chart_renders() {
+        let (s, r) = small();
+        for c in run_charts(&s, &r) {
+            let svg = super::super::chart::render(&c, super::super::chart::ImageFormat::Svg, (1600, 900)).unwrap();
+            assert!(String::from_utf8(svg).unwrap().contains(&s.name), "{}", c.name);
+        }
+    }
+}
