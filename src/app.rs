@@ -233,6 +233,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
         sim.replications,
         sim.seed
     );
+    let _ = writeln!(t, "backlog policy: {}", s.policy);
     let _ = writeln!(t, "\nqueues:");
     let mut work = 0.0;
     for q in &s.queues {
@@ -256,12 +257,36 @@ fn check(path: &Path) -> anyhow::Result<()> {
         );
         let _ = writeln!(
             t,
-            "    concurrency {}, priority {}, {}; work {:.1} agent-hours/week",
+            "    concurrency {}, priority {}, discipline {}; work {:.1} agent-hours/week",
             q.concurrency,
             q.priority,
-            s.policy.discipline_for(q.discipline).name(),
+            q.discipline.name(),
             hours
         );
+        let mut extras = Vec::new();
+        if q.sla_clock == crate::scenario::SlaClock::Business {
+            extras.push("SLA clock runs in open hours only".to_string());
+        }
+        if let Some(b) = q.initial_backlog {
+            extras.push(format!("initial backlog {} tickets up to {} old", b.tickets, format_duration(b.oldest)));
+        }
+        if let Some(st) = q.stale {
+            extras.push(format!(
+                "{:.0}% of tickets still waiting at {} are withdrawn",
+                st.resolve * 100.0,
+                format_duration(st.after)
+            ));
+        }
+        if let Some(cb) = q.callback {
+            extras.push(format!(
+                "{:.0}% of missed calls are called back via \"{}\"",
+                cb.share * 100.0,
+                s.queues[cb.queue].name
+            ));
+        }
+        if !extras.is_empty() {
+            let _ = writeln!(t, "    {}", extras.join("; "));
+        }
     }
     let _ = writeln!(t, "\nteams:");
     let mut capacity = 0.0;

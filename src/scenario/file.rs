@@ -15,6 +15,48 @@ pub struct ScenarioFile {
     pub queues: Vec<QueueFile>,
     #[serde(default, rename = "team")]
     pub teams: Vec<TeamFile>,
+    #[serde(default)]
+    pub policy: Option<PolicyFile>,
+    #[serde(default, rename = "overtime")]
+    pub overtime: Vec<OvertimeFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    pub order: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OvertimeFile {
+    pub team: String,
+    pub days: String,
+    pub from: String,
+    pub to: String,
+    pub agents: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BacklogFile {
+    pub tickets: i64,
+    #[serde(default)]
+    pub oldest: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaleFile {
+    pub after: String,
+    pub resolve: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackFile {
+    pub queue: String,
+    pub share: f64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +75,8 @@ pub struct SimulationFile {
     pub seed: Option<i64>,
     #[serde(default)]
     pub timezone: Option<String>,
+    #[serde(default)]
+    pub clear_below: Option<i64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +104,14 @@ pub struct QueueFile {
     pub priority: Option<i64>,
     #[serde(default)]
     pub discipline: Option<String>,
+    #[serde(default)]
+    pub sla_clock: Option<String>,
+    #[serde(default)]
+    pub backlog: Option<BacklogFile>,
+    #[serde(default)]
+    pub stale: Option<StaleFile>,
+    #[serde(default)]
+    pub callback: Option<CallbackFile>,
 }
 
 #[derive(Debug, Deserialize)]

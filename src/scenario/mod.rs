@@ -45,6 +45,8 @@ pub struct Simulation {
     pub seed: u64,
     /// UTC offset of the desk's clock, seconds.
     pub utc_offset: f64,
+    /// A queue counts as cleared when at most this many tickets wait (`time_to_clear_h`).
+    pub clear_below: u32,
 }
 
 impl Simulation {
@@ -100,20 +102,27 @@ impl FromStr for Channel {
     }
 }
 
-/// The order in which one queue's waiting tickets are taken.
+/// The order in which one queue's waiting tickets are taken (under the
+/// `per-queue` policy).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Discipline {
     /// Oldest first.
     Fifo,
     /// Freshest first.
     Lifo,
+    /// Tickets that can still meet the SLA first (least time left first),
+    /// then the breached ones, oldest first.
+    SlaFirst,
 }
 
 impl Discipline {
+    pub const NAMES: &'static str = "fifo, lifo, sla-first";
+
     pub fn name(self) -> &'static str {
         match self {
             Discipline::Fifo => "fifo",
             Discipline::Lifo => "lifo",
+            Discipline::SlaFirst => "sla-first",
         }
     }
 }
@@ -124,39 +133,41 @@ impl FromStr for Discipline {
         match s.trim().to_ascii_lowercase().as_str() {
             "fifo" => Ok(Discipline::Fifo),
             "lifo" => Ok(Discipline::Lifo),
+            "sla-first" | "sla_first" | "edf" => Ok(Discipline::SlaFirst),
             _ => Err(()),
         }
     }
 }
 
-/// How the whole desk orders its backlog.
+/// How the whole desk orders its backlog: which ticket an agent with spare
+/// capacity takes next among the queues it can serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
-    /// Each queue keeps its own `discipline`.
+    /// Highest queue priority first, then the team's skill order; within the
+    /// queue, its own `discipline`.
     PerQueue,
-    /// Every queue oldest first.
+    /// The oldest ticket in any of the agent's queues.
     Fifo,
-    /// Every queue freshest first.
+    /// The freshest ticket in any of the agent's queues.
     Lifo,
+    /// Highest queue priority first; within it, the oldest ticket.
+    Priority,
+    /// Tickets that can still meet their SLA first, least time left first;
+    /// then breached tickets, oldest first. Priorities are ignored.
+    SlaFirst,
 }
 
 impl Policy {
-    pub const NAMES: &'static str = "per-queue, fifo, lifo";
-
-    /// The discipline this policy gives a queue whose own setting is `own`.
-    pub fn discipline_for(self, own: Discipline) -> Discipline {
-        match self {
-            Policy::PerQueue => own,
-            Policy::Fifo => Discipline::Fifo,
-            Policy::Lifo => Discipline::Lifo,
-        }
-    }
+    pub const NAMES: &'static str = "per-queue, fifo, lifo, priority, sla-first";
+    pub const ALL: [Policy; 5] = [Policy::PerQueue, Policy::Fifo, Policy::Lifo, Policy::Priority, Policy::SlaFirst];
 
     pub fn name(self) -> &'static str {
         match self {
             Policy::PerQueue => "per-queue",
             Policy::Fifo => "fifo",
             Policy::Lifo => "lifo",
+            Policy::Priority => "priority",
+            Policy::SlaFirst => "sla-first",
         }
     }
 }
@@ -171,12 +182,48 @@ impl FromStr for Policy {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "per-queue" | "perqueue" => Ok(Policy::PerQueue),
+            "per-queue" | "perqueue" | "per_queue" => Ok(Policy::PerQueue),
             "fifo" => Ok(Policy::Fifo),
             "lifo" => Ok(Policy::Lifo),
+            "priority" => Ok(Policy::Priority),
+            "sla-first" | "sla_first" | "edf" => Ok(Policy::SlaFirst),
             other => Err(format!("unknown policy \"{other}\"; expected one of {}", Policy::NAMES)),
         }
     }
+}
+
+/// Which clock the SLA runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlaClock {
+    /// Every second counts, open or not.
+    Wall,
+    /// Only the queue's open hours count.
+    Business,
+}
+
+/// Tickets already waiting when the simulation starts.
+#[derive(Debug, Clone, Copy)]
+pub struct InitialBacklog {
+    pub tickets: u32,
+    /// Age of the oldest; ages are spread evenly between 0 and this.
+    pub oldest: f64,
+}
+
+/// Backlog grooming: a ticket still waiting at age `after` is withdrawn with
+/// probability `resolve` (the customer solved it or no longer cares).
+#[derive(Debug, Clone, Copy)]
+pub struct Stale {
+    pub after: f64,
+    pub resolve: f64,
+}
+
+/// Missed calls that become callback tickets in another queue.
+#[derive(Debug, Clone, Copy)]
+pub struct Callback {
+    /// Index of the queue (channel `callback`) that receives them.
+    pub queue: usize,
+    /// Share of missed calls that leave a callback request.
+    pub share: f64,
 }
 
 /// The service level agreement of a queue: `target` share answered within `within` seconds.
@@ -206,6 +253,11 @@ pub struct Queue {
     /// Higher is served first by agents holding several skills.
     pub priority: i32,
     pub discipline: Discipline,
+    pub sla_clock: SlaClock,
+    pub initial_backlog: Option<InitialBacklog>,
+    pub stale: Option<Stale>,
+    /// Phone queues: where missed calls are called back.
+    pub callback: Option<Callback>,
 }
 
 impl Queue {
@@ -246,6 +298,8 @@ pub struct Shift {
     pub agents: u32,
     /// On-duty spans of the week in the desk's clock, breaks removed.
     pub duty: WeeklySpans,
+    /// Added by an `[[overtime]]` block.
+    pub overtime: bool,
 }
 
 /// A piecewise-constant arrival rate over one week (desk clock), repeated

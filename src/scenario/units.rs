@@ -322,6 +322,26 @@ impl WeeklySpans {
         self.spans.iter().map(|(s, e)| e - s).sum()
     }
 
+    /// Seconds covered between week times `a` and `b` (`a <= b`; any real
+    /// numbers, the calendar repeating every week).
+    pub fn covered_between(&self, a: f64, b: f64) -> f64 {
+        self.covered_until(b) - self.covered_until(a)
+    }
+
+    /// Seconds covered from week time 0 of week 0 up to `x`.
+    fn covered_until(&self, x: f64) -> f64 {
+        let weeks = (x / WEEK).floor();
+        let w = x - weeks * WEEK;
+        let mut acc = weeks * self.total();
+        for &(s, e) in &self.spans {
+            if w <= s {
+                break;
+            }
+            acc += w.min(e) - s;
+        }
+        acc
+    }
+
     /// Whether week time `w` (any real number; folded into the week) is inside.
     pub fn contains(&self, w: f64) -> bool {
         let w = w.rem_euclid(WEEK);
@@ -545,6 +565,15 @@ mod tests {
         assert_eq!(split.total(), 4.0 * HOUR);
         assert!(parse_hours("mon-fri").is_err());
         assert!(parse_hours("mon-fri 10-19").is_err());
+    }
+
+    #[test]
+    fn covered_time_between_moments() {
+        let h = parse_hours("mon-fri 10:00-19:00").unwrap();
+        // Friday 18:00 to Monday 11:00: one hour on Friday, one on Monday.
+        assert_eq!(h.covered_between(4.0 * DAY + 18.0 * HOUR, 7.0 * DAY + 11.0 * HOUR), 2.0 * HOUR);
+        assert_eq!(h.covered_between(-WEEK, 0.0), 45.0 * HOUR);
+        assert_eq!(WeeklySpans::always().covered_between(5.0, 65.0), 60.0);
     }
 
     #[test]

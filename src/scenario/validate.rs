@@ -4,10 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::file::{DistFile, QueueFile, ScenarioFile, ShiftFile, SimulationFile, TeamFile};
+use super::file::{DistFile, OvertimeFile, QueueFile, ScenarioFile, ShiftFile, SimulationFile, TeamFile};
 use super::units::{self, DAY, HOUR, WeeklySpans};
 use super::{
-    Channel, Discipline, Dist, DistKind, Policy, Queue, RateSchedule, Scenario, Shift, Simulation, Sla, Team, shapes,
+    Callback, Channel, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue, RateSchedule, Scenario, Shift,
+    Simulation, Sla, SlaClock, Stale, Team, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -68,7 +69,67 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         }
     }
     let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
-    let teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
+    let mut queues = queues;
+    for (i, q) in raw.queues.iter().enumerate() {
+        let Some(cb) = &q.callback else { continue };
+        let at = format!("queue \"{}\": callback.queue", q.name);
+        match raw.queues.iter().position(|r| r.name == cb.queue) {
+            None => p.add(
+                &at,
+                format!(
+                    "\"{}\" is not a queue; add a [[queue]] with channel = \"callback\" to receive the callbacks",
+                    cb.queue
+                ),
+            ),
+            Some(j) if raw.queues[j].channel.trim().to_ascii_lowercase() != "callback" => p.add(
+                &at,
+                format!(
+                    "\"{}\" has channel {}; callbacks go to a queue with channel = \"callback\"",
+                    cb.queue, raw.queues[j].channel
+                ),
+            ),
+            Some(j) => {
+                if let Some(Some(queue)) = queues.get_mut(i) {
+                    queue.callback = Some(Callback { queue: j, share: cb.share });
+                }
+            }
+        }
+    }
+    let mut teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
+    for (k, o) in raw.overtime.iter().enumerate() {
+        let at = format!("overtime[{}]", k + 1);
+        match raw.teams.iter().position(|t| t.name == o.team) {
+            None => {
+                let names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
+                p.add(
+                    &format!("{at}.team"),
+                    format!("\"{}\" is not a team; known teams: {}", o.team, names.join(", ")),
+                );
+            }
+            Some(t) => {
+                let tz = raw.teams[t].timezone.as_deref().map(units::parse_utc_offset);
+                let team_offset = match tz {
+                    Some(Ok(off)) => off,
+                    _ => desk_offset,
+                };
+                if let Some(shift) = overtime(o, &at, desk_offset - team_offset, &mut p)
+                    && let Some(Some(team)) = teams.get_mut(t)
+                {
+                    team.shifts.push(shift);
+                }
+            }
+        }
+    }
+    let policy = match &raw.policy {
+        None => Policy::PerQueue,
+        Some(pf) => match pf.order.parse::<Policy>() {
+            Ok(policy) => policy,
+            Err(e) => {
+                p.add("policy.order", e);
+                Policy::PerQueue
+            }
+        },
+    };
 
     if !p.0.is_empty() {
         return Err(p.0);
@@ -85,7 +146,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         simulation,
         queues,
         teams,
-        policy: Policy::PerQueue,
+        policy,
     })
 }
 
@@ -100,6 +161,10 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
         p.add("simulation.replications", format!("{replications} must be between 1 and 100000"));
     }
     let seed = s.seed.unwrap_or(1);
+    let clear_below = s.clear_below.unwrap_or(0);
+    if !(0..=10_000_000).contains(&clear_below) {
+        p.add("simulation.clear_below", format!("{clear_below} must be between 0 and 10000000"));
+    }
     if seed < 0 {
         p.add("simulation.seed", format!("{seed} must be zero or more"));
     }
@@ -155,15 +220,18 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
         p.add("simulation.interval", "gives more than 2 million reporting intervals; use a longer interval");
         ok = false;
     }
-    (ok && (1..=100_000).contains(&replications) && seed >= 0).then_some(Simulation {
-        start,
-        horizon,
-        warmup,
-        interval,
-        replications: replications as u32,
-        seed: seed as u64,
-        utc_offset,
-    })
+    (ok && (1..=100_000).contains(&replications) && seed >= 0 && (0..=10_000_000).contains(&clear_below)).then_some(
+        Simulation {
+            start,
+            horizon,
+            warmup,
+            interval,
+            replications: replications as u32,
+            clear_below: clear_below as u32,
+            seed: seed as u64,
+            utc_offset,
+        },
+    )
 }
 
 fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
@@ -218,15 +286,71 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         Some(d) => {
             let parsed = d.parse::<Discipline>().ok();
             if parsed.is_none() {
-                p.add(&format!("{at}: discipline"), format!("\"{d}\" is not a discipline; expected fifo or lifo"));
+                p.add(
+                    &format!("{at}: discipline"),
+                    format!("\"{d}\" is not a discipline; expected one of {}", Discipline::NAMES),
+                );
             }
             parsed
         }
     };
+    let sla_clock = match q.sla_clock.as_deref().map(|c| c.trim().to_ascii_lowercase()) {
+        None => Some(SlaClock::Wall),
+        Some(c) if c == "wall" => Some(SlaClock::Wall),
+        Some(c) if c == "business" => Some(SlaClock::Business),
+        Some(c) => {
+            p.add(
+                &format!("{at}: sla_clock"),
+                format!("\"{c}\" is not a clock; expected wall (every second counts) or business (open hours only)"),
+            );
+            None
+        }
+    };
+    let initial_backlog = q.backlog.as_ref().and_then(|b| {
+        if !(0..=10_000_000).contains(&b.tickets) {
+            p.add(&format!("{at}: backlog.tickets"), format!("{} must be between 0 and 10000000", b.tickets));
+        }
+        let oldest =
+            p.take(&format!("{at}: backlog.oldest"), units::parse_duration(b.oldest.as_deref().unwrap_or("0s")))?;
+        (0..=10_000_000).contains(&b.tickets).then_some(InitialBacklog { tickets: b.tickets as u32, oldest })
+    });
+    let stale = q.stale.as_ref().and_then(|st| {
+        let after = p.take(&format!("{at}: stale.after"), units::parse_duration(&st.after));
+        if !(0.0..=1.0).contains(&st.resolve) {
+            p.add(
+                &format!("{at}: stale.resolve"),
+                format!("{} must be between 0 and 1 (0.3 = 30 % of stale tickets are withdrawn)", st.resolve),
+            );
+            return None;
+        }
+        match after {
+            Some(a) if a <= 0.0 => {
+                p.add(&format!("{at}: stale.after"), "must be longer than zero, e.g. \"2d\"");
+                None
+            }
+            Some(after) => Some(Stale { after, resolve: st.resolve }),
+            None => None,
+        }
+    });
+    if let Some(cb) = &q.callback {
+        if !(0.0..=1.0).contains(&cb.share) {
+            p.add(
+                &format!("{at}: callback.share"),
+                format!("{} must be between 0 and 1 (0.6 = 60 % of missed calls leave a callback request)", cb.share),
+            );
+        }
+        if channel.is_some_and(|c| c != Channel::Phone) {
+            p.add(
+                &format!("{at}: callback"),
+                format!("only phone queues have callbacks; this queue's channel is {}", q.channel),
+            );
+        }
+    }
 
     if p.0.len() > before {
         return None;
     }
+    let sla_clock = sla_clock?;
     let (Some(channel), Some(volume), Some(hours), Some(weekly), Some(handle_time), Some(within), Some(discipline)) =
         (channel, volume, hours, weekly, handle_time, within, discipline)
     else {
@@ -258,6 +382,11 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         concurrency: concurrency as u32,
         priority: priority as i32,
         discipline,
+        sla_clock,
+        initial_backlog,
+        stale,
+        // Resolved to an index once every queue is known.
+        callback: None,
     })
 }
 
@@ -481,7 +610,12 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                 p.add(&format!("{at}: agents"), format!("{n} must be between 0 and 100000"));
                 None
             } else {
-                Some(vec![Shift { label: "always".into(), agents: *n as u32, duty: WeeklySpans::always() }])
+                Some(vec![Shift {
+                    label: "always".into(),
+                    agents: *n as u32,
+                    duty: WeeklySpans::always(),
+                    overtime: false,
+                }])
             }
         }
         (None, Some(list)) => {
@@ -558,5 +692,37 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
         return None;
     }
     let duty = WeeklySpans::from_spans(on).minus(&WeeklySpans::from_spans(off)).shifted(to_desk);
-    Some(Shift { label: format!("{} {} {}", s.days, s.start, s.length), agents: s.agents as u32, duty })
+    Some(Shift {
+        label: format!("{} {} {}", s.days, s.start, s.length),
+        agents: s.agents as u32,
+        duty,
+        overtime: false,
+    })
+}
+
+/// An `[[overtime]]` block as extra agents of a team; `to_desk` converts the
+/// team's clock to the desk's.
+fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shift> {
+    let before = p.0.len();
+    let days = p.take(&format!("{at}.days"), units::parse_days(&o.days));
+    let from = p.take(&format!("{at}.from"), units::parse_clock(&o.from, false));
+    let to = p.take(&format!("{at}.to"), units::parse_clock(&o.to, true));
+    if !(0..=100_000).contains(&o.agents) {
+        p.add(&format!("{at}.agents"), format!("{} must be between 0 and 100000", o.agents));
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    let (days, from, to) = (days?, from?, to?);
+    let length = if to > from { to - from } else { to + DAY - from };
+    let spans = days.iter().enumerate().filter(|(_, on)| **on).map(|(d, _)| {
+        let s0 = d as f64 * DAY + from;
+        (s0, s0 + length)
+    });
+    Some(Shift {
+        label: format!("overtime {} {}-{}", o.days, o.from, o.to),
+        agents: o.agents as u32,
+        duty: WeeklySpans::from_spans(spans).shifted(to_desk),
+        overtime: true,
+    })
 }

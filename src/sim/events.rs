@@ -13,6 +13,8 @@ pub enum Event {
     Finish { agent: u32, queue: u32 },
     /// A waiting ticket's patience runs out (ignored if it was served: lazy deletion).
     Abandon { ticket: u32, generation: u32 },
+    /// A waiting ticket has gone stale and is withdrawn by grooming (ignored if served).
+    Withdraw { ticket: u32, generation: u32 },
     /// A queue opens or closes.
     QueueHours { queue: u32 },
     /// A group of agents starts or ends a stretch of duty (shift or break).

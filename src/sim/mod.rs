@@ -2,19 +2,18 @@
 //! policy, replication index). No printing, no files, no clock.
 //!
 //! Rules it keeps:
-//! - Each queue has its own random streams for arrivals, handle times and
-//!   patience; a ticket's handle time and patience are drawn when it arrives.
-//!   So every policy sees the same tickets (common random numbers).
-//! - An agent with spare capacity picks, among its skills' queues that are
-//!   open and have a ticket that fits, the one with the highest `priority`,
-//!   then the earliest in the team's skill list; within the queue the
-//!   discipline (FIFO or LIFO) picks the ticket.
-//! - A ticket arriving when an agent is free goes to the first team in
-//!   the team that lists the queue earliest in its skills (then the team
-//!   first in the file), to its agent with the least spare capacity that fits
-//!   (chats are packed, so whole agents stay free for calls and emails).
-//! - Abandonment timers are cancelled lazily; an agent whose shift ends
-//!   finishes the tickets in hand, then leaves.
+//! - Each queue has its own random streams for arrivals, handle times,
+//!   patience, grooming and callback requests; everything that describes a
+//!   ticket is drawn when it arrives. So every policy sees the same tickets
+//!   (common random numbers).
+//! - A ticket arriving when an agent is free is answered at once: by the team
+//!   that lists the queue earliest in its skills (then the team first in the
+//!   file), by its agent with the least spare capacity that fits (chats are
+//!   packed, so whole agents stay free for calls and emails).
+//! - An agent with spare capacity takes the next ticket by the backlog policy
+//!   (`choose`); see the README for each policy's rule.
+//! - Abandonment and grooming timers are cancelled lazily; an agent whose
+//!   shift ends finishes the tickets in hand, then leaves.
 
 pub mod agents;
 pub mod arrivals;
@@ -22,11 +21,11 @@ pub mod calendar;
 pub mod events;
 pub mod queue;
 
-use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 
-use crate::scenario::{Policy, Scenario};
+use crate::scenario::{Discipline, Policy, Scenario, SlaClock};
 use crate::stats::{Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::ArrivalClock;
@@ -41,6 +40,8 @@ pub enum Purpose {
     Arrivals = 1,
     HandleTime = 2,
     Patience = 3,
+    Grooming = 4,
+    Callback = 5,
 }
 
 /// The random stream for one (replication, queue, purpose): a portable
@@ -78,14 +79,30 @@ struct QueueRuntime {
     arrival_rng: Xoshiro256PlusPlus,
     handle_rng: Xoshiro256PlusPlus,
     patience_rng: Xoshiro256PlusPlus,
+    grooming_rng: Xoshiro256PlusPlus,
+    callback_rng: Xoshiro256PlusPlus,
     /// Capacity units one ticket uses.
     units: u32,
     /// Teams that serve this queue, in routing order.
     teams: Vec<u32>,
+    /// Callback requests waiting for this (callback) queue to open.
+    pending_callbacks: u32,
+    /// The backlog has fallen to the clearing threshold at least once.
+    cleared: bool,
+}
+
+/// Which ticket of a queue to take.
+#[derive(Debug, Clone, Copy)]
+enum Take {
+    Oldest,
+    Newest,
+    /// A position found by `WaitingLine::oldest_where`.
+    At(usize),
 }
 
 struct Engine<'a> {
     scenario: &'a Scenario,
+    policy: Policy,
     now: f64,
     horizon: f64,
     events: EventQueue,
@@ -96,6 +113,9 @@ struct Engine<'a> {
     pick_order: Vec<Vec<u32>>,
     duty: Vec<CalendarCursor>,
     interval_index: usize,
+    /// Tickets waiting in all queues.
+    waiting: usize,
+    all_cleared: bool,
     recorder: Recorder,
 }
 
@@ -116,16 +136,21 @@ impl<'a> Engine<'a> {
                     .collect();
                 teams.sort();
                 let (hours, open) = CalendarCursor::new(&q.hours, sim.start);
+                let rng = |purpose| stream(sim.seed, replication, i, purpose);
                 QueueRuntime {
-                    line: WaitingLine::new(policy.discipline_for(q.discipline)),
+                    line: WaitingLine::default(),
                     open,
                     hours,
                     arrivals: ArrivalClock::new(&q.arrivals, sim.start),
-                    arrival_rng: stream(sim.seed, replication, i, Purpose::Arrivals),
-                    handle_rng: stream(sim.seed, replication, i, Purpose::HandleTime),
-                    patience_rng: stream(sim.seed, replication, i, Purpose::Patience),
+                    arrival_rng: rng(Purpose::Arrivals),
+                    handle_rng: rng(Purpose::HandleTime),
+                    patience_rng: rng(Purpose::Patience),
+                    grooming_rng: rng(Purpose::Grooming),
+                    callback_rng: rng(Purpose::Callback),
                     units: capacity / q.concurrency,
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
+                    pending_callbacks: 0,
+                    cleared: false,
                 }
             })
             .collect();
@@ -152,6 +177,7 @@ impl<'a> Engine<'a> {
         );
         Engine {
             scenario,
+            policy,
             now: 0.0,
             horizon: sim.horizon,
             events: EventQueue::default(),
@@ -161,6 +187,8 @@ impl<'a> Engine<'a> {
             pick_order,
             duty: Vec::new(),
             interval_index: 0,
+            waiting: 0,
+            all_cleared: false,
             recorder,
         }
     }
@@ -191,19 +219,36 @@ impl<'a> Engine<'a> {
             self.duty.push(cursor);
         }
         self.schedule(sim.interval, Event::IntervalEnd);
+        // The initial backlog enters the lines first; then the agents on duty
+        // pick from it by the policy, as they would from any backlog.
+        for q in 0..self.queues.len() {
+            if let Some(b) = self.scenario.queues[q].initial_backlog {
+                for i in 0..b.tickets {
+                    let age = if b.tickets > 1 {
+                        b.oldest * f64::from(b.tickets - 1 - i) / f64::from(b.tickets - 1)
+                    } else {
+                        b.oldest
+                    };
+                    self.admit(q, -age, true, false);
+                }
+            }
+        }
+        self.dispatch_all((0..self.floor.teams.len()).collect());
+        for q in 0..self.queues.len() {
+            self.check_cleared(q);
+        }
 
         while let Some(t) = self.events.next_time() {
             if t >= self.horizon {
                 break;
             }
-            let Some((time, event)) = self.events.pop() else {
-                break;
-            };
+            let Some((time, event)) = self.events.pop() else { break };
             self.now = time;
             match event {
                 Event::Arrival { queue } => self.arrival(queue as usize),
                 Event::Finish { agent, queue } => self.finish(agent, queue as usize),
-                Event::Abandon { ticket, generation } => self.abandon(ticket, generation),
+                Event::Abandon { ticket, generation } => self.leave(ticket, generation, false),
+                Event::Withdraw { ticket, generation } => self.leave(ticket, generation, true),
                 Event::QueueHours { queue } => self.queue_hours(queue as usize),
                 Event::Duty { group } => self.duty_change(group as usize),
                 Event::IntervalEnd => self.interval_end(),
@@ -212,12 +257,26 @@ impl<'a> Engine<'a> {
         self.now = self.horizon;
         self.interval_end();
         for q in 0..self.queues.len() {
-            let arrivals: Vec<f64> = self.queues[q].line.waiting(&self.store).map(|t| t.arrival).collect();
-            for arrival in arrivals {
-                self.recorder.waiting_at_end(q, arrival);
+            let left: Vec<(f64, bool)> =
+                self.queues[q].line.waiting(&self.store).map(|t| (t.arrival, t.initial)).collect();
+            for (arrival, initial) in left {
+                let age = self.age(q, arrival);
+                self.recorder.waiting_at_end(q, arrival, age, initial);
             }
         }
         self.recorder.finish()
+    }
+
+    /// Time since `arrival` on the queue's SLA clock.
+    fn age(&self, q: usize, arrival: f64) -> f64 {
+        let queue = &self.scenario.queues[q];
+        match queue.sla_clock {
+            SlaClock::Wall => self.now - arrival,
+            SlaClock::Business => {
+                let start = self.scenario.simulation.start;
+                queue.hours.covered_between(start + arrival, start + self.now)
+            }
+        }
     }
 
     fn schedule_arrival(&mut self, q: usize) {
@@ -229,35 +288,152 @@ impl<'a> Engine<'a> {
     }
 
     fn arrival(&mut self, q: usize) {
+        self.schedule_arrival(q);
+        self.admit(q, self.now, false, true);
+    }
+
+    /// A ticket enters queue `q`: its handle time, patience, grooming and
+    /// callback draws are made now, whatever happens to it.
+    fn admit(&mut self, q: usize, arrival: f64, initial: bool, may_start: bool) {
         let queue = &self.scenario.queues[q];
         let rt = &mut self.queues[q];
         let handle = queue.handle_time.sample(&mut rt.handle_rng);
         let patience = queue.patience.as_ref().map(|d| d.sample(&mut rt.patience_rng));
-        let now = self.now;
-        self.schedule_arrival(q);
-        self.recorder.offered(q, now);
+        let stale = queue.stale.filter(|st| rt.grooming_rng.random::<f64>() < st.resolve);
+        let callback = queue.callback.filter(|cb| rt.callback_rng.random::<f64>() < cb.share);
+        self.recorder.offered(q, arrival, initial);
 
-        let rt = &self.queues[q];
-        if rt.open {
-            let units = rt.units;
-            let agent = rt.teams.iter().find_map(|&t| self.floor.find(t as usize, units));
+        if let Some(cb) = queue.callback
+            && !self.queues[q].open
+        {
+            // A closed phone line cannot hold the call: it is missed, and
+            // may leave a callback request.
+            self.recorder.abandoned(q, arrival, initial);
+            if callback.is_some() {
+                self.recorder.callback_created(q, arrival, initial);
+                self.request_callback(cb.queue);
+            }
+            return;
+        }
+        if let Some(st) = stale
+            && arrival + st.after <= self.now
+        {
+            // Already stale when it enters (old initial backlog): groomed at once.
+            self.recorder.withdrawn(q, arrival, initial);
+            return;
+        }
+        if may_start && self.queues[q].open {
+            let units = self.queues[q].units;
+            let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units));
             if let Some(agent) = agent {
-                self.start(agent, q, now, handle);
+                self.start(agent, q, arrival, handle, initial);
                 return;
             }
         }
-        let (id, generation) = self.store.insert(now, handle, q as u32);
+        let (id, generation) = self.store.insert(arrival, handle, q as u32, initial, callback.is_some());
         self.queues[q].line.push(id);
+        self.waiting += 1;
         if let Some(p) = patience {
-            self.schedule(now + p, Event::Abandon { ticket: id, generation });
+            self.schedule(self.now + p, Event::Abandon { ticket: id, generation });
+        }
+        if let Some(st) = stale {
+            self.schedule(arrival + st.after, Event::Withdraw { ticket: id, generation });
         }
     }
 
-    fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64) {
+    /// A callback ticket for queue `cbq`: now if it is open, else at its opening.
+    fn request_callback(&mut self, cbq: usize) {
+        if self.queues[cbq].open {
+            self.admit(cbq, self.now, false, true);
+        } else {
+            self.queues[cbq].pending_callbacks += 1;
+        }
+    }
+
+    fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, initial: bool) {
         let units = self.queues[q].units;
-        self.recorder.answered(q, arrival, self.now - arrival);
+        let wait = self.age(q, arrival);
+        self.recorder.answered(q, arrival, wait, initial);
         self.floor.take(agent, units, self.now);
         self.schedule(self.now + handle, Event::Finish { agent, queue: q as u32 });
+    }
+
+    /// Records clearing times once a backlog falls to the threshold.
+    fn check_cleared(&mut self, q: usize) {
+        let below = self.scenario.simulation.clear_below as usize;
+        if !self.queues[q].cleared && self.queues[q].line.len() <= below {
+            self.queues[q].cleared = true;
+            self.recorder.cleared(Some(q), self.now);
+        }
+        if !self.all_cleared && self.waiting <= below {
+            self.all_cleared = true;
+            self.recorder.cleared(None, self.now);
+        }
+    }
+
+    /// The next ticket for an agent of `team` with `spare` capacity units,
+    /// by the backlog policy: its queue and which ticket of it.
+    fn choose(&mut self, team: usize, spare: u32) -> Option<(usize, Take)> {
+        let Engine { scenario, queues, store, pick_order, now, policy, .. } = self;
+        let eligible = pick_order[team].iter().map(|&q| q as usize).filter(|&q| {
+            let rt = &queues[q];
+            rt.open && !rt.line.is_empty() && rt.units <= spare
+        });
+        let eligible: Vec<usize> = eligible.collect();
+        let first = *eligible.first()?;
+        let start = scenario.simulation.start;
+        // The sla-first choice within one queue: (take, class, key), smaller first.
+        let mut sla_first = |q: usize| -> Option<(Take, u8, f64)> {
+            let queue = &scenario.queues[q];
+            let age = |arrival: f64| match queue.sla_clock {
+                SlaClock::Wall => *now - arrival,
+                SlaClock::Business => queue.hours.covered_between(start + arrival, start + *now),
+            };
+            let within = queue.sla.within;
+            let line = &mut queues[q].line;
+            if let Some((pos, t)) = line.oldest_where(store, |a| age(a) < within) {
+                return Some((Take::At(pos), 0, within - age(t.arrival)));
+            }
+            line.oldest(store).map(|t| (Take::Oldest, 1, t.arrival))
+        };
+        match policy {
+            Policy::PerQueue => {
+                let take = match scenario.queues[first].discipline {
+                    Discipline::Fifo => Take::Oldest,
+                    Discipline::Lifo => Take::Newest,
+                    Discipline::SlaFirst => sla_first(first)?.0,
+                };
+                Some((first, take))
+            }
+            Policy::Fifo => {
+                let best = eligible.iter().filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
+                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+            }
+            Policy::Lifo => {
+                let best = eligible.iter().filter_map(|&q| queues[q].line.newest(store).map(|t| (q, t.arrival)));
+                // max_by keeps the last of equals; reverse so the earlier queue wins ties.
+                best.rev().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Newest))
+            }
+            Policy::Priority => {
+                let top = scenario.queues[first].priority;
+                let best = eligible
+                    .iter()
+                    .filter(|&&q| scenario.queues[q].priority == top)
+                    .filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
+                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+            }
+            Policy::SlaFirst => {
+                let mut best: Option<(usize, Take, u8, f64)> = None;
+                for &q in &eligible {
+                    if let Some((take, class, key)) = sla_first(q)
+                        && best.is_none_or(|b| (class, key) < (b.2, b.3))
+                    {
+                        best = Some((q, take, class, key));
+                    }
+                }
+                best.map(|(q, take, _, _)| (q, take))
+            }
+        }
     }
 
     /// Lets an agent with spare capacity take waiting tickets until none fits.
@@ -268,15 +444,26 @@ impl<'a> Engine<'a> {
             if spare == 0 {
                 return;
             }
-            let next = self.pick_order[team].iter().map(|&q| q as usize).find(|&q| {
-                let rt = &self.queues[q];
-                rt.open && !rt.line.is_empty() && rt.units <= spare
-            });
-            let Some(q) = next else { return };
-            let Some(ticket) = self.queues[q].line.pop(&mut self.store) else {
-                return;
+            let Some((q, take)) = self.choose(team, spare) else { return };
+            let line = &mut self.queues[q].line;
+            let ticket = match take {
+                Take::Oldest => line.take_oldest(&mut self.store),
+                Take::Newest => line.take_newest(&mut self.store),
+                Take::At(pos) => line.take_at(pos, &mut self.store),
             };
-            self.start(agent, q, ticket.arrival, ticket.handle);
+            let Some(ticket) = ticket else { return };
+            self.waiting -= 1;
+            self.check_cleared(q);
+            self.start(agent, q, ticket.arrival, ticket.handle, ticket.initial);
+        }
+    }
+
+    /// Every available agent of `teams` looks for work.
+    fn dispatch_all(&mut self, teams: Vec<usize>) {
+        for t in teams {
+            for agent in self.floor.teams[t].available.clone() {
+                self.dispatch(agent);
+            }
         }
     }
 
@@ -287,39 +474,50 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn abandon(&mut self, ticket: u32, generation: u32) {
+    /// A waiting ticket abandons (or, `withdrawn`, is groomed away).
+    fn leave(&mut self, ticket: u32, generation: u32, withdrawn: bool) {
         if !self.store.is_waiting(ticket, generation) {
-            return; // served already: the timer is stale
+            return; // served or gone already: the timer is stale
         }
         let t = *self.store.get(ticket);
+        let q = t.queue as usize;
         self.store.mark_gone(ticket);
-        self.queues[t.queue as usize].line.note_gone(&mut self.store);
-        self.recorder.abandoned(t.queue as usize, t.arrival);
+        self.queues[q].line.note_gone(&mut self.store);
+        self.waiting -= 1;
+        if withdrawn {
+            self.recorder.withdrawn(q, t.arrival, t.initial);
+        } else {
+            self.recorder.abandoned(q, t.arrival, t.initial);
+            if let Some(cb) = self.scenario.queues[q].callback
+                && t.callback
+            {
+                self.recorder.callback_created(q, t.arrival, t.initial);
+                self.request_callback(cb.queue);
+            }
+        }
+        self.check_cleared(q);
     }
 
     fn queue_hours(&mut self, q: usize) {
         let rt = &mut self.queues[q];
-        let Some((_, open)) = rt.hours.peek() else {
-            return;
-        };
+        let Some((_, open)) = rt.hours.peek() else { return };
         rt.hours.advance();
         rt.open = open;
         if let Some((t, _)) = rt.hours.peek() {
             self.schedule(t, Event::QueueHours { queue: q as u32 });
         }
         if open {
-            for t in self.queues[q].teams.clone() {
-                for agent in self.floor.teams[t as usize].available.clone() {
-                    self.dispatch(agent);
-                }
+            // Callback requests from while it was closed become tickets now.
+            for _ in 0..std::mem::take(&mut self.queues[q].pending_callbacks) {
+                self.admit(q, self.now, false, false);
             }
+            let teams = self.queues[q].teams.iter().map(|&t| t as usize).collect();
+            self.dispatch_all(teams);
         }
     }
 
     fn duty_change(&mut self, g: usize) {
-        let Some((_, on)) = self.duty[g].peek() else {
-            return;
-        };
+        let Some((_, on)) = self.duty[g].peek() else { return };
         self.duty[g].advance();
         if let Some((t, _)) = self.duty[g].peek() {
             self.schedule(t, Event::Duty { group: g as u32 });

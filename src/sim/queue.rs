@@ -1,12 +1,16 @@
 //! Waiting tickets. A [`TicketStore`] holds the tickets that are waiting (a
-//! slab with generations, so stale abandonment timers are recognised), and a
-//! [`WaitingLine`] per queue orders them by discipline. Abandonment marks a
-//! ticket and the line skips it later (lazy deletion); a line compacts itself
-//! when dead entries outnumber live ones, so memory stays bounded by the backlog.
+//! slab with generations, so stale abandonment and grooming timers are
+//! recognised), and a [`WaitingLine`] per queue keeps them in arrival order.
+//! The backlog policy decides which one is taken: the oldest (front), the
+//! freshest (back), or the oldest that can still meet its SLA (found by binary
+//! search on arrival time).
+//!
+//! A ticket that leaves from the middle — abandoned, withdrawn, or taken by
+//! `sla-first` — is only marked, and skipped later (lazy deletion); a line
+//! compacts itself when dead entries outnumber live ones, so memory stays
+//! bounded by the backlog and no event scans the line.
 
 use std::collections::VecDeque;
-
-use crate::scenario::Discipline;
 
 /// A ticket waiting for an agent.
 #[derive(Debug, Clone, Copy)]
@@ -14,6 +18,10 @@ pub struct Ticket {
     pub arrival: f64,
     pub handle: f64,
     pub queue: u32,
+    /// Part of the backlog that was already waiting at t = 0.
+    pub initial: bool,
+    /// Leaves a callback request if the customer gives up (drawn at arrival).
+    pub callback: bool,
     generation: u32,
     waiting: bool,
 }
@@ -27,18 +35,20 @@ pub struct TicketStore {
 
 impl TicketStore {
     /// Stores a waiting ticket; returns its id and generation.
-    pub fn insert(&mut self, arrival: f64, handle: f64, queue: u32) -> (u32, u32) {
+    pub fn insert(&mut self, arrival: f64, handle: f64, queue: u32, initial: bool, callback: bool) -> (u32, u32) {
         match self.free.pop() {
             Some(id) => {
                 let t = &mut self.tickets[id as usize];
                 t.arrival = arrival;
                 t.handle = handle;
                 t.queue = queue;
+                t.initial = initial;
+                t.callback = callback;
                 t.waiting = true;
                 (id, t.generation)
             }
             None => {
-                self.tickets.push(Ticket { arrival, handle, queue, generation: 0, waiting: true });
+                self.tickets.push(Ticket { arrival, handle, queue, initial, callback, generation: 0, waiting: true });
                 ((self.tickets.len() - 1) as u32, 0)
             }
         }
@@ -54,13 +64,13 @@ impl TicketStore {
         t.waiting && t.generation == generation
     }
 
-    /// Marks a waiting ticket as gone (abandoned); its line skips it later.
+    /// Marks a waiting ticket as gone; its line skips it later.
     pub fn mark_gone(&mut self, id: u32) {
         self.tickets[id as usize].waiting = false;
     }
 
     /// Frees the id for reuse; timers naming the old generation become stale.
-    pub fn release(&mut self, id: u32) {
+    fn release(&mut self, id: u32) {
         let t = &mut self.tickets[id as usize];
         t.waiting = false;
         t.generation = t.generation.wrapping_add(1);
@@ -68,22 +78,16 @@ impl TicketStore {
     }
 }
 
-/// The tickets waiting in one queue, in arrival order; the discipline decides
-/// which end is served.
-#[derive(Debug)]
+/// The tickets waiting in one queue, in arrival order.
+#[derive(Debug, Default)]
 pub struct WaitingLine {
-    discipline: Discipline,
     ids: VecDeque<u32>,
     live: usize,
     dead: usize,
 }
 
 impl WaitingLine {
-    pub fn new(discipline: Discipline) -> Self {
-        WaitingLine { discipline, ids: VecDeque::new(), live: 0, dead: 0 }
-    }
-
-    /// Tickets actually waiting (abandoned ones excluded).
+    /// Tickets actually waiting (gone ones excluded).
     pub fn len(&self) -> usize {
         self.live
     }
@@ -92,28 +96,85 @@ impl WaitingLine {
         self.live == 0
     }
 
+    /// Adds a ticket; tickets must be pushed in arrival order.
     pub fn push(&mut self, id: u32) {
         self.ids.push_back(id);
         self.live += 1;
     }
 
-    /// Takes the next ticket by discipline, releasing abandoned ones on the way.
-    /// The returned ticket's id is released too; its data is returned by value.
-    pub fn pop(&mut self, store: &mut TicketStore) -> Option<Ticket> {
-        while self.live > 0 {
-            let id = match self.discipline {
-                Discipline::Fifo => self.ids.pop_front(),
-                Discipline::Lifo => self.ids.pop_back(),
-            }?;
-            let ticket = *store.get(id);
-            store.release(id);
-            if ticket.waiting {
-                self.live -= 1;
-                return Some(ticket);
+    /// Drops gone tickets from both ends, so the ends are live.
+    fn trim(&mut self, store: &mut TicketStore) {
+        while let Some(&id) = self.ids.front() {
+            if store.get(id).waiting {
+                break;
             }
+            self.ids.pop_front();
+            store.release(id);
             self.dead -= 1;
         }
-        None
+        while let Some(&id) = self.ids.back() {
+            if store.get(id).waiting {
+                break;
+            }
+            self.ids.pop_back();
+            store.release(id);
+            self.dead -= 1;
+        }
+    }
+
+    /// The oldest waiting ticket.
+    pub fn oldest(&mut self, store: &mut TicketStore) -> Option<Ticket> {
+        self.trim(store);
+        self.ids.front().map(|&id| *store.get(id))
+    }
+
+    /// The freshest waiting ticket.
+    pub fn newest(&mut self, store: &mut TicketStore) -> Option<Ticket> {
+        self.trim(store);
+        self.ids.back().map(|&id| *store.get(id))
+    }
+
+    /// The oldest waiting ticket for which `young(arrival)` holds, where
+    /// `young` is false for older and true for younger tickets (e.g. "can
+    /// still meet the SLA"). Returns its position and the ticket.
+    pub fn oldest_where(&mut self, store: &mut TicketStore, young: impl Fn(f64) -> bool) -> Option<(usize, Ticket)> {
+        self.trim(store);
+        let start = self.ids.partition_point(|&id| !young(store.get(id).arrival));
+        (start..self.ids.len()).map(|i| (i, *store.get(self.ids[i]))).find(|(_, t)| t.waiting)
+    }
+
+    /// Takes the oldest ticket (call after `oldest` returned one).
+    pub fn take_oldest(&mut self, store: &mut TicketStore) -> Option<Ticket> {
+        self.trim(store);
+        let id = self.ids.pop_front()?;
+        Some(self.taken(id, store))
+    }
+
+    /// Takes the freshest ticket.
+    pub fn take_newest(&mut self, store: &mut TicketStore) -> Option<Ticket> {
+        self.trim(store);
+        let id = self.ids.pop_back()?;
+        Some(self.taken(id, store))
+    }
+
+    /// Takes the ticket at `position` (from `oldest_where`): it is marked and
+    /// left in place, to be dropped later.
+    pub fn take_at(&mut self, position: usize, store: &mut TicketStore) -> Option<Ticket> {
+        let id = *self.ids.get(position)?;
+        let ticket = *store.get(id);
+        if !ticket.waiting {
+            return None;
+        }
+        store.mark_gone(id);
+        self.note_gone(store);
+        Some(ticket)
+    }
+
+    fn taken(&mut self, id: u32, store: &mut TicketStore) -> Ticket {
+        let ticket = *store.get(id);
+        store.release(id);
+        self.live -= 1;
+        ticket
     }
 
     /// Records that one of this line's tickets left (it was marked in the store).
@@ -142,11 +203,11 @@ impl WaitingLine {
 mod tests {
     use super::*;
 
-    fn line_with(discipline: Discipline, store: &mut TicketStore, n: usize) -> (WaitingLine, Vec<(u32, u32)>) {
-        let mut line = WaitingLine::new(discipline);
+    fn line_with(store: &mut TicketStore, n: usize) -> (WaitingLine, Vec<(u32, u32)>) {
+        let mut line = WaitingLine::default();
         let ids = (0..n)
             .map(|i| {
-                let (id, g) = store.insert(i as f64, 1.0, 0);
+                let (id, g) = store.insert(i as f64, 1.0, 0, false, false);
                 line.push(id);
                 (id, g)
             })
@@ -155,25 +216,43 @@ mod tests {
     }
 
     #[test]
-    fn fifo_and_lifo_skip_abandoned_tickets() {
-        for (discipline, expected) in [(Discipline::Fifo, [0.0, 2.0, 3.0]), (Discipline::Lifo, [3.0, 2.0, 0.0])] {
-            let mut store = TicketStore::default();
-            let (mut line, ids) = line_with(discipline, &mut store, 4);
-            store.mark_gone(ids[1].0);
+    fn both_ends_skip_gone_tickets() {
+        let mut store = TicketStore::default();
+        let (mut line, ids) = line_with(&mut store, 4);
+        for k in [0, 3] {
+            store.mark_gone(ids[k].0);
             line.note_gone(&mut store);
-            assert_eq!(line.len(), 3);
-            let order: Vec<f64> = std::iter::from_fn(|| line.pop(&mut store)).map(|t| t.arrival).collect();
-            assert_eq!(order, expected);
-            assert!(line.is_empty());
         }
+        assert_eq!(line.len(), 2);
+        assert_eq!(line.oldest(&mut store).unwrap().arrival, 1.0);
+        assert_eq!(line.newest(&mut store).unwrap().arrival, 2.0);
+        assert_eq!(line.take_newest(&mut store).unwrap().arrival, 2.0);
+        assert_eq!(line.take_oldest(&mut store).unwrap().arrival, 1.0);
+        assert!(line.is_empty() && line.take_oldest(&mut store).is_none());
+    }
+
+    #[test]
+    fn oldest_where_finds_the_oldest_young_ticket() {
+        let mut store = TicketStore::default();
+        let (mut line, ids) = line_with(&mut store, 10);
+        store.mark_gone(ids[6].0);
+        line.note_gone(&mut store);
+        // "Young" means arrived after 5.5: tickets 6.. , of which 6 is gone.
+        let (pos, t) = line.oldest_where(&mut store, |a| a > 5.5).unwrap();
+        assert_eq!(t.arrival, 7.0);
+        assert_eq!(line.take_at(pos, &mut store).unwrap().arrival, 7.0);
+        assert_eq!(line.len(), 8);
+        assert!(line.oldest_where(&mut store, |a| a > 100.0).is_none());
+        let order: Vec<f64> = line.waiting(&store).map(|t| t.arrival).collect();
+        assert_eq!(order, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 8.0, 9.0]);
     }
 
     #[test]
     fn stale_timers_are_recognised_after_reuse() {
         let mut store = TicketStore::default();
-        let (mut line, ids) = line_with(Discipline::Fifo, &mut store, 1);
-        line.pop(&mut store);
-        let (id2, g2) = store.insert(9.0, 1.0, 0);
+        let (mut line, ids) = line_with(&mut store, 1);
+        line.take_oldest(&mut store);
+        let (id2, g2) = store.insert(9.0, 1.0, 0, false, false);
         assert_eq!(id2, ids[0].0);
         assert!(!store.is_waiting(ids[0].0, ids[0].1));
         assert!(store.is_waiting(id2, g2));
@@ -182,7 +261,7 @@ mod tests {
     #[test]
     fn compaction_keeps_live_tickets_in_order() {
         let mut store = TicketStore::default();
-        let (mut line, ids) = line_with(Discipline::Fifo, &mut store, 300);
+        let (mut line, ids) = line_with(&mut store, 300);
         for &(id, _) in ids.iter().filter(|(id, _)| id % 3 != 0) {
             store.mark_gone(id);
             line.note_gone(&mut store);

@@ -24,6 +24,8 @@ pub struct TicketCounts {
     pub waiting_in_sla: u64,
     /// Sum of waits of answered tickets, seconds.
     pub wait_sum: f64,
+    /// Missed calls that left a callback request (phone queues).
+    pub callbacks_created: u64,
 }
 
 impl TicketCounts {
@@ -36,6 +38,22 @@ impl TicketCounts {
         self.waiting_at_end += o.waiting_at_end;
         self.waiting_in_sla += o.waiting_in_sla;
         self.wait_sum += o.wait_sum;
+        self.callbacks_created += o.callbacks_created;
+    }
+
+    /// The counts of `self` less those of `o` (a subset of the same tickets).
+    pub fn minus(&self, o: &TicketCounts) -> TicketCounts {
+        TicketCounts {
+            offered: self.offered - o.offered,
+            answered: self.answered - o.answered,
+            answered_in_sla: self.answered_in_sla - o.answered_in_sla,
+            abandoned: self.abandoned - o.abandoned,
+            withdrawn: self.withdrawn - o.withdrawn,
+            waiting_at_end: self.waiting_at_end - o.waiting_at_end,
+            waiting_in_sla: self.waiting_in_sla - o.waiting_in_sla,
+            wait_sum: self.wait_sum - o.wait_sum,
+            callbacks_created: self.callbacks_created - o.callbacks_created,
+        }
     }
 
     /// DESIGN.md's service level; `None` when no ticket can be judged.
@@ -77,8 +95,13 @@ impl AgentTime {
 /// Everything one replication measured.
 #[derive(Debug, Clone)]
 pub struct ReplicationStats {
-    /// Per queue, over the whole window.
+    /// Per queue, over the whole window (initial backlog included).
     pub queues: Vec<TicketCounts>,
+    /// Per queue, the tickets of the initial backlog only.
+    pub initial: Vec<TicketCounts>,
+    /// Per queue and then for the whole desk: when the backlog first fell to
+    /// `clear_below` tickets or fewer, seconds from the start.
+    pub time_to_clear: Vec<Option<f64>>,
     /// Waits of answered tickets per queue, milliseconds.
     pub waits: Vec<Histogram<u64>>,
     /// Per team, over the whole window.
@@ -119,6 +142,8 @@ impl Recorder {
             sla_within,
             stats: ReplicationStats {
                 queues: vec![TicketCounts::default(); queue_count],
+                initial: vec![TicketCounts::default(); queue_count],
+                time_to_clear: vec![None; queue_count + 1],
                 waits: vec![histogram; queue_count],
                 teams: vec![AgentTime::default(); team_count],
                 interval_tickets: vec![TicketCounts::default(); intervals * queue_count],
@@ -138,53 +163,72 @@ impl Recorder {
         Some((((arrival - self.warmup) / self.interval) as usize).min(self.intervals - 1))
     }
 
+    /// Applies `f` to every count the ticket belongs to: the queue's total and
+    /// its arrival interval, or — for the initial backlog, which is counted
+    /// whatever the warm-up — the total and the initial-backlog counts.
     #[inline]
-    fn counts(&mut self, queue: usize, cohort: usize) -> (&mut TicketCounts, &mut TicketCounts) {
-        let cell = &mut self.stats.interval_tickets[cohort * self.queue_count + queue];
-        (&mut self.stats.queues[queue], cell)
-    }
-
-    #[inline]
-    pub fn offered(&mut self, queue: usize, arrival: f64) {
-        if let Some(c) = self.cohort(arrival) {
-            let (total, cell) = self.counts(queue, c);
-            total.offered += 1;
-            cell.offered += 1;
+    fn each(&mut self, queue: usize, arrival: f64, initial: bool, f: impl Fn(&mut TicketCounts)) {
+        if initial {
+            f(&mut self.stats.queues[queue]);
+            f(&mut self.stats.initial[queue]);
+        } else if let Some(c) = self.cohort(arrival) {
+            f(&mut self.stats.queues[queue]);
+            f(&mut self.stats.interval_tickets[c * self.queue_count + queue]);
         }
     }
 
     #[inline]
-    pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64) {
-        if let Some(c) = self.cohort(arrival) {
-            let in_sla = u64::from(wait <= self.sla_within[queue]);
-            let (total, cell) = self.counts(queue, c);
-            for x in [total, cell] {
-                x.answered += 1;
-                x.answered_in_sla += in_sla;
-                x.wait_sum += wait;
-            }
-            self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+    pub fn offered(&mut self, queue: usize, arrival: f64, initial: bool) {
+        self.each(queue, arrival, initial, |x| x.offered += 1);
+    }
+
+    /// A ticket answered after `wait` seconds (on the queue's SLA clock).
+    #[inline]
+    pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, initial: bool) {
+        if !initial && self.cohort(arrival).is_none() {
+            return;
         }
+        let in_sla = u64::from(wait <= self.sla_within[queue]);
+        self.each(queue, arrival, initial, |x| {
+            x.answered += 1;
+            x.answered_in_sla += in_sla;
+            x.wait_sum += wait;
+        });
+        self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
     }
 
     #[inline]
-    pub fn abandoned(&mut self, queue: usize, arrival: f64) {
-        if let Some(c) = self.cohort(arrival) {
-            let (total, cell) = self.counts(queue, c);
-            total.abandoned += 1;
-            cell.abandoned += 1;
-        }
+    pub fn abandoned(&mut self, queue: usize, arrival: f64, initial: bool) {
+        self.each(queue, arrival, initial, |x| x.abandoned += 1);
     }
 
-    /// A ticket still waiting when the horizon is reached.
-    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64) {
-        if let Some(c) = self.cohort(arrival) {
-            let young = u64::from(self.horizon - arrival <= self.sla_within[queue]);
-            let (total, cell) = self.counts(queue, c);
-            for x in [total, cell] {
-                x.waiting_at_end += 1;
-                x.waiting_in_sla += young;
-            }
+    #[inline]
+    pub fn withdrawn(&mut self, queue: usize, arrival: f64, initial: bool) {
+        self.each(queue, arrival, initial, |x| x.withdrawn += 1);
+    }
+
+    /// A missed call of `queue` that left a callback request.
+    #[inline]
+    pub fn callback_created(&mut self, queue: usize, arrival: f64, initial: bool) {
+        self.each(queue, arrival, initial, |x| x.callbacks_created += 1);
+    }
+
+    /// A ticket still waiting when the horizon is reached, `age` seconds old
+    /// on the queue's SLA clock.
+    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, initial: bool) {
+        let young = u64::from(age <= self.sla_within[queue]);
+        self.each(queue, arrival, initial, |x| {
+            x.waiting_at_end += 1;
+            x.waiting_in_sla += young;
+        });
+    }
+
+    /// The backlog of `queue` (or, with `queue == None`, of the desk) fell
+    /// to the clearing threshold at `time`; only the first time counts.
+    pub fn cleared(&mut self, queue: Option<usize>, time: f64) {
+        let slot = &mut self.stats.time_to_clear[queue.unwrap_or(self.queue_count)];
+        if slot.is_none() {
+            *slot = Some(time);
         }
     }
 
@@ -220,22 +264,28 @@ mod tests {
     #[test]
     fn counts_by_arrival_interval_after_warmup() {
         let mut r = Recorder::new(100.0, 400.0, 100.0, vec![10.0], 1);
-        r.offered(0, 50.0); // warm-up: ignored
-        r.offered(0, 150.0);
-        r.answered(0, 150.0, 5.0);
-        r.offered(0, 250.0);
-        r.answered(0, 250.0, 50.0);
-        r.offered(0, 395.0);
-        r.waiting_at_end(0, 395.0); // 5 s old at the horizon: can still make it
-        r.offered(0, 300.0);
-        r.abandoned(0, 300.0);
+        r.offered(0, 50.0, false); // warm-up: ignored
+        r.offered(0, 150.0, false);
+        r.answered(0, 150.0, 5.0, false);
+        r.offered(0, 250.0, false);
+        r.answered(0, 250.0, 50.0, false);
+        r.offered(0, 395.0, false);
+        r.waiting_at_end(0, 395.0, 5.0, false); // 5 s old at the horizon: can still make it
+        r.offered(0, 300.0, false);
+        r.abandoned(0, 300.0, false);
+        r.offered(0, -20.0, true); // initial backlog: counted whatever the warm-up
+        r.withdrawn(0, -20.0, true);
         let s = r.finish();
         let q = s.queues[0];
         assert_eq!(
             (q.offered, q.answered, q.answered_in_sla, q.abandoned, q.waiting_at_end, q.waiting_in_sla),
-            (4, 2, 1, 1, 1, 1)
+            (5, 2, 1, 1, 1, 1)
         );
-        assert_eq!(q.service_level(), Some(1.0 / 3.0));
+        assert_eq!(q.withdrawn, 1);
+        assert_eq!(s.initial[0].offered, 1);
+        // New arrivals only: 1 of 3 judged tickets in time.
+        assert_eq!(q.minus(&s.initial[0]).service_level(), Some(1.0 / 3.0));
+        assert_eq!(q.service_level(), Some(1.0 / 4.0));
         assert_eq!(q.asa(), Some(27.5));
         assert_eq!(s.interval_tickets[0].offered, 1);
         assert_eq!(s.interval_tickets[2].offered, 2);
