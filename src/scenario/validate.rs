@@ -81,7 +81,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
                     cb.queue
                 ),
             ),
-            Some(j) if raw.queues[j].channel.trim().to_ascii_lowercase() != "callback" => p.add(
+            Some(j) if !raw.queues[j].channel.trim().eq_ignore_ascii_case("callback") => p.add(
                 &at,
                 format!(
                     "\"{}\" has channel {}; callbacks go to a queue with channel = \"callback\"",
