@@ -27,6 +27,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, common } => run(&scenario, &common),
+        Command::Compare { scenario, policies, common } => compare(&scenario, &policies, &common),
         Command::Erlang(args) => erlang(&args),
     }
 }
@@ -72,6 +73,9 @@ fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
     if let Some(p) = &common.policy {
         scenario.policy = p.parse::<Policy>().map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
     }
+    if let Some(n) = common.clear_below {
+        scenario.simulation.clear_below = n;
+    }
     if common.threads == Some(0) {
         return Err(InputError::Argument(
             "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
@@ -83,6 +87,27 @@ fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
 
 fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
     common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name))
+}
+
+/// `run.json`: how a run was made.
+fn run_record(path: &Path, scenario: &Scenario, policies: &[Policy], wall: f64) -> anyhow::Result<serde_json::Value> {
+    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+    let sim = &scenario.simulation;
+    let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
+    Ok(json!({
+        "scenario": scenario.name,
+        "scenario_file": path.display().to_string(),
+        "scenario_hash": format!("fnv1a64:{:016x}", fingerprint(&bytes)),
+        "seed": sim.seed,
+        "replications": sim.replications,
+        "policy": names.join(","),
+        "horizon_s": sim.horizon,
+        "warmup_s": sim.warmup,
+        "interval_s": sim.interval,
+        "clear_below": sim.clear_below,
+        "version": env!("CARGO_PKG_VERSION"),
+        "wall_time_s": wall,
+    }))
 }
 
 /// Chart formats and size from the command line.
@@ -163,20 +188,7 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
     tables.push("run.json");
     let charts = add_charts(&mut set, &figures::run_charts(&scenario, &summary), &formats, size)?;
     let wall = started.elapsed().as_secs_f64();
-    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
-    let run_record = json!({
-        "scenario": scenario.name,
-        "scenario_file": path.display().to_string(),
-        "scenario_hash": format!("fnv1a64:{:016x}", fingerprint(&bytes)),
-        "seed": sim.seed,
-        "replications": sim.replications,
-        "policy": scenario.policy.name(),
-        "horizon_s": sim.horizon,
-        "warmup_s": sim.warmup,
-        "interval_s": sim.interval,
-        "version": env!("CARGO_PKG_VERSION"),
-        "wall_time_s": wall,
-    });
+    let run_record = run_record(path, &scenario, &[scenario.policy], wall)?;
     set.add("run.json", report::json::to_bytes(&run_record)?);
     set.commit()?;
 
@@ -203,6 +215,7 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
         );
         out(&header)?;
         out(&report::table::summary(&summary.queues, report::table::use_color()))?;
+        out(&report::table::backlog_notes(&scenario, &summary.queues))?;
         out(&format!(
             "\nservice level: mean over replications ± 95 % confidence half-width\nwritten to {}/ in {wall:.1} s: {}\ncharts: {}\n",
             dir.display(),
@@ -211,6 +224,114 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
         ))?;
     }
     Ok(())
+}
+
+fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::Result<()> {
+    if common.policy.is_some() {
+        return Err(InputError::Argument("compare takes --policies LIST, not --policy".into()).into());
+    }
+    let scenario = prepare(path, common)?;
+    let (formats, size) = chart_options(common)?;
+    let mut policies = Vec::new();
+    for p in policy_args.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
+        let policy = if p.eq_ignore_ascii_case("all") {
+            Policy::ALL.to_vec()
+        } else {
+            vec![p.parse::<Policy>().map_err(|e| InputError::Argument(format!("--policies: {e}")))?]
+        };
+        for q in policy {
+            if !policies.contains(&q) {
+                policies.push(q);
+            }
+        }
+    }
+    if policies.is_empty() {
+        policies = Policy::ALL.to_vec();
+    }
+    if !common.quiet {
+        for warning in warnings(&scenario) {
+            eprintln!("warning: {}: {warning}", path.display());
+        }
+    }
+    let started = Instant::now();
+    let sim = &scenario.simulation;
+    let bar = progress::bar(u64::from(sim.replications) * policies.len() as u64, "replications", common.quiet);
+    let summaries = experiment::compare(&scenario, &policies, common.threads, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+
+    let runs: Vec<(String, &crate::stats::RunSummary)> =
+        policies.iter().zip(&summaries).map(|(p, r)| (p.name().to_string(), r)).collect();
+    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("compare"));
+    let mut set = OutputSet::new(&dir);
+    let per_policy =
+        |f: &dyn Fn(&crate::stats::RunSummary) -> anyhow::Result<Vec<u8>>| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+            runs.iter().map(|(p, r)| Ok((p.clone(), f(r)?))).collect()
+        };
+    set.add(
+        "summary.csv",
+        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::summary(&r.queues))?)?,
+    );
+    set.add(
+        "intervals.csv",
+        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::intervals(&scenario, &r.intervals))?)?,
+    );
+    set.add(
+        "waits.csv",
+        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::waits(&r.wait_curves))?)?,
+    );
+    let charts = add_charts(&mut set, &figures::compare_charts(&scenario, &runs), &formats, size)?;
+    let wall = started.elapsed().as_secs_f64();
+    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &policies, wall)?)?);
+    set.commit()?;
+
+    let scores = report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect());
+    if common.json {
+        let v = json!({
+            "scenario": scenario.name,
+            "replications": sim.replications,
+            "seed": sim.seed,
+            "output_dir": dir.display().to_string(),
+            "ranking": scores.iter().map(|s| s.policy.clone()).collect::<Vec<_>>(),
+            "policies": runs.iter().map(|(p, r)| json!({
+                "policy": p,
+                "queues": r.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
+        return Ok(());
+    }
+    let mut text = format!(
+        "{}: {} policies on the same tickets, {} replications of {} each, seed {}\n\n",
+        scenario.name,
+        policies.len(),
+        sim.replications,
+        format_duration(sim.horizon - sim.warmup),
+        sim.seed
+    );
+    let below = sim.clear_below;
+    let show_clear = scenario.queues.iter().any(|q| q.initial_backlog.is_some_and(|b| b.tickets > below));
+    text.push_str(&report::table::comparison(&scores, report::table::use_color(), show_clear));
+    if let Some(best) = scores.first() {
+        let tied: Vec<&str> =
+            scores.iter().filter(|s| s.targets_met == best.targets_met).map(|s| s.policy.as_str()).collect();
+        text.push_str(&format!(
+            "\n{} meets the most SLA targets ({} of {}){}.\n",
+            best.policy,
+            best.targets_met,
+            best.targets,
+            if tied.len() > 1 {
+                format!("; tied with {}, ranked by the desk's service level", tied[1..].join(", "))
+            } else {
+                String::new()
+            }
+        ));
+    }
+    text.push_str(&format!(
+        "written to {}/ in {wall:.1} s: summary.csv intervals.csv waits.csv run.json\ncharts: {}\n",
+        dir.display(),
+        charts.join(" ")
+    ));
+    out(&text)
 }
 
 fn check(path: &Path) -> anyhow::Result<()> {

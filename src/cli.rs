@@ -37,6 +37,16 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Compare backlog policies on the same arrivals (common random numbers).
+    Compare {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Policies to compare, comma-separated: per-queue, fifo, lifo, priority, sla-first [default: all five].
+        #[arg(long, value_delimiter = ',', value_name = "LIST")]
+        policies: Vec<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
 }
@@ -71,6 +81,10 @@ pub struct CommonArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
     pub size: String,
+    /// A backlog counts as cleared at this many waiting tickets or fewer
+    /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
+    #[arg(long, value_name = "N")]
+    pub clear_below: Option<u32>,
 }
 
 /// Which image files each chart is written as.

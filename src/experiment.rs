@@ -47,3 +47,32 @@ pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> any
     let reps = replicate(scenario, plan, progress)?;
     Ok(stats::summarize(scenario, &reps))
 }
+
+/// Runs every replication of `scenario` under each policy, all in one
+/// parallel pool; replication r of every policy uses the same random streams,
+/// so the policies are compared on identical tickets. Returns one summary per
+/// policy, in the order given.
+pub fn compare(
+    scenario: &Scenario,
+    policies: &[Policy],
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> anyhow::Result<Vec<RunSummary>> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    let pool = builder.build()?;
+    let reps = scenario.simulation.replications;
+    let jobs: Vec<(Policy, u32)> = policies.iter().flat_map(|&p| (0..reps).map(move |r| (p, r))).collect();
+    let results: Vec<ReplicationStats> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(p, r)| {
+                let s = sim::simulate(scenario, p, r);
+                progress();
+                s
+            })
+            .collect()
+    });
+    Ok(results.chunks(reps as usize).map(|chunk| stats::summarize(scenario, chunk)).collect())
+}

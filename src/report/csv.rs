@@ -15,7 +15,7 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     }
 }
 
-pub const SUMMARY_HEADER: [&str; 18] = [
+pub const SUMMARY_HEADER: [&str; 24] = [
     "queue",
     "offered",
     "answered",
@@ -34,6 +34,12 @@ pub const SUMMARY_HEADER: [&str; 18] = [
     "abandon_rate_ci95",
     "occupancy",
     "occupancy_ci95",
+    "callbacks_created",
+    "service_level_backlog",
+    "service_level_new",
+    "time_to_clear_h",
+    "time_to_clear_h_ci95",
+    "never_cleared",
 ];
 
 /// The fields of one summary row, in `SUMMARY_HEADER` order.
@@ -57,6 +63,12 @@ pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
         num(r.abandon_rate.ci95, 4),
         num(r.occupancy.mean, 4),
         num(r.occupancy.ci95, 4),
+        num(Some(r.callbacks_created), 2),
+        num(r.service_level_backlog.mean, 4),
+        num(r.service_level_new.mean, 4),
+        num(r.time_to_clear_h.mean, 2),
+        num(r.time_to_clear_h.ci95, 2),
+        r.never_cleared.to_string(),
     ]
 }
 
@@ -182,4 +194,26 @@ pub fn waits(curves: &[WaitCurve]) -> anyhow::Result<Vec<u8>> {
             .iter()
             .flat_map(|c| c.points.iter().map(|&(x, y)| vec![c.queue.clone(), format!("{x:.3}"), format!("{y:.4}")])),
     )
+}
+
+/// Prefixes every row of a CSV table (with its header) with a leading column;
+/// used by `compare` (policy) and `sweep` (agents).
+pub fn with_leading_column(name: &str, parts: &[(String, Vec<u8>)]) -> anyhow::Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut header_written = false;
+    for (value, bytes) in parts {
+        let mut r = ::csv::Reader::from_reader(bytes.as_slice());
+        if !header_written {
+            let mut header = vec![name.to_string()];
+            header.extend(r.headers()?.iter().map(String::from));
+            w.write_record(&header)?;
+            header_written = true;
+        }
+        for record in r.records() {
+            let mut row = vec![value.clone()];
+            row.extend(record?.iter().map(String::from));
+            w.write_record(&row)?;
+        }
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }

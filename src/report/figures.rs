@@ -2,7 +2,7 @@
 //! written from: service level, backlog, waits, occupancy and arrivals. Each
 //! function returns a [`Chart`] description; `chart` draws it.
 
-use super::chart::{Band, Body, Chart, Line, Marker, RefLine, TARGET, YFormat, color};
+use super::chart::{Band, Bar, Body, Chart, Line, Marker, RefLine, TARGET, YFormat, color};
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
 use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
@@ -195,7 +195,7 @@ pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
     let mut vlines = Vec::new();
     let mut markers = Vec::new();
     let mut longest: f64 = 60.0;
-    for (i, curve) in r.wait_curves.iter().enumerate() {
+    for (i, curve) in r.wait_curves.iter().take(s.queues.len()).enumerate() {
         longest = longest.max(curve.points.last().map_or(0.0, |p| p.0));
         lines.push(Line {
             label: curve.queue.clone(),
@@ -327,6 +327,115 @@ pub fn arrivals(s: &Scenario, r: &RunSummary) -> Chart {
             shaded_label: "desk closed".into(),
         },
     }
+}
+
+/// Service level per queue (and the desk) by policy: bars with 95 % whiskers.
+pub fn comparison(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
+    let mut bars = Vec::new();
+    for (k, (policy, r)) in runs.iter().enumerate() {
+        for q in &r.queues {
+            bars.push(Bar {
+                group: q.queue.clone(),
+                label: policy.clone(),
+                color: color(k),
+                value: q.service_level.mean.unwrap_or(0.0),
+                ci95: q.service_level.ci95,
+            });
+        }
+    }
+    Chart {
+        name: "comparison".into(),
+        title: format!("{}: service level by backlog policy (same tickets for every policy)", s.name),
+        x_label: "queue (whiskers: 95% confidence)".into(),
+        y_label: "answered within SLA".into(),
+        x_range: (0.0, 1.0),
+        y_range: (0.0, 1.0),
+        x_ticks: Vec::new(),
+        y_format: YFormat::Percent,
+        body: Body::Bars { bars, hlines: target_lines(s) },
+    }
+}
+
+/// The desk's total backlog over the run, one line per policy.
+pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
+    let end = s.simulation.interval;
+    let lines: Vec<Line> = runs
+        .iter()
+        .enumerate()
+        .map(|(k, (policy, r))| Line {
+            label: policy.clone(),
+            color: color(k),
+            dashed: false,
+            points: r.intervals.iter().filter(|x| x.queue == "all").map(|x| (x.t_s + end, Some(x.backlog))).collect(),
+        })
+        .collect();
+    let top = upper(runs.iter().flat_map(|(_, r)| r.intervals.iter().filter(|x| x.queue == "all").map(|x| x.backlog)));
+    let (t0, t1) = window(s);
+    Chart {
+        name: "backlog".into(),
+        title: format!("{}: tickets waiting (all queues) by backlog policy", s.name),
+        x_label: "desk time".into(),
+        y_label: "tickets waiting".into(),
+        x_range: (t0, t1),
+        y_range: (0.0, top),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: closed_spans(s, (t0, t1)),
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// The share of all customers answered within each wait, one curve per policy.
+pub fn waits_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
+    let mut longest: f64 = 60.0;
+    let lines: Vec<Line> = runs
+        .iter()
+        .enumerate()
+        .map(|(k, (policy, r))| {
+            let curve = r.wait_curves.last().map(|c| c.points.as_slice()).unwrap_or_default();
+            longest = longest.max(curve.last().map_or(0.0, |p| p.0));
+            Line {
+                label: policy.clone(),
+                color: color(k),
+                dashed: false,
+                points: curve.iter().filter(|p| p.0 >= 1.0).map(|&(x, y)| (x.log10(), Some(y))).collect(),
+            }
+        })
+        .collect();
+    let x1 = longest.log10();
+    let ticks =
+        WAIT_TICKS.iter().filter(|&&t| t.log10() <= x1 + 1e-9).map(|&t| (t.log10(), format_duration(t))).collect();
+    Chart {
+        name: "waits".into(),
+        title: format!("{}: how long customers wait, by backlog policy (all queues)", s.name),
+        x_label: "wait (logarithmic scale)".into(),
+        y_label: "customers answered within the wait".into(),
+        x_range: (0.0, x1),
+        y_range: (0.0, 1.0),
+        x_ticks: ticks,
+        y_format: YFormat::Percent,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: Vec::new(),
+            shaded_label: String::new(),
+        },
+    }
+}
+
+/// Every chart of `compare`.
+pub fn compare_charts(s: &Scenario, runs: &[(String, &RunSummary)]) -> Vec<Chart> {
+    vec![comparison(s, runs), backlog_by_policy(s, runs), waits_by_policy(s, runs)]
 }
 
 /// Every chart of `run`, in the order they are listed to the user.

@@ -42,6 +42,11 @@ pub fn queue_row(r: &QueueSummary) -> Value {
         "abandon_rate_ci95": ab_ci,
         "occupancy": occ,
         "occupancy_ci95": occ_ci,
+        "callbacks_created": r.callbacks_created,
+        "service_level_backlog": opt(r.service_level_backlog.mean),
+        "service_level_new": opt(r.service_level_new.mean),
+        "time_to_clear_h": opt(r.time_to_clear_h.mean),
+        "never_cleared": r.never_cleared,
     })
 }
 

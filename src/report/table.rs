@@ -69,3 +69,150 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
     }
     out
 }
+
+/// For queues with an initial backlog: its service level against the new
+/// arrivals', when it cleared, and what grooming and callbacks did.
+pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -> String {
+    let mut out = String::new();
+    for (q, r) in scenario.queues.iter().zip(rows) {
+        let mut parts = Vec::new();
+        if let Some(b) = q.initial_backlog.filter(|b| b.tickets > 0) {
+            parts.push(format!(
+                "initial backlog of {} answered within SLA {} (new arrivals {})",
+                b.tickets,
+                pct(r.service_level_backlog.mean),
+                pct(r.service_level_new.mean)
+            ));
+            parts.push(match r.time_to_clear_h.mean {
+                None => "never cleared".to_string(),
+                Some(h) if r.never_cleared > 0 => {
+                    format!("cleared after {} in some runs, never in {}", format_wait(h * 3600.0), r.never_cleared)
+                }
+                Some(h) => format!("cleared after {}", format_wait(h * 3600.0)),
+            });
+        }
+        if r.withdrawn > 0.0 {
+            parts.push(format!("{:.0} stale tickets withdrawn", r.withdrawn));
+        }
+        if r.callbacks_created > 0.0 {
+            parts.push(format!("{:.0} callbacks requested", r.callbacks_created));
+        }
+        if !parts.is_empty() {
+            let _ = writeln!(out, "{}: {}", r.queue, parts.join("; "));
+        }
+    }
+    if !out.is_empty() {
+        out.insert(0, '\n');
+    }
+    out
+}
+
+/// How well one policy did, for ranking.
+#[derive(Debug, Clone)]
+pub struct PolicyScore {
+    pub policy: String,
+    pub targets_met: usize,
+    pub targets: usize,
+    pub desk: QueueSummary,
+    /// Service level per queue.
+    pub queues: Vec<(String, Option<f64>, Option<bool>)>,
+}
+
+impl PolicyScore {
+    pub fn new(policy: &str, rows: &[QueueSummary]) -> Self {
+        let queue_rows = &rows[..rows.len().saturating_sub(1)];
+        PolicyScore {
+            policy: policy.to_string(),
+            targets_met: queue_rows.iter().filter(|r| r.meets_target() == Some(true)).count(),
+            targets: queue_rows.len(),
+            desk: rows.last().cloned().unwrap_or_else(|| rows[0].clone()),
+            queues: queue_rows.iter().map(|r| (r.queue.clone(), r.service_level.mean, r.meets_target())).collect(),
+        }
+    }
+}
+
+/// Ranks policies: most SLA targets met, then the desk's service level.
+pub fn rank(mut scores: Vec<PolicyScore>) -> Vec<PolicyScore> {
+    scores.sort_by(|a, b| {
+        b.targets_met
+            .cmp(&a.targets_met)
+            .then_with(|| b.desk.service_level.mean.unwrap_or(0.0).total_cmp(&a.desk.service_level.mean.unwrap_or(0.0)))
+    });
+    scores
+}
+
+/// The ranking table of `compare` and its per-queue service levels;
+/// `show_clear` adds when the backlog first cleared (runs with an initial backlog).
+pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:>4} {:<10} {:>12} {:>15} {:>8} {:>8} {:>8} {:>9}",
+        "rank",
+        "policy",
+        "targets met",
+        "desk service",
+        "ASA",
+        "p90 wait",
+        "abandon",
+        if show_clear { "cleared" } else { "" }
+    );
+    for (i, s) in scores.iter().enumerate() {
+        let d = &s.desk;
+        let sl = match (d.service_level.mean, d.service_level.ci95) {
+            (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
+            (m, _) => pct(m),
+        };
+        let cleared = match (show_clear, d.time_to_clear_h.mean) {
+            (false, _) => String::new(),
+            (true, None) => "never".to_string(),
+            (true, Some(h)) if d.never_cleared > 0 => format!("{}*", format_wait(h * 3600.0)),
+            (true, Some(h)) => format_wait(h * 3600.0),
+        };
+        let met = format!("{:>12}", format!("{} of {}", s.targets_met, s.targets));
+        let met = if s.targets_met == s.targets { paint(met, "32", color) } else { met };
+        let _ = writeln!(
+            out,
+            "{:>4} {:<10} {} {:>15} {:>8} {:>8} {:>8} {:>9}",
+            i + 1,
+            s.policy,
+            met,
+            sl,
+            secs(d.asa_s.mean),
+            secs(d.wait_p90_s),
+            pct(d.abandon_rate.mean),
+            cleared
+        );
+    }
+    let _ = writeln!(out);
+    let Some(first) = scores.first() else { return out };
+    let names: Vec<&str> = first.queues.iter().map(|q| q.0.as_str()).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(6).clamp(7, 14);
+    let shown = names.len().min((100 - 12) / (width + 1));
+    let _ = write!(out, "{:<11}", "policy");
+    for n in &names[..shown] {
+        let n: String = n.chars().take(width).collect();
+        let _ = write!(out, " {n:>width$}");
+    }
+    let _ = writeln!(out);
+    for s in scores {
+        let _ = write!(out, "{:<11}", s.policy);
+        for (_, sl, met) in s.queues.iter().take(shown) {
+            let cell = format!("{:>width$}", pct(*sl));
+            let cell = match met {
+                Some(true) => paint(cell, "32", color),
+                Some(false) => paint(cell, "1;31", color),
+                None => cell,
+            };
+            let _ = write!(out, " {cell}");
+        }
+        let _ = writeln!(out);
+    }
+    if shown < names.len() {
+        let _ = writeln!(out, "({} more queues in summary.csv)", names.len() - shown);
+    }
+    if show_clear && scores.iter().any(|s| s.desk.never_cleared > 0) {
+        let _ = writeln!(out, "* some replications never cleared the backlog; the time is the mean of those that did");
+    }
+    out
+}

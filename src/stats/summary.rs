@@ -59,6 +59,16 @@ pub struct QueueSummary {
     pub abandon_rate: Estimate,
     /// Occupancy of the agents who can serve the queue.
     pub occupancy: Estimate,
+    /// Missed calls that left a callback request.
+    pub callbacks_created: f64,
+    /// Service level of the tickets of the initial backlog, and of new arrivals.
+    pub service_level_backlog: Estimate,
+    pub service_level_new: Estimate,
+    /// Hours from the start until the backlog first fell to the clearing
+    /// threshold, over the replications where it did.
+    pub time_to_clear_h: Estimate,
+    /// Replications in which it never did.
+    pub never_cleared: usize,
 }
 
 impl QueueSummary {
@@ -124,7 +134,8 @@ pub struct RunSummary {
     /// of two weeks or less.
     pub week: Vec<IntervalSummary>,
     pub week_teams: Vec<TeamInterval>,
-    /// One per queue.
+    /// One per queue, then the whole desk (each ticket judged against its
+    /// own queue's SLA; `sla_within_s` is NaN there).
     pub wait_curves: Vec<WaitCurve>,
 }
 
@@ -152,6 +163,9 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
         let is_all = q == nq;
         let counts: Vec<TicketCounts> =
             reps.iter().map(|r| if is_all { total(&r.queues) } else { r.queues[q] }).collect();
+        let initial: Vec<TicketCounts> =
+            reps.iter().map(|r| if is_all { total(&r.initial) } else { r.initial[q] }).collect();
+        let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
         let waits: Vec<Histogram<u64>> = reps
             .iter()
             .map(|r| {
@@ -189,6 +203,11 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
             wait_p99_s: quant(0.99),
             abandon_rate: estimate(counts.iter().map(TicketCounts::abandon_rate)),
             occupancy: estimate(time.iter().map(AgentTime::occupancy)),
+            callbacks_created: mean(counts.iter().map(|c| c.callbacks_created as f64)),
+            service_level_backlog: estimate(initial.iter().map(TicketCounts::service_level)),
+            service_level_new: estimate(counts.iter().zip(&initial).map(|(c, i)| c.minus(i).service_level())),
+            time_to_clear_h: estimate(clear.iter().copied()),
+            never_cleared: clear.iter().filter(|c| c.is_none()).count(),
         });
     }
 
@@ -199,7 +218,7 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
         Some(slots) => pooled_rows(scenario, reps, &slots, &serving),
         None => (Vec::new(), Vec::new()),
     };
-    let wait_curves = (0..nq).map(|q| wait_curve(scenario, reps, q)).collect();
+    let wait_curves = (0..=nq).map(|q| wait_curve(scenario, reps, q)).collect();
     RunSummary { replications: reps.len(), queues, intervals, teams, week, week_teams, wait_curves }
 }
 
@@ -299,29 +318,49 @@ fn pooled_rows(
 /// longest wait (at least four times the SLA threshold), with the threshold
 /// itself included so the curve passes exactly through the service level.
 fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitCurve {
-    let within = scenario.queues[q].sla.within;
-    let longest = reps.iter().map(|r| r.waits[q].max() as f64 / 1000.0).fold(0.0, f64::max);
-    let top = longest.max(4.0 * within).max(10.0);
+    let nq = scenario.queues.len();
+    let is_all = q == nq;
+    let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
+    let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
+    let histograms: Vec<Histogram<u64>> = reps
+        .iter()
+        .map(|r| {
+            if is_all {
+                let mut h = r.waits[0].clone();
+                for other in &r.waits[1..] {
+                    let _ = h.add(other);
+                }
+                h
+            } else {
+                r.waits[q].clone()
+            }
+        })
+        .collect();
+    let longest = histograms.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
+    let top = longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
     let steps = 160;
     let mut grid: Vec<f64> = (0..=steps).map(|i| top.powf(i as f64 / steps as f64)).collect();
     grid.insert(0, 0.0);
-    grid.push(within);
+    if !is_all {
+        grid.push(within);
+    }
     grid.sort_by(f64::total_cmp);
     grid.dedup();
     // Per replication: cumulative counts at each recorded value, then the share at each grid point.
     let per_rep: Vec<Vec<f64>> = reps
         .iter()
-        .filter_map(|r| {
-            let c = r.queues[q];
+        .zip(&histograms)
+        .filter_map(|(r, h)| {
+            let c = if is_all { total(&r.queues) } else { r.queues[q] };
             let judged = c.offered - c.waiting_in_sla;
             if judged == 0 {
                 return None;
             }
             let mut cumulative = Vec::new();
-            let mut total = 0u64;
-            for v in r.waits[q].iter_recorded() {
-                total += v.count_at_value();
-                cumulative.push((v.value_iterated_to(), total));
+            let mut count = 0u64;
+            for v in h.iter_recorded() {
+                count += v.count_at_value();
+                cumulative.push((v.value_iterated_to(), count));
             }
             Some(
                 grid.iter()
@@ -340,7 +379,8 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
     } else {
         grid.iter().enumerate().map(|(i, &x)| (x, mean(per_rep.iter().map(|r| r[i])))).collect()
     };
-    WaitCurve { queue: scenario.queues[q].name.clone(), sla_within_s: within, points }
+    let queue = if is_all { "all".to_string() } else { scenario.queues[q].name.clone() };
+    WaitCurve { queue, sla_within_s: within, points }
 }
 
 fn total(rows: &[TicketCounts]) -> TicketCounts {

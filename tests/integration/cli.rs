@@ -346,3 +346,51 @@ fn no_progress_or_colour_off_a_terminal() {
     let quiet = staffsim().arg("run").arg(fixture("small.toml")).arg("-q").arg("-o").arg(tmp.path()).output().unwrap();
     assert!(quiet.stderr.is_empty());
 }
+
+#[test]
+fn compare_ranks_policies_on_the_same_tickets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("cmp");
+    let assert = staffsim()
+        .arg("compare")
+        .arg(fixture("small.toml"))
+        .args(["--policies", "fifo,lifo,sla-first", "-q", "--size", "800x450", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("meets the most SLA targets"), "{stdout}");
+    assert!(stdout.contains("rank") && stdout.contains("sla-first"));
+    let (h, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(h[0], "policy");
+    assert_eq!(h[1], "queue");
+    let policies: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(policies, ["fifo", "fifo", "fifo", "lifo", "lifo", "lifo", "sla-first", "sla-first", "sla-first"]);
+    // The same tickets: identical offered counts per policy and queue.
+    let offered = column(&h, "offered");
+    for q in 0..3 {
+        assert_eq!(rows[q][offered], rows[q + 3][offered]);
+        assert_eq!(rows[q][offered], rows[q + 6][offered]);
+    }
+    let (ih, _) = read_csv(&out.join("intervals.csv"));
+    assert_eq!(ih[0], "policy");
+    for chart in ["comparison", "backlog", "waits"] {
+        assert_eq!(png_size(&out.join(format!("{chart}.png"))), (800, 450));
+        assert!(fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap().contains("<text"));
+    }
+    staffsim().arg("compare").arg(fixture("small.toml")).args(["--policies", "fifo,random"]).assert().code(2);
+}
+
+#[test]
+fn the_scenario_policy_section_matches_the_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("lifo.toml");
+    let text = fs::read_to_string(fixture("small.toml")).unwrap() + "\n[policy]\norder = \"lifo\"\n";
+    fs::write(&path, text).unwrap();
+    let from_file = tmp.path().join("a");
+    staffsim().arg("run").arg(&path).arg("-q").arg("-o").arg(&from_file).assert().success();
+    let (_t, from_flag) = run_into("small.toml", &["--policy", "lifo"]);
+    assert_eq!(fs::read(from_file.join("summary.csv")).unwrap(), fs::read(from_flag.join("summary.csv")).unwrap());
+    let run: serde_json::Value = serde_json::from_slice(&fs::read(from_file.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["policy"], "lifo");
+}

@@ -222,3 +222,325 @@ shifts = [{ days = "daily", start = "09:00", length = "3h", breaks = ["10:00 30m
     // Busy never exceeds on duty.
     assert!(r.interval_agents.iter().all(|t| t.busy <= t.on_duty + 1e-6));
 }
+
+/// Asserts two estimates agree within K combined standard errors.
+fn assert_same(what: &str, a: Estimate, b: Estimate) {
+    let (ma, mb) = (a.mean.expect("defined"), b.mean.expect("defined"));
+    let se = ((a.ci95.unwrap_or(0.0) / 1.96).powi(2) + (b.ci95.unwrap_or(0.0) / 1.96).powi(2)).sqrt();
+    println!("{what:<44} {ma:>10.4} vs {mb:>10.4} (tolerance {:.4})", K * se);
+    assert!((ma - mb).abs() <= K * se, "{what}: {ma} vs {mb}");
+}
+
+fn counts(reps: &[ReplicationStats], f: impl Fn(&staffsim::stats::TicketCounts) -> u64) -> Estimate {
+    estimate(reps.iter().map(|r| Some(f(&r.queues[0]) as f64)))
+}
+
+#[test]
+fn overloaded_backlog_fifo_and_lifo_answer_as_many_but_lifo_answers_in_time() {
+    // 40/hour of 10-minute tickets on 5 agents (6.7 Erlangs), customers give
+    // up after 4 hours on average, 300 tickets already waiting up to a day old.
+    let text = single_queue_text(40.0, "10m", 5, Some("4h"), "1h", 1, 20).replace("concurrency", "concurrency");
+    let text = text
+        .replace("warmup = \"1d\"", "warmup = \"0s\"")
+        .replace("sla = {", "backlog = { tickets = 300, oldest = \"1d\" }\nsla = {");
+    let s = Scenario::from_toml(&text, "crisis.toml").unwrap();
+    let fifo = replicate(&s, Policy::Fifo);
+    let lifo = replicate(&s, Policy::Lifo);
+    // With exponential patience the number waiting does not depend on the order.
+    assert_same("answered, fifo vs lifo", counts(&fifo, |c| c.answered), counts(&lifo, |c| c.answered));
+    assert_same("abandoned, fifo vs lifo", counts(&fifo, |c| c.abandoned), counts(&lifo, |c| c.abandoned));
+    let sl_f = summarize(&s, &fifo).queues[0].service_level.mean.unwrap();
+    let sl_l = summarize(&s, &lifo).queues[0].service_level.mean.unwrap();
+    println!("service level fifo {sl_f:.3}, lifo {sl_l:.3}");
+    assert!(sl_l > sl_f + 0.2 && sl_l > 2.0 * sl_f, "LIFO answers many in time: {sl_l} vs {sl_f}");
+}
+
+#[test]
+fn priority_reproduces_cobham_on_mm1() {
+    // One agent, two classes of 3.5/hour each, AHT 6 min: ρ = 0.7, ρ1 = 0.35.
+    // Non-preemptive priority (Cobham): W0 = ρ·E[S²]/(2E[S]) = ρ·AHT,
+    // W1 = W0/(1−ρ1), W2 = W0/((1−ρ1)(1−ρ)).
+    let text = r#"
+name = "cobham"
+[simulation]
+horizon = "8w"
+warmup = "1d"
+interval = "1h"
+replications = 40
+seed = 77
+[[queue]]
+name = "urgent"
+channel = "chat"
+volume = "3.5/hour"
+handle_time = { dist = "exponential", mean = "6m" }
+sla = { within = "5m", target = 0.8 }
+priority = 2
+[[queue]]
+name = "rest"
+channel = "email"
+volume = "3.5/hour"
+handle_time = { dist = "exponential", mean = "6m" }
+sla = { within = "1h", target = 0.8 }
+priority = 1
+[[team]]
+name = "one"
+skills = ["rest", "urgent"]
+agents = 1
+"#;
+    let s = Scenario::from_toml(text, "cobham.toml").unwrap();
+    let sum = summarize(&s, &replicate(&s, Policy::Priority));
+    let (rho, rho1, aht) = (0.7, 0.35, 360.0);
+    let w0 = rho * aht;
+    assert_agrees("Cobham: urgent class mean wait (s)", sum.queues[0].asa_s, w0 / (1.0 - rho1), 0.0);
+    assert_agrees("Cobham: other class mean wait (s)", sum.queues[1].asa_s, w0 / ((1.0 - rho1) * (1.0 - rho)), 0.0);
+}
+
+#[test]
+fn every_policy_sees_the_same_tickets() {
+    // Agents on duty round the clock, tickets only on weekdays 09:00-17:00:
+    // by the horizon (the weekend) every ticket has been answered, so the agents' busy time
+    // is the sum of all handle times, the same under every policy exactly when
+    // each ticket keeps its handle time whatever the order of service.
+    let text = r#"
+name = "crn"
+[simulation]
+horizon = "1w"
+interval = "1h"
+replications = 4
+seed = 5
+[[queue]]
+name = "a"
+channel = "email"
+volume = "300/week"
+weekly = "weekdays"
+profile = [0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1, 0,0,0,0,0,0,0]
+handle_time = { dist = "lognormal", mean = "20m", cv = 1.0 }
+sla = { within = "1h", target = 0.8 }
+priority = 1
+[[queue]]
+name = "b"
+channel = "form"
+volume = "300/week"
+weekly = "weekdays"
+profile = [0,0,0,0,0,0,0,0,0, 1,1,1,1,1,1,1,1, 0,0,0,0,0,0,0]
+handle_time = { dist = "gamma", mean = "15m", cv = 0.5 }
+sla = { within = "2h", target = 0.8 }
+[[team]]
+name = "all"
+skills = ["b", "a"]
+agents = 3
+"#;
+    let s = Scenario::from_toml(text, "crn.toml").unwrap();
+    let busy = |p: Policy| -> Vec<f64> { replicate(&s, p).iter().map(|r| r.teams[0].busy).collect() };
+    let reference = busy(Policy::PerQueue);
+    for p in [Policy::Fifo, Policy::Lifo, Policy::Priority, Policy::SlaFirst] {
+        for (a, b) in busy(p).iter().zip(&reference) {
+            assert!((a - b).abs() < 1e-6 * b, "{p}: busy {a} vs {b}");
+        }
+    }
+    // And the orders really differ.
+    let fifo = summarize(&s, &replicate(&s, Policy::Fifo));
+    let lifo = summarize(&s, &replicate(&s, Policy::Lifo));
+    assert_ne!(fifo.queues[0].wait_p99_s, lifo.queues[0].wait_p99_s);
+}
+
+#[test]
+fn grooming_withdraws_the_configured_share() {
+    // Nobody serves the queue, so every ticket older than 2 hours at the
+    // horizon was up for grooming; 30 % of those are withdrawn.
+    let text = r#"
+name = "groom"
+[simulation]
+horizon = "2w"
+interval = "1h"
+replications = 10
+seed = 9
+[[queue]]
+name = "inbox"
+channel = "email"
+volume = "200/day"
+handle_time = { dist = "exponential", mean = "10m" }
+sla = { within = "1d", target = 0.8 }
+stale = { after = "2h", resolve = 0.3 }
+"#;
+    let s = Scenario::from_toml(text, "groom.toml").unwrap();
+    let reps = replicate(&s, Policy::Fifo);
+    let eligible = 1.0 - 2.0 / (14.0 * 24.0);
+    let share = estimate(reps.iter().map(|r| Some(r.queues[0].withdrawn as f64 / r.queues[0].offered as f64)));
+    assert_agrees("withdrawn share of offered", share, 0.3 * eligible, 0.0);
+    // Withdrawn tickets are not answered, and conservation holds.
+    for r in &reps {
+        let c = r.queues[0];
+        assert_eq!(c.answered, 0);
+        assert_eq!(c.offered, c.withdrawn + c.waiting_at_end);
+    }
+}
+
+#[test]
+fn callbacks_follow_missed_calls() {
+    // Phones open weekdays 09:00-18:00, calls round the clock; callers give up
+    // after a minute on average. 60 % of missed calls leave a callback request,
+    // handled by the same team in a callback queue open the same hours.
+    let text = r#"
+name = "callbacks"
+[simulation]
+horizon = "2w10h"
+interval = "30m"
+replications = 10
+seed = 21
+[[queue]]
+name = "phone"
+channel = "phone"
+volume = "30/hour"
+profile = "flat"
+hours = "mon-fri 09:00-18:00"
+handle_time = { dist = "exponential", mean = "5m" }
+patience = { dist = "exponential", mean = "1m" }
+sla = { within = "30s", target = 0.8 }
+priority = 2
+callback = { queue = "callbacks", share = 0.6 }
+[[queue]]
+name = "callbacks"
+channel = "callback"
+volume = "0/week"
+hours = "mon-fri 09:00-18:00"
+handle_time = { dist = "exponential", mean = "4m" }
+sla = { within = "1h", target = 0.8 }
+[[team]]
+name = "agents"
+skills = ["phone", "callbacks"]
+agents = 3
+"#;
+    let s = Scenario::from_toml(text, "callbacks.toml").unwrap();
+    let reps = replicate(&s, Policy::PerQueue);
+    let share = estimate(reps.iter().map(|r| {
+        let phone = r.queues[0];
+        Some(phone.callbacks_created as f64 / phone.abandoned as f64)
+    }));
+    assert_agrees("callbacks per missed call", share, 0.6, 0.0);
+    for r in &reps {
+        // Every request becomes a ticket in the callback queue (none is left pending at the
+        // horizon, Monday 10:00: the weekend's requests were created at 09:00).
+        assert_eq!(r.queues[1].offered, r.queues[0].callbacks_created, "callbacks created = callback tickets");
+    }
+    // Night calls come back at 09:00: the callback queue's busiest interval is the opening one.
+    let sum = summarize(&s, &reps);
+    let opening: Vec<f64> = sum.intervals.iter().filter(|x| x.queue == "callbacks").map(|x| x.offered).collect();
+    let max = opening.iter().cloned().fold(0.0, f64::max);
+    let at_nine = sum
+        .intervals
+        .iter()
+        .filter(|x| x.queue == "callbacks" && (x.t_s % 86_400.0 - 9.0 * 3600.0).abs() < 1.0)
+        .map(|x| x.offered)
+        .fold(0.0, f64::max);
+    assert_eq!(at_nine, max);
+    assert!(at_nine > 30.0 * 15.0 * 0.5, "a night's calls, 60 % of them: {at_nine}");
+}
+
+#[test]
+fn an_initial_backlog_clears_on_schedule() {
+    // 100 tickets of exactly 30 minutes, 5 agents, nothing new arriving: the
+    // last five start after 19 rounds, so the line is empty at 9.5 hours.
+    let text = r#"
+name = "clear"
+[simulation]
+horizon = "1d"
+interval = "1h"
+replications = 2
+[[queue]]
+name = "old"
+channel = "email"
+volume = "0/week"
+handle_time = { dist = "fixed", mean = "30m" }
+sla = { within = "4h", target = 0.8 }
+backlog = { tickets = 100, oldest = "2d" }
+[[team]]
+name = "five"
+skills = ["old"]
+agents = 5
+"#;
+    let s = Scenario::from_toml(text, "clear.toml").unwrap();
+    for p in [Policy::Fifo, Policy::Lifo] {
+        let sum = summarize(&s, &replicate(&s, p));
+        let q = &sum.queues[0];
+        assert_eq!(q.time_to_clear_h.mean, Some(9.5), "{p}");
+        assert_eq!(q.offered, 100.0);
+        assert_eq!(q.answered, 100.0);
+        // None of the backlog, at least 0 to 2 days old, is answered within 4 hours of arrival
+        // except the freshest: ages are spread evenly over 0..2d.
+        assert!(q.service_level_backlog.mean.unwrap() < 0.2);
+        assert_eq!(q.service_level_new.mean, None, "no new arrivals");
+    }
+}
+
+#[test]
+fn a_business_hours_sla_clock_ignores_closed_time() {
+    // Tickets round the clock, desk open weekdays 09:00-17:00 with plenty of
+    // agents: on the wall clock most miss a 5-minute SLA, in business time none do.
+    let text = |clock: &str| {
+        format!(
+            r#"
+name = "clock"
+[simulation]
+horizon = "2w"
+interval = "1h"
+replications = 4
+[[queue]]
+name = "mail"
+channel = "email"
+volume = "50/day"
+profile = "flat"
+hours = "mon-fri 09:00-17:00"
+handle_time = {{ dist = "exponential", mean = "2m" }}
+sla = {{ within = "5m", target = 0.8 }}
+sla_clock = "{clock}"
+[[team]]
+name = "many"
+skills = ["mail"]
+agents = 60
+"#
+        )
+    };
+    let wall = Scenario::from_toml(&text("wall"), "wall.toml").unwrap();
+    let business = Scenario::from_toml(&text("business"), "business.toml").unwrap();
+    let sl = |s: &Scenario| summarize(s, &replicate(s, Policy::Fifo)).queues[0].service_level.mean.unwrap();
+    let (w, b) = (sl(&wall), sl(&business));
+    println!("wall-clock service level {w:.3}, business-hours {b:.3}");
+    assert!(w < 0.3, "{w}");
+    assert!(b > 0.99, "{b}");
+}
+
+#[test]
+fn overtime_adds_agents_for_its_hours() {
+    let text = r#"
+name = "overtime"
+[simulation]
+horizon = "1w"
+interval = "1h"
+replications = 1
+[[queue]]
+name = "mail"
+channel = "email"
+volume = "10/day"
+hours = "mon-fri 09:00-18:00"
+handle_time = { dist = "exponential", mean = "5m" }
+sla = { within = "4h", target = 0.8 }
+[[team]]
+name = "desk"
+skills = ["mail"]
+shifts = [{ days = "mon-fri", start = "09:00", length = "9h", agents = 2 }]
+[[overtime]]
+team = "desk"
+days = "sat"
+from = "10:00"
+to = "14:00"
+agents = 3
+"#;
+    let s = Scenario::from_toml(text, "overtime.toml").unwrap();
+    let r = &replicate(&s, Policy::Fifo)[0];
+    let at = |day: f64, hour: f64| r.interval_agents[(day * 24.0 + hour) as usize].on_duty / 3600.0;
+    assert_eq!(at(5.0, 11.0), 3.0, "Saturday 11:00: overtime");
+    assert_eq!(at(5.0, 15.0), 0.0, "Saturday 15:00: gone");
+    assert_eq!(at(2.0, 3.0), 0.0);
+    assert!(at(2.0, 11.0) >= 2.0);
+}
