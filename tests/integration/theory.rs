@@ -239,7 +239,7 @@ fn counts(reps: &[ReplicationStats], f: impl Fn(&staffsim::stats::TicketCounts) 
 fn overloaded_backlog_fifo_and_lifo_answer_as_many_but_lifo_answers_in_time() {
     // 40/hour of 10-minute tickets on 5 agents (6.7 Erlangs), customers give
     // up after 4 hours on average, 300 tickets already waiting up to a day old.
-    let text = single_queue_text(40.0, "10m", 5, Some("4h"), "1h", 1, 20).replace("concurrency", "concurrency");
+    let text = single_queue_text(40.0, "10m", 5, Some("4h"), "1h", 1, 20);
     let text = text
         .replace("warmup = \"1d\"", "warmup = \"0s\"")
         .replace("sla = {", "backlog = { tickets = 300, oldest = \"1d\" }\nsla = {");
