@@ -253,6 +253,17 @@ fn overloaded_backlog_fifo_and_lifo_answer_as_many_but_lifo_answers_in_time() {
     let sl_l = summarize(&s, &lifo).queues[0].service_level.mean.unwrap();
     println!("service level fifo {sl_f:.3}, lifo {sl_l:.3}");
     assert!(sl_l > sl_f + 0.2 && sl_l > 2.0 * sl_f, "LIFO answers many in time: {sl_l} vs {sl_f}");
+    // sla-first serves only tickets that can still make it while there are any:
+    // at least as many in time as LIFO here.
+    let edf = replicate(&s, Policy::SlaFirst);
+    let sl_e = summarize(&s, &edf).queues[0].service_level.mean.unwrap();
+    println!("service level sla-first {sl_e:.3}");
+    assert!(sl_e >= sl_l - 0.01, "{sl_e} vs {sl_l}");
+    assert_same("abandoned, fifo vs sla-first", counts(&fifo, |c| c.abandoned), counts(&edf, |c| c.abandoned));
+    // A queue's own sla-first discipline under per-queue is the same rule.
+    let own = Scenario::from_toml(&text.replace("sla = {", "discipline = \"sla-first\"\nsla = {"), "own.toml").unwrap();
+    let per_queue = replicate(&own, Policy::PerQueue);
+    assert_eq!(per_queue[0].queues, edf[0].queues);
 }
 
 #[test]
