@@ -47,6 +47,32 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Required agents per interval (analytic and simulated), FTE and a shift schedule.
+    Staff {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Write the scenario with the scheduled shifts to this file, ready for `run`.
+        #[arg(long, value_name = "PATH")]
+        write_scenario: Option<PathBuf>,
+        /// Samples of the inputs given as ranges, for the P10/P50/P90 band.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        samples: usize,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Service level, ASA, abandonment and occupancy against a team's headcount.
+    Sweep {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// The team whose headcount varies.
+        #[arg(long)]
+        team: String,
+        /// Headcounts: FROM..TO, FROM..TO:STEP or a list such as 8,10,12.
+        #[arg(long, value_name = "RANGE")]
+        agents: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
 }

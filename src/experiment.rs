@@ -58,21 +58,40 @@ pub fn compare(
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
+    let runs: Vec<(&Scenario, Policy)> = policies.iter().map(|&p| (scenario, p)).collect();
+    variants(&runs, threads, progress)
+}
+
+/// Runs several variants (a scenario and a policy each; e.g. one per
+/// headcount of a sweep) in one parallel pool and summarizes each. Variants
+/// of one scenario share its seeds, so they see the same tickets.
+pub fn variants(
+    runs: &[(&Scenario, Policy)],
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> anyhow::Result<Vec<RunSummary>> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = threads {
         builder = builder.num_threads(n);
     }
     let pool = builder.build()?;
-    let reps = scenario.simulation.replications;
-    let jobs: Vec<(Policy, u32)> = policies.iter().flat_map(|&p| (0..reps).map(move |r| (p, r))).collect();
+    let jobs: Vec<(usize, u32)> =
+        runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect();
     let results: Vec<ReplicationStats> = pool.install(|| {
         jobs.par_iter()
-            .map(|&(p, r)| {
-                let s = sim::simulate(scenario, p, r);
+            .map(|&(v, r)| {
+                let stats = sim::simulate(runs[v].0, runs[v].1, r);
                 progress();
-                s
+                stats
             })
             .collect()
     });
-    Ok(results.chunks(reps as usize).map(|chunk| stats::summarize(scenario, chunk)).collect())
+    let mut out = Vec::with_capacity(runs.len());
+    let mut rest = results.as_slice();
+    for (s, _) in runs {
+        let (mine, tail) = rest.split_at(s.simulation.replications as usize);
+        out.push(stats::summarize(s, mine));
+        rest = tail;
+    }
+    Ok(out)
 }

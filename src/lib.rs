@@ -14,6 +14,7 @@ pub mod experiment;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod staffing;
 pub mod stats;
 
 pub use error::InputError;

@@ -79,10 +79,12 @@ pub struct Line {
 }
 
 /// A shaded band between `lo` and `hi` (a confidence interval); `None` breaks it.
+/// A band with a label gets a legend entry.
 #[derive(Debug, Clone)]
 pub struct Band {
     pub color: RGBColor,
     pub points: Vec<(f64, Option<(f64, f64)>)>,
+    pub label: String,
 }
 
 /// A horizontal or vertical reference line, e.g. an SLA target.
@@ -306,6 +308,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
                 entries.push((shaded_label.clone(), RGBColor(200, 200, 200), LegendMark::Box));
             }
             for band in bands {
+                if !band.label.is_empty() {
+                    let c = band.color;
+                    let light = |x: u8| (f64::from(x) * 0.3 + 255.0 * 0.7) as u8;
+                    entries.push((band.label.clone(), RGBColor(light(c.0), light(c.1), light(c.2)), LegendMark::Box));
+                }
                 for run in runs(band.points.iter().copied()) {
                     let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, hi.min(y1))).collect();
                     poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, lo.max(y0))));
@@ -535,7 +542,11 @@ mod tests {
                     dashed: false,
                     points: vec![(0.0, Some(0.5)), (1.0, None), (2.0, Some(0.7)), (3.0, Some(0.9))],
                 }],
-                bands: vec![Band { color: color(0), points: vec![(2.0, Some((0.6, 0.8))), (3.0, Some((0.8, 1.0)))] }],
+                bands: vec![Band {
+                    color: color(0),
+                    points: vec![(2.0, Some((0.6, 0.8))), (3.0, Some((0.8, 1.0)))],
+                    label: String::new(),
+                }],
                 hlines: vec![RefLine { label: "target 80%".into(), value: 0.8, color: TARGET }],
                 vlines: vec![],
                 markers: vec![Marker { x: 2.0, y: 0.7, color: color(0) }],

@@ -87,6 +87,7 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
         });
         bands.push(Band {
             color: color(i),
+            label: String::new(),
             points: rows
                 .iter()
                 .map(|x| {
@@ -436,6 +437,184 @@ pub fn waits_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
 /// Every chart of `compare`.
 pub fn compare_charts(s: &Scenario, runs: &[(String, &RunSummary)]) -> Vec<Chart> {
     vec![comparison(s, runs), backlog_by_policy(s, runs), waits_by_policy(s, runs)]
+}
+
+/// A step line over the week: each slot's value held across the slot.
+fn steps(values: impl Iterator<Item = f64>, slot_len: f64) -> Vec<(f64, Option<f64>)> {
+    values
+        .enumerate()
+        .flat_map(|(k, v)| [(k as f64 * slot_len, Some(v)), ((k + 1) as f64 * slot_len, Some(v))])
+        .collect()
+}
+
+/// Agents required per interval of the week — simulated, analytic, the
+/// P10-P90 band of the sampled assumptions — and the scheduled coverage; for
+/// one team, or (`team = None`) the whole desk.
+pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize>) -> Chart {
+    let slot = st.slot_len;
+    let teams: Vec<usize> = team.map_or_else(|| (0..s.teams.len()).collect(), |t| vec![t]);
+    let sum = |f: &dyn Fn(&crate::staffing::TeamSlot) -> f64| -> Vec<f64> {
+        (0..st.slots()).map(|k| teams.iter().map(|&t| f(&st.teams[t][k])).sum()).collect()
+    };
+    let required = sum(&|x| f64::from(x.required));
+    let erlang = sum(&|x| f64::from(x.erlang_agents));
+    let scheduled = sum(&|x| x.scheduled);
+    let mut lines = vec![
+        Line {
+            label: "required (simulated)".into(),
+            color: color(0),
+            dashed: false,
+            points: steps(required.iter().copied(), slot),
+        },
+        Line {
+            label: "Erlang per interval".into(),
+            color: color(1),
+            dashed: true,
+            points: steps(erlang.iter().copied(), slot),
+        },
+    ];
+    if st.schedules.iter().any(|x| !x.shifts.is_empty()) {
+        lines.push(Line {
+            label: "scheduled shifts".into(),
+            color: color(2),
+            dashed: false,
+            points: steps(scheduled.iter().copied(), slot),
+        });
+    }
+    let mut bands = Vec::new();
+    if st.samples > 0 {
+        let lo = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.0)));
+        let hi = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.2)));
+        let points = lo
+            .iter()
+            .zip(&hi)
+            .enumerate()
+            .flat_map(|(k, (&l, &h))| [(k as f64 * slot, Some((l, h))), ((k + 1) as f64 * slot, Some((l, h)))]);
+        bands.push(Band {
+            color: color(0),
+            points: points.collect(),
+            label: format!("P10-P90 ({} samples)", st.samples),
+        });
+    }
+    let top = required.iter().chain(&erlang).chain(&scheduled).cloned().fold(1.0, f64::max) * 1.1;
+    let top = if st.samples > 0 {
+        top.max(sum(&|x| x.band.map_or(0.0, |b| f64::from(b.2))).into_iter().fold(0.0, f64::max) * 1.05)
+    } else {
+        top
+    };
+    let who = team.map_or("desk".to_string(), |t| format!("team {}", s.teams[t].name));
+    let mut shaded: Vec<(f64, f64)> = Vec::new();
+    for k in 0..st.slots() {
+        let w = (k as f64 + 0.5) * slot;
+        if !s.queues.iter().any(|q| q.hours.contains(w)) {
+            match shaded.last_mut() {
+                Some((_, e)) if (*e - k as f64 * slot).abs() < 1e-6 => *e = (k + 1) as f64 * slot,
+                _ => shaded.push((k as f64 * slot, (k + 1) as f64 * slot)),
+            }
+        }
+    }
+    Chart {
+        name: team.map_or("staffing".to_string(), |t| format!("staffing-{}", s.teams[t].name)),
+        title: format!("{}: agents needed on duty, {who}", s.name),
+        x_label: "desk time (typical week)".into(),
+        y_label: "agents on duty".into(),
+        x_range: (0.0, WEEK),
+        y_range: (0.0, top),
+        x_ticks: time_ticks(0.0, 0.0, WEEK),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands,
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded,
+            shaded_label: "desk closed".into(),
+        },
+    }
+}
+
+/// Service level per queue, abandonment and occupancy against headcount.
+pub fn sweep(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart {
+    let x = |n: u32| f64::from(n);
+    let mut lines: Vec<Line> = (0..s.queues.len())
+        .map(|q| Line {
+            label: format!("{} service level", s.queues[q].name),
+            color: color(q),
+            dashed: false,
+            points: runs.iter().map(|(n, r)| (x(*n), r.queues[q].service_level.mean)).collect(),
+        })
+        .collect();
+    let desk = |f: &dyn Fn(&crate::stats::QueueSummary) -> Option<f64>| -> Vec<(f64, Option<f64>)> {
+        runs.iter().map(|(n, r)| (x(*n), r.queues.last().and_then(f))).collect()
+    };
+    lines.push(Line {
+        label: "abandoned (desk)".into(),
+        color: color(6),
+        dashed: true,
+        points: desk(&|q| q.abandon_rate.mean),
+    });
+    lines.push(Line {
+        label: "occupancy (desk)".into(),
+        color: color(5),
+        dashed: true,
+        points: desk(&|q| q.occupancy.mean),
+    });
+    let (lo, hi) = (runs.first().map_or(0, |r| r.0), runs.last().map_or(1, |r| r.0));
+    let ticks = runs.iter().map(|(n, _)| (x(*n), n.to_string())).collect();
+    Chart {
+        name: "sweep".into(),
+        title: format!("{}: service level against headcount of team {team}", s.name),
+        x_label: format!("agents in team {team}"),
+        y_label: "share".into(),
+        x_range: (x(lo), x(hi.max(lo + 1))),
+        y_range: (0.0, 1.0),
+        x_ticks: ticks,
+        y_format: YFormat::Percent,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: target_lines(s),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: Vec::new(),
+            shaded_label: String::new(),
+        },
+    }
+}
+
+/// Mean wait against headcount, one line per queue.
+pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart {
+    let x = |n: u32| f64::from(n);
+    let lines: Vec<Line> = (0..s.queues.len())
+        .map(|q| Line {
+            label: s.queues[q].name.clone(),
+            color: color(q),
+            dashed: false,
+            points: runs.iter().map(|(n, r)| (x(*n), r.queues[q].asa_s.mean.map(|v| v / 60.0))).collect(),
+        })
+        .collect();
+    let top = upper(runs.iter().flat_map(|(_, r)| r.queues.iter().filter_map(|q| q.asa_s.mean.map(|v| v / 60.0))));
+    let (lo, hi) = (runs.first().map_or(0, |r| r.0), runs.last().map_or(1, |r| r.0));
+    Chart {
+        name: "sweep_asa".into(),
+        title: format!("{}: mean wait (ASA) against headcount of team {team}", s.name),
+        x_label: format!("agents in team {team}"),
+        y_label: "mean wait of answered customers (minutes)".into(),
+        x_range: (x(lo), x(hi.max(lo + 1))),
+        y_range: (0.0, top),
+        x_ticks: runs.iter().map(|(n, _)| (x(*n), n.to_string())).collect(),
+        y_format: YFormat::Number,
+        body: Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: Vec::new(),
+            shaded_label: String::new(),
+        },
+    }
 }
 
 /// Every chart of `run`, in the order they are listed to the user.

@@ -68,6 +68,21 @@ impl Dist {
         Ok(Dist::Uniform { min, max, inner })
     }
 
+    /// The same kind and spread with another mean (uniform: scaled).
+    pub fn with_mean(&self, mean: f64) -> Dist {
+        let built = match self {
+            Dist::Exponential { .. } => Dist::exponential(mean),
+            Dist::LogNormal { cv, .. } => Dist::lognormal(mean, *cv),
+            Dist::Gamma { cv, .. } => Dist::gamma(mean, *cv),
+            Dist::Fixed { .. } => Ok(Dist::fixed(mean)),
+            Dist::Uniform { min, max, .. } => {
+                let f = mean / ((min + max) / 2.0);
+                Dist::uniform(min * f, max * f)
+            }
+        };
+        built.unwrap_or_else(|_| self.clone())
+    }
+
     /// Draws one duration in seconds.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {

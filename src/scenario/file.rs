@@ -19,6 +19,28 @@ pub struct ScenarioFile {
     pub policy: Option<PolicyFile>,
     #[serde(default, rename = "overtime")]
     pub overtime: Vec<OvertimeFile>,
+    #[serde(default)]
+    pub demand: Option<DemandFile>,
+}
+
+/// Volumes from business drivers instead of history.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandFile {
+    /// A number, or a range as text: "10000..14000".
+    pub customers: toml::Value,
+    /// "0.4/month", or a range "0.3..0.5/month".
+    pub contacts_per_customer: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftTemplateFile {
+    pub days: String,
+    pub starts: Vec<String>,
+    pub length: String,
+    #[serde(default)]
+    pub breaks: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,7 +106,11 @@ pub struct SimulationFile {
 pub struct QueueFile {
     pub name: String,
     pub channel: String,
-    pub volume: String,
+    #[serde(default)]
+    pub volume: Option<String>,
+    /// Share of the `[demand]` contacts, instead of a volume.
+    #[serde(default)]
+    pub share: Option<f64>,
     #[serde(default)]
     pub hours: Option<String>,
     /// 24 hourly weights or a preset name; checked by the validator so the
@@ -146,6 +172,12 @@ pub struct TeamFile {
     pub timezone: Option<String>,
     #[serde(default)]
     pub shifts: Option<Vec<ShiftFile>>,
+    #[serde(default)]
+    pub shrinkage: Option<f64>,
+    #[serde(default)]
+    pub hours_per_week: Option<f64>,
+    #[serde(default)]
+    pub shift_templates: Option<Vec<ShiftTemplateFile>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,6 +29,83 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     /// How agents order the backlog unless `--policy` overrides it.
     pub policy: Policy,
+    /// Volumes derived from business drivers, when given.
+    pub demand: Option<Demand>,
+    /// Inputs given as ranges (`"1800..2600/week"`); the scenario itself uses
+    /// their midpoints, `staff` samples them.
+    pub assumptions: Vec<Assumption>,
+}
+
+/// Business drivers of demand: active customers and how often each writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Demand {
+    pub customers: f64,
+    /// Contacts per customer per week.
+    pub contacts_per_week: f64,
+}
+
+impl Demand {
+    /// Contacts per week from every customer.
+    pub fn weekly_contacts(&self) -> f64 {
+        self.customers * self.contacts_per_week
+    }
+}
+
+/// What an uncertain input describes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Uncertain {
+    /// A queue's weekly volume.
+    Volume(usize),
+    /// A queue's mean handle time, seconds.
+    HandleTime(usize),
+    /// A queue's mean patience, seconds.
+    Patience(usize),
+    /// `[demand] customers`.
+    Customers,
+    /// `[demand] contacts_per_customer`, per week.
+    ContactRate,
+}
+
+/// An input known only as a range.
+#[derive(Debug, Clone)]
+pub struct Assumption {
+    pub what: Uncertain,
+    pub low: f64,
+    pub high: f64,
+    /// For messages: `queue "chat": volume`.
+    pub label: String,
+}
+
+impl Scenario {
+    /// This scenario with each assumption set to the given value (one per
+    /// entry of `assumptions`, in order).
+    pub fn variant(&self, values: &[f64]) -> Scenario {
+        let mut s = self.clone();
+        let mut customers = self.demand.map(|d| d.customers);
+        let mut rate = self.demand.map(|d| d.contacts_per_week);
+        for (a, &v) in self.assumptions.iter().zip(values) {
+            match a.what {
+                Uncertain::Volume(q) => s.queues[q].set_weekly_volume(v),
+                Uncertain::HandleTime(q) => s.queues[q].handle_time = s.queues[q].handle_time.with_mean(v),
+                Uncertain::Patience(q) => {
+                    if let Some(p) = &s.queues[q].patience {
+                        s.queues[q].patience = Some(p.with_mean(v));
+                    }
+                }
+                Uncertain::Customers => customers = Some(v),
+                Uncertain::ContactRate => rate = Some(v),
+            }
+        }
+        if let (Some(d), Some(c), Some(r)) = (self.demand, customers, rate) {
+            let factor = if d.weekly_contacts() > 0.0 { c * r / d.weekly_contacts() } else { 1.0 };
+            for q in s.queues.iter_mut().filter(|q| q.share.is_some()) {
+                let v = q.weekly_volume * factor;
+                q.set_weekly_volume(v);
+            }
+            s.demand = Some(Demand { customers: c, contacts_per_week: r });
+        }
+        s
+    }
 }
 
 /// The simulated time span and its statistics window.
@@ -258,9 +335,18 @@ pub struct Queue {
     pub stale: Option<Stale>,
     /// Phone queues: where missed calls are called back.
     pub callback: Option<Callback>,
+    /// Share of the `[demand]` contacts, when the volume comes from drivers.
+    pub share: Option<f64>,
 }
 
 impl Queue {
+    /// Changes the weekly volume, keeping the shape of the week.
+    pub fn set_weekly_volume(&mut self, volume: f64) {
+        let factor = if self.weekly_volume > 0.0 { volume / self.weekly_volume } else { 0.0 };
+        self.arrivals = self.arrivals.scaled(factor);
+        self.weekly_volume = volume;
+    }
+
     /// Offered load in agents (Erlangs) averaged over the week.
     pub fn mean_load(&self) -> f64 {
         self.weekly_volume / WEEK * self.handle_time.mean() / f64::from(self.concurrency)
@@ -277,6 +363,26 @@ pub struct Team {
     pub utc_offset: f64,
     /// Groups of agents working the same hours.
     pub shifts: Vec<Shift>,
+    /// Share of paid time away from the queues (breaks not in the roster,
+    /// meetings, training, absence); 0 by default.
+    pub shrinkage: f64,
+    /// Paid hours of one full-time agent per week (default 40).
+    pub hours_per_week: f64,
+    /// The shifts `staff` may schedule for this team.
+    pub templates: Vec<ShiftTemplate>,
+}
+
+/// A kind of shift `staff` may use: the same start on each of `days`.
+#[derive(Debug, Clone)]
+pub struct ShiftTemplate {
+    /// As written, for messages and written scenarios: "mon-fri".
+    pub days_text: String,
+    pub days: [bool; 7],
+    /// Allowed start clocks (team's local time), seconds after midnight.
+    pub starts: Vec<f64>,
+    pub length: f64,
+    /// Breaks as (offset from the start, length), seconds.
+    pub breaks: Vec<(f64, f64)>,
 }
 
 impl Team {
@@ -333,6 +439,11 @@ impl RateSchedule {
             }
         }
         RateSchedule { segments }
+    }
+
+    /// The same shape with every rate multiplied by `factor`.
+    pub fn scaled(&self, factor: f64) -> Self {
+        RateSchedule { segments: self.segments.iter().map(|s| RateSegment { rate: s.rate * factor, ..*s }).collect() }
     }
 
     pub fn segments(&self) -> &[RateSegment] {

@@ -136,6 +136,35 @@ pub fn parse_volume(text: &str) -> Result<Volume, String> {
     Ok(Volume { count, period_s })
 }
 
+/// Splits `"A..B"` into its ends; a text without `..` is both ends.
+pub fn split_range(text: &str) -> (&str, &str) {
+    text.split_once("..").map_or((text, text), |(a, b)| (a.trim(), b.trim()))
+}
+
+/// Parses a duration or a range of durations (`"5m..7m"`) into (low, high).
+pub fn parse_duration_range(text: &str) -> Result<(f64, f64), String> {
+    let (a, b) = split_range(text);
+    let (lo, hi) = (parse_duration(a)?, parse_duration(b)?);
+    if hi < lo {
+        return Err(format!("\"{text}\": the range must go from low to high"));
+    }
+    Ok((lo, hi))
+}
+
+/// Parses a volume or a range of volumes (`"1800..2600/week"`) into low and high.
+pub fn parse_volume_range(text: &str) -> Result<(Volume, Volume), String> {
+    let Some((count, unit)) = text.rsplit_once('/') else {
+        return parse_volume(text).map(|v| (v, v));
+    };
+    let (a, b) = split_range(count);
+    let lo = parse_volume(&format!("{a}/{unit}"))?;
+    let hi = parse_volume(&format!("{b}/{unit}"))?;
+    if hi.count < lo.count {
+        return Err(format!("\"{text}\": the range must go from low to high"));
+    }
+    Ok((lo, hi))
+}
+
 /// Parses a clock time `"HH:MM"` into seconds after midnight; `"24:00"` is allowed
 /// when `allow_24` (the end of a day).
 pub fn parse_clock(text: &str, allow_24: bool) -> Result<f64, String> {
@@ -526,6 +555,16 @@ mod tests {
         assert!(parse_volume("100/fortnight").is_err());
         assert!(parse_volume("-1/day").is_err());
         assert!(parse_volume("100").is_err());
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_duration_range("5m..7m").unwrap(), (300.0, 420.0));
+        assert_eq!(parse_duration_range("6m").unwrap(), (360.0, 360.0));
+        assert!(parse_duration_range("7m..5m").is_err());
+        let (lo, hi) = parse_volume_range("1800..2600/week").unwrap();
+        assert_eq!((lo.per_week(), hi.per_week()), (1800.0, 2600.0));
+        assert!(parse_volume_range("2600..1800/week").is_err());
     }
 
     #[test]

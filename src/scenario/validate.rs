@@ -4,11 +4,13 @@
 
 use std::collections::HashSet;
 
-use super::file::{DistFile, OvertimeFile, QueueFile, ScenarioFile, ShiftFile, SimulationFile, TeamFile};
+use super::file::{
+    DemandFile, DistFile, OvertimeFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile, SimulationFile, TeamFile,
+};
 use super::units::{self, DAY, HOUR, WeeklySpans};
 use super::{
-    Callback, Channel, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue, RateSchedule, Scenario, Shift,
-    Simulation, Sla, SlaClock, Stale, Team, shapes,
+    Assumption, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue, RateSchedule,
+    Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -60,7 +62,19 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             p.add(&format!("queue \"{}\"", q.name), "the name is used by another queue; queue names must be unique");
         }
     }
-    let queues: Vec<Option<Queue>> = raw.queues.iter().map(|q| queue(q, &mut p)).collect();
+    let mut assumptions = Vec::new();
+    let demand = raw.demand.as_ref().and_then(|d| demand(d, &mut p, &mut assumptions));
+    let queues: Vec<Option<Queue>> =
+        raw.queues.iter().enumerate().map(|(i, q)| queue(q, i, demand, &mut p, &mut assumptions)).collect();
+    if demand.is_some() {
+        let total: f64 = raw.queues.iter().filter_map(|q| q.share).sum();
+        if raw.queues.iter().any(|q| q.share.is_some()) && (total - 1.0).abs() > 0.01 && total > 1.0 {
+            p.add(
+                "queue shares",
+                format!("add up to {total:.2}; the shares of the [demand] contacts can add up to at most 1"),
+            );
+        }
+    }
 
     let mut seen = HashSet::new();
     for t in &raw.teams {
@@ -147,7 +161,56 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         queues,
         teams,
         policy,
+        demand,
+        assumptions,
     })
+}
+
+fn demand(d: &DemandFile, p: &mut Problems, assumptions: &mut Vec<Assumption>) -> Option<Demand> {
+    let customers = match &d.customers {
+        toml::Value::Integer(n) => Some((*n as f64, *n as f64)),
+        toml::Value::Float(x) => Some((*x, *x)),
+        toml::Value::String(text) => {
+            let (a, b) = units::split_range(text);
+            match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+                (Ok(lo), Ok(hi)) if lo <= hi => Some((lo, hi)),
+                _ => {
+                    p.add("demand.customers", format!("\"{text}\" is not a number or a range like \"10000..14000\""));
+                    None
+                }
+            }
+        }
+        other => {
+            p.add("demand.customers", format!("{other} is not a number or a range like \"10000..14000\""));
+            None
+        }
+    };
+    if let Some((lo, _)) = customers
+        && !(lo.is_finite() && lo >= 0.0)
+    {
+        p.add("demand.customers", "must be zero or more");
+        return None;
+    }
+    let rate = p.take("demand.contacts_per_customer", units::parse_volume_range(&d.contacts_per_customer));
+    let ((c_lo, c_hi), (r_lo, r_hi)) = (customers?, rate?);
+    let (r_lo, r_hi) = (r_lo.per_week(), r_hi.per_week());
+    if c_hi > c_lo {
+        assumptions.push(Assumption {
+            what: Uncertain::Customers,
+            low: c_lo,
+            high: c_hi,
+            label: "demand: customers".into(),
+        });
+    }
+    if r_hi > r_lo {
+        assumptions.push(Assumption {
+            what: Uncertain::ContactRate,
+            low: r_lo,
+            high: r_hi,
+            label: "demand: contacts_per_customer".into(),
+        });
+    }
+    Some(Demand { customers: (c_lo + c_hi) / 2.0, contacts_per_week: (r_lo + r_hi) / 2.0 })
 }
 
 fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
@@ -234,7 +297,13 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
     )
 }
 
-fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
+fn queue(
+    q: &QueueFile,
+    index: usize,
+    demand: Option<Demand>,
+    p: &mut Problems,
+    assumptions: &mut Vec<Assumption>,
+) -> Option<Queue> {
     let at = format!("queue \"{}\"", q.name);
     let before = p.0.len();
     if q.name.trim().is_empty() || q.name == "all" {
@@ -247,7 +316,42 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
             format!("\"{}\" is not a channel; expected one of {}", q.channel, Channel::NAMES),
         );
     }
-    let volume = p.take(&format!("{at}: volume"), units::parse_volume(&q.volume));
+    let volume: Option<f64> = match (&q.volume, q.share) {
+        (Some(_), Some(_)) => {
+            p.add(&at, "give either volume or share (of the [demand] contacts), not both");
+            None
+        }
+        (None, None) => {
+            p.add(&at, "give volume = \"COUNT/UNIT\" (e.g. \"2000/week\") or share = 0.3 with a [demand] section");
+            None
+        }
+        (Some(v), None) => p.take(&format!("{at}: volume"), units::parse_volume_range(v)).map(|(lo, hi)| {
+            let (lo, hi) = (lo.per_week(), hi.per_week());
+            if hi > lo {
+                assumptions.push(Assumption {
+                    what: Uncertain::Volume(index),
+                    low: lo,
+                    high: hi,
+                    label: format!("{at}: volume"),
+                });
+            }
+            (lo + hi) / 2.0
+        }),
+        (None, Some(share)) => match demand {
+            _ if !(share > 0.0 && share <= 1.0) => {
+                p.add(
+                    &format!("{at}: share"),
+                    format!("{share} must be above 0 and at most 1 (0.35 = 35 % of all contacts)"),
+                );
+                None
+            }
+            None => {
+                p.add(&format!("{at}: share"), "needs a [demand] section with customers and contacts_per_customer");
+                None
+            }
+            Some(d) => Some(d.weekly_contacts() * share),
+        },
+    };
     let hours = match &q.hours {
         Some(h) => p.take(&format!("{at}: hours"), units::parse_hours(h)),
         None => Some(WeeklySpans::always()),
@@ -264,8 +368,26 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         }
         None => Some([1.0; 7]),
     };
-    let handle_time = dist(&q.handle_time, &format!("{at}: handle_time"), p);
-    let patience = q.patience.as_ref().map(|d| dist(d, &format!("{at}: patience"), p));
+    let mut handle_range = None;
+    let mut patience_range = None;
+    let handle_time = dist(&q.handle_time, &format!("{at}: handle_time"), p, &mut handle_range);
+    let patience = q.patience.as_ref().map(|d| dist(d, &format!("{at}: patience"), p, &mut patience_range));
+    if let Some((low, high)) = handle_range {
+        assumptions.push(Assumption {
+            what: Uncertain::HandleTime(index),
+            low,
+            high,
+            label: format!("{at}: handle_time.mean"),
+        });
+    }
+    if let Some((low, high)) = patience_range {
+        assumptions.push(Assumption {
+            what: Uncertain::Patience(index),
+            low,
+            high,
+            label: format!("{at}: patience.mean"),
+        });
+    }
     let within = p.take(&format!("{at}: sla.within"), units::parse_duration(&q.sla.within));
     if !(0.0..=1.0).contains(&q.sla.target) {
         p.add(&format!("{at}: sla.target"), format!("{} must be between 0 and 1 (0.8 means 80 %)", q.sla.target));
@@ -361,7 +483,7 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         Some(None) => return None,
         None => None,
     };
-    let weekly_volume = volume.per_week();
+    let weekly_volume = volume;
     let arrivals = arrival_shape(&hours, profile.as_ref(), &weekly, weekly_volume);
     if weekly_volume > 0.0 && arrivals.weekly_total() <= 0.0 {
         p.add(
@@ -387,6 +509,7 @@ fn queue(q: &QueueFile, p: &mut Problems) -> Option<Queue> {
         stale,
         // Resolved to an index once every queue is known.
         callback: None,
+        share: q.share,
     })
 }
 
@@ -483,7 +606,9 @@ fn weights<const N: usize>(
     }
 }
 
-fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
+/// A distribution; a `mean` given as a range (`"5m..7m"`) uses its midpoint
+/// and is reported in `mean_range`.
+fn dist(d: &DistFile, at: &str, p: &mut Problems, mean_range: &mut Option<(f64, f64)>) -> Option<Dist> {
     let Some(kind) = DistKind::parse(&d.dist) else {
         p.add(
             &format!("{at}.dist"),
@@ -492,11 +617,18 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems) -> Option<Dist> {
         return None;
     };
     let before = p.0.len();
-    let duration = |field: &str, v: &Option<String>, p: &mut Problems| -> Option<f64> {
+    let mut duration = |field: &str, v: &Option<String>, p: &mut Problems| -> Option<f64> {
         match v {
             None => {
                 p.add(&format!("{at}.{field}"), format!("is required for a {} distribution", d.dist));
                 None
+            }
+            Some(text) if field == "mean" => {
+                let (lo, hi) = p.take(&format!("{at}.mean"), units::parse_duration_range(text))?;
+                if hi > lo {
+                    *mean_range = Some((lo, hi));
+                }
+                Some((lo + hi) / 2.0)
             }
             Some(text) => p.take(&format!("{at}.{field}"), units::parse_duration(text)),
         }
@@ -632,7 +764,70 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     if p.0.len() > before {
         return None;
     }
-    Some(Team { name: t.name.clone(), skills, utc_offset: utc_offset?, shifts: shifts? })
+    let shrinkage = t.shrinkage.unwrap_or(0.0);
+    if !(0.0..1.0).contains(&shrinkage) {
+        p.add(
+            &format!("{at}: shrinkage"),
+            format!("{shrinkage} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)"),
+        );
+    }
+    let hours_per_week = t.hours_per_week.unwrap_or(40.0);
+    if !(hours_per_week > 0.0 && hours_per_week <= 168.0) {
+        p.add(&format!("{at}: hours_per_week"), format!("{hours_per_week} must be above 0 and at most 168"));
+    }
+    let templates: Vec<ShiftTemplate> = t
+        .shift_templates
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, tpl)| template(tpl, &format!("{at}: shift_templates[{}]", i + 1), p))
+        .collect();
+    if p.0.len() > before {
+        return None;
+    }
+    Some(Team {
+        name: t.name.clone(),
+        skills,
+        utc_offset: utc_offset?,
+        shifts: shifts?,
+        shrinkage,
+        hours_per_week,
+        templates,
+    })
+}
+
+fn template(t: &ShiftTemplateFile, at: &str, p: &mut Problems) -> Option<ShiftTemplate> {
+    let before = p.0.len();
+    let days = p.take(&format!("{at}.days"), units::parse_days(&t.days));
+    let starts: Vec<f64> =
+        t.starts.iter().filter_map(|s| p.take(&format!("{at}.starts"), units::parse_clock(s, false))).collect();
+    if t.starts.is_empty() {
+        p.add(&format!("{at}.starts"), "is empty; list the allowed start times, e.g. [\"08:00\", \"09:00\"]");
+    }
+    let length = p.take(&format!("{at}.length"), units::parse_duration(&t.length));
+    if let Some(l) = length
+        && (l <= 0.0 || l > DAY)
+    {
+        p.add(&format!("{at}.length"), format!("\"{}\" must be longer than zero and at most 24h", t.length));
+    }
+    let mut breaks = Vec::new();
+    for b in &t.breaks {
+        let bad =
+            || format!("\"{b}\" is not a break; expected an offset from the shift start and a length, like \"+4h 1h\"");
+        let parsed = b
+            .trim()
+            .strip_prefix('+')
+            .and_then(|rest| rest.split_once(' '))
+            .map(|(off, len)| (units::parse_duration(off.trim()), units::parse_duration(len.trim())));
+        match parsed {
+            Some((Ok(off), Ok(len))) if len > 0.0 && length.is_some_and(|l| off + len <= l) => breaks.push((off, len)),
+            _ => p.add(&format!("{at}.breaks"), bad()),
+        }
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    Some(ShiftTemplate { days_text: t.days.clone(), days: days?, starts, length: length?, breaks })
 }
 
 /// One shift row; `to_desk` converts the team's clock to the desk's.

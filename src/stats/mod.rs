@@ -6,4 +6,6 @@ pub mod recorder;
 pub mod summary;
 
 pub use recorder::{AgentTime, Recorder, ReplicationStats, TicketCounts};
-pub use summary::{Estimate, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, summarize};
+pub use summary::{
+    Estimate, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, summarize, week_rows,
+};

@@ -227,10 +227,28 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
 /// that fall on it.
 pub fn typical_week(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
     let sim = &scenario.simulation;
+    if sim.horizon - sim.warmup <= 2.0 * WEEK {
+        return None;
+    }
+    week_slots(scenario)
+}
+
+/// Pools the replications' intervals into one typical week (see
+/// [`typical_week`]) for any window of whole weeks; `None` otherwise.
+pub fn week_rows(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<(Vec<IntervalSummary>, Vec<TeamInterval>)> {
+    let nq = scenario.queues.len();
+    let serving: Vec<Vec<usize>> = (0..nq)
+        .map(|q| (0..scenario.teams.len()).filter(|&t| scenario.teams[t].skills.contains(&q)).collect())
+        .collect();
+    week_slots(scenario).map(|slots| pooled_rows(scenario, reps, &slots, &serving))
+}
+
+fn week_slots(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
+    let sim = &scenario.simulation;
     let window = sim.horizon - sim.warmup;
     let per_week = WEEK / sim.interval;
     let whole = |x: f64| (x - x.round()).abs() < 1e-9;
-    if window <= 2.0 * WEEK || !whole(window / WEEK) || !whole(per_week) {
+    if window < WEEK || !whole(window / WEEK) || !whole(per_week) {
         return None;
     }
     let per_week = per_week.round() as usize;

@@ -18,8 +18,10 @@ use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
 use crate::scenario::{Policy, Scenario, fingerprint};
 
+mod staff;
+
 /// The starter scenario written by `init`.
-pub const STARTER: &str = include_str!("scenario/starter.toml");
+pub const STARTER: &str = include_str!("../scenario/starter.toml");
 
 /// Runs one command.
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -28,11 +30,15 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, common } => run(&scenario, &common),
         Command::Compare { scenario, policies, common } => compare(&scenario, &policies, &common),
+        Command::Staff { scenario, write_scenario, samples, common } => {
+            staff::staff(&scenario, write_scenario.as_deref(), samples, &common)
+        }
+        Command::Sweep { scenario, team, agents, common } => staff::sweep(&scenario, &team, &agents, &common),
         Command::Erlang(args) => erlang(&args),
     }
 }
 
-fn out(text: &str) -> anyhow::Result<()> {
+pub(crate) fn out(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
@@ -59,7 +65,7 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
 }
 
 /// A scenario with the command line's overrides applied.
-fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
+pub(crate) fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
     let mut scenario = Scenario::load(path)?;
     if let Some(r) = common.replications {
         if r == 0 || r > 100_000 {
@@ -90,7 +96,12 @@ fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
 }
 
 /// `run.json`: how a run was made.
-fn run_record(path: &Path, scenario: &Scenario, policies: &[Policy], wall: f64) -> anyhow::Result<serde_json::Value> {
+pub(crate) fn run_record(
+    path: &Path,
+    scenario: &Scenario,
+    policies: &[Policy],
+    wall: f64,
+) -> anyhow::Result<serde_json::Value> {
     let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
     let sim = &scenario.simulation;
     let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
@@ -111,7 +122,7 @@ fn run_record(path: &Path, scenario: &Scenario, policies: &[Policy], wall: f64) 
 }
 
 /// Chart formats and size from the command line.
-fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
+pub(crate) fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
     let formats = match common.format {
         ChartFormat::Png => vec![ImageFormat::Png],
         ChartFormat::Svg => vec![ImageFormat::Svg],
@@ -137,7 +148,7 @@ fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), 
 }
 
 /// Adds every chart in every format to the output set; returns the file names.
-fn add_charts(
+pub(crate) fn add_charts(
     set: &mut OutputSet,
     charts: &[Chart],
     formats: &[ImageFormat],
@@ -355,6 +366,21 @@ fn check(path: &Path) -> anyhow::Result<()> {
         sim.seed
     );
     let _ = writeln!(t, "backlog policy: {}", s.policy);
+    if let Some(d) = s.demand {
+        let _ = writeln!(
+            t,
+            "demand: {:.0} customers x {:.3} contacts per customer per week = {:.0} contacts/week",
+            d.customers,
+            d.contacts_per_week,
+            d.weekly_contacts()
+        );
+    }
+    if !s.assumptions.is_empty() {
+        let _ = writeln!(t, "uncertain inputs (the midpoint is used; `staff` samples the range):");
+        for a in &s.assumptions {
+            let _ = writeln!(t, "  {}: {:.4}..{:.4} (midpoint {:.4})", a.label, a.low, a.high, (a.low + a.high) / 2.0);
+        }
+    }
     let _ = writeln!(t, "\nqueues:");
     let mut work = 0.0;
     for q in &s.queues {
@@ -362,10 +388,11 @@ fn check(path: &Path) -> anyhow::Result<()> {
         work += hours;
         let _ = writeln!(
             t,
-            "  {} ({}): {:.0} tickets/week, open {}",
+            "  {} ({}): {:.0} tickets/week{}, open {}",
             q.name,
             q.channel.name(),
             q.weekly_volume,
+            q.share.map_or(String::new(), |sh| format!(" ({:.0}% of contacts)", sh * 100.0)),
             q.hours.describe()
         );
         let _ = writeln!(

@@ -1,0 +1,570 @@
+//! The `staff` and `sweep` commands: how many agents, and what headcount buys.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use serde_json::json;
+
+use super::{add_charts, chart_options, out, prepare, run_record, warnings};
+use crate::cli::CommonArgs;
+use crate::error::InputError;
+use crate::experiment;
+use crate::report::{self, OutputSet, csv::num, figures, progress};
+use crate::scenario::units::{HOUR, WEEK, format_week_time};
+use crate::scenario::{Scenario, Shift};
+use crate::staffing::{self, StaffOptions, Staffing};
+
+pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common: &CommonArgs) -> anyhow::Result<()> {
+    let mut scenario = prepare(path, common)?;
+    let (formats, size) = chart_options(common)?;
+    let per_week = WEEK / scenario.simulation.interval;
+    if (per_week - per_week.round()).abs() > 1e-9 {
+        return Err(InputError::Argument(format!(
+            "{}: simulation.interval must divide a week for staffing (e.g. \"30m\" or \"1h\")",
+            path.display()
+        ))
+        .into());
+    }
+    if samples > 200 {
+        return Err(InputError::Argument(format!("--samples {samples} must be at most 200")).into());
+    }
+    if common.replications.is_none() {
+        scenario.simulation.replications = scenario.simulation.replications.min(10);
+    }
+    if !common.quiet {
+        for w in warnings(&scenario) {
+            eprintln!("warning: {}: {w}", path.display());
+        }
+    }
+    let started = Instant::now();
+    let bar = progress::bar(1, "staffing", common.quiet);
+    let options = StaffOptions {
+        policy: scenario.policy,
+        replications: scenario.simulation.replications,
+        threads: common.threads,
+        samples: if scenario.assumptions.is_empty() { 0 } else { samples },
+    };
+    let st = staffing::staff(&scenario, options, &|stage| bar.set_message(stage.to_string()))?;
+    bar.finish_and_clear();
+
+    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("staff"));
+    let mut set = OutputSet::new(&dir);
+    set.add("staffing.csv", staffing_csv(&scenario, &st)?);
+    set.add("staffing_totals.csv", totals_csv(&scenario, &st)?);
+    set.add("schedule.csv", schedule_csv(&scenario, &st)?);
+    let mut charts = vec![figures::staffing(&scenario, &st, None)];
+    if scenario.teams.len() > 1 {
+        charts.extend((0..scenario.teams.len()).map(|t| figures::staffing(&scenario, &st, Some(t))));
+    }
+    let chart_files = add_charts(&mut set, &charts, &formats, size)?;
+    // The schedule as a scenario: run it to learn the service level it promises.
+    let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let body = staffing::write_scenario(&text, &scenario, &st)?;
+    let label = write_to.map_or_else(|| "the scheduled scenario".to_string(), |p| p.display().to_string());
+    let mut scheduled = Scenario::from_toml(&body, &label)?;
+    if let Some(r) = common.replications {
+        scheduled.simulation.replications = r;
+    }
+    if let Some(seed) = common.seed {
+        scheduled.simulation.seed = seed;
+    }
+    scheduled.policy = scenario.policy;
+    let promised =
+        experiment::run(&scheduled, experiment::Plan { policy: scheduled.policy, threads: common.threads }, &|| {})?;
+    set.add("promised.csv", report::csv::summary(&promised.queues)?);
+    let written = write_to.map(|p| (p.to_path_buf(), body.clone()));
+    let wall = started.elapsed().as_secs_f64();
+    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &[scenario.policy], wall)?)?);
+    set.commit()?;
+    if let Some((p, body)) = &written {
+        let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let mut one = OutputSet::new(parent);
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| InputError::Argument(format!("{} is not a file path", p.display())))?;
+        one.add(name, body.clone().into_bytes());
+        one.commit()?;
+    }
+
+    if common.json {
+        let teams: Vec<_> = (0..scenario.teams.len()).map(|t| team_json(&scenario, &st, t)).collect();
+        let v = json!({
+            "scenario": scenario.name,
+            "interval_s": st.slot_len,
+            "iterations": st.iterations,
+            "intervals_meeting_sla": { "simulated": st.met.0, "erlang": st.erlang_met.0, "judged": st.met.1 },
+            "promised": promised.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
+            "teams": teams,
+            "output_dir": dir.display().to_string(),
+        });
+        return out(&String::from_utf8(report::json::to_bytes(&v)?)?);
+    }
+    let mut t = format!(
+        "{}: staffing for a typical week in {} intervals ({} simulation rounds{})\n\n",
+        scenario.name,
+        crate::scenario::units::format_duration(st.slot_len),
+        st.iterations,
+        if st.samples > 0 {
+            format!(", {} samples of {} uncertain inputs", st.samples, scenario.assumptions.len())
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        t,
+        "{:<14} {:>5} {:>10} {:>11} {:>11} {:>8} {:>12} {:>10} {:>7}",
+        "team", "peak", "peak at", "agent-h/wk", "Erlang h/wk", "FTE work", "shift paid h", "FTE shifts", "LP gap"
+    );
+    for (i, team) in scenario.teams.iter().enumerate() {
+        let slots = &st.teams[i];
+        let (peak_k, peak) = slots
+            .iter()
+            .enumerate()
+            .map(|(k, x)| (k, x.required))
+            .max_by_key(|x| (x.1, std::cmp::Reverse(x.0)))
+            .unwrap_or((0, 0));
+        let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.required)));
+        let erlang = st.agent_hours(slots.iter().map(|x| f64::from(x.erlang_agents)));
+        let fte = hours / (team.hours_per_week * (1.0 - team.shrinkage));
+        let sch = &st.schedules[i];
+        let gap = if sch.lower_bound > 0.0 {
+            format!("{:.1}%", 100.0 * (sch.paid_hours / sch.lower_bound - 1.0))
+        } else {
+            "-".into()
+        };
+        let name: String = team.name.chars().take(14).collect();
+        let _ = writeln!(
+            t,
+            "{:<14} {:>5} {:>10} {:>11.0} {:>11.0} {:>8.1} {:>12.0} {:>10.1} {:>7}",
+            name,
+            peak,
+            format_week_time(peak_k as f64 * st.slot_len),
+            hours,
+            erlang,
+            fte,
+            sch.paid_hours,
+            sch.paid_hours / (team.hours_per_week * (1.0 - team.shrinkage)),
+            gap
+        );
+        if st.samples > 0 {
+            let p10 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.0))));
+            let p90 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.2))));
+            let peak90 = slots.iter().map(|x| x.band.map_or(0, |b| b.2)).max().unwrap_or(0);
+            let _ = writeln!(
+                t,
+                "{:<14} uncertain inputs: {p10:.0}-{p90:.0} agent-hours/week (P10-P90), peak up to {peak90} at P90",
+                ""
+            );
+        }
+    }
+    let pct = |(a, b): (usize, usize)| if b > 0 { 100.0 * a as f64 / b as f64 } else { 100.0 };
+    let _ = writeln!(
+        t,
+        "\nintervals meeting every SLA target: simulated staffing {} of {} ({:.0}%), per-interval Erlang {} ({:.0}%)",
+        st.met.0,
+        st.met.1,
+        pct(st.met),
+        st.erlang_met.0,
+        pct(st.erlang_met)
+    );
+    let _ = writeln!(
+        t,
+        "(intervals in which a queue is open and customers arrive; those arriving while it is closed wait for it whatever the staffing)"
+    );
+    let _ = writeln!(t, "FTE = hours / (hours_per_week x (1 - shrinkage)); the shifts are in schedule.csv");
+    let _ = writeln!(
+        t,
+        "\nwith the scheduled shifts ({} replications of the scenario's own run, promised.csv):",
+        scheduled.simulation.replications
+    );
+    for q in &promised.queues[..promised.queues.len().saturating_sub(1)] {
+        let sl = match (q.service_level.mean, q.service_level.ci95) {
+            (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
+            (Some(m), None) => format!("{:.1}%", m * 100.0),
+            _ => "-".into(),
+        };
+        let target = q.sla_target.map_or(String::new(), |t| format!(" (target {:.0}%)", t * 100.0));
+        let _ = writeln!(t, "  {:<16} service level {sl}{target}", q.queue);
+    }
+    if let Some((p, _)) = &written {
+        let _ = writeln!(t, "scenario with these shifts: {} (check it: staffsim run {})", p.display(), p.display());
+    }
+    let _ = writeln!(
+        t,
+        "written to {}/: staffing.csv staffing_totals.csv schedule.csv promised.csv run.json\ncharts: {}",
+        dir.display(),
+        chart_files.join(" ")
+    );
+    out(&t)
+}
+
+fn team_json(s: &Scenario, st: &Staffing, t: usize) -> serde_json::Value {
+    let team = &s.teams[t];
+    let hours = st.agent_hours(st.teams[t].iter().map(|x| f64::from(x.required)));
+    json!({
+        "team": team.name,
+        "required_agents": st.teams[t].iter().map(|x| x.required).collect::<Vec<_>>(),
+        "erlang_agents": st.teams[t].iter().map(|x| x.erlang_agents).collect::<Vec<_>>(),
+        "agent_hours_per_week": hours,
+        "fte": hours / (team.hours_per_week * (1.0 - team.shrinkage)),
+        "scheduled_paid_hours": st.schedules[t].paid_hours,
+        "lp_bound_hours": st.schedules[t].lower_bound,
+    })
+}
+
+fn write(header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<Vec<u8>> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(&r)?;
+    }
+    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// `staffing.csv`: per interval of the week, a row per queue, per team and for the desk.
+pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for k in 0..st.slots() {
+        let label = format_week_time(k as f64 * st.slot_len);
+        for (q, queue) in s.queues.iter().enumerate() {
+            let x = &st.queues[q][k];
+            rows.push(vec![
+                label.clone(),
+                "queue".into(),
+                queue.name.clone(),
+                num(Some(x.load), 3),
+                x.erlang_agents.to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                num(x.service_level.filter(|_| x.judged), 4),
+                num(x.erlang_service_level.filter(|_| x.judged), 4),
+            ]);
+        }
+        let mut total = (0.0, 0u32, 0u32, 0.0, (0u32, 0u32, 0u32));
+        for (t, team) in s.teams.iter().enumerate() {
+            let x = &st.teams[t][k];
+            total.0 += x.load;
+            total.1 += x.erlang_agents;
+            total.2 += x.required;
+            total.3 += x.scheduled;
+            if let Some(b) = x.band {
+                total.4 = (total.4.0 + b.0, total.4.1 + b.1, total.4.2 + b.2);
+            }
+            let band = |f: fn((u32, u32, u32)) -> u32| x.band.map_or(String::new(), |b| f(b).to_string());
+            rows.push(vec![
+                label.clone(),
+                "team".into(),
+                team.name.clone(),
+                num(Some(x.load), 3),
+                x.erlang_agents.to_string(),
+                x.required.to_string(),
+                band(|b| b.0),
+                band(|b| b.1),
+                band(|b| b.2),
+                num(Some(x.scheduled), 2),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        let banded = st.samples > 0;
+        rows.push(vec![
+            label,
+            "all".into(),
+            "all".into(),
+            num(Some(total.0), 3),
+            total.1.to_string(),
+            total.2.to_string(),
+            if banded { total.4.0.to_string() } else { String::new() },
+            if banded { total.4.1.to_string() } else { String::new() },
+            if banded { total.4.2.to_string() } else { String::new() },
+            num(Some(total.3), 2),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    write(
+        &[
+            "interval_start",
+            "kind",
+            "name",
+            "load_erlangs",
+            "erlang_agents",
+            "required_agents",
+            "required_p10",
+            "required_p50",
+            "required_p90",
+            "scheduled_agents",
+            "service_level",
+            "erlang_service_level",
+        ],
+        rows,
+    )
+}
+
+/// `staffing_totals.csv`: per team, agent-hours and FTE.
+pub fn totals_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
+    let rows = s
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(t, team)| {
+            let slots = &st.teams[t];
+            let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.required)));
+            let fte_of = |h: f64| h / (team.hours_per_week * (1.0 - team.shrinkage));
+            let sch = &st.schedules[t];
+            let band = |f: fn((u32, u32, u32)) -> u32| {
+                (st.samples > 0).then(|| st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, f)))))
+            };
+            vec![
+                team.name.clone(),
+                num(Some(hours), 1),
+                num(Some(st.agent_hours(slots.iter().map(|x| f64::from(x.erlang_agents)))), 1),
+                slots.iter().map(|x| x.required).max().unwrap_or(0).to_string(),
+                num(Some(team.shrinkage), 3),
+                num(Some(team.hours_per_week), 1),
+                num(Some(fte_of(hours)), 2),
+                num(band(|b| b.0), 1),
+                num(band(|b| b.2), 1),
+                num(Some(sch.paid_hours), 1),
+                num(Some(fte_of(sch.paid_hours)), 2),
+                num(Some(sch.lower_bound), 1),
+                sch.optimal.to_string(),
+            ]
+        })
+        .collect();
+    write(
+        &[
+            "team",
+            "agent_hours_per_week",
+            "erlang_agent_hours_per_week",
+            "peak_agents",
+            "shrinkage",
+            "hours_per_week",
+            "fte",
+            "agent_hours_p10",
+            "agent_hours_p90",
+            "scheduled_paid_hours",
+            "scheduled_fte",
+            "lp_bound_paid_hours",
+            "proven_optimal",
+        ],
+        rows,
+    )
+}
+
+/// `schedule.csv`: how many agents work each shift.
+pub fn schedule_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
+    let mut rows = Vec::new();
+    for (t, team) in s.teams.iter().enumerate() {
+        for x in &st.schedules[t].shifts {
+            let clock = |v: f64| {
+                let m = (v.rem_euclid(86_400.0) / 60.0).round() as u64;
+                format!("{:02}:{:02}", m / 60, m % 60)
+            };
+            let breaks: Vec<String> = x
+                .breaks
+                .iter()
+                .map(|&(o, l)| format!("{} {}", clock(x.start + o), crate::scenario::units::format_duration(l)))
+                .collect();
+            rows.push(vec![
+                team.name.clone(),
+                x.days_text.clone(),
+                clock(x.start),
+                crate::scenario::units::format_duration(x.length),
+                breaks.join(" "),
+                x.agents.to_string(),
+                num(Some(f64::from(x.agents) * x.paid_hours()), 1),
+            ]);
+        }
+    }
+    write(&["team", "days", "start", "length", "breaks", "agents", "paid_hours_per_week"], rows)
+}
+
+/// Parses "8..20", "8..20:2" or "8,10,12".
+fn headcounts(text: &str) -> Result<Vec<u32>, String> {
+    let bad = || format!("--agents \"{text}\": expected FROM..TO, FROM..TO:STEP or a list like 8,10,12");
+    let list: Vec<u32> =
+        if let Some((range, step)) = text.split_once(':').or(Some((text, "1"))).filter(|_| text.contains("..")) {
+            let (a, b) = range.split_once("..").ok_or_else(bad)?;
+            let (a, b, step): (u32, u32, u32) = (
+                a.trim().parse().map_err(|_| bad())?,
+                b.trim().parse().map_err(|_| bad())?,
+                step.trim().parse().map_err(|_| bad())?,
+            );
+            if step == 0 || b < a {
+                return Err(bad());
+            }
+            (a..=b).step_by(step as usize).collect()
+        } else {
+            text.split(',').map(|x| x.trim().parse::<u32>().map_err(|_| bad())).collect::<Result<_, _>>()?
+        };
+    if list.is_empty() || list.len() > 200 {
+        return Err(format!("--agents \"{text}\": give between 1 and 200 headcounts"));
+    }
+    Ok(list)
+}
+
+/// The scenario with team `t` at `n` agents: its shift rows (overtime
+/// excepted) keep their proportions (largest remainders), or all `n` are on
+/// duty around the clock when it had no shifts.
+pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
+    let mut v = s.clone();
+    let team = &mut v.teams[t];
+    let rows: Vec<usize> = (0..team.shifts.len()).filter(|&i| !team.shifts[i].overtime).collect();
+    let total: u32 = rows.iter().map(|&i| team.shifts[i].agents).sum();
+    if rows.is_empty() {
+        team.shifts.push(Shift {
+            label: "always".into(),
+            agents: n,
+            duty: crate::scenario::WeeklySpans::always(),
+            overtime: false,
+        });
+        return v;
+    }
+    if total == 0 {
+        for (j, &i) in rows.iter().enumerate() {
+            team.shifts[i].agents = if j == 0 { n } else { 0 };
+        }
+        return v;
+    }
+    let exact: Vec<f64> =
+        rows.iter().map(|&i| f64::from(team.shifts[i].agents) * f64::from(n) / f64::from(total)).collect();
+    let mut given: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+    let mut left = n - given.iter().sum::<u32>();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b)));
+    for &j in order.iter().cycle() {
+        if left == 0 {
+            break;
+        }
+        given[j] += 1;
+        left -= 1;
+    }
+    for (j, &i) in rows.iter().enumerate() {
+        team.shifts[i].agents = given[j];
+    }
+    v
+}
+
+pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonArgs) -> anyhow::Result<()> {
+    let scenario = prepare(path, common)?;
+    let (formats, size) = chart_options(common)?;
+    let Some(t) = scenario.team_index(team_name) else {
+        let names: Vec<&str> = scenario.teams.iter().map(|t| t.name.as_str()).collect();
+        return Err(InputError::Argument(format!(
+            "--team \"{team_name}\" is not a team of {}; teams: {}",
+            path.display(),
+            names.join(", ")
+        ))
+        .into());
+    };
+    let counts = headcounts(agents).map_err(InputError::Argument)?;
+    let started = Instant::now();
+    let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(&scenario, t, n)).collect();
+    let runs: Vec<(&Scenario, crate::scenario::Policy)> = variants.iter().map(|v| (v, scenario.policy)).collect();
+    let bar =
+        progress::bar(u64::from(scenario.simulation.replications) * counts.len() as u64, "replications", common.quiet);
+    let summaries = experiment::variants(&runs, common.threads, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    let pairs: Vec<(u32, &crate::stats::RunSummary)> = counts.iter().copied().zip(&summaries).collect();
+
+    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("sweep"));
+    let mut set = OutputSet::new(&dir);
+    let parts: Vec<(String, Vec<u8>)> = pairs
+        .iter()
+        .map(|(n, r)| Ok((n.to_string(), report::csv::summary(&r.queues)?)))
+        .collect::<anyhow::Result<_>>()?;
+    set.add("summary.csv", report::csv::with_leading_column("agents", &parts)?);
+    let charts = add_charts(
+        &mut set,
+        &[figures::sweep(&scenario, team_name, &pairs), figures::sweep_asa(&scenario, team_name, &pairs)],
+        &formats,
+        size,
+    )?;
+    let wall = started.elapsed().as_secs_f64();
+    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &[scenario.policy], wall)?)?);
+    set.commit()?;
+
+    let first_ok = pairs
+        .iter()
+        .find(|(_, r)| r.queues[..r.queues.len() - 1].iter().all(|q| q.meets_target() != Some(false)))
+        .map(|p| p.0);
+    if common.json {
+        let v = json!({
+            "scenario": scenario.name,
+            "team": team_name,
+            "fewest_agents_meeting_all_targets": first_ok,
+            "runs": pairs.iter().map(|(n, r)| json!({"agents": n, "queues": r.queues.iter().map(report::json::queue_row).collect::<Vec<_>>()})).collect::<Vec<_>>(),
+        });
+        return out(&String::from_utf8(report::json::to_bytes(&v)?)?);
+    }
+    let mut text = format!(
+        "{}: team {team_name} from {} to {} agents, {} replications each, same tickets for every headcount\n\n",
+        scenario.name,
+        counts.first().unwrap_or(&0),
+        counts.last().unwrap_or(&0),
+        scenario.simulation.replications
+    );
+    let names: Vec<&str> = scenario.queues.iter().map(|q| q.name.as_str()).collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(6).clamp(7, 12);
+    let shown = names.len().min(5);
+    let _ = write!(text, "{:>6}", "agents");
+    for n in &names[..shown] {
+        let n: String = n.chars().take(width).collect();
+        let _ = write!(text, " {n:>width$}");
+    }
+    let _ = writeln!(text, " {:>8} {:>8} {:>7}", "ASA", "abandon", "occup.");
+    for (n, r) in &pairs {
+        let _ = write!(text, "{n:>6}");
+        for q in &r.queues[..shown] {
+            let mark = match q.meets_target() {
+                Some(true) => "",
+                Some(false) => "!",
+                None => "",
+            };
+            let cell = q.service_level.mean.map_or("-".into(), |v| format!("{:.1}%{mark}", v * 100.0));
+            let _ = write!(text, " {cell:>width$}");
+        }
+        let desk = r.queues.last();
+        let _ = writeln!(
+            text,
+            " {:>8} {:>8} {:>7}",
+            desk.and_then(|d| d.asa_s.mean).map_or("-".into(), crate::scenario::units::format_wait),
+            desk.and_then(|d| d.abandon_rate.mean).map_or("-".into(), |v| format!("{:.1}%", v * 100.0)),
+            desk.and_then(|d| d.occupancy.mean).map_or("-".into(), |v| format!("{:.0}%", v * 100.0)),
+        );
+    }
+    let _ = writeln!(text, "(! = below its SLA target)");
+    match first_ok {
+        Some(n) => {
+            let _ = writeln!(text, "\nfewest agents in {team_name} meeting every SLA target: {n}");
+        }
+        None => {
+            let _ = writeln!(text, "\nno headcount in this range meets every SLA target");
+        }
+    }
+    let _ = writeln!(text, "written to {}/: summary.csv run.json\ncharts: {}", dir.display(), charts.join(" "));
+    let _ = HOUR;
+    out(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headcount_ranges() {
+        assert_eq!(headcounts("8..12").unwrap(), vec![8, 9, 10, 11, 12]);
+        assert_eq!(headcounts("8..14:3").unwrap(), vec![8, 11, 14]);
+        assert_eq!(headcounts("5, 7,9").unwrap(), vec![5, 7, 9]);
+        assert!(headcounts("12..8").is_err());
+        assert!(headcounts("a..b").is_err());
+        assert!(headcounts("8..12:0").is_err());
+    }
+}
