@@ -7,12 +7,16 @@
 //!    are *deferrable*: their work only has to be done within the SLA, so they
 //!    need the load averaged over the SLA window, not Erlang C's peak cover.
 //! 2. **Simulated requirement** per team and interval, with the simulation as
-//!    the judge: each team's agents on duty follow a weekly staffing vector;
-//!    the desk is simulated (1 week warm-up + 2 weeks, common random numbers)
+//!    the judge (an interval passes when the lower end of the 95 % confidence
+//!    interval of its service level clears the target, so the staffing holds
+//!    on random numbers it was not tuned on): each team's agents on duty
+//!    follow a weekly staffing vector;
+//!    the desk is simulated (1 week warm-up + 4 weeks, common random numbers)
 //!    and every interval whose arriving customers miss a target of one of the
 //!    team's queues gets an agent more, every interval that meets them is
-//!    probed with one fewer, keeping per interval the highest level known to
-//!    fail and the lowest known to pass, until they meet. A few repair rounds
+//!    probed with one fewer (one agent at a time from the analytic start),
+//!    keeping per interval the highest level known to fail and the lowest
+//!    known to pass, until they meet. A few repair rounds
 //!    then add agents wherever the final staffing still misses. This is an
 //!    iterative staffing search in the spirit of Feldman, Mandelbaum, Massey &
 //!    Whitt (2008), judged on service level rather than delay probability.
@@ -107,7 +111,8 @@ pub struct Staffing {
     pub schedules: Vec<Schedule>,
     pub iterations: usize,
     /// Judged (queue, interval) pairs meeting their target, with the
-    /// simulated and with the Erlang staffing.
+    /// simulated and with the Erlang staffing, both simulated again on fresh
+    /// random numbers (the search tuned itself on its own).
     pub met: (usize, usize),
     pub erlang_met: (usize, usize),
     pub samples: usize,
@@ -187,14 +192,17 @@ pub fn analytic(s: &Scenario, q: usize, slot_len: f64) -> Vec<(f64, u32)> {
         .collect()
 }
 
+/// Weeks the staffing simulation measures after its week of warm-up.
+const MEASURED_WEEKS: u32 = 4;
+
 /// The staffing simulation: the scenario on a Monday-00:00 clock, one week of
-/// warm-up and two measured, no initial backlog or overtime, and each team's
+/// warm-up and `MEASURED_WEEKS` measured, no initial backlog or overtime, and each team's
 /// agents on duty following `staffing[team][slot]`.
 fn staffing_scenario(base: &Scenario, staffing: &[Vec<f64>], slot_len: f64, replications: u32) -> Scenario {
     let mut s = base.clone();
     s.simulation.start = 0.0;
     s.simulation.warmup = WEEK;
-    s.simulation.horizon = 3.0 * WEEK;
+    s.simulation.horizon = (1 + MEASURED_WEEKS) as f64 * WEEK;
     s.simulation.interval = slot_len;
     s.simulation.replications = replications;
     for q in &mut s.queues {
@@ -240,11 +248,27 @@ fn judge(
 
 /// Service level per queue and slot from typical-week rows.
 fn service_levels(s: &Scenario, rows: &[IntervalSummary], slots: usize) -> Vec<Vec<Option<f64>>> {
+    levels(s, rows, slots, |e| e.mean)
+}
+
+/// The lower end of each service level's 95 % confidence interval: the
+/// search only accepts a staffing whose interval clears the target, so that
+/// it still meets it on random numbers it has not seen.
+fn cautious_levels(s: &Scenario, rows: &[IntervalSummary], slots: usize) -> Vec<Vec<Option<f64>>> {
+    levels(s, rows, slots, |e| e.mean.map(|m| m - e.ci95.unwrap_or(0.0)))
+}
+
+fn levels(
+    s: &Scenario,
+    rows: &[IntervalSummary],
+    slots: usize,
+    pick: impl Fn(&crate::stats::Estimate) -> Option<f64>,
+) -> Vec<Vec<Option<f64>>> {
     let nq = s.queues.len();
     let mut out = vec![vec![None; slots]; nq];
     for (k, chunk) in rows.chunks(nq + 1).enumerate().take(slots) {
         for q in 0..nq {
-            out[q][k] = chunk[q].service_level.mean;
+            out[q][k] = pick(&chunk[q].service_level);
         }
     }
     out
@@ -295,7 +319,7 @@ fn search(
     // lowest known to pass.
     for _ in 0..SEARCH_ROUNDS {
         iterations += 1;
-        let sl = service_levels(s, &judge(s, &as_f64(&staffing), slot_len, options)?, slots);
+        let sl = cautious_levels(s, &judge(s, &as_f64(&staffing), slot_len, options)?, slots);
         let mut changed = false;
         for t in 0..nt {
             for k in (0..slots).filter(|&k| matters[t][k]) {
@@ -311,10 +335,14 @@ fn search(
                         hi[t][k] = None;
                     }
                 }
+                // One agent at a time from the analytic start: big jumps
+                // would push a backlog onto the neighbouring slots and mislead
+                // their search.
                 let next = match hi[t][k] {
                     Some(h) if i64::from(h) - lo[t][k] <= 1 => h,
+                    Some(h) if h == now => now - 1,
                     Some(h) => ((lo[t][k] + i64::from(h)) / 2).max(0) as u32,
-                    None => now + 1 + now / 8,
+                    None => now + 1,
                 };
                 if next != now {
                     changed = true;
@@ -334,37 +362,53 @@ fn search(
         }
     }
     // Repair: slots interact (a backlog left in one is served in the next), so
-    // add an agent wherever the final staffing still misses, and check again.
-    let mut last_sl;
-    let mut round = 0;
-    loop {
-        iterations += 1;
-        round += 1;
-        last_sl = service_levels(s, &judge(s, &as_f64(&staffing), slot_len, options)?, slots);
-        let mut changed = false;
+    // add an agent wherever the staffing still misses, and check again.
+    let mut repair = |staffing: &mut Vec<Vec<u32>>, iterations: &mut usize| -> anyhow::Result<Vec<Vec<Option<f64>>>> {
+        let mut round = 0;
+        loop {
+            *iterations += 1;
+            round += 1;
+            let rows = judge(s, &as_f64(staffing), slot_len, options)?;
+            let cautious = cautious_levels(s, &rows, slots);
+            let missing: Vec<(usize, usize)> = (0..nt)
+                .flat_map(|t| (0..slots).map(move |k| (t, k)))
+                .filter(|&(t, k)| matters[t][k] && !feasible(&cautious, t, k))
+                .collect();
+            if missing.is_empty() || round > REPAIR_ROUNDS {
+                return Ok(service_levels(s, &rows, slots));
+            }
+            for (t, k) in missing {
+                staffing[t][k] += 1;
+            }
+        }
+    };
+    repair(&mut staffing, &mut iterations)?;
+    // Trim: an interval pushed up while a neighbour was being probed may keep
+    // an agent it no longer needs. Try one fewer in every other interval at
+    // once (so no two neighbours drop together) and keep each drop that
+    // leaves the interval and the next one meeting their targets.
+    for parity in [0, 1, 0, 1] {
+        let mut candidate = staffing.clone();
+        let mut tried = Vec::new();
         for t in 0..nt {
-            for k in (0..slots).filter(|&k| matters[t][k]) {
-                if !feasible(&last_sl, t, k) {
-                    staffing[t][k] += 1;
-                    changed = true;
-                }
+            for k in (parity..slots).step_by(2).filter(|&k| matters[t][k] && staffing[t][k] > 0) {
+                candidate[t][k] -= 1;
+                tried.push((t, k));
             }
         }
-        if !changed {
-            break;
+        if tried.is_empty() {
+            continue;
         }
-        if round >= REPAIR_ROUNDS {
-            // Report what the last evaluated staffing achieved.
-            for t in 0..nt {
-                for k in (0..slots).filter(|&k| matters[t][k]) {
-                    if !feasible(&last_sl, t, k) {
-                        staffing[t][k] -= 1;
-                    }
-                }
+        iterations += 1;
+        let cautious = cautious_levels(s, &judge(s, &as_f64(&candidate), slot_len, options)?, slots);
+        for (t, k) in tried {
+            let next = (k + 1) % slots;
+            if feasible(&cautious, t, k) && (!matters[t][next] || feasible(&cautious, t, next)) {
+                staffing[t][k] -= 1;
             }
-            break;
         }
     }
+    let last_sl = repair(&mut staffing, &mut iterations)?;
     Ok((staffing, last_sl, iterations))
 }
 
@@ -400,9 +444,12 @@ pub fn staff(s: &Scenario, options: StaffOptions, progress: &(dyn Fn(&str) + Syn
 
     progress("searching");
     let (required, sl, iterations) = search(s, &judged, &primary, erlang_team.clone(), slot_len, options)?;
-    progress("checking Erlang");
-    let erlang_rows = judge(s, &as_f64(&erlang_team), slot_len, options)?;
-    let erlang_sl = service_levels(s, &erlang_rows, slots);
+    // Judge both staffings on fresh random numbers: the search saw its own.
+    progress("checking on fresh seeds");
+    let mut fresh = s.clone();
+    fresh.simulation.seed = s.simulation.seed ^ 0x0fe5_4c0f_fee5_5eed;
+    let check_sl = service_levels(s, &judge(&fresh, &as_f64(&required), slot_len, options)?, slots);
+    let erlang_sl = service_levels(s, &judge(&fresh, &as_f64(&erlang_team), slot_len, options)?, slots);
 
     // Uncertainty: the same search on sampled assumptions.
     let mut bands: Option<Vec<Vec<(u32, u32, u32)>>> = None;
@@ -501,7 +548,7 @@ pub fn staff(s: &Scenario, options: StaffOptions, progress: &(dyn Fn(&str) + Syn
         primary,
         schedules,
         iterations,
-        met: count(&sl),
+        met: count(&check_sl),
         erlang_met: count(&erlang_sl),
         samples: if bands.is_some() { options.samples } else { 0 },
     })
@@ -773,6 +820,7 @@ pub fn write_scenario(text: &str, s: &Scenario, staffing: &Staffing) -> anyhow::
             let Some(name) = table.get("name").and_then(|n| n.as_str()).map(String::from) else { continue };
             let Some(t) = s.team_index(&name) else { continue };
             table.remove("agents");
+            table.remove("shifts");
             let rows = shift_rows(&staffing.schedules[t]);
             if rows.is_empty() {
                 table.insert("agents".into(), toml::Value::Integer(0));

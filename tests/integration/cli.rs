@@ -394,3 +394,79 @@ fn the_scenario_policy_section_matches_the_flag() {
     let run: serde_json::Value = serde_json::from_slice(&fs::read(from_file.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["policy"], "lifo");
 }
+
+#[test]
+fn staff_writes_requirements_schedule_and_a_runnable_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("staff");
+    let written = tmp.path().join("staffed.toml");
+    let output = staffsim()
+        .arg("staff")
+        .arg(fixture("small.toml"))
+        .args(["--json", "-q", "--format", "png", "--size", "640x360", "-o"])
+        .arg(&out)
+        .arg("--write-scenario")
+        .arg(&written)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (h, rows) = read_csv(&out.join("staffing.csv"));
+    for name in [
+        "interval_start",
+        "kind",
+        "name",
+        "load_erlangs",
+        "erlang_agents",
+        "required_agents",
+        "required_p10",
+        "required_p90",
+        "scheduled_agents",
+    ] {
+        column(&h, name);
+    }
+    assert_eq!(rows.len(), 336 * 4, "a week of 30-minute intervals: two queues, one team, the desk");
+    let (th, totals) = read_csv(&out.join("staffing_totals.csv"));
+    let fte: f64 = totals[0][column(&th, "fte")].parse().unwrap();
+    let hours: f64 = totals[0][column(&th, "agent_hours_per_week")].parse().unwrap();
+    assert!((fte - hours / 40.0).abs() < 0.01, "FTE = agent-hours / 40 without shrinkage");
+    assert!(out.join("schedule.csv").exists() && out.join("staffing.png").exists());
+    // Running the written scenario gives the promised service level.
+    let run_out = tmp.path().join("run");
+    staffsim().arg("run").arg(&written).arg("-q").arg("-o").arg(&run_out).assert().success();
+    let (sh, summary) = read_csv(&run_out.join("summary.csv"));
+    let sl = column(&sh, "service_level");
+    let ci = column(&sh, "service_level_ci95");
+    for (q, promised) in v["promised"].as_array().unwrap().iter().enumerate() {
+        let got: f64 = summary[q][sl].parse().unwrap();
+        let half: f64 = summary[q][ci].parse().unwrap_or(0.0);
+        let p = promised["service_level"].as_f64().unwrap();
+        assert!((got - p).abs() <= half + 1e-9, "queue {q}: run {got} vs promised {p} ± {half}");
+    }
+}
+
+#[test]
+fn sweep_shows_what_headcount_buys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    let assert = staffsim()
+        .arg("sweep")
+        .arg(fixture("small.toml"))
+        .args(["--team", "support", "--agents", "2..6:2", "-q", "--size", "640x360", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(stdout.contains("agents"));
+    let (h, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(h[0], "agents");
+    let sl = column(&h, "service_level");
+    let chat: Vec<f64> = rows.iter().filter(|r| r[1] == "chat").map(|r| r[sl].parse().unwrap()).collect();
+    assert_eq!(chat.len(), 3);
+    assert!(chat[0] < chat[1] && chat[1] <= chat[2], "more agents, better service: {chat:?}");
+    for chart in ["sweep", "sweep_asa"] {
+        assert_eq!(png_size(&out.join(format!("{chart}.png"))), (640, 360));
+    }
+    staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "nobody", "--agents", "2..4"]).assert().code(2);
+    staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "support", "--agents", "9..2"]).assert().code(2);
+}

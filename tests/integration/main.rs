@@ -3,4 +3,5 @@
 //! (`theory`).
 
 mod cli;
+mod staffing;
 mod theory;
