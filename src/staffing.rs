@@ -363,7 +363,7 @@ fn search(
     }
     // Repair: slots interact (a backlog left in one is served in the next), so
     // add an agent wherever the staffing still misses, and check again.
-    let mut repair = |staffing: &mut Vec<Vec<u32>>, iterations: &mut usize| -> anyhow::Result<Vec<Vec<Option<f64>>>> {
+    let repair = |staffing: &mut Vec<Vec<u32>>, iterations: &mut usize| -> anyhow::Result<Vec<Vec<Option<f64>>>> {
         let mut round = 0;
         loop {
             *iterations += 1;
