@@ -51,20 +51,37 @@ fn chart_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], &'
 
 /// Spans of the statistics window when every queue is closed.
 pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
-    let step = 60.0;
+    // The desk is open when any queue is; walk that calendar's weeks.
+    let open = crate::scenario::WeeklySpans::from_spans(s.queues.iter().flat_map(|q| q.hours.spans().iter().copied()));
+    let start = s.simulation.start;
     let mut spans: Vec<(f64, f64)> = Vec::new();
-    let mut t = t0;
-    while t < t1 {
-        let w = s.simulation.week_time(t + step / 2.0);
-        if !s.queues.iter().any(|q| q.hours.contains(w)) {
-            match spans.last_mut() {
-                Some(last) if (last.1 - t).abs() < 1e-6 => last.1 = t + step,
-                _ => spans.push((t, t + step)),
+    let first_week = ((start + t0) / WEEK).floor() as i64;
+    let last_week = ((start + t1) / WEEK).ceil() as i64;
+    let mut cursor = t0;
+    for week in first_week..=last_week {
+        for &(a, b) in open.spans() {
+            let (a, b) = (week as f64 * WEEK + a - start, week as f64 * WEEK + b - start);
+            if b <= cursor || a >= t1 {
+                continue;
             }
+            if a > cursor {
+                spans.push((cursor, a.min(t1)));
+            }
+            cursor = cursor.max(b);
         }
-        t += step;
     }
-    spans
+    if cursor < t1 {
+        spans.push((cursor, t1));
+    }
+    // Merge touching pieces (a span that ends at a week's end and the next week's start).
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if (a - last.1).abs() < 1e-6 => last.1 = b,
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
 }
 
 fn queue_names(s: &Scenario) -> impl Iterator<Item = (usize, &str)> {

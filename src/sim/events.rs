@@ -23,16 +23,18 @@ pub enum Event {
     IntervalEnd,
 }
 
+/// A scheduled event. Event times are never negative, so the bit pattern of
+/// the time orders like the time itself and (time, seq) compares as integers.
 #[derive(Debug)]
 struct Entry {
-    time: f64,
+    time_bits: u64,
     seq: u64,
     event: Event,
 }
 
 impl PartialEq for Entry {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        (self.time_bits, self.seq) == (other.time_bits, other.seq)
     }
 }
 impl Eq for Entry {}
@@ -43,8 +45,9 @@ impl PartialOrd for Entry {
 }
 impl Ord for Entry {
     /// Reversed, so the max-heap pops the earliest (time, seq) first.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.time.total_cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+        (other.time_bits, other.seq).cmp(&(self.time_bits, self.seq))
     }
 }
 
@@ -56,18 +59,24 @@ pub struct EventQueue {
 }
 
 impl EventQueue {
+    /// Schedules `event` at `time` (≥ 0; earlier times are clamped to 0).
+    #[inline]
     pub fn push(&mut self, time: f64, event: Event) {
         self.seq += 1;
-        self.heap.push(Entry { time, seq: self.seq, event });
+        // `max` also maps -0.0 to 0.0, whose bits sort first.
+        let time_bits = time.max(0.0).to_bits();
+        self.heap.push(Entry { time_bits, seq: self.seq, event });
     }
 
     /// The time of the next event, if any.
+    #[inline]
     pub fn next_time(&self) -> Option<f64> {
-        self.heap.peek().map(|e| e.time)
+        self.heap.peek().map(|e| f64::from_bits(e.time_bits))
     }
 
+    #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        self.heap.pop().map(|e| (f64::from_bits(e.time_bits), e.event))
     }
 
     pub fn len(&self) -> usize {

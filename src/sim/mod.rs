@@ -375,12 +375,18 @@ impl<'a> Engine<'a> {
     /// by the backlog policy: its queue and which ticket of it.
     fn choose(&mut self, team: usize, spare: u32) -> Option<(usize, Take)> {
         let Engine { scenario, queues, store, pick_order, now, policy, .. } = self;
-        let eligible = pick_order[team].iter().map(|&q| q as usize).filter(|&q| {
+        let is_eligible = |queues: &[QueueRuntime], q: usize| {
             let rt = &queues[q];
             rt.open && !rt.line.is_empty() && rt.units <= spare
-        });
-        let eligible: Vec<usize> = eligible.collect();
-        let first = *eligible.first()?;
+        };
+        let order = &pick_order[team];
+        let first = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q))?;
+        // Most decisions end here: no allocation on the hot path.
+        if *policy == Policy::PerQueue && scenario.queues[first].discipline != Discipline::SlaFirst {
+            let take = if scenario.queues[first].discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
+            return Some((first, take));
+        }
+        let eligible: Vec<usize> = order.iter().map(|&q| q as usize).filter(|&q| is_eligible(queues, q)).collect();
         let start = scenario.simulation.start;
         // The sla-first choice within one queue: (take, class, key), smaller first.
         let mut sla_first = |q: usize| -> Option<(Take, u8, f64)> {
