@@ -73,6 +73,12 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// Measure simulated tickets per second and peak memory on fixed scenarios.
+    Bench {
+        /// A tenth of the size, for a quick look.
+        #[arg(long)]
+        quick: bool,
+    },
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
 }

@@ -18,6 +18,7 @@ use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
 use crate::scenario::{Policy, Scenario, fingerprint};
 
+mod bench;
 mod staff;
 
 /// The starter scenario written by `init`.
@@ -25,6 +26,16 @@ pub const STARTER: &str = include_str!("../scenario/starter.toml");
 
 /// Runs one command.
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    let result = dispatch(cli);
+    if std::env::var_os(bench::PEAK_ENV).is_some()
+        && let Some(kib) = bench::peak_rss_kib()
+    {
+        eprintln!("peak_rss_kib: {kib}");
+    }
+    result
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
@@ -34,6 +45,7 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
             staff::staff(&scenario, write_scenario.as_deref(), samples, &common)
         }
         Command::Sweep { scenario, team, agents, common } => staff::sweep(&scenario, &team, &agents, &common),
+        Command::Bench { quick } => out(&bench::run(quick)?),
         Command::Erlang(args) => erlang(&args),
     }
 }

@@ -13,7 +13,8 @@ use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
 pub fn time_ticks(start: f64, t0: f64, t1: f64) -> Vec<(f64, String)> {
     let span = t1 - t0;
     let steps = [HOUR, 2.0 * HOUR, 3.0 * HOUR, 6.0 * HOUR, 12.0 * HOUR, DAY, 2.0 * DAY, WEEK];
-    let step = steps.iter().copied().find(|s| span / s <= 12.0).unwrap_or(WEEK);
+    // Beyond twelve weeks, whole weeks: never more than about a dozen ticks.
+    let step = steps.iter().copied().find(|s| span / s <= 12.0).unwrap_or_else(|| (span / WEEK / 12.0).ceil() * WEEK);
     let long = span > 8.0 * DAY;
     let mut ticks = Vec::new();
     // First tick: the first multiple of `step` on the desk clock at or after t0.
@@ -712,6 +713,7 @@ mod tests {
         assert!(ticks.len() <= 13);
         let long = time_ticks(0.0, 0.0, 21.0 * DAY);
         assert_eq!(long[1].1, "Wed 3");
+        assert!(time_ticks(0.0, 0.0, 3000.0 * WEEK).len() <= 13, "years of weeks: still a dozen ticks");
     }
 
     #[test]
