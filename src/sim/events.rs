@@ -7,8 +7,6 @@ use std::collections::BinaryHeap;
 /// Something that will happen. Indices refer to the engine's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    /// The next ticket of a queue arrives.
-    Arrival { queue: u32 },
     /// An agent finishes a ticket of a queue.
     Finish { agent: u32, queue: u32 },
     /// A waiting ticket's patience runs out (ignored if it was served: lazy deletion).
@@ -96,16 +94,16 @@ mod tests {
     fn earliest_first_and_ties_in_scheduling_order() {
         let mut q = EventQueue::default();
         q.push(5.0, Event::IntervalEnd);
-        q.push(1.0, Event::Arrival { queue: 2 });
-        q.push(1.0, Event::Arrival { queue: 1 });
+        q.push(1.0, Event::QueueHours { queue: 2 });
+        q.push(1.0, Event::QueueHours { queue: 1 });
         q.push(0.5, Event::Duty { group: 0 });
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
         assert_eq!(
             order,
             vec![
                 (0.5, Event::Duty { group: 0 }),
-                (1.0, Event::Arrival { queue: 2 }),
-                (1.0, Event::Arrival { queue: 1 }),
+                (1.0, Event::QueueHours { queue: 2 }),
+                (1.0, Event::QueueHours { queue: 1 }),
                 (5.0, Event::IntervalEnd)
             ]
         );

@@ -115,6 +115,8 @@ struct Engine<'a> {
     interval_index: usize,
     /// Tickets waiting in all queues.
     waiting: usize,
+    /// Each queue's next arrival (infinite when none before the horizon).
+    next_arrival: Vec<f64>,
     all_cleared: bool,
     recorder: Recorder,
 }
@@ -188,6 +190,7 @@ impl<'a> Engine<'a> {
             duty: Vec::new(),
             interval_index: 0,
             waiting: 0,
+            next_arrival: vec![f64::INFINITY; scenario.queues.len()],
             all_cleared: false,
             recorder,
         }
@@ -238,14 +241,25 @@ impl<'a> Engine<'a> {
             self.check_cleared(q);
         }
 
-        while let Some(t) = self.events.next_time() {
-            if t >= self.horizon {
+        loop {
+            let (q, arrival) = self
+                .next_arrival
+                .iter()
+                .enumerate()
+                .fold((0, f64::INFINITY), |best, (q, &t)| if t < best.1 { (q, t) } else { best });
+            let next = self.events.next_time().unwrap_or(f64::INFINITY);
+            if arrival.min(next) >= self.horizon {
                 break;
+            }
+            // At equal times the heap's events go first: they were scheduled earlier.
+            if arrival < next {
+                self.now = arrival;
+                self.arrival(q);
+                continue;
             }
             let Some((time, event)) = self.events.pop() else { break };
             self.now = time;
             match event {
-                Event::Arrival { queue } => self.arrival(queue as usize),
                 Event::Finish { agent, queue } => self.finish(agent, queue as usize),
                 Event::Abandon { ticket, generation } => self.leave(ticket, generation, false),
                 Event::Withdraw { ticket, generation } => self.leave(ticket, generation, true),
@@ -279,12 +293,13 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Draws the queue's next arrival. Arrivals stay out of the event heap:
+    /// each queue keeps only its next one, and the main loop takes the
+    /// earliest of those and the heap's first event (half the heap traffic).
     fn schedule_arrival(&mut self, q: usize) {
         let rt = &mut self.queues[q];
         let e: f64 = Exp1.sample(&mut rt.arrival_rng);
-        if let Some(t) = rt.arrivals.next(self.now, e) {
-            self.schedule(t, Event::Arrival { queue: q as u32 });
-        }
+        self.next_arrival[q] = rt.arrivals.next(self.now, e).filter(|&t| t < self.horizon).unwrap_or(f64::INFINITY);
     }
 
     fn arrival(&mut self, q: usize) {
