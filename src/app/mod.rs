@@ -184,6 +184,7 @@ pub(crate) fn add_charts(
 fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
     let scenario = prepare(path, common)?;
     let (formats, size) = chart_options(common)?;
+    scale_guard(path, &scenario, 1, common.threads, common.quiet)?;
     if !common.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -271,6 +272,7 @@ fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::
     if policies.is_empty() {
         policies = Policy::ALL.to_vec();
     }
+    scale_guard(path, &scenario, policies.len(), common.threads, common.quiet)?;
     if !common.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -485,6 +487,40 @@ fn check(path: &Path) -> anyhow::Result<()> {
     out(&t)?;
     for warning in warnings(&s) {
         eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(())
+}
+
+/// Simulated tickets per second per core, for estimates (see BENCHMARKS.md).
+const TICKETS_PER_CORE_SECOND: f64 = 5.0e6;
+/// More tickets than this would take hours: refused, with a way out.
+const MAX_TICKETS: f64 = 2.0e10;
+
+/// Estimates the work of `variants` runs of `s`; refuses what could not finish
+/// in reasonable time and announces what takes more than half a minute.
+pub(crate) fn scale_guard(
+    path: &Path,
+    s: &Scenario,
+    variants: usize,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<(), InputError> {
+    let sim = &s.simulation;
+    let per_run: f64 = s.queues.iter().map(|q| q.weekly_volume * sim.horizon / WEEK).sum::<f64>()
+        + s.queues.iter().filter_map(|q| q.initial_backlog).map(|b| f64::from(b.tickets)).sum::<f64>();
+    let tickets = per_run * f64::from(sim.replications) * variants as f64;
+    let cores = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1) as f64;
+    let seconds = tickets / TICKETS_PER_CORE_SECOND / cores;
+    if tickets > MAX_TICKETS {
+        return Err(InputError::Argument(format!(
+            "{}: this would simulate about {:.0} million tickets (about {:.1} hours); shorten simulation.horizon, lower replications or the volumes",
+            path.display(),
+            tickets / 1e6,
+            seconds / 3600.0
+        )));
+    }
+    if seconds > 30.0 && !quiet {
+        eprintln!("note: about {:.0} million tickets to simulate, roughly {}", tickets / 1e6, format_duration(seconds));
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context;
 use serde_json::json;
 
-use super::{add_charts, chart_options, out, prepare, run_record, warnings};
+use super::{add_charts, chart_options, out, prepare, run_record, scale_guard, warnings};
 use crate::cli::CommonArgs;
 use crate::error::InputError;
 use crate::experiment;
@@ -465,6 +465,7 @@ pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonA
         .into());
     };
     let counts = headcounts(agents).map_err(InputError::Argument)?;
+    scale_guard(path, &scenario, counts.len(), common.threads, common.quiet)?;
     let started = Instant::now();
     let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(&scenario, t, n)).collect();
     let runs: Vec<(&Scenario, crate::scenario::Policy)> = variants.iter().map(|v| (v, scenario.policy)).collect();

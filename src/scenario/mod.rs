@@ -6,6 +6,7 @@
 pub mod dist;
 pub mod file;
 pub mod shapes;
+pub mod suggest;
 pub mod units;
 mod validate;
 
@@ -504,8 +505,14 @@ impl Scenario {
                 message: "the file is empty; `staffsim init` writes a starter scenario to start from".into(),
             });
         }
-        let raw: file::ScenarioFile = toml::from_str(text)
-            .map_err(|e| InputError::Syntax { file: file.into(), message: e.to_string().trim_end().to_string() })?;
+        let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| {
+            let mut message = e.to_string().trim_end().to_string();
+            if let Some(hint) = suggest::unknown_field_hint(&message) {
+                message.push('\n');
+                message.push_str(&hint);
+            }
+            InputError::Syntax { file: file.into(), message }
+        })?;
         validate::validate(raw).map_err(|problems| InputError::Invalid { file: file.into(), problems })
     }
 

@@ -313,7 +313,12 @@ fn queue(
     if channel.is_none() {
         p.add(
             &format!("{at}: channel"),
-            format!("\"{}\" is not a channel; expected one of {}", q.channel, Channel::NAMES),
+            format!(
+                "\"{}\" is not a channel; expected one of {}{}",
+                q.channel,
+                Channel::NAMES,
+                super::suggest::did_you_mean(&q.channel, Channel::NAMES.split(", "))
+            ),
         );
     }
     let volume: Option<f64> = match (&q.volume, q.share) {
@@ -410,7 +415,11 @@ fn queue(
             if parsed.is_none() {
                 p.add(
                     &format!("{at}: discipline"),
-                    format!("\"{d}\" is not a discipline; expected one of {}", Discipline::NAMES),
+                    format!(
+                        "\"{d}\" is not a discipline; expected one of {}{}",
+                        Discipline::NAMES,
+                        super::suggest::did_you_mean(d, Discipline::NAMES.split(", "))
+                    ),
                 );
             }
             parsed
@@ -612,7 +621,12 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems, mean_range: &mut Option<(f64, 
     let Some(kind) = DistKind::parse(&d.dist) else {
         p.add(
             &format!("{at}.dist"),
-            format!("\"{}\" is not a distribution; expected one of {}", d.dist, DistKind::NAMES),
+            format!(
+                "\"{}\" is not a distribution; expected one of {}{}",
+                d.dist,
+                DistKind::NAMES,
+                super::suggest::did_you_mean(&d.dist, DistKind::NAMES.split(", "))
+            ),
         );
         return None;
     };
@@ -720,7 +734,11 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
             Some(i) => skills.push(i),
             None => p.add(
                 &format!("{at}: skills"),
-                format!("\"{s}\" is not a queue; known queues: {}", queue_names.join(", ")),
+                format!(
+                    "\"{s}\" is not a queue; known queues: {}{}",
+                    queue_names.join(", "),
+                    super::suggest::did_you_mean(s, queue_names.iter().copied())
+                ),
             ),
         }
     }

@@ -16,12 +16,15 @@ pub struct Agent {
     /// Within a shift and not on a break.
     pub on_shift: bool,
     /// Capacity units in use.
-    pub used: u32,
+    pub used: Units,
     /// Position in the team's `available` list, or `NOT_AVAILABLE`.
     slot: u32,
 }
 
 const NOT_AVAILABLE: u32 = u32::MAX;
+
+/// Capacity units: a common multiple of every concurrency (at most lcm(1..=32) ≈ 1.4e14).
+pub type Units = u64;
 
 /// The agents of one team and the time they spend.
 #[derive(Debug, Clone, Default)]
@@ -45,7 +48,7 @@ pub struct DutyGroup {
 /// All agents of the desk.
 #[derive(Debug, Clone)]
 pub struct Floor {
-    pub capacity: u32,
+    pub capacity: Units,
     pub agents: Vec<Agent>,
     pub teams: Vec<TeamFloor>,
     pub groups: Vec<DutyGroup>,
@@ -53,7 +56,7 @@ pub struct Floor {
 
 impl Floor {
     /// Creates every agent off duty; `groups[g]` matches the scenario's shifts in order.
-    pub fn new(scenario: &Scenario, capacity: u32) -> Self {
+    pub fn new(scenario: &Scenario, capacity: Units) -> Self {
         let mut agents = Vec::new();
         let mut groups = Vec::new();
         for (t, team) in scenario.teams.iter().enumerate() {
@@ -106,7 +109,7 @@ impl Floor {
 
     /// Spare capacity units of an agent.
     #[inline]
-    pub fn spare(&self, agent: u32) -> u32 {
+    pub fn spare(&self, agent: u32) -> Units {
         self.capacity - self.agents[agent as usize].used
     }
 
@@ -114,8 +117,8 @@ impl Floor {
     /// fits `units` (the first such on a tie). Packing chats onto agents who
     /// already hold some keeps other agents wholly free for a call or an email.
     #[inline]
-    pub fn find(&self, team: usize, units: u32) -> Option<u32> {
-        let mut best: Option<(u32, u32)> = None;
+    pub fn find(&self, team: usize, units: Units) -> Option<u32> {
+        let mut best: Option<(u32, Units)> = None;
         for &a in &self.teams[team].available {
             let spare = self.spare(a);
             if spare == units {
@@ -130,10 +133,10 @@ impl Floor {
 
     /// The agent takes a ticket needing `units`.
     #[inline]
-    pub fn take(&mut self, agent: u32, units: u32, now: f64) {
+    pub fn take(&mut self, agent: u32, units: Units, now: f64) {
         let team = self.agents[agent as usize].team as usize;
         self.meter(team, now);
-        self.teams[team].busy_units += u64::from(units);
+        self.teams[team].busy_units += units;
         let a = &mut self.agents[agent as usize];
         a.used += units;
         if a.used >= self.capacity {
@@ -144,10 +147,10 @@ impl Floor {
     /// The agent finishes a ticket that needed `units`. Returns whether the
     /// agent is still on shift (and so should look for more work).
     #[inline]
-    pub fn release(&mut self, agent: u32, units: u32, now: f64) -> bool {
+    pub fn release(&mut self, agent: u32, units: Units, now: f64) -> bool {
         let team = self.agents[agent as usize].team as usize;
         self.meter(team, now);
-        self.teams[team].busy_units -= u64::from(units);
+        self.teams[team].busy_units -= units;
         let a = &mut self.agents[agent as usize];
         a.used -= units;
         if a.on_shift {
@@ -190,7 +193,7 @@ impl Floor {
     /// The team's agent time since the last call (agent-seconds), resetting it.
     pub fn take_time(&mut self, team: usize, now: f64) -> AgentTime {
         self.meter(team, now);
-        let capacity = f64::from(self.capacity);
+        let capacity = self.capacity as f64;
         let f = &mut self.teams[team];
         let time = AgentTime { busy: f.busy_area / capacity, on_duty: f.present_area };
         f.busy_area = 0.0;

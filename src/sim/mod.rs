@@ -67,7 +67,7 @@ pub fn simulate(scenario: &Scenario, policy: Policy, replication: u32) -> Replic
     Engine::new(scenario, policy, replication).run()
 }
 
-fn gcd(a: u32, b: u32) -> u32 {
+fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
 
@@ -82,7 +82,7 @@ struct QueueRuntime {
     grooming_rng: Xoshiro256PlusPlus,
     callback_rng: Xoshiro256PlusPlus,
     /// Capacity units one ticket uses.
-    units: u32,
+    units: agents::Units,
     /// Teams that serve this queue, in routing order.
     teams: Vec<u32>,
     /// Callback requests waiting for this (callback) queue to open.
@@ -117,6 +117,8 @@ struct Engine<'a> {
     waiting: usize,
     /// Each queue's next arrival (infinite when none before the horizon).
     next_arrival: Vec<f64>,
+    /// `[team][queue]`: the team has the skill (checked on every start).
+    can_serve: Vec<Vec<bool>>,
     all_cleared: bool,
     recorder: Recorder,
 }
@@ -124,7 +126,10 @@ struct Engine<'a> {
 impl<'a> Engine<'a> {
     fn new(scenario: &'a Scenario, policy: Policy, replication: u32) -> Self {
         let sim = &scenario.simulation;
-        let capacity = scenario.queues.iter().fold(1, |acc, q| acc / gcd(acc, q.concurrency) * q.concurrency);
+        let capacity: agents::Units = scenario
+            .queues
+            .iter()
+            .fold(1, |acc, q| acc / gcd(acc, u64::from(q.concurrency)) * u64::from(q.concurrency));
         let queues = scenario
             .queues
             .iter()
@@ -149,7 +154,7 @@ impl<'a> Engine<'a> {
                     patience_rng: rng(Purpose::Patience),
                     grooming_rng: rng(Purpose::Grooming),
                     callback_rng: rng(Purpose::Callback),
-                    units: capacity / q.concurrency,
+                    units: capacity / u64::from(q.concurrency),
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
                     pending_callbacks: 0,
                     cleared: false,
@@ -191,6 +196,11 @@ impl<'a> Engine<'a> {
             interval_index: 0,
             waiting: 0,
             next_arrival: vec![f64::INFINITY; scenario.queues.len()],
+            can_serve: scenario
+                .teams
+                .iter()
+                .map(|t| (0..scenario.queues.len()).map(|q| t.skills.contains(&q)).collect())
+                .collect(),
             all_cleared: false,
             recorder,
         }
@@ -367,6 +377,9 @@ impl<'a> Engine<'a> {
 
     fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, initial: bool) {
         let units = self.queues[q].units;
+        if !self.can_serve[self.floor.agents[agent as usize].team as usize][q] {
+            self.recorder.served_without_skill();
+        }
         let wait = self.age(q, arrival);
         self.recorder.answered(q, arrival, wait, initial);
         self.floor.take(agent, units, self.now);
@@ -388,7 +401,7 @@ impl<'a> Engine<'a> {
 
     /// The next ticket for an agent of `team` with `spare` capacity units,
     /// by the backlog policy: its queue and which ticket of it.
-    fn choose(&mut self, team: usize, spare: u32) -> Option<(usize, Take)> {
+    fn choose(&mut self, team: usize, spare: agents::Units) -> Option<(usize, Take)> {
         let Engine { scenario, queues, store, pick_order, now, policy, .. } = self;
         let is_eligible = |queues: &[QueueRuntime], q: usize| {
             let rt = &queues[q];

@@ -112,6 +112,9 @@ pub struct ReplicationStats {
     pub interval_backlog: Vec<u32>,
     /// Per interval × team.
     pub interval_agents: Vec<AgentTime>,
+    /// Tickets started by an agent whose team lacks the queue's skill; an
+    /// invariant the tests hold at zero.
+    pub served_without_skill: u64,
 }
 
 /// Streams one replication's observations into [`ReplicationStats`].
@@ -152,6 +155,7 @@ impl Recorder {
                 interval_tickets: vec![TicketCounts::default(); intervals * queue_count],
                 interval_backlog: vec![0; intervals * queue_count],
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
+                served_without_skill: 0,
             },
         }
     }
@@ -224,6 +228,11 @@ impl Recorder {
             x.waiting_at_end += 1;
             x.waiting_in_sla += young;
         });
+    }
+
+    /// A ticket was started by an agent without the queue's skill (a bug).
+    pub fn served_without_skill(&mut self) {
+        self.stats.served_without_skill += 1;
     }
 
     /// The backlog of `queue` (or, with `queue == None`, of the desk) fell
