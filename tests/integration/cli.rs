@@ -470,3 +470,86 @@ fn sweep_shows_what_headcount_buys() {
     staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "nobody", "--agents", "2..4"]).assert().code(2);
     staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "support", "--agents", "9..2"]).assert().code(2);
 }
+
+#[test]
+fn every_kind_of_bad_input_is_refused_with_the_field_and_value() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        ("volume = \"700/week\"", "volume = \"-5/week\"", &["queue \"email\": volume", "-5/week"]),
+        ("volume = \"700/week\"", "volume = \"nan/week\"", &["queue \"email\": volume", "nan"]),
+        ("volume = \"700/week\"", "volume = \"700/fortnight\"", &["volume", "fortnight", "hour, day, week, month"]),
+        ("target = 0.8 }\n\n[[queue]]", "target = nan }\n\n[[queue]]", &["sla.target", "NaN"]),
+        ("target = 0.8 }\n\n[[queue]]", "target = -0.5 }\n\n[[queue]]", &["sla.target", "-0.5"]),
+        ("mean = \"8m\", cv = 0.8", "mean = \"0s\", cv = 0.8", &["handle_time.mean", "longer than zero"]),
+        ("mean = \"8m\", cv = 0.8", "mean = \"8m\", cv = inf", &["handle_time.cv", "inf"]),
+        ("mean = \"8m\", cv = 0.8", "mean = \"8m\"", &["handle_time.cv", "required"]),
+        ("hours = \"mon-fri 09:00-18:00\"", "hours = \"mon-fri 09:00-25:00\"", &["hours", "25:00", "HH:MM"]),
+        ("hours = \"mon-fri 09:00-18:00\"", "hours = \"mon-fryday 09:00-18:00\"", &["hours", "fryday", "mon, tue"]),
+        ("start = \"09:00\"", "start = \"9am\"", &["shifts[1].start", "9am"]),
+        ("days = \"mon-fri\"", "days = \"weekdays\"", &["shifts[1].days", "weekdays"]),
+        ("breaks = [\"13:00 1h\"]", "breaks = [\"20:00 1h\"]", &["breaks", "outside the shift"]),
+        (
+            "profile = \"business-day\"",
+            "profile = [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,-1]",
+            &["profile", "weight 24", "zero or more"],
+        ),
+        (
+            "profile = \"business-day\"",
+            "profile = [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]",
+            &["profile", "all weights are zero"],
+        ),
+        ("profile = \"business-day\"", "profile = \"lunchtime\"", &["profile", "lunchtime", "business-day"]),
+        ("name = \"chat\"\nchannel", "name = \"email\"\nchannel", &["queue \"email\"", "unique"]),
+        ("horizon = \"1w\"", "horizon = \"0s\"", &["simulation.horizon", "longer than zero"]),
+        ("interval = \"30m\"", "interval = \"7m\"", &["whole number of intervals"]),
+        ("seed = 11", "seed = -3", &["simulation.seed", "-3"]),
+        ("agents = 4", "agents = -4", &["agents", "-4"]),
+        ("channel = \"chat\"", "channel = \"chatt\"", &["channel", "chatt", "did you mean \"chat\""]),
+        ("volume = \"700/week\"", "volumes = \"700/week\"", &["unknown field `volumes`", "did you mean `volume`"]),
+        ("[simulation]", "[simulation]\ntimezone = \"+25:00\"", &["simulation.timezone", "+25:00"]),
+    ];
+    for (from, to, expected) in cases {
+        refused(&small_with(from, to), expected);
+    }
+    // Binary garbage, and a file with only a comment.
+    let tmp = tempfile::tempdir().unwrap();
+    let garbage = tmp.path().join("garbage.toml");
+    fs::write(&garbage, [0xff, 0xfe, 0x00, 0x9c, 0x80, 0x01]).unwrap();
+    staffsim().arg("check").arg(&garbage).assert().code(2).stderr(predicate::str::contains("not UTF-8"));
+    let comment = tmp.path().join("comment.toml");
+    fs::write(&comment, "# nothing here\n").unwrap();
+    staffsim().arg("check").arg(&comment).assert().code(2).stderr(predicate::str::contains("missing field `name`"));
+}
+
+#[test]
+fn alarming_but_allowed_input_warns_and_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("alarm.toml");
+    // A third queue nobody serves, and far too much email.
+    let text = small_with("volume = \"700/week\"", "volume = \"7000/week\"")
+        + "\n[[queue]]\nname = \"orphan\"\nchannel = \"form\"\nvolume = \"10/day\"\nhandle_time = { dist = \"exponential\", mean = \"5m\" }\nsla = { within = \"1d\", target = 0.8 }\n";
+    fs::write(&path, text).unwrap();
+    staffsim()
+        .arg("run")
+        .arg(&path)
+        .arg("-o")
+        .arg(tmp.path().join("out"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("queue \"orphan\" is served by no team"))
+        .stderr(predicate::str::contains("exceeds scheduled capacity").and(predicate::str::contains("tickets a week")));
+    // A run too large to finish is refused before it starts, with the way out.
+    let huge = tmp.path().join("huge.toml");
+    fs::write(
+        &huge,
+        small_with("horizon = \"1w\"", "horizon = \"5000w\"")
+            .replace("replications = 4", "replications = 9000")
+            .replace("interval = \"30m\"", "interval = \"1d\""),
+    )
+    .unwrap();
+    staffsim()
+        .arg("run")
+        .arg(&huge)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("million tickets").and(predicate::str::contains("shorten")));
+}

@@ -3,5 +3,7 @@
 //! (`theory`).
 
 mod cli;
+mod fuzz;
+mod invariants;
 mod staffing;
 mod theory;

@@ -1,0 +1,125 @@
+//! Invariants on random valid scenarios (proptest): whatever the desk, every
+//! ticket is accounted for, shares stay shares, agents are never busier than
+//! on duty, nobody serves a queue without the skill, and a seed fixes the result.
+
+use proptest::prelude::*;
+use staffsim::scenario::{Policy, Scenario};
+use staffsim::sim;
+
+/// One random queue, as TOML.
+fn queue(i: usize) -> impl Strategy<Value = String> {
+    (
+        (
+            prop::sample::select(vec!["email", "form", "chat", "messenger", "phone"]),
+            0u32..400,
+            prop::sample::select(vec!["", "hours = \"mon-fri 09:00-18:00\"", "hours = \"mon-sun 08:00-20:00\"", "hours = \"mon-fri 22:00-06:00\""]),
+            prop::sample::select(vec![
+                "{ dist = \"exponential\", mean = \"5m\" }",
+                "{ dist = \"lognormal\", mean = \"8m\", cv = 1.2 }",
+                "{ dist = \"gamma\", mean = \"3m\", cv = 0.5 }",
+                "{ dist = \"fixed\", mean = \"4m\" }",
+                "{ dist = \"uniform\", min = \"1m\", max = \"9m\" }",
+            ]),
+            prop::sample::select(vec!["", "patience = { dist = \"exponential\", mean = \"2m\" }", "patience = { dist = \"fixed\", mean = \"10m\" }"]),
+        ),
+        (
+            prop::sample::select(vec!["30s", "5m", "1h", "8h"]),
+            1u32..4,
+            0i32..3,
+            prop::sample::select(vec!["fifo", "lifo", "sla-first"]),
+            prop::sample::select(vec!["", "sla_clock = \"business\""]),
+            prop::option::of((0u32..40, prop::sample::select(vec!["0s", "1d", "3d"]))),
+            prop::option::of((prop::sample::select(vec!["30m", "4h"]), 0.0f64..1.0)),
+            prop::sample::select(vec!["", "profile = \"business-day\"", "weekly = \"weekdays\""]),
+        ),
+    )
+        .prop_map(move |((channel, per_day, hours, handle, patience), (within, concurrency, priority, discipline, clock, backlog, stale, shape))| {
+            let backlog = backlog.map_or(String::new(), |(n, old)| format!("backlog = {{ tickets = {n}, oldest = \"{old}\" }}"));
+            let stale = stale.map_or(String::new(), |(after, p)| format!("stale = {{ after = \"{after}\", resolve = {p} }}"));
+            format!(
+                "[[queue]]\nname = \"q{i}\"\nchannel = \"{channel}\"\nvolume = \"{per_day}/day\"\n{hours}\n{shape}\nhandle_time = {handle}\n{patience}\nsla = {{ within = \"{within}\", target = 0.8 }}\nconcurrency = {concurrency}\npriority = {priority}\ndiscipline = \"{discipline}\"\n{clock}\n{backlog}\n{stale}\n"
+            )
+        })
+}
+
+/// One random team over `queues` queues, as TOML.
+fn team(i: usize, queues: usize) -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(any::<bool>(), queues),
+        prop::option::of(0u32..6),
+        prop::sample::select(vec!["+00:00", "+05:00", "-03:00"]),
+        1u32..4,
+        prop::sample::select(vec!["08:00", "14:00", "22:00"]),
+        prop::sample::select(vec!["mon-fri", "daily", "sat,sun"]),
+    )
+        .prop_map(move |(skills, agents, tz, shift_agents, start, days)| {
+            let mut names: Vec<String> = skills.iter().enumerate().filter(|(_, s)| **s).map(|(q, _)| format!("\"q{q}\"")).collect();
+            if names.is_empty() {
+                names.push("\"q0\"".into());
+            }
+            let roster = match agents {
+                Some(n) => format!("agents = {n}"),
+                None => format!(
+                    "shifts = [{{ days = \"{days}\", start = \"{start}\", length = \"8h\", agents = {shift_agents}, breaks = [] }}]"
+                ),
+            };
+            format!("[[team]]\nname = \"t{i}\"\nskills = [{}]\ntimezone = \"{tz}\"\n{roster}\n", names.join(", "))
+        })
+}
+
+fn desk() -> impl Strategy<Value = String> {
+    (1usize..4)
+        .prop_flat_map(|nq| {
+            (
+                Just(nq),
+                prop::collection::vec(0..1usize, nq).prop_flat_map(|v| {
+                    v.iter().enumerate().map(|(i, _)| queue(i)).collect::<Vec<_>>()
+                }),
+                (1usize..3).prop_flat_map(move |nt| (0..nt).map(|t| team(t, nq)).collect::<Vec<_>>()),
+                prop::sample::select(vec!["per-queue", "fifo", "lifo", "priority", "sla-first"]),
+                1u32..8,
+                prop::sample::select(vec!["0s", "1d"]),
+            )
+        })
+        .prop_map(|(_, queues, teams, policy, days, warmup)| {
+            format!(
+                "name = \"random\"\n[simulation]\nhorizon = \"{}d\"\nwarmup = \"{warmup}\"\ninterval = \"1h\"\nreplications = 2\nseed = 11\n[policy]\norder = \"{policy}\"\n{}\n{}",
+                days + 1,
+                queues.join("\n"),
+                teams.join("\n")
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_ticket_is_accounted_for(text in desk()) {
+        let s = Scenario::from_toml(&text, "random.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        for policy in [s.policy, Policy::Fifo] {
+            let r = sim::simulate(&s, policy, 0);
+            for (q, c) in r.queues.iter().enumerate() {
+                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.withdrawn + c.waiting_at_end, "queue {}", q);
+                prop_assert!(c.answered_in_sla <= c.answered);
+                if let Some(sl) = c.service_level() {
+                    prop_assert!((0.0..=1.0).contains(&sl));
+                }
+            }
+            for cell in &r.interval_tickets {
+                prop_assert_eq!(cell.offered, cell.answered + cell.abandoned + cell.withdrawn + cell.waiting_at_end);
+            }
+            for t in r.teams.iter().chain(&r.interval_agents) {
+                prop_assert!(t.busy <= t.on_duty + 1e-6, "busy {} on duty {}", t.busy, t.on_duty);
+                if let Some(o) = t.occupancy() {
+                    prop_assert!((0.0..=1.0).contains(&o));
+                }
+            }
+            prop_assert_eq!(r.served_without_skill, 0);
+            // Same seed, same result.
+            let again = sim::simulate(&s, policy, 0);
+            prop_assert_eq!(&r.queues, &again.queues);
+            prop_assert_eq!(&r.interval_agents, &again.interval_agents);
+        }
+    }
+}
