@@ -85,6 +85,19 @@ pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
     merged
 }
 
+/// Lines over desk time, with the desk's closed hours shaded.
+fn time_body(s: &Scenario, window: (f64, f64), lines: Vec<Line>, bands: Vec<Band>, hlines: Vec<RefLine>) -> Body {
+    Body::Lines {
+        lines,
+        bands,
+        hlines,
+        vlines: Vec::new(),
+        markers: Vec::new(),
+        shaded: closed_spans(s, window),
+        shaded_label: "desk closed".into(),
+    }
+}
+
 fn queue_names(s: &Scenario) -> impl Iterator<Item = (usize, &str)> {
     s.queues.iter().map(|q| q.name.as_str()).enumerate()
 }
@@ -128,15 +141,7 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
         y_range: (0.0, 1.0),
         x_ticks: time_ticks(s.simulation.start, t0, t1),
         y_format: YFormat::Percent,
-        body: Body::Lines {
-            lines,
-            bands,
-            hlines: target_lines(s),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: closed_spans(s, (t0, t1)),
-            shaded_label: "desk closed".into(),
-        },
+        body: time_body(s, (t0, t1), lines, bands, target_lines(s)),
     }
 }
 
@@ -192,15 +197,7 @@ pub fn backlog(s: &Scenario, r: &RunSummary) -> Chart {
         y_range: (0.0, top),
         x_ticks: time_ticks(s.simulation.start, t0, t1),
         y_format: YFormat::Number,
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: closed_spans(s, (t0, t1)),
-            shaded_label: "desk closed".into(),
-        },
+        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
     }
 }
 
@@ -286,15 +283,7 @@ pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
         y_range: (0.0, top),
         x_ticks: time_ticks(s.simulation.start, t0, t1),
         y_format: YFormat::Number,
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: closed_spans(s, (t0, t1)),
-            shaded_label: "desk closed".into(),
-        },
+        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
     }
 }
 
@@ -336,15 +325,7 @@ pub fn arrivals(s: &Scenario, r: &RunSummary) -> Chart {
         y_range: (0.0, if top > 0.0 { top * 1.08 } else { 1.0 }),
         x_ticks: time_ticks(s.simulation.start, t0, t1),
         y_format: YFormat::Number,
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: closed_spans(s, (t0, t1)),
-            shaded_label: "desk closed".into(),
-        },
+        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
     }
 }
 
@@ -399,15 +380,7 @@ pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart 
         y_range: (0.0, top),
         x_ticks: time_ticks(s.simulation.start, t0, t1),
         y_format: YFormat::Number,
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: closed_spans(s, (t0, t1)),
-            shaded_label: "desk closed".into(),
-        },
+        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
     }
 }
 

@@ -166,20 +166,7 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
         let initial: Vec<TicketCounts> =
             reps.iter().map(|r| if is_all { total(&r.initial) } else { r.initial[q] }).collect();
         let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
-        let waits: Vec<Histogram<u64>> = reps
-            .iter()
-            .map(|r| {
-                if is_all {
-                    let mut h = r.waits[0].clone();
-                    for other in &r.waits[1..] {
-                        let _ = h.add(other);
-                    }
-                    h
-                } else {
-                    r.waits[q].clone()
-                }
-            })
-            .collect();
+        let waits: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
         let teams = if is_all { &all_teams } else { &serving[q] };
         let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
         let sla = (!is_all).then(|| scenario.queues[q].sla);
@@ -340,20 +327,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
     let is_all = q == nq;
     let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
     let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
-    let histograms: Vec<Histogram<u64>> = reps
-        .iter()
-        .map(|r| {
-            if is_all {
-                let mut h = r.waits[0].clone();
-                for other in &r.waits[1..] {
-                    let _ = h.add(other);
-                }
-                h
-            } else {
-                r.waits[q].clone()
-            }
-        })
-        .collect();
+    let histograms: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
     let longest = histograms.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
     let top = longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
     let steps = 160;
@@ -399,6 +373,21 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
     };
     let queue = if is_all { "all".to_string() } else { scenario.queues[q].name.clone() };
     WaitCurve { queue, sla_within_s: within, points }
+}
+
+/// The waits of one queue, or (`None`) of every queue merged.
+fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Histogram<u64> {
+    match queue {
+        Some(q) => r.waits[q].clone(),
+        None => {
+            let mut h = r.waits[0].clone();
+            for other in &r.waits[1..] {
+                // Same bounds everywhere, so adding cannot fail.
+                let _ = h.add(other);
+            }
+            h
+        }
+    }
 }
 
 fn total(rows: &[TicketCounts]) -> TicketCounts {
