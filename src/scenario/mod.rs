@@ -510,6 +510,8 @@ impl Scenario {
             if let Some(hint) = suggest::unknown_field_hint(&message) {
                 message.push('\n');
                 message.push_str(&hint);
+            } else if message.contains("expected a string") {
+                message.push_str("\ndurations, volumes, clock times and days are quoted text, e.g. horizon = \"2w\", volume = \"100/day\"");
             }
             InputError::Syntax { file: file.into(), message }
         })?;
