@@ -244,6 +244,8 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
                 String::new(),
                 num(x.service_level.filter(|_| x.judged), 4),
                 num(x.erlang_service_level.filter(|_| x.judged), 4),
+                String::new(),
+                String::new(),
             ]);
         }
         let mut total = (0.0, 0u32, 0u32, 0.0, (0u32, 0u32, 0u32));
@@ -270,6 +272,8 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
                 num(Some(x.scheduled), 2),
                 String::new(),
                 String::new(),
+                num(Some((x.scheduled - f64::from(x.required)).max(0.0)), 2),
+                num(Some((f64::from(x.required) - x.scheduled).max(0.0)), 2),
             ]);
         }
         let banded = st.samples > 0;
@@ -286,6 +290,8 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
             num(Some(total.3), 2),
             String::new(),
             String::new(),
+            num(Some((total.3 - f64::from(total.2)).max(0.0)), 2),
+            num(Some((f64::from(total.2) - total.3).max(0.0)), 2),
         ]);
     }
     write(
@@ -302,6 +308,8 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
             "scheduled_agents",
             "service_level",
             "erlang_service_level",
+            "over_coverage",
+            "under_coverage",
         ],
         rows,
     )
