@@ -240,7 +240,9 @@ pub fn nice_ticks(lo: f64, hi: f64, format: YFormat) -> Vec<f64> {
     let span = (hi - lo).max(1e-9);
     let raw = span / 6.0;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    // Steps of 2.5 only below 1: counts (agents, tickets) get whole-number ticks.
+    let multiples: &[f64] = if mag >= 1.0 { &[1.0, 2.0, 5.0, 10.0] } else { &[1.0, 2.0, 2.5, 5.0, 10.0] };
+    let step = multiples.iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
     let step = if format == YFormat::Percent { step.max(0.01) } else { step };
     let first = (lo / step - 1e-9).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
