@@ -163,6 +163,40 @@ pub fn analytic(s: &Scenario, q: usize, slot_len: f64) -> Vec<(f64, u32)> {
         .collect();
     let open: Vec<bool> = (0..slots).map(|i| queue.hours.contains((i as f64 + 0.5) * slot_len)).collect();
     let window = ((queue.sla.within / slot_len).ceil() as usize).max(1);
+    // Work (in agent-slots) that arrives while the queue is closed, handed to
+    // the first `window` open slots after each opening.
+    let mut carried = vec![0.0; slots];
+    if let Some(opening) = (0..slots).find(|&i| open[i] && !open[(i + slots - 1) % slots]) {
+        let mut piled = 0.0;
+        let mut left = 0usize;
+        let mut share = 0.0;
+        for step in 0..slots {
+            let i = (opening + step) % slots;
+            if !open[i] {
+                piled += rates[i] * aht / k;
+                continue;
+            }
+            if !open[(i + slots - 1) % slots] {
+                // An opening: spread what piled up over the next open slots.
+                let stretch = (0..slots).map(|j| (i + j) % slots).take_while(|&x| open[x]).count();
+                left = window.min(stretch).max(1);
+                share = piled / left as f64;
+                piled = 0.0;
+            }
+            if left > 0 {
+                carried[i] += share;
+                left -= 1;
+            }
+        }
+        // The closed stretch just before the first opening (the walk ends in it).
+        if piled > 0.0 {
+            let stretch = (0..slots).map(|j| (opening + j) % slots).take_while(|&x| open[x]).count();
+            let n = window.min(stretch).max(1);
+            for j in 0..n {
+                carried[(opening + j) % slots] += piled / n as f64;
+            }
+        }
+    }
     (0..slots)
         .map(|i| {
             let load = rates[i] * aht / k;
@@ -170,12 +204,15 @@ pub fn analytic(s: &Scenario, q: usize, slot_len: f64) -> Vec<(f64, u32)> {
                 return (load, 0);
             }
             if deferrable(s, q) {
-                // Work arriving over the last SLA window (open or not) is
-                // spread over the open slots of that window.
+                // Work arriving while open over the last SLA window, spread
+                // over that window's open slots; plus the work that piled up
+                // while the queue was closed, spread over the first SLA window
+                // after it opens.
                 let idx = |j: usize| (i + slots - j) % slots;
-                let work: f64 = (0..window).map(|j| rates[idx(j)] * aht / k).sum();
-                let open_slots = (0..window).filter(|&j| open[idx(j)]).count().max(1);
-                return (load, (work / open_slots as f64 - 1e-9).ceil().max(0.0) as u32);
+                let open_in_window: Vec<usize> = (0..window).map(idx).filter(|&x| open[x]).collect();
+                let work: f64 = open_in_window.iter().map(|&x| rates[x] * aht / k).sum();
+                let need = work / open_in_window.len().max(1) as f64 + carried[i];
+                return (load, (need - 1e-9).ceil().max(0.0) as u32);
             }
             if rates[i] <= 0.0 {
                 return (load, 0);
@@ -651,11 +688,12 @@ fn schedule(s: &Scenario, t: usize, required: &[u32], slot_len: f64) -> Schedule
             }
         }
     }
-    let needed: Vec<usize> = (0..slots).filter(|&k| required[k] > 0).collect();
-    // Slots no template can cover are left under-covered (reported).
-    let coverable: Vec<usize> = needed.iter().copied().filter(|&k| columns.iter().any(|c| c.1[k] > 0.0)).collect();
     // Coverage is counted in whole agents: a slot is covered by an agent on duty for most of it.
     let whole = |c: f64| if c >= 0.5 { 1.0 } else { 0.0 };
+    let needed: Vec<usize> = (0..slots).filter(|&k| required[k] > 0).collect();
+    // Slots no template covers for most of their length are left under-covered (reported).
+    let coverable: Vec<usize> =
+        needed.iter().copied().filter(|&k| columns.iter().any(|c| whole(c.1[k]) > 0.0)).collect();
 
     let greedy = greedy_cover(&columns, required, &coverable, whole);
     let build = |agents: &[u32]| -> Schedule {

@@ -119,6 +119,8 @@ struct Engine<'a> {
     next_arrival: Vec<f64>,
     /// `[team][queue]`: the team has the skill (checked on every start).
     can_serve: Vec<Vec<bool>>,
+    /// True while the initial backlog enters the lines at t = 0.
+    loading: bool,
     all_cleared: bool,
     recorder: Recorder,
 }
@@ -196,6 +198,7 @@ impl<'a> Engine<'a> {
             interval_index: 0,
             waiting: 0,
             next_arrival: vec![f64::INFINITY; scenario.queues.len()],
+            loading: true,
             can_serve: scenario
                 .teams
                 .iter()
@@ -243,6 +246,14 @@ impl<'a> Engine<'a> {
                         b.oldest
                     };
                     self.admit(q, -age, true, false);
+                }
+            }
+        }
+        self.loading = false;
+        for q in 0..self.queues.len() {
+            if self.queues[q].open {
+                for _ in 0..std::mem::take(&mut self.queues[q].pending_callbacks) {
+                    self.admit(q, 0.0, false, false);
                 }
             }
         }
@@ -367,8 +378,10 @@ impl<'a> Engine<'a> {
     }
 
     /// A callback ticket for queue `cbq`: now if it is open, else at its opening.
+    /// While the initial backlog is loading, requests wait so that every
+    /// line stays in arrival order.
     fn request_callback(&mut self, cbq: usize) {
-        if self.queues[cbq].open {
+        if self.queues[cbq].open && !self.loading {
             self.admit(cbq, self.now, false, true);
         } else {
             self.queues[cbq].pending_callbacks += 1;
@@ -425,7 +438,7 @@ impl<'a> Engine<'a> {
             };
             let within = queue.sla.within;
             let line = &mut queues[q].line;
-            if let Some((pos, t)) = line.oldest_where(store, |a| age(a) < within) {
+            if let Some((pos, t)) = line.oldest_where(store, |a| age(a) <= within) {
                 return Some((Take::At(pos), 0, within - age(t.arrival)));
             }
             line.oldest(store).map(|t| (Take::Oldest, 1, t.arrival))
@@ -539,6 +552,20 @@ impl<'a> Engine<'a> {
         rt.open = open;
         if let Some((t, _)) = rt.hours.peek() {
             self.schedule(t, Event::QueueHours { queue: q as u32 });
+        }
+        if !open && let Some(cb) = self.scenario.queues[q].callback {
+            // A phone line that closes cannot hold its callers: they are
+            // missed, and may leave a callback request, like calls arriving
+            // while it is closed.
+            while let Some(t) = self.queues[q].line.take_oldest(&mut self.store) {
+                self.waiting -= 1;
+                self.recorder.abandoned(q, t.arrival, t.initial);
+                if t.callback {
+                    self.recorder.callback_created(q, t.arrival, t.initial);
+                    self.request_callback(cb.queue);
+                }
+            }
+            self.check_cleared(q);
         }
         if open {
             // Callback requests from while it was closed become tickets now.

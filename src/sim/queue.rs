@@ -5,10 +5,10 @@
 //! freshest (back), or the oldest that can still meet its SLA (found by binary
 //! search on arrival time).
 //!
-//! A ticket that leaves from the middle — abandoned, withdrawn, or taken by
-//! `sla-first` — is only marked, and skipped later (lazy deletion); a line
-//! compacts itself when dead entries outnumber live ones, so memory stays
-//! bounded by the backlog and no event scans the line.
+//! A ticket that leaves from the middle by abandonment or grooming is only
+//! marked, and skipped later (lazy deletion); a line compacts itself when dead
+//! entries outnumber live ones, so memory stays bounded by the backlog. One
+//! taken from the middle by `sla-first` is removed at once (it is near the back).
 
 use std::collections::VecDeque;
 
@@ -157,17 +157,17 @@ impl WaitingLine {
         Some(self.taken(id, store))
     }
 
-    /// Takes the ticket at `position` (from `oldest_where`): it is marked and
-    /// left in place, to be dropped later.
+    /// Takes the ticket at `position` (from `oldest_where`, with nothing
+    /// changed in between). It is removed from the line at once: the tickets
+    /// that can still meet their SLA are the freshest, near the back, so the
+    /// removal shifts few entries, and no dead entry is left for later scans.
     pub fn take_at(&mut self, position: usize, store: &mut TicketStore) -> Option<Ticket> {
         let id = *self.ids.get(position)?;
-        let ticket = *store.get(id);
-        if !ticket.waiting {
+        if !store.get(id).waiting {
             return None;
         }
-        store.mark_gone(id);
-        self.note_gone(store);
-        Some(ticket)
+        self.ids.remove(position);
+        Some(self.taken(id, store))
     }
 
     fn taken(&mut self, id: u32, store: &mut TicketStore) -> Ticket {

@@ -357,6 +357,11 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
             Some(
                 grid.iter()
                     .map(|&x| {
+                        // At the threshold itself, the exact count the service level uses
+                        // (the histogram's buckets are 1 % wide).
+                        if !is_all && x == within {
+                            return c.answered_in_sla as f64 / judged as f64;
+                        }
                         let ms = (x * 1000.0).round() as u64;
                         let i = cumulative.partition_point(|&(v, _)| v <= ms);
                         let within_x = if i == 0 { 0 } else { cumulative[i - 1].1 };

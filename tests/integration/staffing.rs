@@ -136,3 +136,32 @@ sla = { within = "4h", target = 0.8 }
     assert!((high.queues[1].weekly_volume - 1.2 * weekly * 0.75).abs() < 1e-6);
     assert!((high.queues[1].arrivals.weekly_total() - 1.2 * weekly * 0.75).abs() < 1e-6);
 }
+
+#[test]
+fn deferrable_work_that_arrives_while_closed_is_staffed() {
+    // Email round the clock, answered weekdays 10:00-19:00 within an hour:
+    // the analytic requirement must at least cover the week's work.
+    let text = r#"
+name = "defer"
+[simulation]
+horizon = "2w"
+warmup = "1w"
+interval = "30m"
+replications = 2
+[[queue]]
+name = "email"
+channel = "email"
+volume = "1000/week"
+hours = "mon-fri 10:00-19:00"
+profile = "flat"
+handle_time = { dist = "exponential", mean = "12m" }
+sla = { within = "1h", target = 0.8 }
+[[team]]
+name = "t"
+skills = ["email"]
+agents = 3
+"#;
+    let s = Scenario::from_toml(text, "defer.toml").unwrap();
+    let hours: f64 = staffing::analytic(&s, 0, 1800.0).iter().map(|&(_, n)| f64::from(n) * 0.5).sum();
+    assert!(hours >= 200.0, "1000 tickets x 12 minutes = 200 agent-hours a week; analytic {hours}");
+}

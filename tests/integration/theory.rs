@@ -555,3 +555,59 @@ agents = 3
     assert_eq!(at(2.0, 3.0), 0.0);
     assert!(at(2.0, 11.0) >= 2.0);
 }
+
+#[test]
+fn queue_order_in_the_file_does_not_matter() {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/callback-order.toml")).unwrap();
+    // The same desk with the two queues swapped.
+    let (head, rest) = text.split_once("[[queue]]").unwrap();
+    let (phone, rest) = rest.split_once("[[queue]]").unwrap();
+    let (cb, team) = rest.split_once("[[team]]").unwrap();
+    let swapped = format!("{head}[[queue]]{cb}[[queue]]{phone}[[team]]{team}");
+    let a = Scenario::from_toml(&text, "a.toml").unwrap();
+    let b = Scenario::from_toml(&swapped, "b.toml").unwrap();
+    let ra = &replicate(&a, Policy::Fifo)[0];
+    let rb = &replicate(&b, Policy::Fifo)[0];
+    assert_eq!(ra.queues[1], rb.queues[0], "the callback queue");
+    assert_eq!(ra.initial[1], rb.initial[0]);
+    // 20 missed calls at t = 0 become callbacks after the 20 older ones (FIFO).
+    assert_eq!(ra.queues[1].offered, 40);
+}
+
+#[test]
+fn a_closing_phone_line_lets_its_callers_go() {
+    // One agent, phones open an hour a day, callers who never hang up: at
+    // closing they are missed (and ask for a callback), not held overnight.
+    let text = r#"
+name = "closing"
+[simulation]
+horizon = "1w"
+interval = "1h"
+replications = 2
+[[queue]]
+name = "phone"
+channel = "phone"
+volume = "30/hour"
+hours = "daily 09:00-10:00"
+handle_time = { dist = "exponential", mean = "5m" }
+sla = { within = "30s", target = 0.8 }
+callback = { queue = "cb", share = 1.0 }
+[[queue]]
+name = "cb"
+channel = "callback"
+volume = "0/hour"
+handle_time = { dist = "exponential", mean = "5m" }
+sla = { within = "1d", target = 0.8 }
+[[team]]
+name = "t"
+skills = ["phone", "cb"]
+agents = 1
+"#;
+    let s = Scenario::from_toml(text, "closing.toml").unwrap();
+    let sum = summarize(&s, &replicate(&s, Policy::PerQueue));
+    let phone = &sum.queues[0];
+    assert!(phone.wait_p99_s.unwrap() <= 3600.0, "no call waits past closing: p99 {:?}", phone.wait_p99_s);
+    assert_eq!(phone.waiting_at_end, 0.0);
+    assert!((phone.callbacks_created - phone.abandoned).abs() < 1e-9, "every missed call asks for a callback");
+}
