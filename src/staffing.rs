@@ -35,7 +35,7 @@ use rand::{RngExt, SeedableRng};
 
 use crate::erlang::Desk;
 use crate::experiment::{self, Plan};
-use crate::scenario::units::{DAY, HOUR, WEEK, WeeklySpans};
+use crate::scenario::units::{DAY, HOUR, WEEK, WeeklySpans, format_clock, format_duration};
 use crate::scenario::{Policy, Scenario, Shift, ShiftTemplate};
 use crate::stats::{IntervalSummary, week_rows};
 
@@ -635,6 +635,11 @@ impl ScheduledShift {
         WeeklySpans::from_spans(on).minus(&WeeklySpans::from_spans(off)).shifted(to_desk)
     }
 
+    /// The breaks as a scenario writes them: "13:00 1h" (team clock).
+    pub fn break_texts(&self) -> Vec<String> {
+        self.breaks.iter().map(|&(o, l)| format!("{} {}", format_clock(self.start + o), format_duration(l))).collect()
+    }
+
     /// Paid hours per week of one agent on this shift (breaks included).
     pub fn paid_hours(&self) -> f64 {
         self.days.iter().filter(|d| **d).count() as f64 * self.length / HOUR
@@ -815,32 +820,20 @@ fn greedy_cover(
 
 /// The schedule as `[[team]] shifts = [...]` TOML values (team clock).
 pub fn shift_rows(schedule: &Schedule) -> Vec<toml::Value> {
-    let clock = |x: f64| {
-        let m = ((x.rem_euclid(DAY)) / 60.0).round() as u64;
-        format!("{:02}:{:02}", m / 60, m % 60)
-    };
     schedule
         .shifts
         .iter()
         .map(|x| {
             let mut row = toml::Table::new();
             row.insert("days".into(), toml::Value::String(x.days_text.clone()));
-            row.insert("start".into(), toml::Value::String(clock(x.start)));
-            row.insert("length".into(), toml::Value::String(crate::scenario::units::format_duration(x.length)));
+            row.insert("start".into(), toml::Value::String(format_clock(x.start)));
+            row.insert("length".into(), toml::Value::String(format_duration(x.length)));
             row.insert("agents".into(), toml::Value::Integer(i64::from(x.agents)));
             if !x.breaks.is_empty() {
-                let breaks = x
-                    .breaks
-                    .iter()
-                    .map(|&(o, l)| {
-                        toml::Value::String(format!(
-                            "{} {}",
-                            clock(x.start + o),
-                            crate::scenario::units::format_duration(l)
-                        ))
-                    })
-                    .collect();
-                row.insert("breaks".into(), toml::Value::Array(breaks));
+                row.insert(
+                    "breaks".into(),
+                    toml::Value::Array(x.break_texts().into_iter().map(toml::Value::String).collect()),
+                );
             }
             toml::Value::Table(row)
         })

@@ -12,7 +12,7 @@ use crate::cli::CommonArgs;
 use crate::error::InputError;
 use crate::experiment;
 use crate::report::{self, OutputSet, csv::num, figures, progress};
-use crate::scenario::units::{HOUR, WEEK, format_week_time};
+use crate::scenario::units::{WEEK, format_clock, format_duration, format_week_time};
 use crate::scenario::{Scenario, Shift};
 use crate::staffing::{self, StaffOptions, Staffing};
 
@@ -105,7 +105,7 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
     let mut t = format!(
         "{}: staffing for a typical week in {} intervals ({} simulation rounds{})\n\n",
         scenario.name,
-        crate::scenario::units::format_duration(st.slot_len),
+        format_duration(st.slot_len),
         st.iterations,
         if st.samples > 0 {
             format!(", {} samples of {} uncertain inputs", st.samples, scenario.assumptions.len())
@@ -181,11 +181,7 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
         scheduled.simulation.replications
     );
     for q in &promised.queues[..promised.queues.len().saturating_sub(1)] {
-        let sl = match (q.service_level.mean, q.service_level.ci95) {
-            (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
-            (Some(m), None) => format!("{:.1}%", m * 100.0),
-            _ => "-".into(),
-        };
+        let sl = report::table::service_level_cell(&q.service_level);
         let target = q.sla_target.map_or(String::new(), |t| format!(" (target {:.0}%)", t * 100.0));
         let _ = writeln!(t, "  {:<16} service level {sl}{target}", q.queue);
     }
@@ -371,21 +367,12 @@ pub fn schedule_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
     let mut rows = Vec::new();
     for (t, team) in s.teams.iter().enumerate() {
         for x in &st.schedules[t].shifts {
-            let clock = |v: f64| {
-                let m = (v.rem_euclid(86_400.0) / 60.0).round() as u64;
-                format!("{:02}:{:02}", m / 60, m % 60)
-            };
-            let breaks: Vec<String> = x
-                .breaks
-                .iter()
-                .map(|&(o, l)| format!("{} {}", clock(x.start + o), crate::scenario::units::format_duration(l)))
-                .collect();
             rows.push(vec![
                 team.name.clone(),
                 x.days_text.clone(),
-                clock(x.start),
-                crate::scenario::units::format_duration(x.length),
-                breaks.join(" "),
+                format_clock(x.start),
+                format_duration(x.length),
+                x.break_texts().join(" "),
                 x.agents.to_string(),
                 num(Some(f64::from(x.agents) * x.paid_hours()), 1),
             ]);
@@ -559,7 +546,6 @@ pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonA
         }
     }
     let _ = writeln!(text, "written to {}/: summary.csv run.json\ncharts: {}", dir.display(), charts.join(" "));
-    let _ = HOUR;
     out(&text)
 }
 

@@ -273,35 +273,60 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let y_fmt = |v: &f64| y_tick(chart.y_format, *v, span);
     let mut entries: Vec<(String, RGBColor, LegendMark)> = Vec::new();
 
+    // The x axis: the chart's own for lines; one slot per group for bars.
+    let distinct = |f: fn(&Bar) -> &String, bars: &[Bar]| {
+        bars.iter().fold(Vec::<String>::new(), |mut v, b| {
+            if !v.contains(f(b)) {
+                v.push(f(b).clone());
+            }
+            v
+        })
+    };
+    let (groups, labels) = match &chart.body {
+        Body::Bars { bars, .. } => (distinct(|b| &b.group, bars), distinct(|b| &b.label, bars)),
+        Body::Lines { .. } => (Vec::new(), Vec::new()),
+    };
+    let (x_range, x_ticks): ((f64, f64), Vec<(f64, String)>) = match &chart.body {
+        Body::Lines { .. } => (chart.x_range, chart.x_ticks.clone()),
+        Body::Bars { .. } => (
+            (0.0, groups.len().max(1) as f64),
+            groups.iter().enumerate().map(|(i, g)| (i as f64 + 0.5, g.clone())).collect(),
+        ),
+    };
+    let x_fmt = |v: &f64| {
+        x_ticks
+            .iter()
+            .min_by(|a, b| (a.0 - v).abs().total_cmp(&(b.0 - v).abs()))
+            .map(|t| t.1.clone())
+            .unwrap_or_default()
+    };
+    let mut cc = ChartBuilder::on(&plot)
+        .margin_left(px(10.0))
+        .margin_right(px(30.0))
+        .margin_top(px(10.0))
+        .margin_bottom(px(10.0))
+        .x_label_area_size(px(90.0))
+        .y_label_area_size(px(120.0))
+        .build_cartesian_2d(
+            ticked(x_range.0, x_range.1, x_ticks.iter().map(|t| t.0).collect()),
+            ticked(y0, y1, y_ticks),
+        )?;
+    let mut mesh = cc.configure_mesh();
+    mesh.x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .x_desc(chart.x_label.as_str())
+        .y_desc(chart.y_label.as_str())
+        .label_style(tick.clone())
+        .axis_desc_style(desc.clone())
+        .bold_line_style(RGBColor(225, 225, 225))
+        .light_line_style(TRANSPARENT);
+    if matches!(chart.body, Body::Bars { .. }) {
+        mesh.disable_x_mesh();
+    }
+    mesh.draw()?;
+
     match &chart.body {
         Body::Lines { lines, bands, hlines, vlines, markers, shaded, shaded_label } => {
-            let x_positions: Vec<f64> = chart.x_ticks.iter().map(|t| t.0).collect();
-            let x_fmt = |v: &f64| {
-                chart
-                    .x_ticks
-                    .iter()
-                    .min_by(|a, b| (a.0 - v).abs().total_cmp(&(b.0 - v).abs()))
-                    .map(|t| t.1.clone())
-                    .unwrap_or_default()
-            };
-            let mut cc = ChartBuilder::on(&plot)
-                .margin_left(px(10.0))
-                .margin_right(px(30.0))
-                .margin_top(px(10.0))
-                .margin_bottom(px(10.0))
-                .x_label_area_size(px(90.0))
-                .y_label_area_size(px(120.0))
-                .build_cartesian_2d(ticked(x0, x1, x_positions), ticked(y0, y1, y_ticks))?;
-            cc.configure_mesh()
-                .x_label_formatter(&x_fmt)
-                .y_label_formatter(&y_fmt)
-                .x_desc(chart.x_label.as_str())
-                .y_desc(chart.y_label.as_str())
-                .label_style(tick.clone())
-                .axis_desc_style(desc.clone())
-                .bold_line_style(RGBColor(225, 225, 225))
-                .light_line_style(TRANSPARENT)
-                .draw()?;
             let shade = RGBColor(120, 120, 120).mix(0.13);
             cc.draw_series(
                 shaded.iter().map(|&(a, b)| Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], shade.filled())),
@@ -360,41 +385,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
             }))?;
         }
         Body::Bars { bars, hlines } => {
-            let groups: Vec<String> = bars.iter().fold(Vec::new(), |mut g, b| {
-                if !g.contains(&b.group) {
-                    g.push(b.group.clone());
-                }
-                g
-            });
-            let labels: Vec<String> = bars.iter().fold(Vec::new(), |mut g, b| {
-                if !g.contains(&b.label) {
-                    g.push(b.label.clone());
-                }
-                g
-            });
             let n_groups = groups.len().max(1) as f64;
             let per = labels.len().max(1) as f64;
-            let group_ticks: Vec<f64> = (0..groups.len()).map(|i| i as f64 + 0.5).collect();
-            let x_fmt = |v: &f64| groups.get(v.floor().max(0.0) as usize).cloned().unwrap_or_default();
-            let mut cc = ChartBuilder::on(&plot)
-                .margin_left(px(10.0))
-                .margin_right(px(30.0))
-                .margin_top(px(10.0))
-                .margin_bottom(px(10.0))
-                .x_label_area_size(px(90.0))
-                .y_label_area_size(px(120.0))
-                .build_cartesian_2d(ticked(0.0, n_groups, group_ticks), ticked(y0, y1, y_ticks))?;
-            cc.configure_mesh()
-                .x_label_formatter(&x_fmt)
-                .y_label_formatter(&y_fmt)
-                .x_desc(chart.x_label.as_str())
-                .y_desc(chart.y_label.as_str())
-                .label_style(tick.clone())
-                .axis_desc_style(desc.clone())
-                .bold_line_style(RGBColor(225, 225, 225))
-                .light_line_style(TRANSPARENT)
-                .disable_x_mesh()
-                .draw()?;
             let width = 0.8 / per;
             for b in bars {
                 let g = groups.iter().position(|x| x == &b.group).unwrap_or(0) as f64;

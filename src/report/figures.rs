@@ -210,15 +210,8 @@ pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
     let mut lines = Vec::new();
     let mut vlines = Vec::new();
     let mut markers = Vec::new();
-    let mut longest: f64 = 60.0;
     for (i, curve) in r.wait_curves.iter().take(s.queues.len()).enumerate() {
-        longest = longest.max(curve.points.last().map_or(0.0, |p| p.0));
-        lines.push(Line {
-            label: curve.queue.clone(),
-            color: color(i),
-            dashed: false,
-            points: curve.points.iter().filter(|p| p.0 >= 1.0).map(|&(x, y)| (x.log10(), Some(y))).collect(),
-        });
+        lines.push(wait_line(curve.queue.clone(), color(i), &curve.points));
         let within = curve.sla_within_s.max(1.0);
         vlines.push(RefLine {
             label: format!("{} SLA {}", curve.queue, format_duration(curve.sla_within_s)),
@@ -229,12 +222,29 @@ pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
             markers.push(Marker { x: within.log10(), y, color: color(i) });
         }
     }
-    let x1 = longest.log10();
+    let title = format!("{}: how long customers wait (share answered within a given wait)", s.name);
+    wait_chart(title, lines, vlines, markers)
+}
+
+/// A wait curve on the logarithmic wait axis (waits under a second sit at 1 s).
+fn wait_line(label: String, color: plotters::style::RGBColor, points: &[(f64, f64)]) -> Line {
+    Line {
+        label,
+        color,
+        dashed: false,
+        points: points.iter().filter(|p| p.0 >= 1.0).map(|&(x, y)| (x.log10(), Some(y))).collect(),
+    }
+}
+
+/// The share answered within each wait, on a logarithmic axis long enough
+/// for every curve (at least a minute).
+fn wait_chart(title: String, lines: Vec<Line>, vlines: Vec<RefLine>, markers: Vec<Marker>) -> Chart {
+    let x1 = lines.iter().filter_map(|l| l.points.last().map(|p| p.0)).fold(60f64.log10(), f64::max);
     let ticks =
         WAIT_TICKS.iter().filter(|&&t| t.log10() <= x1 + 1e-9).map(|&t| (t.log10(), format_duration(t))).collect();
     Chart {
         name: "waits".into(),
-        title: format!("{}: how long customers wait (share answered within a given wait)", s.name),
+        title,
         x_label: "wait (logarithmic scale)".into(),
         y_label: "customers answered within the wait".into(),
         x_range: (0.0, x1),
@@ -386,43 +396,15 @@ pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart 
 
 /// The share of all customers answered within each wait, one curve per policy.
 pub fn waits_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
-    let mut longest: f64 = 60.0;
-    let lines: Vec<Line> = runs
+    let lines = runs
         .iter()
         .enumerate()
         .map(|(k, (policy, r))| {
-            let curve = r.wait_curves.last().map(|c| c.points.as_slice()).unwrap_or_default();
-            longest = longest.max(curve.last().map_or(0.0, |p| p.0));
-            Line {
-                label: policy.clone(),
-                color: color(k),
-                dashed: false,
-                points: curve.iter().filter(|p| p.0 >= 1.0).map(|&(x, y)| (x.log10(), Some(y))).collect(),
-            }
+            wait_line(policy.clone(), color(k), r.wait_curves.last().map(|c| c.points.as_slice()).unwrap_or_default())
         })
         .collect();
-    let x1 = longest.log10();
-    let ticks =
-        WAIT_TICKS.iter().filter(|&&t| t.log10() <= x1 + 1e-9).map(|&t| (t.log10(), format_duration(t))).collect();
-    Chart {
-        name: "waits".into(),
-        title: format!("{}: how long customers wait, by backlog policy (all queues)", s.name),
-        x_label: "wait (logarithmic scale)".into(),
-        y_label: "customers answered within the wait".into(),
-        x_range: (0.0, x1),
-        y_range: (0.0, 1.0),
-        x_ticks: ticks,
-        y_format: YFormat::Percent,
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: Vec::new(),
-            shaded_label: String::new(),
-        },
-    }
+    let title = format!("{}: how long customers wait, by backlog policy (all queues)", s.name);
+    wait_chart(title, lines, Vec::new(), Vec::new())
 }
 
 /// Every chart of `compare`.

@@ -9,6 +9,14 @@ fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
+/// A service level with its 95 % half-width: "83.1% ±1.2" (or "-").
+pub fn service_level_cell(e: &crate::stats::Estimate) -> String {
+    match (e.mean, e.ci95) {
+        (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
+        (m, _) => pct(m),
+    }
+}
+
 fn secs(x: Option<f64>) -> String {
     x.map_or("-".into(), format_wait)
 }
@@ -33,10 +41,7 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
         "queue", "offered", "service level", "target", "ASA", "p90 wait", "abandon", "occup."
     );
     for r in rows {
-        let sl = match (r.service_level.mean, r.service_level.ci95) {
-            (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
-            (m, _) => pct(m),
-        };
+        let sl = service_level_cell(&r.service_level);
         let target = match (r.sla_target, r.sla_within_s, r.meets_target()) {
             (Some(t), Some(w), met) => {
                 let mark = match met {
@@ -159,10 +164,7 @@ pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> Stri
     );
     for (i, s) in scores.iter().enumerate() {
         let d = &s.desk;
-        let sl = match (d.service_level.mean, d.service_level.ci95) {
-            (Some(m), Some(ci)) => format!("{:.1}% ±{:.1}", m * 100.0, ci * 100.0),
-            (m, _) => pct(m),
-        };
+        let sl = service_level_cell(&d.service_level);
         let cleared = match (show_clear, d.time_to_clear_h.mean) {
             (false, _) => String::new(),
             (true, None) => "never".to_string(),

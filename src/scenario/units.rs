@@ -428,12 +428,17 @@ impl WeeklySpans {
             }
             return groups
                 .iter()
-                .map(|(days, s, e)| format!("{} {}-{}", describe_days(days), clock(*s), clock(*e)))
+                .map(|(days, s, e)| format!("{} {}-{}", describe_days(days), format_clock(*s), clock_end(*e)))
                 .collect::<Vec<_>>()
                 .join(", ");
         }
         parts.join(", ")
     }
+}
+
+/// The end of a span within a day: midnight at the end reads "24:00".
+fn clock_end(seconds_of_day: f64) -> String {
+    if seconds_of_day >= DAY - 30.0 { "24:00".into() } else { format_clock(seconds_of_day) }
 }
 
 fn describe_days(days: &[usize]) -> String {
@@ -447,8 +452,9 @@ fn describe_days(days: &[usize]) -> String {
     }
 }
 
-fn clock(seconds_of_day: f64) -> String {
-    let m = (seconds_of_day / 60.0).round() as u64;
+/// Formats a time of day (seconds, folded into one day) as "HH:MM".
+pub fn format_clock(seconds: f64) -> String {
+    let m = (seconds.rem_euclid(DAY) / 60.0).round() as u64 % (24 * 60);
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
@@ -457,7 +463,7 @@ pub fn format_week_time(w: f64) -> String {
     let w = w.rem_euclid(WEEK);
     let m = (w / 60.0).round() as u64 % (7 * 24 * 60);
     let day = (m / (24 * 60)) as usize;
-    format!("{} {}", DAY_NAMES[day], clock((m % (24 * 60)) as f64 * 60.0))
+    format!("{} {}", DAY_NAMES[day], format_clock((m % (24 * 60)) as f64 * 60.0))
 }
 
 fn format_week_time_end(w: f64) -> String {

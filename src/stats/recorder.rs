@@ -174,14 +174,18 @@ impl Recorder {
     /// its arrival interval, or — for the initial backlog, which is counted
     /// whatever the warm-up — the total and the initial-backlog counts.
     #[inline]
-    fn each(&mut self, queue: usize, arrival: f64, initial: bool, f: impl Fn(&mut TicketCounts)) {
+    /// Returns whether the ticket is counted at all.
+    fn each(&mut self, queue: usize, arrival: f64, initial: bool, f: impl Fn(&mut TicketCounts)) -> bool {
         if initial {
             f(&mut self.stats.queues[queue]);
             f(&mut self.stats.initial[queue]);
         } else if let Some(c) = self.cohort(arrival) {
             f(&mut self.stats.queues[queue]);
             f(&mut self.stats.interval_tickets[c * self.queue_count + queue]);
+        } else {
+            return false;
         }
+        true
     }
 
     #[inline]
@@ -192,16 +196,15 @@ impl Recorder {
     /// A ticket answered after `wait` seconds (on the queue's SLA clock).
     #[inline]
     pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, initial: bool) {
-        if !initial && self.cohort(arrival).is_none() {
-            return;
-        }
         let in_sla = u64::from(wait <= self.sla_within[queue]);
-        self.each(queue, arrival, initial, |x| {
+        let counted = self.each(queue, arrival, initial, |x| {
             x.answered += 1;
             x.answered_in_sla += in_sla;
             x.wait_sum += wait;
         });
-        self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+        if counted {
+            self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+        }
     }
 
     #[inline]
