@@ -54,9 +54,12 @@ pub enum Command {
         /// Write the scenario with the scheduled shifts to this file, ready for `run`.
         #[arg(long, value_name = "PATH")]
         write_scenario: Option<PathBuf>,
-        /// Samples of the inputs given as ranges, for the P10/P50/P90 band.
+        /// Samples of the inputs given as ranges, for the P10-P90 band.
         #[arg(long, value_name = "N", default_value_t = 10)]
         samples: usize,
+        /// Which quantile of the sampled requirement the roster covers (with ranges in the scenario).
+        #[arg(long, value_enum, default_value_t = PlanFor::P80)]
+        plan_for: PlanFor,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -117,6 +120,15 @@ pub struct CommonArgs {
     /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
     #[arg(long, value_name = "N")]
     pub clear_below: Option<u32>,
+}
+
+/// The quantile of the uncertain requirement a roster is planned for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PlanFor {
+    P50,
+    #[default]
+    P80,
+    P90,
 }
 
 /// Which image files each chart is written as.

@@ -42,6 +42,19 @@ pub fn replicate(
     }))
 }
 
+/// Runs every replication of `scenario` on the current rayon pool (for
+/// callers that already run inside one, like `staff`), in replication order.
+pub fn replicate_here(scenario: &Scenario, policy: Policy, progress: &(dyn Fn() + Sync)) -> Vec<ReplicationStats> {
+    (0..scenario.simulation.replications)
+        .into_par_iter()
+        .map(|r| {
+            let s = sim::simulate(scenario, policy, r);
+            progress();
+            s
+        })
+        .collect()
+}
+
 /// Runs and summarizes.
 pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> anyhow::Result<RunSummary> {
     let reps = replicate(scenario, plan, progress)?;

@@ -41,8 +41,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, common } => run(&scenario, &common),
         Command::Compare { scenario, policies, common } => compare(&scenario, &policies, &common),
-        Command::Staff { scenario, write_scenario, samples, common } => {
-            staff::staff(&scenario, write_scenario.as_deref(), samples, &common)
+        Command::Staff { scenario, write_scenario, samples, plan_for, common } => {
+            staff::staff(&scenario, write_scenario.as_deref(), samples, plan_for, &common)
         }
         Command::Sweep { scenario, team, agents, common } => staff::sweep(&scenario, &team, &agents, &common),
         Command::Bench { quick } => out(&bench::run(quick)?),

@@ -8,15 +8,21 @@ use anyhow::Context;
 use serde_json::json;
 
 use super::{add_charts, chart_options, out, prepare, run_record, scale_guard, warnings};
-use crate::cli::CommonArgs;
+use crate::cli::{CommonArgs, PlanFor};
 use crate::error::InputError;
 use crate::experiment;
 use crate::report::{self, OutputSet, csv::num, figures, progress};
 use crate::scenario::units::{WEEK, format_clock, format_duration, format_week_time};
 use crate::scenario::{Scenario, Shift};
-use crate::staffing::{self, StaffOptions, Staffing};
+use crate::staffing::{self, PlanLevel, Progress, StaffOptions, Staffing};
 
-pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common: &CommonArgs) -> anyhow::Result<()> {
+pub(super) fn staff(
+    path: &Path,
+    write_to: Option<&Path>,
+    samples: usize,
+    plan_for: PlanFor,
+    common: &CommonArgs,
+) -> anyhow::Result<()> {
     let mut scenario = prepare(path, common)?;
     let (formats, size) = chart_options(common)?;
     let per_week = WEEK / scenario.simulation.interval;
@@ -38,22 +44,40 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
             eprintln!("warning: {}: {w}", path.display());
         }
     }
-    let started = Instant::now();
-    let bar = progress::bar(1, "staffing", common.quiet);
     let options = StaffOptions {
         policy: scenario.policy,
         replications: scenario.simulation.replications,
         threads: common.threads,
         samples: if scenario.assumptions.is_empty() { 0 } else { samples },
+        plan_for: match plan_for {
+            PlanFor::P50 => PlanLevel::P50,
+            PlanFor::P80 => PlanLevel::P80,
+            PlanFor::P90 => PlanLevel::P90,
+        },
     };
-    let st = staffing::staff(&scenario, options, &|stage| bar.set_message(stage.to_string()))?;
+    // The same size guard as `run`, on what the search simulates at most.
+    let total = staffing::max_replications(&scenario, &options);
+    let trial = staffing::search::staffing_scenario(&scenario, &vec![Vec::new(); scenario.teams.len()], scenario.simulation.interval, 1);
+    scale_guard(path, &trial, total as usize, common.threads, common.quiet)?;
+    let started = Instant::now();
+    let bar = progress::bar(total, "staffing", common.quiet);
+    let stage = |what: &str| bar.set_message(what.to_string());
+    let tick = || bar.inc(1);
+    let st = staffing::staff(&scenario, options, &Progress { stage: &stage, tick: &tick })?;
     bar.finish_and_clear();
+    let shortfalls: Vec<String> = shortfall_lines(&scenario, &st);
+    if !common.quiet {
+        for line in &shortfalls {
+            eprintln!("warning: {}: {line}", path.display());
+        }
+    }
 
     let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("staff"));
     let mut set = OutputSet::new(&dir);
     set.add("staffing.csv", staffing_csv(&scenario, &st)?);
     set.add("staffing_totals.csv", totals_csv(&scenario, &st)?);
     set.add("schedule.csv", schedule_csv(&scenario, &st)?);
+    set.add("drivers.csv", drivers_csv(&scenario, &st)?);
     let mut charts = vec![figures::staffing(&scenario, &st, None)];
     if scenario.teams.len() > 1 {
         charts.extend((0..scenario.teams.len()).map(|t| figures::staffing(&scenario, &st, Some(t))));
@@ -96,6 +120,9 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
             "interval_s": st.slot_len,
             "iterations": st.iterations,
             "intervals_meeting_sla": { "simulated": st.met.0, "erlang": st.erlang_met.0, "judged": st.met.1 },
+            "plan_for": if st.samples > 0 { st.plan_for.name() } else { "requirement" },
+            "shortfalls": shortfalls,
+            "drivers": driver_lines(&scenario, &st),
             "promised": promised.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
             "teams": teams,
             "output_dir": dir.display().to_string(),
@@ -103,10 +130,11 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
         return out(&String::from_utf8(report::json::to_bytes(&v)?)?);
     }
     let mut t = format!(
-        "{}: staffing for a typical week in {} intervals ({} simulation rounds{})\n\n",
+        "{}: staffing for a typical week in {} intervals ({} simulation rounds over {} blocks of intervals{})\n\n",
         scenario.name,
         format_duration(st.slot_len),
         st.iterations,
+        st.blocks,
         if st.samples > 0 {
             format!(", {} samples of {} uncertain inputs", st.samples, scenario.assumptions.len())
         } else {
@@ -123,10 +151,10 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
         let (peak_k, peak) = slots
             .iter()
             .enumerate()
-            .map(|(k, x)| (k, x.required))
+            .map(|(k, x)| (k, x.planned))
             .max_by_key(|x| (x.1, std::cmp::Reverse(x.0)))
             .unwrap_or((0, 0));
-        let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.required)));
+        let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.planned)));
         let erlang = st.agent_hours(slots.iter().map(|x| f64::from(x.erlang_agents)));
         let fte = hours / (team.hours_per_week * (1.0 - team.shrinkage));
         let sch = &st.schedules[i];
@@ -150,13 +178,15 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
             gap
         );
         if st.samples > 0 {
-            let p10 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.0))));
-            let p90 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.2))));
-            let peak90 = slots.iter().map(|x| x.band.map_or(0, |b| b.2)).max().unwrap_or(0);
+            let p10 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.p10))));
+            let p90 = st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, |b| b.p90))));
+            let mid = st.agent_hours(slots.iter().map(|x| f64::from(x.required)));
+            let peak90 = slots.iter().map(|x| x.band.map_or(0, |b| b.p90)).max().unwrap_or(0);
             let _ = writeln!(
                 t,
-                "{:<14} uncertain inputs: {p10:.0}-{p90:.0} agent-hours/week (P10-P90), peak up to {peak90} at P90",
-                ""
+                "{:<14} uncertain inputs: {p10:.0}-{p90:.0} agent-hours/week (P10-P90; {mid:.0} at the midpoints), peak up to {peak90} at P90; the roster covers {}",
+                "",
+                st.plan_for.name().to_uppercase()
             );
         }
     }
@@ -175,6 +205,15 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
         "(intervals in which a queue is open and customers arrive; those arriving while it is closed wait for it whatever the staffing)"
     );
     let _ = writeln!(t, "FTE = hours / (hours_per_week x (1 - shrinkage)); the shifts are in schedule.csv");
+    if !st.drivers.is_empty() {
+        let _ = writeln!(t, "\nwhat drives the peaks (drivers.csv):");
+        for line in driver_lines(&scenario, &st) {
+            let _ = writeln!(t, "  {line}");
+        }
+    }
+    for line in &shortfalls {
+        let _ = writeln!(t, "\nWARNING: {line}");
+    }
     let _ = writeln!(
         t,
         "\nwith the scheduled shifts ({} replications of the scenario's own run, promised.csv):",
@@ -190,7 +229,7 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
     }
     let _ = writeln!(
         t,
-        "written to {}/: staffing.csv staffing_totals.csv schedule.csv promised.csv run.json\ncharts: {}",
+        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv run.json\ncharts: {}",
         dir.display(),
         chart_files.join(" ")
     );
@@ -199,10 +238,11 @@ pub(super) fn staff(path: &Path, write_to: Option<&Path>, samples: usize, common
 
 fn team_json(s: &Scenario, st: &Staffing, t: usize) -> serde_json::Value {
     let team = &s.teams[t];
-    let hours = st.agent_hours(st.teams[t].iter().map(|x| f64::from(x.required)));
+    let hours = st.agent_hours(st.teams[t].iter().map(|x| f64::from(x.planned)));
     json!({
         "team": team.name,
         "required_agents": st.teams[t].iter().map(|x| x.required).collect::<Vec<_>>(),
+        "planned_agents": st.teams[t].iter().map(|x| x.planned).collect::<Vec<_>>(),
         "erlang_agents": st.teams[t].iter().map(|x| x.erlang_agents).collect::<Vec<_>>(),
         "agent_hours_per_week": hours,
         "fte": hours / (team.hours_per_week * (1.0 - team.shrinkage)),
@@ -223,72 +263,51 @@ fn write(header: &[&str], rows: Vec<Vec<String>>) -> anyhow::Result<Vec<u8>> {
 /// `staffing.csv`: per interval of the week, a row per queue, per team and for the desk.
 pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
     let mut rows = Vec::new();
+    let banded = st.samples > 0;
     for k in 0..st.slots() {
         let label = format_week_time(k as f64 * st.slot_len);
         for (q, queue) in s.queues.iter().enumerate() {
             let x = &st.queues[q][k];
-            rows.push(vec![
-                label.clone(),
-                "queue".into(),
-                queue.name.clone(),
-                num(Some(x.load), 3),
-                x.erlang_agents.to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                num(x.service_level.filter(|_| x.judged), 4),
-                num(x.erlang_service_level.filter(|_| x.judged), 4),
-                String::new(),
-                String::new(),
-            ]);
+            let mut row = vec![String::new(); 17];
+            row[0] = label.clone();
+            row[1] = "queue".into();
+            row[2] = queue.name.clone();
+            row[3] = num(Some(x.load), 3);
+            row[4] = num(Some(x.callbacks), 3);
+            row[5] = x.erlang_agents.to_string();
+            row[13] = num(x.service_level.filter(|_| x.judged), 4);
+            row[14] = num(x.erlang_service_level.filter(|_| x.judged), 4);
+            rows.push(row);
         }
-        let mut total = (0.0, 0u32, 0u32, 0.0, (0u32, 0u32, 0u32));
+        let mut total = (0.0, 0u32, 0u32, 0.0, staffing::Band::default(), 0u32);
         for (t, team) in s.teams.iter().enumerate() {
             let x = &st.teams[t][k];
             total.0 += x.load;
             total.1 += x.erlang_agents;
             total.2 += x.required;
             total.3 += x.scheduled;
+            total.5 += x.planned;
             if let Some(b) = x.band {
-                total.4 = (total.4.0 + b.0, total.4.1 + b.1, total.4.2 + b.2);
+                total.4 = staffing::Band {
+                    p10: total.4.p10 + b.p10,
+                    p50: total.4.p50 + b.p50,
+                    p80: total.4.p80 + b.p80,
+                    p90: total.4.p90 + b.p90,
+                };
             }
-            let band = |f: fn((u32, u32, u32)) -> u32| x.band.map_or(String::new(), |b| f(b).to_string());
-            rows.push(vec![
-                label.clone(),
-                "team".into(),
-                team.name.clone(),
-                num(Some(x.load), 3),
-                x.erlang_agents.to_string(),
-                x.required.to_string(),
-                band(|b| b.0),
-                band(|b| b.1),
-                band(|b| b.2),
-                num(Some(x.scheduled), 2),
-                String::new(),
-                String::new(),
-                num(Some((x.scheduled - f64::from(x.required)).max(0.0)), 2),
-                num(Some((f64::from(x.required) - x.scheduled).max(0.0)), 2),
-            ]);
+            rows.push(team_row(&label, "team", &team.name, x.load, x.erlang_agents, x.required, x.band, x.planned, x.scheduled));
         }
-        let banded = st.samples > 0;
-        rows.push(vec![
-            label,
-            "all".into(),
-            "all".into(),
-            num(Some(total.0), 3),
-            total.1.to_string(),
-            total.2.to_string(),
-            if banded { total.4.0.to_string() } else { String::new() },
-            if banded { total.4.1.to_string() } else { String::new() },
-            if banded { total.4.2.to_string() } else { String::new() },
-            num(Some(total.3), 2),
-            String::new(),
-            String::new(),
-            num(Some((total.3 - f64::from(total.2)).max(0.0)), 2),
-            num(Some((f64::from(total.2) - total.3).max(0.0)), 2),
-        ]);
+        rows.push(team_row(
+            &label,
+            "all",
+            "all",
+            total.0,
+            total.1,
+            total.2,
+            banded.then_some(total.4),
+            total.5,
+            total.3,
+        ));
     }
     write(
         &[
@@ -296,11 +315,14 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
             "kind",
             "name",
             "load_erlangs",
+            "callbacks",
             "erlang_agents",
             "required_agents",
             "required_p10",
             "required_p50",
+            "required_p80",
             "required_p90",
+            "planned_agents",
             "scheduled_agents",
             "service_level",
             "erlang_service_level",
@@ -311,6 +333,130 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
     )
 }
 
+#[allow(clippy::too_many_arguments)]
+fn team_row(
+    label: &str,
+    kind: &str,
+    name: &str,
+    load: f64,
+    erlang: u32,
+    required: u32,
+    band: Option<staffing::Band>,
+    planned: u32,
+    scheduled: f64,
+) -> Vec<String> {
+    let b = |f: fn(staffing::Band) -> u32| band.map_or(String::new(), |x| f(x).to_string());
+    vec![
+        label.to_string(),
+        kind.into(),
+        name.to_string(),
+        num(Some(load), 3),
+        String::new(),
+        erlang.to_string(),
+        required.to_string(),
+        b(|x| x.p10),
+        b(|x| x.p50),
+        b(|x| x.p80),
+        b(|x| x.p90),
+        planned.to_string(),
+        num(Some(scheduled), 2),
+        String::new(),
+        String::new(),
+        num(Some((scheduled - f64::from(planned)).max(0.0)), 2),
+        num(Some((f64::from(planned) - scheduled).max(0.0)), 2),
+    ]
+}
+
+/// `drivers.csv`: the peaks of each team's plan, the queue and target that
+/// set them, and what they cost.
+pub fn drivers_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
+    let rows = st
+        .drivers
+        .iter()
+        .map(|d| {
+            vec![
+                s.teams[d.team].name.clone(),
+                format_week_time(d.slot as f64 * st.slot_len),
+                format_duration(d.slots.len() as f64 * st.slot_len),
+                d.peak.to_string(),
+                d.base.to_string(),
+                s.queues[d.queue].name.clone(),
+                num(Some(d.target), 3),
+                format_duration(d.within),
+                num(Some(d.cost_fte), 2),
+                format_duration(d.relaxed_within),
+                num(Some(d.relaxed_cost_fte), 2),
+            ]
+        })
+        .collect();
+    write(
+        &[
+            "team",
+            "peak_at",
+            "peak_length",
+            "peak_agents",
+            "day_median_agents",
+            "queue",
+            "sla_target",
+            "sla_within",
+            "cost_fte",
+            "relaxed_sla_within",
+            "relaxed_cost_fte",
+        ],
+        rows,
+    )
+}
+
+/// One sentence per driver: "email 80%/1h at Mon 09:00 sets a peak of 24
+/// agents (day's median 8) in team inbox: it costs 6.0 FTE; at 2h: 1.0 FTE".
+pub fn driver_lines(s: &Scenario, st: &Staffing) -> Vec<String> {
+    st.drivers
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {:.0}%/{} at {} sets a peak of {} agents in team {} (the day's median is {}): it costs {:.1} FTE; with {:.0}%/{} it would cost {:.1} FTE",
+                s.queues[d.queue].name,
+                d.target * 100.0,
+                format_duration(d.within),
+                format_week_time(d.slot as f64 * st.slot_len),
+                d.peak,
+                s.teams[d.team].name,
+                d.base,
+                d.cost_fte,
+                d.target * 100.0,
+                format_duration(d.relaxed_within),
+                d.relaxed_cost_fte
+            )
+        })
+        .collect()
+}
+
+/// One line per team whose schedule leaves intervals short of the plan.
+pub fn shortfall_lines(s: &Scenario, st: &Staffing) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (t, sch) in st.schedules.iter().enumerate() {
+        if sch.shortfalls.is_empty() {
+            continue;
+        }
+        let missing: u32 = sch.shortfalls.iter().map(|x| x.required - x.covered).sum();
+        let worst: Vec<String> = sch
+            .shortfalls
+            .iter()
+            .take(6)
+            .map(|x| format!("{} ({} of {})", format_week_time(x.slot as f64 * st.slot_len), x.covered, x.required))
+            .collect();
+        lines.push(format!(
+            "team \"{}\": the shift templates cannot cover {} interval(s), {} agent-intervals short: {}{}; add a template (or a break window such as \"+3h..+5h 30m\") that is on duty then",
+            s.teams[t].name,
+            sch.shortfalls.len(),
+            missing,
+            worst.join(", "),
+            if sch.shortfalls.len() > 6 { ", ..." } else { "" }
+        ));
+    }
+    lines
+}
+
 /// `staffing_totals.csv`: per team, agent-hours and FTE.
 pub fn totals_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
     let rows = s
@@ -319,22 +465,22 @@ pub fn totals_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
         .enumerate()
         .map(|(t, team)| {
             let slots = &st.teams[t];
-            let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.required)));
+            let hours = st.agent_hours(slots.iter().map(|x| f64::from(x.planned)));
             let fte_of = |h: f64| h / (team.hours_per_week * (1.0 - team.shrinkage));
             let sch = &st.schedules[t];
-            let band = |f: fn((u32, u32, u32)) -> u32| {
+            let band = |f: fn(staffing::Band) -> u32| {
                 (st.samples > 0).then(|| st.agent_hours(slots.iter().map(|x| f64::from(x.band.map_or(0, f)))))
             };
             vec![
                 team.name.clone(),
                 num(Some(hours), 1),
                 num(Some(st.agent_hours(slots.iter().map(|x| f64::from(x.erlang_agents)))), 1),
-                slots.iter().map(|x| x.required).max().unwrap_or(0).to_string(),
+                slots.iter().map(|x| x.planned).max().unwrap_or(0).to_string(),
                 num(Some(team.shrinkage), 3),
                 num(Some(team.hours_per_week), 1),
                 num(Some(fte_of(hours)), 2),
-                num(band(|b| b.0), 1),
-                num(band(|b| b.2), 1),
+                num(band(|b| b.p10), 1),
+                num(band(|b| b.p90), 1),
                 num(Some(sch.paid_hours), 1),
                 num(Some(fte_of(sch.paid_hours)), 2),
                 num(Some(sch.lower_bound), 1),
@@ -418,6 +564,7 @@ pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
             label: "always".into(),
             agents: n,
             duty: crate::scenario::WeeklySpans::always(),
+            attendance: crate::scenario::WeeklySpans::always(),
             overtime: false,
         });
         return v;

@@ -456,8 +456,8 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
     }
     let mut bands = Vec::new();
     if st.samples > 0 {
-        let lo = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.0)));
-        let hi = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.2)));
+        let lo = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.p10)));
+        let hi = sum(&|x| x.band.map_or(0.0, |b| f64::from(b.p90)));
         let points = lo
             .iter()
             .zip(&hi)
@@ -471,7 +471,7 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
     }
     let top = required.iter().chain(&erlang).chain(&scheduled).cloned().fold(1.0, f64::max) * 1.1;
     let top = if st.samples > 0 {
-        top.max(sum(&|x| x.band.map_or(0.0, |b| f64::from(b.2))).into_iter().fold(0.0, f64::max) * 1.05)
+        top.max(sum(&|x| x.band.map_or(0.0, |b| f64::from(b.p90))).into_iter().fold(0.0, f64::max) * 1.05)
     } else {
         top
     };

@@ -382,8 +382,20 @@ pub struct ShiftTemplate {
     /// Allowed start clocks (team's local time), seconds after midnight.
     pub starts: Vec<f64>,
     pub length: f64,
-    /// Breaks as (offset from the start, length), seconds.
-    pub breaks: Vec<(f64, f64)>,
+    /// Breaks `staff` places inside their windows.
+    pub breaks: Vec<BreakRule>,
+}
+
+/// A break of a shift template: `length` seconds starting somewhere between
+/// `earliest` and `latest` seconds after the shift start (`"+3h..+5h 30m"`;
+/// `"+4h 30m"` fixes it). `staff` chooses where, per group of agents, so
+/// breaks are staggered and never leave a slot uncovered when a placement
+/// exists that avoids it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BreakRule {
+    pub earliest: f64,
+    pub latest: f64,
+    pub length: f64,
 }
 
 impl Team {
@@ -405,6 +417,9 @@ pub struct Shift {
     pub agents: u32,
     /// On-duty spans of the week in the desk's clock, breaks removed.
     pub duty: WeeklySpans,
+    /// The shifts' whole spans, breaks included (desk clock): who is *at
+    /// work*, which a 30-minute lunch does not change.
+    pub attendance: WeeklySpans,
     /// Added by an `[[overtime]]` block.
     pub overtime: bool,
 }

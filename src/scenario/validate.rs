@@ -10,7 +10,7 @@ use super::file::{
 use super::units::{self, DAY, HOUR, WeeklySpans};
 use super::{
     Assumption, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue, RateSchedule,
-    Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
+    BreakRule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -764,6 +764,7 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                     label: "always".into(),
                     agents: *n as u32,
                     duty: WeeklySpans::always(),
+                    attendance: WeeklySpans::always(),
                     overtime: false,
                 }])
             }
@@ -814,6 +815,39 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     })
 }
 
+/// A template break: `"+4h 30m"` (fixed) or `"+3h..+5h 30m"` (starting
+/// anywhere from 3 to 5 hours into the shift), inside a shift of `length`.
+fn template_break(text: &str, length: Option<f64>) -> Result<BreakRule, String> {
+    let bad = || {
+        format!(
+            "\"{text}\" is not a break; expected an offset from the shift start and a length, like \"+4h 1h\", \
+             or a window for its start, like \"+3h..+5h 30m\""
+        )
+    };
+    let (window, len) = text.trim().split_once(' ').ok_or_else(bad)?;
+    let offset = |x: &str| x.trim().strip_prefix('+').and_then(|d| units::parse_duration(d.trim()).ok());
+    let (earliest, latest) = match window.split_once("..") {
+        Some((a, b)) => (offset(a).ok_or_else(bad)?, offset(b).ok_or_else(bad)?),
+        None => {
+            let at = offset(window).ok_or_else(bad)?;
+            (at, at)
+        }
+    };
+    let length_s = units::parse_duration(len.trim()).map_err(|_| bad())?;
+    if length_s <= 0.0 {
+        return Err(bad());
+    }
+    if latest < earliest {
+        return Err(format!("\"{text}\": the window's end comes before its start; write \"+EARLIEST..+LATEST LENGTH\""));
+    }
+    if let Some(l) = length
+        && latest + length_s > l
+    {
+        return Err(format!("\"{text}\": the break must end inside the shift ({})", units::format_duration(l)));
+    }
+    Ok(BreakRule { earliest, latest, length: length_s })
+}
+
 fn template(t: &ShiftTemplateFile, at: &str, p: &mut Problems) -> Option<ShiftTemplate> {
     let before = p.0.len();
     let days = p.take(&format!("{at}.days"), units::parse_days(&t.days));
@@ -830,16 +864,9 @@ fn template(t: &ShiftTemplateFile, at: &str, p: &mut Problems) -> Option<ShiftTe
     }
     let mut breaks = Vec::new();
     for b in &t.breaks {
-        let bad =
-            || format!("\"{b}\" is not a break; expected an offset from the shift start and a length, like \"+4h 1h\"");
-        let parsed = b
-            .trim()
-            .strip_prefix('+')
-            .and_then(|rest| rest.split_once(' '))
-            .map(|(off, len)| (units::parse_duration(off.trim()), units::parse_duration(len.trim())));
-        match parsed {
-            Some((Ok(off), Ok(len))) if len > 0.0 && length.is_some_and(|l| off + len <= l) => breaks.push((off, len)),
-            _ => p.add(&format!("{at}.breaks"), bad()),
+        match template_break(b, length) {
+            Ok(rule) => breaks.push(rule),
+            Err(why) => p.add(&format!("{at}.breaks"), why),
         }
     }
     if p.0.len() > before {
@@ -904,11 +931,13 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
     if p.0.len() > before {
         return None;
     }
-    let duty = WeeklySpans::from_spans(on).minus(&WeeklySpans::from_spans(off)).shifted(to_desk);
+    let attendance = WeeklySpans::from_spans(on);
+    let duty = attendance.minus(&WeeklySpans::from_spans(off)).shifted(to_desk);
     Some(Shift {
         label: format!("{} {} {}", s.days, s.start, s.length),
         agents: s.agents as u32,
         duty,
+        attendance: attendance.shifted(to_desk),
         overtime: false,
     })
 }
@@ -932,10 +961,12 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         let s0 = d as f64 * DAY + from;
         (s0, s0 + length)
     });
+    let duty = WeeklySpans::from_spans(spans).shifted(to_desk);
     Some(Shift {
         label: format!("overtime {} {}-{}", o.days, o.from, o.to),
         agents: o.agents as u32,
-        duty: WeeklySpans::from_spans(spans).shifted(to_desk),
+        attendance: duty.clone(),
+        duty,
         overtime: true,
     })
 }

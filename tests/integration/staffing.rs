@@ -3,10 +3,10 @@
 
 use staffsim::erlang::Desk;
 use staffsim::scenario::{Policy, Scenario};
-use staffsim::staffing::{self, StaffOptions};
+use staffsim::staffing::{self, PlanLevel, Progress, StaffOptions};
 
 fn options() -> StaffOptions {
-    StaffOptions { policy: Policy::PerQueue, replications: 10, threads: None, samples: 0 }
+    StaffOptions { policy: Policy::PerQueue, replications: 10, threads: None, samples: 0, plan_for: PlanLevel::P80 }
 }
 
 fn one_queue(extra: &str, profile: &str, interval: &str) -> Scenario {
@@ -38,7 +38,7 @@ agents = 12
 fn a_stationary_queue_needs_erlang_c_and_the_simulation_agrees() {
     for (extra, patience) in [("", None), ("patience = { dist = \"exponential\", mean = \"3m\" }", Some(180.0))] {
         let s = one_queue(extra, "", "1h");
-        let st = staffing::staff(&s, options(), &|_| {}).unwrap();
+        let st = staffing::staff(&s, options(), &Progress::none()).unwrap();
         let erlang = Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: patience, sla_within_s: 20.0 }
             .required_agents(0.8);
         let mut off_by = [0usize; 3];
@@ -60,7 +60,7 @@ fn a_sharp_peak_needs_the_simulation() {
     // 100/hour on average, but an hour at 10:00 brings eight times the rate.
     let profile = "profile = [1,1,1,1,1,1,1,1,1,1, 8, 1,1,1,1,1,1,1,1,1,1,1,1,1]";
     let s = one_queue("", profile, "30m");
-    let st = staffing::staff(&s, options(), &|_| {}).unwrap();
+    let st = staffing::staff(&s, options(), &Progress::none()).unwrap();
     let share = |(met, total): (usize, usize)| met as f64 / total as f64;
     println!(
         "intervals meeting the target: simulated {}/{} ({:.1}%), per-interval Erlang C {}/{} ({:.1}%)",
@@ -79,17 +79,18 @@ fn a_sharp_peak_needs_the_simulation() {
 fn the_schedule_covers_the_requirement() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/new-product.toml")).unwrap();
     let s = Scenario::from_toml(&text, "new-product.toml").unwrap();
-    let st = staffing::staff(&s, StaffOptions { samples: 4, ..options() }, &|_| {}).unwrap();
+    let st = staffing::staff(&s, StaffOptions { samples: 4, ..options() }, &Progress::none()).unwrap();
     for k in 0..st.slots() {
         let x = &st.teams[0][k];
         assert!(
-            x.scheduled + 1e-9 >= f64::from(x.required),
-            "slot {k}: {} on duty for {} required",
+            x.scheduled + 1e-9 >= f64::from(x.planned),
+            "slot {k}: {} on duty for {} planned",
             x.scheduled,
-            x.required
+            x.planned
         );
-        let (p10, p50, p90) = x.band.expect("a band from the ranges");
-        assert!(p10 <= p50 && p50 <= p90);
+        let b = x.band.expect("a band from the ranges");
+        assert!(b.p10 <= b.p50 && b.p50 <= b.p80 && b.p80 <= b.p90);
+        assert_eq!(x.planned, b.p80, "slot {k}: the roster is planned for P80");
     }
     let sch = &st.schedules[0];
     assert!(sch.paid_hours >= sch.lower_bound - 1e-6, "no schedule beats the LP bound");

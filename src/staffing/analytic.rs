@@ -1,0 +1,198 @@
+//! Stage 1: the analytic requirement per queue and interval of the week.
+//!
+//! The work a queue receives is its own arrivals plus *derived* work: the
+//! callback requests its phone queues' missed calls leave (a call reaching a
+//! closed line, or a caller who gave up), landing when the callback queue
+//! is open. Interactive queues are staffed by Erlang C (Erlang A when
+//! customers have a patience) on each interval's rate; a chat agent at
+//! concurrency k counts as k servers. Queues whose SLA is an hour or more are
+//! *deferrable* (email, forms): they need the work of each SLA window done
+//! within that window, not Erlang C's cover of every burst, plus the work that
+//! piled up while the queue was closed, spread over the first SLA window
+//! after it opens.
+
+use rayon::prelude::*;
+
+use crate::erlang::Desk;
+use crate::scenario::Scenario;
+use crate::scenario::units::{HOUR, WEEK};
+
+/// What reaches each queue in each slot of a typical week.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub slot_len: f64,
+    /// Expected tickets entering `[queue][slot]`: arrivals plus derived callbacks.
+    pub tickets: Vec<Vec<f64>>,
+    /// The derived part: callback requests entering `[queue][slot]`.
+    pub callbacks: Vec<Vec<f64>>,
+    /// Whether the queue is open at the slot's middle, `[queue][slot]`.
+    pub open: Vec<Vec<bool>>,
+}
+
+impl Workload {
+    /// The typical week of `s` in slots of `slot_len` seconds.
+    pub fn of(s: &Scenario, slot_len: f64) -> Workload {
+        let slots = (WEEK / slot_len).round() as usize;
+        let nq = s.queues.len();
+        let open: Vec<Vec<bool>> =
+            s.queues.iter().map(|q| (0..slots).map(|k| q.hours.contains((k as f64 + 0.5) * slot_len)).collect()).collect();
+        let mut tickets: Vec<Vec<f64>> = s
+            .queues
+            .iter()
+            .map(|q| {
+                (0..slots).map(|k| q.arrivals.expected_between(k as f64 * slot_len, (k + 1) as f64 * slot_len)).collect()
+            })
+            .collect();
+        let mut callbacks = vec![vec![0.0; slots]; nq];
+        let mut work = Workload { slot_len, tickets: tickets.clone(), callbacks: callbacks.clone(), open };
+        for (p, queue) in s.queues.iter().enumerate() {
+            let Some(cb) = queue.callback else { continue };
+            // Abandonment of the phone queue at its own analytic staffing.
+            let staffed = requirement(s, p, &work, queue.sla.within);
+            for k in 0..slots {
+                let calls = work.tickets[p][k];
+                if calls <= 0.0 {
+                    continue;
+                }
+                let missed = if !work.open[p][k] {
+                    calls
+                } else {
+                    let desk = desk(s, p, calls / slot_len, queue.sla.within);
+                    let servers = staffed[k].1 * s.queues[p].concurrency;
+                    calls * desk.performance(servers).abandon_rate.clamp(0.0, 1.0)
+                };
+                let requests = missed * cb.share;
+                // Requests wait for the callback queue to open.
+                let land = (0..slots).map(|j| (k + j) % slots).find(|&j| work.open[cb.queue][j]);
+                if let Some(j) = land {
+                    callbacks[cb.queue][j] += requests;
+                }
+            }
+        }
+        for q in 0..nq {
+            for k in 0..slots {
+                tickets[q][k] += callbacks[q][k];
+            }
+        }
+        work.tickets = tickets;
+        work.callbacks = callbacks;
+        work
+    }
+
+    pub fn slots(&self) -> usize {
+        self.open.first().map_or(0, Vec::len)
+    }
+
+    /// Agent-hours per week the queue's tickets bring (handle time ÷ concurrency).
+    pub fn agent_hours(&self, s: &Scenario, q: usize) -> f64 {
+        let queue = &s.queues[q];
+        self.tickets[q].iter().sum::<f64>() * queue.handle_time.mean() / f64::from(queue.concurrency) / HOUR
+    }
+
+    /// Agent-hours per week of derived callback work in queue `q`.
+    pub fn callback_hours(&self, s: &Scenario, q: usize) -> f64 {
+        let queue = &s.queues[q];
+        self.callbacks[q].iter().sum::<f64>() * queue.handle_time.mean() / f64::from(queue.concurrency) / HOUR
+    }
+}
+
+/// Whether a queue's work can wait for hours (email, forms): staffed by what
+/// clears it within the SLA rather than by Erlang C.
+pub fn deferrable(s: &Scenario, q: usize) -> bool {
+    s.queues[q].sla.within >= HOUR
+}
+
+fn desk(s: &Scenario, q: usize, arrival_rate: f64, within: f64) -> Desk {
+    let queue = &s.queues[q];
+    Desk {
+        arrival_rate,
+        aht_s: queue.handle_time.mean(),
+        patience_s: queue.patience.as_ref().map(|p| p.mean()),
+        sla_within_s: within,
+    }
+}
+
+/// The analytic requirement of every queue, in parallel: `[queue][slot]` of
+/// (load in agents, agents).
+pub fn all(s: &Scenario, work: &Workload) -> Vec<Vec<(f64, u32)>> {
+    (0..s.queues.len()).into_par_iter().map(|q| requirement(s, q, work, s.queues[q].sla.within)).collect()
+}
+
+/// The analytic requirement of queue `q` in every slot of the week, with the
+/// SLA threshold `within` (the queue's own, or a relaxed one for a what-if):
+/// (load in agents, agents).
+pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<(f64, u32)> {
+    let queue = &s.queues[q];
+    let slot_len = work.slot_len;
+    let slots = work.slots();
+    let k = f64::from(queue.concurrency);
+    let aht = queue.handle_time.mean();
+    let rates: Vec<f64> = work.tickets[q].iter().map(|n| n / slot_len).collect();
+    let open = &work.open[q];
+    let window = ((within / slot_len).ceil() as usize).max(1);
+    let is_deferrable = within >= HOUR;
+    // Work (in agent-slots) that arrives while the queue is closed, handed to
+    // the first `window` open slots after each opening.
+    let mut carried = vec![0.0; slots];
+    if let Some(opening) = (0..slots).find(|&i| open[i] && !open[(i + slots - 1) % slots]) {
+        let mut piled = 0.0;
+        let mut left = 0usize;
+        let mut share = 0.0;
+        for step in 0..slots {
+            let i = (opening + step) % slots;
+            if !open[i] {
+                piled += rates[i] * aht / k;
+                continue;
+            }
+            if !open[(i + slots - 1) % slots] {
+                // An opening: spread what piled up over the next open slots.
+                let stretch = (0..slots).map(|j| (i + j) % slots).take_while(|&x| open[x]).count();
+                left = window.min(stretch).max(1);
+                share = piled / left as f64;
+                piled = 0.0;
+            }
+            if left > 0 {
+                carried[i] += share;
+                left -= 1;
+            }
+        }
+        // The closed stretch just before the first opening (the walk ends in it).
+        if piled > 0.0 {
+            let stretch = (0..slots).map(|j| (opening + j) % slots).take_while(|&x| open[x]).count();
+            let n = window.min(stretch).max(1);
+            for j in 0..n {
+                carried[(opening + j) % slots] += piled / n as f64;
+            }
+        }
+    }
+    (0..slots)
+        .map(|i| {
+            let load = rates[i] * aht / k;
+            if !open[i] {
+                return (load, 0);
+            }
+            if is_deferrable {
+                // Work arriving while open over the last SLA window, spread
+                // over that window's open slots; plus the work that piled up
+                // while the queue was closed, spread over the first SLA window
+                // after it opens.
+                let idx = |j: usize| (i + slots - j) % slots;
+                let open_in_window: Vec<usize> = (0..window).map(idx).filter(|&x| open[x]).collect();
+                let work: f64 = open_in_window.iter().map(|&x| rates[x] * aht / k).sum();
+                let need = work / open_in_window.len().max(1) as f64 + carried[i];
+                return (load, (need - 1e-9).ceil().max(0.0) as u32);
+            }
+            if rates[i] <= 0.0 {
+                return (load, 0);
+            }
+            let servers = desk(s, q, rates[i], within).required_agents(queue.sla.target);
+            (load, (f64::from(servers) / k).ceil() as u32)
+        })
+        .collect()
+}
+
+/// The analytic requirement of queue `q` with its own SLA (derived callback
+/// work included): (load in agents, agents) per slot.
+pub fn analytic(s: &Scenario, q: usize, slot_len: f64) -> Vec<(f64, u32)> {
+    requirement(s, q, &Workload::of(s, slot_len), s.queues[q].sla.within)
+}

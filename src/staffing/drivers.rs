@@ -1,0 +1,164 @@
+//! What drives the peaks of a roster, and what relaxing the target would
+//! save. A *peak* is a run of intervals where a team needs clearly more
+//! agents than on the rest of that day (more than one and a half times the
+//! day's median requirement); its *driver* is the queue with the largest
+//! analytic requirement in its highest interval, and the target that sets
+//! it. The peak's cost is the full-time equivalents (paid shift hours ÷
+//! hours per FTE) the schedule pays for it: the schedule of the requirement
+//! as planned against the schedule with the peak cut down to the day's
+//! median. The relaxed cost is the same with the driver's SLA threshold one
+//! step longer (30 s → 1 min, 1 h → 2 h, …), the analytic difference taken
+//! off the peak.
+
+use rayon::prelude::*;
+
+use super::analytic::{self, Workload};
+use super::schedule;
+use crate::scenario::Scenario;
+use crate::scenario::units::{DAY, HOUR, MINUTE};
+
+/// Peaks reported per team at most.
+const PEAKS_PER_TEAM: usize = 3;
+
+/// A peak of a team's requirement and what it costs.
+#[derive(Debug, Clone)]
+pub struct Driver {
+    pub team: usize,
+    /// The peak's intervals; `slot` is the highest.
+    pub slots: Vec<usize>,
+    pub slot: usize,
+    pub peak: u32,
+    /// The day's median requirement (over intervals needing anyone).
+    pub base: u32,
+    pub queue: usize,
+    /// The driver's SLA, and the one step longer that the what-if uses.
+    pub within: f64,
+    pub target: f64,
+    pub relaxed_within: f64,
+    /// FTE the peak costs in the schedule, as it is and with the relaxed SLA.
+    pub cost_fte: f64,
+    pub relaxed_cost_fte: f64,
+}
+
+/// The next longer SLA threshold a desk would publish.
+pub fn relaxed(within: f64) -> f64 {
+    const LADDER: [f64; 14] = [
+        20.0,
+        30.0,
+        MINUTE,
+        2.0 * MINUTE,
+        5.0 * MINUTE,
+        10.0 * MINUTE,
+        15.0 * MINUTE,
+        30.0 * MINUTE,
+        HOUR,
+        2.0 * HOUR,
+        4.0 * HOUR,
+        8.0 * HOUR,
+        DAY,
+        2.0 * DAY,
+    ];
+    LADDER.iter().copied().find(|&x| x > within + 1e-9).unwrap_or(within * 2.0)
+}
+
+fn median(mut v: Vec<u32>) -> u32 {
+    v.sort_unstable();
+    if v.is_empty() { 0 } else { v[v.len() / 2] }
+}
+
+/// The peaks of every team's `planned` requirement `[team][slot]`.
+pub fn peaks(
+    s: &Scenario,
+    work: &Workload,
+    planned: &[Vec<u32>],
+    primary: &[Vec<Option<usize>>],
+    erlang: &[Vec<(f64, u32)>],
+) -> Vec<Driver> {
+    let slot_len = work.slot_len;
+    let slots = work.slots();
+    let per_day = ((DAY / slot_len).round() as usize).max(1);
+    let mut found = Vec::new();
+    for (t, req) in planned.iter().enumerate() {
+        let mut candidates = Vec::new();
+        for day in 0..slots.div_ceil(per_day) {
+            let range = day * per_day..((day + 1) * per_day).min(slots);
+            let base = median(req[range.clone()].iter().copied().filter(|&n| n > 0).collect());
+            let Some(top) = range.clone().max_by_key(|&k| (req[k], std::cmp::Reverse(k))) else { continue };
+            if base == 0 || f64::from(req[top]) <= 1.5 * f64::from(base) || req[top] < base + 2 {
+                continue;
+            }
+            let threshold = (req[top] + base).div_ceil(2);
+            let mut run = vec![top];
+            let mut k = top;
+            while k > range.start && req[k - 1] >= threshold {
+                k -= 1;
+                run.insert(0, k);
+            }
+            let mut k = top;
+            while k + 1 < range.end && req[k + 1] >= threshold {
+                k += 1;
+                run.push(k);
+            }
+            let Some(queue) = (0..s.queues.len()).filter(|&q| primary[q][top] == Some(t)).max_by_key(|&q| erlang[q][top].1)
+            else {
+                continue;
+            };
+            candidates.push((req[top] - base, top, run, base, queue));
+        }
+        candidates.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
+        for (_, top, run, base, queue) in candidates.into_iter().take(PEAKS_PER_TEAM) {
+            let within = s.queues[queue].sla.within;
+            found.push(Driver {
+                team: t,
+                slots: run,
+                slot: top,
+                peak: req[top],
+                base,
+                queue,
+                within,
+                target: s.queues[queue].sla.target,
+                relaxed_within: relaxed(within),
+                cost_fte: 0.0,
+                relaxed_cost_fte: 0.0,
+            });
+        }
+    }
+    found.into_par_iter().map(|d| priced(s, work, &planned[d.team], d)).collect()
+}
+
+/// Fills in what a peak costs, from three schedules of the team.
+fn priced(s: &Scenario, work: &Workload, planned: &[u32], mut d: Driver) -> Driver {
+    let team = &s.teams[d.team];
+    let fte = |req: &[u32]| {
+        schedule::schedule(s, d.team, req, work).paid_hours / (team.hours_per_week * (1.0 - team.shrinkage))
+    };
+    let mut flat = planned.to_vec();
+    for &k in &d.slots {
+        flat[k] = flat[k].min(d.base);
+    }
+    let now = analytic::requirement(s, d.queue, work, d.within);
+    let loose = analytic::requirement(s, d.queue, work, d.relaxed_within);
+    let mut relaxed = planned.to_vec();
+    for &k in &d.slots {
+        let saved = now[k].1.saturating_sub(loose[k].1);
+        relaxed[k] = relaxed[k].saturating_sub(saved).max(flat[k]);
+    }
+    let (full, flat_fte) = (fte(planned), fte(&flat));
+    d.cost_fte = (full - flat_fte).max(0.0);
+    d.relaxed_cost_fte = (fte(&relaxed) - flat_fte).clamp(0.0, d.cost_fte);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relaxing_a_target_takes_the_next_published_step() {
+        assert_eq!(relaxed(20.0), 30.0);
+        assert_eq!(relaxed(30.0), 60.0);
+        assert_eq!(relaxed(HOUR), 2.0 * HOUR);
+        assert_eq!(relaxed(45.0 * MINUTE), HOUR);
+        assert_eq!(relaxed(5.0 * DAY), 10.0 * DAY);
+    }
+}

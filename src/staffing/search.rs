@@ -1,0 +1,465 @@
+//! Stage 2: the simulated requirement per team and interval, with the
+//! simulation as the judge.
+//!
+//! Each team's agents on duty follow a weekly staffing vector; the desk is
+//! simulated (one week of warm-up, `MEASURED_WEEKS` measured, common random
+//! numbers) and the staffing is moved until it meets every target.
+//!
+//! The search does not judge intervals one by one. It judges **blocks**:
+//! runs of consecutive slots in which nothing changes for the team (the same
+//! queues, open or closed alike, at the same arrival rate) are one block, so
+//! a stationary stretch is judged on all its customers together instead of
+//! on each half hour's noise; a deferrable queue (SLA of an hour or more) is
+//! judged in blocks of its SLA window, counted from each opening, so the
+//! backlog that lands at opening is spread over the window the SLA allows,
+//! as the analytic side does; and the first SLA window after an opening is a
+//! block of its own. A block's customers are the tickets *decided* there:
+//! those arriving in it, and, for a business-hours SLA clock, those that
+//! arrived while the queue was closed and wait for this opening. A block
+//! passes when the lower end of the 95 % confidence interval of each of its
+//! queues' service level clears the target.
+//!
+//! Per block, a [`Bracket`] keeps the most agents known to fail and the
+//! fewest known to pass; the level moves one agent at a time from the
+//! analytic start (big jumps push a backlog onto the neighbouring blocks and
+//! mislead their search) and bisects once both ends are known. Repair rounds
+//! then add agents wherever the whole staffing still misses, and a trim pass
+//! removes agents a block no longer needs. (An iterative staffing search in
+//! the spirit of Feldman, Mandelbaum, Massey & Whitt, 2008, judged on
+//! service level.)
+
+use super::analytic::Workload;
+use super::Context;
+use crate::experiment;
+use crate::scenario::units::{WEEK, WeeklySpans};
+use crate::scenario::{Scenario, Shift, SlaClock};
+use crate::stats::{Estimate, ReplicationStats, estimate};
+
+/// Weeks the staffing simulation measures after its week of warm-up.
+pub const MEASURED_WEEKS: u32 = 4;
+const SEARCH_ROUNDS: usize = 14;
+const REPAIR_ROUNDS: usize = 5;
+const TRIM_ROUNDS: usize = 4;
+
+/// Simulation rounds one search takes at most (for progress and size guards).
+pub const MAX_ROUNDS: usize = SEARCH_ROUNDS + 2 * (REPAIR_ROUNDS + 1) + TRIM_ROUNDS;
+
+/// What the search knows about one block's requirement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bracket {
+    /// The most agents known to miss the target.
+    fails: Option<u32>,
+    /// The fewest agents known to meet it.
+    passes: Option<u32>,
+}
+
+impl Bracket {
+    /// Records that `agents` passed or failed. Blocks interact (a backlog
+    /// left in one is served in the next), so a later verdict that
+    /// contradicts an earlier one wins.
+    pub fn record(&mut self, agents: u32, passed: bool) {
+        if passed {
+            self.passes = Some(self.passes.map_or(agents, |p| p.min(agents)));
+            if self.fails.is_some_and(|f| f >= agents) {
+                self.fails = agents.checked_sub(1);
+            }
+        } else {
+            self.fails = Some(self.fails.map_or(agents, |f| f.max(agents)));
+            if self.passes.is_some_and(|p| p <= agents) {
+                self.passes = None;
+            }
+        }
+    }
+
+    /// The level to try next from `now`: one agent at a time until both
+    /// ends are known, then halfway between them.
+    pub fn next(&self, now: u32) -> u32 {
+        match (self.fails, self.passes) {
+            (_, Some(p)) if p == 0 => 0,
+            (Some(f), Some(p)) if p - f <= 1 => p,
+            (None, Some(p)) if p == now => now - 1,
+            (Some(_), Some(p)) if p == now => now - 1,
+            (Some(f), Some(p)) => f + (p - f) / 2,
+            (None, Some(p)) => p.saturating_sub(1),
+            (_, None) => now + 1,
+        }
+    }
+
+    /// The fewest agents known to pass.
+    pub fn passing(&self) -> Option<u32> {
+        self.passes
+    }
+}
+
+/// Slots of the week judged together and staffed alike for one team.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub team: usize,
+    /// Consecutive slots (may wrap past the end of the week).
+    pub slots: Vec<usize>,
+    /// The queues the team answers for here, each with the arrival slots of
+    /// the tickets decided in this block.
+    pub queues: Vec<(usize, Vec<usize>)>,
+}
+
+/// The slot in which a ticket arriving in `[queue][slot]` is decided: the
+/// slot itself while the queue is open; for a closed queue whose SLA runs on
+/// business hours, its next opening (the customers wait for it and the SLA
+/// clock starts there). Closed-hours tickets on a wall clock, and calls that
+/// reach a closed phone line, are not decided by staffing.
+pub fn decided_in(s: &Scenario, work: &Workload) -> Vec<Vec<Option<usize>>> {
+    let slots = work.slots();
+    (0..s.queues.len())
+        .map(|q| {
+            let queue = &s.queues[q];
+            (0..slots)
+                .map(|k| {
+                    if work.tickets[q][k] <= 0.0 {
+                        return None;
+                    }
+                    if work.open[q][k] {
+                        return Some(k);
+                    }
+                    if queue.sla_clock != SlaClock::Business || queue.callback.is_some() {
+                        return None;
+                    }
+                    (1..=slots).map(|j| (k + j) % slots).find(|&j| work.open[q][j])
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Each team's blocks, in week order.
+pub fn blocks(s: &Scenario, work: &Workload, primary: &[Vec<Option<usize>>], decided: &[Vec<Option<usize>>]) -> Vec<Block> {
+    let slots = work.slots();
+    let nq = s.queues.len();
+    let window = |q: usize| ((s.queues[q].sla.within / work.slot_len).ceil() as usize).max(1);
+    // Slots since the queue last opened (None when closed).
+    let since_opening: Vec<Vec<Option<usize>>> = (0..nq)
+        .map(|q| {
+            (0..slots)
+                .map(|k| {
+                    if !work.open[q][k] {
+                        return None;
+                    }
+                    let back = (0..slots).take_while(|&j| work.open[q][(k + slots - j) % slots]).count();
+                    Some(if back >= slots { usize::MAX } else { back - 1 })
+                })
+                .collect()
+        })
+        .collect();
+    // Tickets decided per (queue, slot).
+    let mut decided_here: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); slots]; nq];
+    for q in 0..nq {
+        for k in 0..slots {
+            if let Some(j) = decided[q][k] {
+                decided_here[q][j].push(k);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for t in 0..s.teams.len() {
+        // What the team answers for in slot k; equal signatures in a row form a block.
+        let signature = |k: usize| -> Vec<(usize, u64, u64)> {
+            (0..nq)
+                .filter(|&q| primary[q][k] == Some(t) && !decided_here[q][k].is_empty())
+                .map(|q| {
+                    let w = window(q);
+                    let phase = match since_opening[q][k] {
+                        // Always open: only the rate matters.
+                        Some(usize::MAX) => u64::MAX,
+                        // The first SLA window after opening is a block of its own.
+                        Some(n) if n < w => n as u64 / w as u64,
+                        // Deferrable queues: one block per SLA window.
+                        Some(n) if super::analytic::deferrable(s, q) => (n / w) as u64,
+                        Some(_) => u64::MAX - 1,
+                        None => u64::MAX - 2,
+                    };
+                    let rate = if super::analytic::deferrable(s, q) { 0 } else { work.tickets[q][k].to_bits() };
+                    (q, phase, rate)
+                })
+                .collect()
+        };
+        let sigs: Vec<_> = (0..slots).map(signature).collect();
+        // Start at a change of signature so a block never straddles the week's end.
+        let start = (0..slots).find(|&k| sigs[k] != sigs[(k + slots - 1) % slots]);
+        let order: Vec<usize> = match start {
+            Some(st) => (0..slots).map(|j| (st + j) % slots).collect(),
+            None => (0..slots).collect(),
+        };
+        let mut current: Option<Block> = None;
+        for &k in &order {
+            if sigs[k].is_empty() {
+                out.extend(current.take());
+                continue;
+            }
+            let same = current.as_ref().is_some_and(|b| sigs[*b.slots.last().unwrap_or(&k)] == sigs[k]);
+            if !same {
+                out.extend(current.take());
+                current = Some(Block {
+                    team: t,
+                    slots: Vec::new(),
+                    queues: sigs[k].iter().map(|&(q, _, _)| (q, Vec::new())).collect(),
+                });
+            }
+            if let Some(b) = current.as_mut() {
+                b.slots.push(k);
+                for (q, arrivals) in b.queues.iter_mut() {
+                    arrivals.extend_from_slice(&decided_here[*q][k]);
+                }
+            }
+        }
+        out.extend(current);
+    }
+    out
+}
+
+/// The staffing simulation: the scenario on a Monday-00:00 clock, one week of
+/// warm-up and `MEASURED_WEEKS` measured, no initial backlog or overtime, and each team's
+/// agents on duty following `staffing[team][slot]`.
+pub fn staffing_scenario(base: &Scenario, staffing: &[Vec<u32>], slot_len: f64, replications: u32) -> Scenario {
+    let mut s = base.clone();
+    s.simulation.start = 0.0;
+    s.simulation.warmup = WEEK;
+    s.simulation.horizon = (1 + MEASURED_WEEKS) as f64 * WEEK;
+    s.simulation.interval = slot_len;
+    s.simulation.replications = replications;
+    for q in &mut s.queues {
+        q.initial_backlog = None;
+    }
+    for (t, team) in s.teams.iter_mut().enumerate() {
+        team.shifts = duty_levels(&staffing[t], slot_len);
+    }
+    s
+}
+
+/// Agents on duty per slot as shift groups: the i-th group works every slot
+/// staffed with more than i agents.
+pub fn duty_levels(per_slot: &[u32], slot_len: f64) -> Vec<Shift> {
+    let top = per_slot.iter().copied().max().unwrap_or(0) as usize;
+    (0..top)
+        .map(|i| {
+            let spans = per_slot
+                .iter()
+                .enumerate()
+                .filter(|&(_, &n)| n as usize > i)
+                .map(|(k, _)| (k as f64 * slot_len, (k + 1) as f64 * slot_len));
+            let duty = WeeklySpans::from_spans(spans);
+            Shift { label: format!("level {}", i + 1), agents: 1, attendance: duty.clone(), duty, overtime: false }
+        })
+        .collect()
+}
+
+/// One simulation of a staffing: the replications' raw statistics.
+pub struct Verdict {
+    reps: Vec<ReplicationStats>,
+    queues: usize,
+    slots: usize,
+}
+
+impl Verdict {
+    /// Simulates `staffing` (on the current rayon pool).
+    pub fn of(base: &Scenario, staffing: &[Vec<u32>], ctx: &Context) -> Verdict {
+        let s = staffing_scenario(base, staffing, ctx.slot_len, ctx.options.replications);
+        let reps = experiment::replicate_here(&s, ctx.options.policy, ctx.tick);
+        Verdict { reps, queues: s.queues.len(), slots: (WEEK / ctx.slot_len).round() as usize }
+    }
+
+    /// Service level of the tickets of queue `q` arriving in the given slots
+    /// of the week, pooled over the measured weeks within each replication.
+    pub fn service_level(&self, q: usize, arrival_slots: &[usize]) -> Estimate {
+        estimate(self.reps.iter().map(|r| {
+            let (mut hit, mut judged) = (0u64, 0u64);
+            for w in 0..MEASURED_WEEKS as usize {
+                for &k in arrival_slots {
+                    if let Some(c) = r.interval_tickets.get((w * self.slots + k) * self.queues + q) {
+                        hit += c.answered_in_sla;
+                        judged += c.offered - c.waiting_in_sla;
+                    }
+                }
+            }
+            (judged > 0).then(|| hit as f64 / judged as f64)
+        }))
+    }
+
+    /// Service level per `[queue][slot]` of the customers arriving there.
+    pub fn by_slot(&self) -> Vec<Vec<Option<f64>>> {
+        (0..self.queues).map(|q| (0..self.slots).map(|k| self.service_level(q, &[k]).mean).collect()).collect()
+    }
+
+    /// Whether every queue of the block clears its target at the lower end
+    /// of the confidence interval.
+    pub fn passes(&self, s: &Scenario, block: &Block) -> bool {
+        block.queues.iter().all(|(q, arrivals)| {
+            let e = self.service_level(*q, arrivals);
+            e.mean.is_none_or(|m| m - e.ci95.unwrap_or(0.0) >= s.queues[*q].sla.target - 1e-9)
+        })
+    }
+}
+
+/// The search's answer for one scenario.
+pub struct Found {
+    /// Agents per `[team][slot]`.
+    pub staffing: Vec<Vec<u32>>,
+    /// Service level per `[queue][slot]` with that staffing.
+    pub service_levels: Vec<Vec<Option<f64>>>,
+    pub rounds: usize,
+}
+
+/// Spreads block levels over `[team][slot]`.
+pub fn spread(blocks: &[Block], levels: &[u32], teams: usize, slots: usize) -> Vec<Vec<u32>> {
+    let mut x = vec![vec![0u32; slots]; teams];
+    for (b, &n) in blocks.iter().zip(levels) {
+        for &k in &b.slots {
+            x[b.team][k] = n;
+        }
+    }
+    x
+}
+
+/// The iterative search for one scenario (a sample of the assumptions, or
+/// the base), starting from `start` agents per block.
+pub fn search(s: &Scenario, blocks: &[Block], start: Vec<u32>, ctx: &Context) -> Found {
+    let nt = s.teams.len();
+    let slots = (WEEK / ctx.slot_len).round() as usize;
+    let mut levels = start;
+    let mut brackets = vec![Bracket::default(); blocks.len()];
+    let mut rounds = 0;
+    for _ in 0..SEARCH_ROUNDS {
+        rounds += 1;
+        let verdict = Verdict::of(s, &spread(blocks, &levels, nt, slots), ctx);
+        let mut changed = false;
+        for (b, block) in blocks.iter().enumerate() {
+            brackets[b].record(levels[b], verdict.passes(s, block));
+            let next = brackets[b].next(levels[b]);
+            if next != levels[b] {
+                changed = true;
+                levels[b] = next;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (b, bracket) in brackets.iter().enumerate() {
+        if let Some(p) = bracket.passing() {
+            levels[b] = p;
+        }
+    }
+    // Repair: add an agent wherever the staffing still misses, and check again.
+    let repair = |levels: &mut Vec<u32>, rounds: &mut usize| -> Verdict {
+        let mut round = 0;
+        loop {
+            *rounds += 1;
+            round += 1;
+            let verdict = Verdict::of(s, &spread(blocks, levels, nt, slots), ctx);
+            let missing: Vec<usize> = (0..blocks.len()).filter(|&b| !verdict.passes(s, &blocks[b])).collect();
+            if missing.is_empty() || round > REPAIR_ROUNDS {
+                return verdict;
+            }
+            for b in missing {
+                levels[b] += 1;
+            }
+        }
+    };
+    repair(&mut levels, &mut rounds);
+    // Trim: a block pushed up while a neighbour was being probed may keep an
+    // agent it no longer needs. Try one fewer in every other block of each
+    // team at once (so no two neighbours drop together) and keep each drop
+    // that leaves the block and the next one meeting their targets.
+    let position: Vec<usize> = {
+        let mut seen = vec![0usize; nt];
+        blocks
+            .iter()
+            .map(|b| {
+                seen[b.team] += 1;
+                seen[b.team] - 1
+            })
+            .collect()
+    };
+    for parity in [0, 1, 0, 1].into_iter().take(TRIM_ROUNDS) {
+        let tried: Vec<usize> = (0..blocks.len()).filter(|&b| position[b] % 2 == parity && levels[b] > 0).collect();
+        if tried.is_empty() {
+            continue;
+        }
+        let mut candidate = levels.clone();
+        for &b in &tried {
+            candidate[b] -= 1;
+        }
+        rounds += 1;
+        let verdict = Verdict::of(s, &spread(blocks, &candidate, nt, slots), ctx);
+        for b in tried {
+            let next = (b + 1..blocks.len()).find(|&n| blocks[n].team == blocks[b].team);
+            if verdict.passes(s, &blocks[b]) && next.is_none_or(|n| verdict.passes(s, &blocks[n])) {
+                levels[b] -= 1;
+            }
+        }
+    }
+    let verdict = repair(&mut levels, &mut rounds);
+    Found { staffing: spread(blocks, &levels, nt, slots), service_levels: verdict.by_slot(), rounds }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Plays the search against a block whose true requirement is `need`.
+    fn settle(need: u32, start: u32) -> (u32, usize) {
+        let mut b = Bracket::default();
+        let mut now = start;
+        for round in 1..=40 {
+            b.record(now, now >= need);
+            let next = b.next(now);
+            if next == now {
+                return (now, round);
+            }
+            now = next;
+        }
+        (now, 40)
+    }
+
+    #[test]
+    fn a_bracket_converges_on_the_requirement_from_either_side() {
+        for need in [0, 1, 5, 13] {
+            for start in [0, 3, 13, 20] {
+                let (found, rounds) = settle(need, start);
+                assert_eq!(found, need, "need {need}, start {start}");
+                assert!(rounds <= 22, "need {need}, start {start}: {rounds} rounds");
+            }
+        }
+    }
+
+    #[test]
+    fn a_bracket_steps_one_agent_at_a_time_until_both_ends_are_known() {
+        let mut b = Bracket::default();
+        b.record(10, false);
+        assert_eq!(b.next(10), 11);
+        let mut b = Bracket::default();
+        b.record(10, true);
+        assert_eq!(b.next(10), 9);
+        b.record(9, false);
+        assert_eq!(b.next(9), 10, "9 fails, 10 passes: settled at 10");
+        assert_eq!(b.passing(), Some(10));
+    }
+
+    #[test]
+    fn a_later_contradiction_wins() {
+        let mut b = Bracket::default();
+        b.record(8, true);
+        b.record(8, false);
+        assert_eq!(b.passing(), None);
+        assert_eq!(b.next(8), 9);
+        b.record(9, true);
+        b.record(7, true);
+        assert_eq!(b.passing(), Some(7));
+    }
+
+    #[test]
+    fn duty_levels_follow_the_staffing() {
+        let levels = duty_levels(&[2, 0, 1, 3], 1800.0);
+        assert_eq!(levels.len(), 3);
+        let on = |t: f64| levels.iter().filter(|l| l.duty.contains(t)).count();
+        assert_eq!((on(900.0), on(2700.0), on(4500.0), on(6300.0)), (2, 0, 1, 3));
+    }
+}
