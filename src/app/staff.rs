@@ -268,15 +268,16 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
         let label = format_week_time(k as f64 * st.slot_len);
         for (q, queue) in s.queues.iter().enumerate() {
             let x = &st.queues[q][k];
-            let mut row = vec![String::new(); 17];
+            let mut row = vec![String::new(); 18];
             row[0] = label.clone();
             row[1] = "queue".into();
             row[2] = queue.name.clone();
             row[3] = num(Some(x.load), 3);
             row[4] = num(Some(x.callbacks), 3);
             row[5] = x.erlang_agents.to_string();
-            row[13] = num(x.service_level.filter(|_| x.judged), 4);
-            row[14] = num(x.erlang_service_level.filter(|_| x.judged), 4);
+            row[13] = num(x.service_level.mean.filter(|_| x.judged), 4);
+            row[14] = num(x.service_level.ci95.filter(|_| x.judged), 4);
+            row[15] = num(x.erlang_service_level.mean.filter(|_| x.judged), 4);
             rows.push(row);
         }
         let mut total = (0.0, 0u32, 0u32, 0.0, staffing::Band::default(), 0u32);
@@ -325,6 +326,7 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
             "planned_agents",
             "scheduled_agents",
             "service_level",
+            "service_level_ci95",
             "erlang_service_level",
             "over_coverage",
             "under_coverage",
@@ -360,6 +362,7 @@ fn team_row(
         b(|x| x.p90),
         planned.to_string(),
         num(Some(scheduled), 2),
+        String::new(),
         String::new(),
         String::new(),
         num(Some((scheduled - f64::from(planned)).max(0.0)), 2),
@@ -413,9 +416,15 @@ pub fn driver_lines(s: &Scenario, st: &Staffing) -> Vec<String> {
     st.drivers
         .iter()
         .map(|d| {
+            let queue = &s.queues[d.queue];
+            let hint = if d.waits_behind_closed_hours {
+                "; the tickets that arrived while it was closed are ahead of new ones in the line: discipline = \"sla-first\" (new tickets that can still make it first) or sla_clock = \"business\" lowers it"
+            } else {
+                ""
+            };
             format!(
-                "{} {:.0}%/{} at {} sets a peak of {} agents in team {} (the day's median is {}): it costs {:.1} FTE; with {:.0}%/{} it would cost {:.1} FTE",
-                s.queues[d.queue].name,
+                "{} {:.0}%/{} at {} sets a peak of {} agents in team {} (the day's median is {}): it costs {:.1} FTE; with {:.0}%/{} it would cost {:.1} FTE{hint}",
+                queue.name,
                 d.target * 100.0,
                 format_duration(d.within),
                 format_week_time(d.slot as f64 * st.slot_len),

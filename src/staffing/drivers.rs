@@ -38,7 +38,14 @@ pub struct Driver {
     /// FTE the peak costs in the schedule, as it is and with the relaxed SLA.
     pub cost_fte: f64,
     pub relaxed_cost_fte: f64,
+    /// The peak is the closed hours' backlog of a first-come-first-served,
+    /// wall-clock queue: new tickets wait behind tickets that have already
+    /// missed the SLA, so the order, not only the target, sets it.
+    pub waits_behind_closed_hours: bool,
 }
+
+/// A peak costing less than this many FTE is not reported.
+const WORTH_REPORTING_FTE: f64 = 0.05;
 
 /// The next longer SLA threshold a desk would publish.
 pub fn relaxed(within: f64) -> f64 {
@@ -120,10 +127,29 @@ pub fn peaks(
                 relaxed_within: relaxed(within),
                 cost_fte: 0.0,
                 relaxed_cost_fte: 0.0,
+                waits_behind_closed_hours: closed_hours_ahead(s, work, queue, top),
             });
         }
     }
-    found.into_par_iter().map(|d| priced(s, work, &planned[d.team], d)).collect()
+    let priced: Vec<Driver> = found.into_par_iter().map(|d| priced(s, work, &planned[d.team], d)).collect();
+    priced.into_iter().filter(|d| d.cost_fte >= WORTH_REPORTING_FTE).collect()
+}
+
+/// Whether, at `slot`, queue `q` holds tickets from its closed hours ahead
+/// of new ones: it opened within one SLA window, tickets arrive while it is
+/// closed, it serves oldest first, and its SLA clock runs in wall time.
+fn closed_hours_ahead(s: &Scenario, work: &Workload, q: usize, slot: usize) -> bool {
+    use crate::scenario::{Discipline, SlaClock};
+    let queue = &s.queues[q];
+    let slots = work.slots();
+    let window = ((queue.sla.within / work.slot_len).ceil() as usize).max(1);
+    let opened_recently = (1..=window).any(|j| !work.open[q][(slot + slots - j) % slots]);
+    let night_tickets = (0..slots).any(|k| !work.open[q][k] && work.tickets[q][k] > 0.0);
+    opened_recently
+        && night_tickets
+        && queue.discipline == Discipline::Fifo
+        && queue.sla_clock == SlaClock::Wall
+        && queue.callback.is_none()
 }
 
 /// Fills in what a peak costs, from three schedules of the team.

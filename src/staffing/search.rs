@@ -13,7 +13,8 @@
 //! judged in blocks of its SLA window, counted from each opening, so the
 //! backlog that lands at opening is spread over the window the SLA allows,
 //! as the analytic side does; and the first SLA window after an opening is a
-//! block of its own. A block's customers are the tickets *decided* there:
+//! block of its own, as is the first interval after any change for an
+//! interactive queue (it inherits the previous stretch's backlog). A block's customers are the tickets *decided* there:
 //! those arriving in it, and, for a business-hours SLA clock, those that
 //! arrived while the queue was closed and wait for this opening. A block
 //! passes when the lower end of the 95 % confidence interval of each of its
@@ -189,13 +190,19 @@ pub fn blocks(s: &Scenario, work: &Workload, primary: &[Vec<Option<usize>>], dec
             None => (0..slots).collect(),
         };
         let mut current: Option<Block> = None;
+        // Whether the current block is the first slot after a change for an
+        // interactive queue: it carries the previous stretch's backlog, so
+        // it is judged on its own and the rest of the stretch after it.
+        let mut lead = false;
         for &k in &order {
             if sigs[k].is_empty() {
                 out.extend(current.take());
                 continue;
             }
-            let same = current.as_ref().is_some_and(|b| sigs[*b.slots.last().unwrap_or(&k)] == sigs[k]);
+            let same = !lead && current.as_ref().is_some_and(|b| sigs[*b.slots.last().unwrap_or(&k)] == sigs[k]);
             if !same {
+                let after_change = sigs[(k + slots - 1) % slots] != sigs[k];
+                lead = after_change && sigs[k].iter().any(|&(q, _, _)| !super::analytic::deferrable(s, q));
                 out.extend(current.take());
                 current = Some(Block {
                     team: t,
@@ -284,8 +291,8 @@ impl Verdict {
     }
 
     /// Service level per `[queue][slot]` of the customers arriving there.
-    pub fn by_slot(&self) -> Vec<Vec<Option<f64>>> {
-        (0..self.queues).map(|q| (0..self.slots).map(|k| self.service_level(q, &[k]).mean).collect()).collect()
+    pub fn by_slot(&self) -> Vec<Vec<Estimate>> {
+        (0..self.queues).map(|q| (0..self.slots).map(|k| self.service_level(q, &[k])).collect()).collect()
     }
 
     /// Whether every queue of the block clears its target at the lower end
@@ -302,8 +309,6 @@ impl Verdict {
 pub struct Found {
     /// Agents per `[team][slot]`.
     pub staffing: Vec<Vec<u32>>,
-    /// Service level per `[queue][slot]` with that staffing.
-    pub service_levels: Vec<Vec<Option<f64>>>,
     pub rounds: usize,
 }
 
@@ -396,8 +401,8 @@ pub fn search(s: &Scenario, blocks: &[Block], start: Vec<u32>, ctx: &Context) ->
             }
         }
     }
-    let verdict = repair(&mut levels, &mut rounds);
-    Found { staffing: spread(blocks, &levels, nt, slots), service_levels: verdict.by_slot(), rounds }
+    repair(&mut levels, &mut rounds);
+    Found { staffing: spread(blocks, &levels, nt, slots), rounds }
 }
 
 #[cfg(test)]
