@@ -424,11 +424,17 @@ agents = 3
 "#;
     let s = Scenario::from_toml(text, "callbacks.toml").unwrap();
     let reps = replicate(&s, Policy::PerQueue);
+    // Missed calls are the callers who gave up and the calls the closed line turned away.
     let share = estimate(reps.iter().map(|r| {
         let phone = r.queues[0];
-        Some(phone.callbacks_created as f64 / phone.abandoned as f64)
+        Some(phone.callbacks_created as f64 / (phone.abandoned + phone.closed) as f64)
     }));
     assert_agrees("callbacks per missed call", share, 0.6, 0.0);
+    for r in &reps {
+        // Round-the-clock calls to a line open 45 hours a week: most missed calls are closed-line ones.
+        let phone = r.queues[0];
+        assert!(phone.closed > phone.abandoned, "{phone:?}");
+    }
     for r in &reps {
         // Every request becomes a ticket in the callback queue (none is left pending at the
         // horizon, Monday 10:00: the weekend's requests were created at 09:00).
@@ -609,5 +615,9 @@ agents = 1
     let phone = &sum.queues[0];
     assert!(phone.wait_p99_s.unwrap() <= 3600.0, "no call waits past closing: p99 {:?}", phone.wait_p99_s);
     assert_eq!(phone.waiting_at_end, 0.0);
-    assert!((phone.callbacks_created - phone.abandoned).abs() < 1e-9, "every missed call asks for a callback");
+    // Nobody gives up (no patience): every missed call is a closed-line one, and asks for a callback.
+    assert_eq!(phone.abandoned, 0.0);
+    assert!((phone.callbacks_created - phone.closed).abs() < 1e-9, "every missed call asks for a callback");
+    // More are closed than arrived after hours: the callers still waiting at 10:00.
+    assert!(phone.closed > phone.after_hours + 10.0, "closed {} after hours {}", phone.closed, phone.after_hours);
 }
