@@ -241,7 +241,8 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
         out(&report::table::summary(&summary.queues, report::table::use_color()))?;
         out(&report::table::backlog_notes(&scenario, &summary.queues))?;
         out(&format!(
-            "\nservice level: mean over replications ± 95 % confidence half-width\nwritten to {}/ in {wall:.1} s: {}\ncharts: {}\n",
+            "\nservice level: mean over replications ± 95 % confidence half-width\n{}written to {}/ in {wall:.1} s: {}\ncharts: {}\n",
+            report::table::closed_footnote(&summary.queues),
             dir.display(),
             tables.join(" "),
             charts.join(" ")

@@ -15,11 +15,12 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     }
 }
 
-pub const SUMMARY_HEADER: [&str; 24] = [
+pub const SUMMARY_HEADER: [&str; 28] = [
     "queue",
     "offered",
     "answered",
     "abandoned",
+    "closed",
     "withdrawn",
     "waiting_at_end",
     "service_level",
@@ -37,6 +38,9 @@ pub const SUMMARY_HEADER: [&str; 24] = [
     "callbacks_created",
     "service_level_backlog",
     "service_level_new",
+    "after_hours",
+    "service_level_open",
+    "service_level_open_ci95",
     "time_to_clear_h",
     "time_to_clear_h_ci95",
     "never_cleared",
@@ -49,6 +53,7 @@ pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
         num(Some(r.offered), 2),
         num(Some(r.answered), 2),
         num(Some(r.abandoned), 2),
+        num(Some(r.closed), 2),
         num(Some(r.withdrawn), 2),
         num(Some(r.waiting_at_end), 2),
         num(r.service_level.mean, 4),
@@ -66,6 +71,9 @@ pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
         num(Some(r.callbacks_created), 2),
         num(r.service_level_backlog.mean, 4),
         num(r.service_level_new.mean, 4),
+        num(Some(r.after_hours), 2),
+        num(r.service_level_open.mean, 4),
+        num(r.service_level_open.ci95, 4),
         num(r.time_to_clear_h.mean, 2),
         num(r.time_to_clear_h.ci95, 2),
         r.never_cleared.to_string(),
@@ -86,7 +94,7 @@ pub fn summary(rows: &[QueueSummary]) -> anyhow::Result<Vec<u8>> {
     write_rows(&SUMMARY_HEADER, rows.iter().map(summary_fields))
 }
 
-pub const INTERVALS_HEADER: [&str; 13] = [
+pub const INTERVALS_HEADER: [&str; 14] = [
     "interval_start",
     "day",
     "t_s",
@@ -94,6 +102,7 @@ pub const INTERVALS_HEADER: [&str; 13] = [
     "offered",
     "answered",
     "abandoned",
+    "closed",
     "service_level",
     "service_level_ci95",
     "asa_s",
@@ -108,6 +117,7 @@ fn interval_fields(r: &IntervalSummary) -> Vec<String> {
         num(Some(r.offered), 2),
         num(Some(r.answered), 2),
         num(Some(r.abandoned), 2),
+        num(Some(r.closed), 2),
         num(r.service_level.mean, 4),
         num(r.service_level.ci95, 4),
         num(r.asa_s, 1),

@@ -22,11 +22,13 @@ pub fn queue_row(r: &QueueSummary) -> Value {
     let (asa, asa_ci) = est(&r.asa_s);
     let (ab, ab_ci) = est(&r.abandon_rate);
     let (occ, occ_ci) = est(&r.occupancy);
+    let (open, open_ci) = est(&r.service_level_open);
     json!({
         "queue": r.queue,
         "offered": r.offered,
         "answered": r.answered,
         "abandoned": r.abandoned,
+        "closed": r.closed,
         "withdrawn": r.withdrawn,
         "waiting_at_end": r.waiting_at_end,
         "service_level": sl,
@@ -45,6 +47,9 @@ pub fn queue_row(r: &QueueSummary) -> Value {
         "callbacks_created": r.callbacks_created,
         "service_level_backlog": opt(r.service_level_backlog.mean),
         "service_level_new": opt(r.service_level_new.mean),
+        "after_hours": r.after_hours,
+        "service_level_open": open,
+        "service_level_open_ci95": open_ci,
         "time_to_clear_h": opt(r.time_to_clear_h.mean),
         "never_cleared": r.never_cleared,
     })

@@ -31,14 +31,33 @@ fn paint(text: String, code: &str, color: bool) -> String {
     if color { format!("\x1b[{code}m{text}\x1b[0m") } else { text }
 }
 
+/// Whether any row has calls that reached a closed line, so the table shows
+/// a `closed` column (and its footnote) only for desks that have them.
+fn shows_closed(rows: &[QueueSummary]) -> bool {
+    rows.iter().any(|r| r.closed > 0.0)
+}
+
 /// The summary table as text; `color` marks met targets green and missed ones red.
+/// A `closed` column follows `abandon` when some queue has closed-line calls;
+/// queue names are then cut shorter so a line still fits 100 columns.
 pub fn summary(rows: &[QueueSummary], color: bool) -> String {
-    let width = rows.iter().map(|r| r.queue.chars().count()).max().unwrap_or(5).clamp(5, 20);
+    let closed = shows_closed(rows);
+    let widest = if closed { 16 } else { 20 };
+    let width = rows.iter().map(|r| r.queue.chars().count()).max().unwrap_or(5).clamp(5, widest);
+    let closed_cell = |text: String| if closed { format!(" {text:>7}") } else { String::new() };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<width$} {:>9} {:>15} {:>14} {:>8} {:>8} {:>8} {:>7}",
-        "queue", "offered", "service level", "target", "ASA", "p90 wait", "abandon", "occup."
+        "{:<width$} {:>9} {:>15} {:>14} {:>8} {:>8} {:>8}{} {:>7}",
+        "queue",
+        "offered",
+        "service level",
+        "target",
+        "ASA",
+        "p90 wait",
+        "abandon",
+        closed_cell("closed".into()),
+        "occup."
     );
     for r in rows {
         let sl = service_level_cell(&r.service_level);
@@ -61,7 +80,7 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
         let name: String = r.queue.chars().take(width).collect();
         let _ = writeln!(
             out,
-            "{:<width$} {:>9.0} {:>15} {} {:>8} {:>8} {:>8} {:>7}",
+            "{:<width$} {:>9.0} {:>15} {} {:>8} {:>8} {:>8}{} {:>7}",
             name,
             r.offered,
             sl,
@@ -69,14 +88,27 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
             secs(r.asa_s.mean),
             secs(r.wait_p90_s),
             pct(r.abandon_rate.mean),
+            closed_cell(format!("{:.0}", r.closed)),
             pct(r.occupancy.mean),
         );
     }
     out
 }
 
+/// The footnote that goes with the `closed` column, or nothing when the
+/// table has none.
+pub fn closed_footnote(rows: &[QueueSummary]) -> &'static str {
+    if shows_closed(rows) {
+        "closed: calls that reached a closed line or were still waiting when it closed (not customers who\n\
+         gave up, whom `abandon` counts); closed calls are service-level misses\n"
+    } else {
+        ""
+    }
+}
+
 /// For queues with an initial backlog: its service level against the new
-/// arrivals', when it cleared, and what grooming and callbacks did.
+/// arrivals', when it cleared, and what grooming and callbacks did; for
+/// queues with after-hours arrivals, how many and the open-hours service level.
 pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -> String {
     let mut out = String::new();
     for (q, r) in scenario.queues.iter().zip(rows) {
@@ -101,6 +133,13 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
         }
         if r.callbacks_created > 0.0 {
             parts.push(format!("{:.0} callbacks requested", r.callbacks_created));
+        }
+        if r.after_hours > 0.0 {
+            parts.push(format!(
+                "{:.0} arrived after hours (service level of open-hours arrivals {})",
+                r.after_hours,
+                pct(r.service_level_open.mean)
+            ));
         }
         if !parts.is_empty() {
             let _ = writeln!(out, "{}: {}", r.queue, parts.join("; "));

@@ -14,6 +14,9 @@
 //!   (`choose`); see the README for each policy's rule.
 //! - Abandonment and grooming timers are cancelled lazily; an agent whose
 //!   shift ends finishes the tickets in hand, then leaves.
+//! - A ticket is after hours if its queue is closed when it arrives (decided
+//!   once, at arrival); a phone line with callbacks cannot hold calls while
+//!   closed, so they end as `closed`, never as `abandoned`.
 
 pub mod agents;
 pub mod arrivals;
@@ -26,7 +29,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 
 use crate::scenario::{Discipline, Policy, Scenario, SlaClock};
-use crate::stats::{Recorder, ReplicationStats};
+use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::ArrivalClock;
 use calendar::CalendarCursor;
@@ -292,11 +295,11 @@ impl<'a> Engine<'a> {
         self.now = self.horizon;
         self.interval_end();
         for q in 0..self.queues.len() {
-            let left: Vec<(f64, bool)> =
-                self.queues[q].line.waiting(&self.store).map(|t| (t.arrival, t.initial)).collect();
-            for (arrival, initial) in left {
+            let left: Vec<(f64, Origin)> =
+                self.queues[q].line.waiting(&self.store).map(|t| (t.arrival, t.origin)).collect();
+            for (arrival, origin) in left {
                 let age = self.age(q, arrival);
-                self.recorder.waiting_at_end(q, arrival, age, initial);
+                self.recorder.waiting_at_end(q, arrival, age, origin);
             }
         }
         self.recorder.finish()
@@ -329,24 +332,31 @@ impl<'a> Engine<'a> {
     }
 
     /// A ticket enters queue `q`: its handle time, patience, grooming and
-    /// callback draws are made now, whatever happens to it.
+    /// callback draws are made now, whatever happens to it. Whether it came
+    /// after hours is settled here too, from the queue's state at arrival.
     fn admit(&mut self, q: usize, arrival: f64, initial: bool, may_start: bool) {
         let queue = &self.scenario.queues[q];
         let rt = &mut self.queues[q];
+        let origin = match (initial, rt.open) {
+            (true, _) => Origin::InitialBacklog,
+            (false, true) => Origin::OpenHours,
+            (false, false) => Origin::AfterHours,
+        };
         let handle = queue.handle_time.sample(&mut rt.handle_rng);
         let patience = queue.patience.as_ref().map(|d| d.sample(&mut rt.patience_rng));
         let stale = queue.stale.filter(|st| rt.grooming_rng.random::<f64>() < st.resolve);
         let callback = queue.callback.filter(|cb| rt.callback_rng.random::<f64>() < cb.share);
-        self.recorder.offered(q, arrival, initial);
+        self.recorder.offered(q, arrival, origin);
 
         if let Some(cb) = queue.callback
             && !self.queues[q].open
         {
-            // A closed phone line cannot hold the call: it is missed, and
-            // may leave a callback request.
-            self.recorder.abandoned(q, arrival, initial);
+            // A closed phone line cannot hold the call: it is missed (closed,
+            // not abandoned: the caller did not give up), and may leave a
+            // callback request.
+            self.recorder.closed(q, arrival, origin);
             if callback.is_some() {
-                self.recorder.callback_created(q, arrival, initial);
+                self.recorder.callback_created(q, arrival, origin);
                 self.request_callback(cb.queue);
             }
             return;
@@ -355,18 +365,18 @@ impl<'a> Engine<'a> {
             && arrival + st.after <= self.now
         {
             // Already stale when it enters (old initial backlog): groomed at once.
-            self.recorder.withdrawn(q, arrival, initial);
+            self.recorder.withdrawn(q, arrival, origin);
             return;
         }
         if may_start && self.queues[q].open {
             let units = self.queues[q].units;
             let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units));
             if let Some(agent) = agent {
-                self.start(agent, q, arrival, handle, initial);
+                self.start(agent, q, arrival, handle, origin);
                 return;
             }
         }
-        let (id, generation) = self.store.insert(arrival, handle, q as u32, initial, callback.is_some());
+        let (id, generation) = self.store.insert(arrival, handle, q as u32, origin, callback.is_some());
         self.queues[q].line.push(id);
         self.waiting += 1;
         if let Some(p) = patience {
@@ -388,13 +398,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, initial: bool) {
+    fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, origin: Origin) {
         let units = self.queues[q].units;
         if !self.can_serve[self.floor.agents[agent as usize].team as usize][q] {
             self.recorder.served_without_skill();
         }
         let wait = self.age(q, arrival);
-        self.recorder.answered(q, arrival, wait, initial);
+        self.recorder.answered(q, arrival, wait, origin);
         self.floor.take(agent, units, self.now);
         self.schedule(self.now + handle, Event::Finish { agent, queue: q as u32 });
     }
@@ -501,7 +511,7 @@ impl<'a> Engine<'a> {
             let Some(ticket) = ticket else { return };
             self.waiting -= 1;
             self.check_cleared(q);
-            self.start(agent, q, ticket.arrival, ticket.handle, ticket.initial);
+            self.start(agent, q, ticket.arrival, ticket.handle, ticket.origin);
         }
     }
 
@@ -532,13 +542,13 @@ impl<'a> Engine<'a> {
         self.queues[q].line.note_gone(&mut self.store);
         self.waiting -= 1;
         if withdrawn {
-            self.recorder.withdrawn(q, t.arrival, t.initial);
+            self.recorder.withdrawn(q, t.arrival, t.origin);
         } else {
-            self.recorder.abandoned(q, t.arrival, t.initial);
+            self.recorder.abandoned(q, t.arrival, t.origin);
             if let Some(cb) = self.scenario.queues[q].callback
                 && t.callback
             {
-                self.recorder.callback_created(q, t.arrival, t.initial);
+                self.recorder.callback_created(q, t.arrival, t.origin);
                 self.request_callback(cb.queue);
             }
         }
@@ -555,13 +565,13 @@ impl<'a> Engine<'a> {
         }
         if !open && let Some(cb) = self.scenario.queues[q].callback {
             // A phone line that closes cannot hold its callers: they are
-            // missed, and may leave a callback request, like calls arriving
-            // while it is closed.
+            // missed as closed (they did not give up), and may leave a
+            // callback request, like calls arriving while it is closed.
             while let Some(t) = self.queues[q].line.take_oldest(&mut self.store) {
                 self.waiting -= 1;
-                self.recorder.abandoned(q, t.arrival, t.initial);
+                self.recorder.closed(q, t.arrival, t.origin);
                 if t.callback {
-                    self.recorder.callback_created(q, t.arrival, t.initial);
+                    self.recorder.callback_created(q, t.arrival, t.origin);
                     self.request_callback(cb.queue);
                 }
             }

@@ -12,14 +12,17 @@
 
 use std::collections::VecDeque;
 
+use crate::stats::Origin;
+
 /// A ticket waiting for an agent.
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket {
     pub arrival: f64,
     pub handle: f64,
     pub queue: u32,
-    /// Part of the backlog that was already waiting at t = 0.
-    pub initial: bool,
+    /// Whether it arrived in open hours, after hours, or was already waiting
+    /// at t = 0; its outcome is counted under that.
+    pub origin: Origin,
     /// Leaves a callback request if the customer gives up (drawn at arrival).
     pub callback: bool,
     generation: u32,
@@ -35,20 +38,20 @@ pub struct TicketStore {
 
 impl TicketStore {
     /// Stores a waiting ticket; returns its id and generation.
-    pub fn insert(&mut self, arrival: f64, handle: f64, queue: u32, initial: bool, callback: bool) -> (u32, u32) {
+    pub fn insert(&mut self, arrival: f64, handle: f64, queue: u32, origin: Origin, callback: bool) -> (u32, u32) {
         match self.free.pop() {
             Some(id) => {
                 let t = &mut self.tickets[id as usize];
                 t.arrival = arrival;
                 t.handle = handle;
                 t.queue = queue;
-                t.initial = initial;
+                t.origin = origin;
                 t.callback = callback;
                 t.waiting = true;
                 (id, t.generation)
             }
             None => {
-                self.tickets.push(Ticket { arrival, handle, queue, initial, callback, generation: 0, waiting: true });
+                self.tickets.push(Ticket { arrival, handle, queue, origin, callback, generation: 0, waiting: true });
                 ((self.tickets.len() - 1) as u32, 0)
             }
         }
@@ -207,7 +210,7 @@ mod tests {
         let mut line = WaitingLine::default();
         let ids = (0..n)
             .map(|i| {
-                let (id, g) = store.insert(i as f64, 1.0, 0, false, false);
+                let (id, g) = store.insert(i as f64, 1.0, 0, Origin::OpenHours, false);
                 line.push(id);
                 (id, g)
             })
@@ -252,7 +255,7 @@ mod tests {
         let mut store = TicketStore::default();
         let (mut line, ids) = line_with(&mut store, 1);
         line.take_oldest(&mut store);
-        let (id2, g2) = store.insert(9.0, 1.0, 0, false, false);
+        let (id2, g2) = store.insert(9.0, 1.0, 0, Origin::OpenHours, false);
         assert_eq!(id2, ids[0].0);
         assert!(!store.is_waiting(ids[0].0, ids[0].1));
         assert!(store.is_waiting(id2, g2));

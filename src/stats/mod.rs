@@ -5,7 +5,7 @@
 pub mod recorder;
 pub mod summary;
 
-pub use recorder::{AgentTime, Recorder, ReplicationStats, TicketCounts};
+pub use recorder::{AgentTime, Origin, Recorder, ReplicationStats, TicketCounts};
 pub use summary::{
     Estimate, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, summarize, week_rows,
 };

@@ -2,11 +2,31 @@
 //! queue (with a constant-memory wait histogram), ticket outcomes per queue and
 //! arrival interval, and agent time per team and interval. Only tickets that
 //! arrive inside the statistics window `[warmup, horizon)` are counted.
+//!
+//! Every ticket ends in exactly one outcome — answered, abandoned, closed,
+//! withdrawn or still waiting at the horizon — so `offered` is always their sum.
+//! `closed` is kept apart from `abandoned` because a call that reached a
+//! closed line is a planning fact (after-hours demand), not a customer who
+//! gave up.
 
 use hdrhistogram::Histogram;
 
 /// Highest wait the histogram resolves: 2^36 ms, about two years.
 const MAX_WAIT_MS: u64 = 1 << 36;
+
+/// When a ticket arrived, as the statistics split it: the initial backlog
+/// apart (its own service level), and arrivals while the queue was closed
+/// apart (the service level of open hours leaves them out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Arrived while its queue was open.
+    OpenHours,
+    /// Arrived while its queue was closed: an e-mail at night that waits for
+    /// the morning, a call that reaches a closed line.
+    AfterHours,
+    /// Already waiting at t = 0; never after hours, whatever the queue's hours.
+    InitialBacklog,
+}
 
 /// Ticket outcomes for one queue over one stretch (the run, or one interval).
 /// Counts refer to tickets that *arrived* in that stretch.
@@ -16,7 +36,11 @@ pub struct TicketCounts {
     pub answered: u64,
     /// Answered with wait ≤ the queue's `sla.within`.
     pub answered_in_sla: u64,
+    /// Customers who gave up waiting.
     pub abandoned: u64,
+    /// Missed because their line was closed: calls that reached a closed
+    /// phone line with callbacks, and callers still waiting when it closed.
+    pub closed: u64,
     pub withdrawn: u64,
     pub waiting_at_end: u64,
     /// Still waiting at the horizon with age ≤ `sla.within`: they can still
@@ -34,6 +58,7 @@ impl TicketCounts {
         self.answered += o.answered;
         self.answered_in_sla += o.answered_in_sla;
         self.abandoned += o.abandoned;
+        self.closed += o.closed;
         self.withdrawn += o.withdrawn;
         self.waiting_at_end += o.waiting_at_end;
         self.waiting_in_sla += o.waiting_in_sla;
@@ -48,6 +73,7 @@ impl TicketCounts {
             answered: self.answered - o.answered,
             answered_in_sla: self.answered_in_sla - o.answered_in_sla,
             abandoned: self.abandoned - o.abandoned,
+            closed: self.closed - o.closed,
             withdrawn: self.withdrawn - o.withdrawn,
             waiting_at_end: self.waiting_at_end - o.waiting_at_end,
             waiting_in_sla: self.waiting_in_sla - o.waiting_in_sla,
@@ -57,6 +83,7 @@ impl TicketCounts {
     }
 
     /// DESIGN.md's service level; `None` when no ticket can be judged.
+    /// Abandoned and closed tickets are misses.
     pub fn service_level(&self) -> Option<f64> {
         let judged = self.offered - self.waiting_in_sla;
         (judged > 0).then(|| self.answered_in_sla as f64 / judged as f64)
@@ -67,6 +94,8 @@ impl TicketCounts {
         (self.answered > 0).then(|| self.wait_sum / self.answered as f64)
     }
 
+    /// Customers who gave up, of all offered; calls that reached a closed
+    /// line are not in it.
     pub fn abandon_rate(&self) -> Option<f64> {
         (self.offered > 0).then(|| self.abandoned as f64 / self.offered as f64)
     }
@@ -99,6 +128,8 @@ pub struct ReplicationStats {
     pub queues: Vec<TicketCounts>,
     /// Per queue, the tickets of the initial backlog only.
     pub initial: Vec<TicketCounts>,
+    /// Per queue, the tickets that arrived while the queue was closed.
+    pub after_hours: Vec<TicketCounts>,
     /// Per queue and then for the whole desk: when the backlog first fell to
     /// `clear_below` tickets or fewer, seconds from the start.
     pub time_to_clear: Vec<Option<f64>>,
@@ -149,6 +180,7 @@ impl Recorder {
             stats: ReplicationStats {
                 queues: vec![TicketCounts::default(); queue_count],
                 initial: vec![TicketCounts::default(); queue_count],
+                after_hours: vec![TicketCounts::default(); queue_count],
                 time_to_clear: vec![None; queue_count + 1],
                 waits: vec![histogram; queue_count],
                 teams: vec![AgentTime::default(); team_count],
@@ -171,33 +203,36 @@ impl Recorder {
     }
 
     /// Applies `f` to every count the ticket belongs to: the queue's total and
-    /// its arrival interval, or — for the initial backlog, which is counted
+    /// its arrival interval (and the after-hours counts when it arrived while
+    /// the queue was closed), or — for the initial backlog, which is counted
     /// whatever the warm-up — the total and the initial-backlog counts.
-    #[inline]
     /// Returns whether the ticket is counted at all.
-    fn each(&mut self, queue: usize, arrival: f64, initial: bool, f: impl Fn(&mut TicketCounts)) -> bool {
-        if initial {
+    #[inline]
+    fn each(&mut self, queue: usize, arrival: f64, origin: Origin, f: impl Fn(&mut TicketCounts)) -> bool {
+        if origin == Origin::InitialBacklog {
             f(&mut self.stats.queues[queue]);
             f(&mut self.stats.initial[queue]);
-        } else if let Some(c) = self.cohort(arrival) {
-            f(&mut self.stats.queues[queue]);
-            f(&mut self.stats.interval_tickets[c * self.queue_count + queue]);
-        } else {
-            return false;
+            return true;
+        }
+        let Some(c) = self.cohort(arrival) else { return false };
+        f(&mut self.stats.queues[queue]);
+        f(&mut self.stats.interval_tickets[c * self.queue_count + queue]);
+        if origin == Origin::AfterHours {
+            f(&mut self.stats.after_hours[queue]);
         }
         true
     }
 
     #[inline]
-    pub fn offered(&mut self, queue: usize, arrival: f64, initial: bool) {
-        self.each(queue, arrival, initial, |x| x.offered += 1);
+    pub fn offered(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        self.each(queue, arrival, origin, |x| x.offered += 1);
     }
 
     /// A ticket answered after `wait` seconds (on the queue's SLA clock).
     #[inline]
-    pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, initial: bool) {
+    pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, origin: Origin) {
         let in_sla = u64::from(wait <= self.sla_within[queue]);
-        let counted = self.each(queue, arrival, initial, |x| {
+        let counted = self.each(queue, arrival, origin, |x| {
             x.answered += 1;
             x.answered_in_sla += in_sla;
             x.wait_sum += wait;
@@ -208,26 +243,33 @@ impl Recorder {
     }
 
     #[inline]
-    pub fn abandoned(&mut self, queue: usize, arrival: f64, initial: bool) {
-        self.each(queue, arrival, initial, |x| x.abandoned += 1);
+    pub fn abandoned(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        self.each(queue, arrival, origin, |x| x.abandoned += 1);
+    }
+
+    /// A ticket missed because its line was closed (a call reaching a closed
+    /// phone line, or a caller still waiting when it closed).
+    #[inline]
+    pub fn closed(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        self.each(queue, arrival, origin, |x| x.closed += 1);
     }
 
     #[inline]
-    pub fn withdrawn(&mut self, queue: usize, arrival: f64, initial: bool) {
-        self.each(queue, arrival, initial, |x| x.withdrawn += 1);
+    pub fn withdrawn(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        self.each(queue, arrival, origin, |x| x.withdrawn += 1);
     }
 
     /// A missed call of `queue` that left a callback request.
     #[inline]
-    pub fn callback_created(&mut self, queue: usize, arrival: f64, initial: bool) {
-        self.each(queue, arrival, initial, |x| x.callbacks_created += 1);
+    pub fn callback_created(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        self.each(queue, arrival, origin, |x| x.callbacks_created += 1);
     }
 
     /// A ticket still waiting when the horizon is reached, `age` seconds old
     /// on the queue's SLA clock.
-    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, initial: bool) {
+    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, origin: Origin) {
         let young = u64::from(age <= self.sla_within[queue]);
-        self.each(queue, arrival, initial, |x| {
+        self.each(queue, arrival, origin, |x| {
             x.waiting_at_end += 1;
             x.waiting_in_sla += young;
         });
@@ -275,21 +317,22 @@ impl Recorder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Origin::*;
 
     #[test]
     fn counts_by_arrival_interval_after_warmup() {
         let mut r = Recorder::new(100.0, 400.0, 100.0, vec![10.0], 1);
-        r.offered(0, 50.0, false); // warm-up: ignored
-        r.offered(0, 150.0, false);
-        r.answered(0, 150.0, 5.0, false);
-        r.offered(0, 250.0, false);
-        r.answered(0, 250.0, 50.0, false);
-        r.offered(0, 395.0, false);
-        r.waiting_at_end(0, 395.0, 5.0, false); // 5 s old at the horizon: can still make it
-        r.offered(0, 300.0, false);
-        r.abandoned(0, 300.0, false);
-        r.offered(0, -20.0, true); // initial backlog: counted whatever the warm-up
-        r.withdrawn(0, -20.0, true);
+        r.offered(0, 50.0, OpenHours); // warm-up: ignored
+        r.offered(0, 150.0, OpenHours);
+        r.answered(0, 150.0, 5.0, OpenHours);
+        r.offered(0, 250.0, OpenHours);
+        r.answered(0, 250.0, 50.0, OpenHours);
+        r.offered(0, 395.0, OpenHours);
+        r.waiting_at_end(0, 395.0, 5.0, OpenHours); // 5 s old at the horizon: can still make it
+        r.offered(0, 300.0, OpenHours);
+        r.abandoned(0, 300.0, OpenHours);
+        r.offered(0, -20.0, InitialBacklog); // initial backlog: counted whatever the warm-up
+        r.withdrawn(0, -20.0, InitialBacklog);
         let s = r.finish();
         let q = s.queues[0];
         assert_eq!(
@@ -305,5 +348,53 @@ mod tests {
         assert_eq!(s.interval_tickets[0].offered, 1);
         assert_eq!(s.interval_tickets[2].offered, 2);
         assert_eq!(s.waits[0].len(), 2);
+    }
+
+    #[test]
+    fn closed_lines_and_after_hours_arrivals_are_counted_apart() {
+        // One queue, SLA 10 s, statistics window [0, 200), intervals of 100 s.
+        let mut r = Recorder::new(0.0, 200.0, 100.0, vec![10.0], 1);
+        // Open hours: one answered in time, one caller who gave up, one caller
+        // still waiting when the line closed.
+        for t in [10.0, 20.0, 30.0] {
+            r.offered(0, t, OpenHours);
+        }
+        r.answered(0, 10.0, 5.0, OpenHours);
+        r.abandoned(0, 20.0, OpenHours);
+        r.closed(0, 30.0, OpenHours);
+        // After hours: two calls reach the closed line, one e-mail-like ticket
+        // waits for the morning and is answered late, one is still waiting.
+        for t in [110.0, 120.0, 130.0, 140.0] {
+            r.offered(0, t, AfterHours);
+        }
+        r.closed(0, 110.0, AfterHours);
+        r.closed(0, 120.0, AfterHours);
+        r.answered(0, 130.0, 50.0, AfterHours);
+        r.waiting_at_end(0, 140.0, 60.0, AfterHours);
+        // The initial backlog is never after hours, even when its line is closed.
+        r.offered(0, -5.0, InitialBacklog);
+        r.closed(0, -5.0, InitialBacklog);
+        let s = r.finish();
+
+        let q = s.queues[0];
+        assert_eq!((q.offered, q.answered, q.abandoned, q.closed, q.waiting_at_end), (8, 2, 1, 4, 1));
+        assert_eq!(q.offered, q.answered + q.abandoned + q.closed + q.withdrawn + q.waiting_at_end);
+        assert_eq!(q.abandon_rate(), Some(1.0 / 8.0), "only the customer who gave up");
+        // Closed tickets are misses: 1 in time of 8 judged.
+        assert_eq!(q.service_level(), Some(1.0 / 8.0));
+
+        let night = s.after_hours[0];
+        assert_eq!((night.offered, night.closed, night.answered, night.waiting_at_end), (4, 2, 1, 1));
+        assert_eq!(night.abandoned, 0);
+        assert_eq!(s.initial[0].closed, 1);
+        // Open hours (total less after hours, the initial backlog included):
+        // 1 in time of 4 judged.
+        assert_eq!(q.minus(&night).service_level(), Some(1.0 / 4.0));
+
+        // Per interval: the outcome, by arrival interval; the backlog is in no interval.
+        let (day, evening) = (s.interval_tickets[0], s.interval_tickets[1]);
+        assert_eq!((day.offered, day.abandoned, day.closed), (3, 1, 1));
+        assert_eq!((evening.offered, evening.closed), (4, 2));
+        assert_eq!(day.closed + evening.closed + s.initial[0].closed, q.closed);
     }
 }

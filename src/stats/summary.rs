@@ -45,7 +45,10 @@ pub struct QueueSummary {
     pub queue: String,
     pub offered: f64,
     pub answered: f64,
+    /// Customers who gave up.
     pub abandoned: f64,
+    /// Missed because their line was closed (phone lines with callbacks).
+    pub closed: f64,
     pub withdrawn: f64,
     pub waiting_at_end: f64,
     pub service_level: Estimate,
@@ -64,6 +67,11 @@ pub struct QueueSummary {
     /// Service level of the tickets of the initial backlog, and of new arrivals.
     pub service_level_backlog: Estimate,
     pub service_level_new: Estimate,
+    /// Tickets that arrived while their queue was closed (any channel).
+    pub after_hours: f64,
+    /// Service level of every ticket but the after-hours ones: what the desk
+    /// achieves for customers who contact it while it is open.
+    pub service_level_open: Estimate,
     /// Hours from the start until the backlog first fell to the clearing
     /// threshold, over the replications where it did.
     pub time_to_clear_h: Estimate,
@@ -87,6 +95,8 @@ pub struct IntervalSummary {
     pub offered: f64,
     pub answered: f64,
     pub abandoned: f64,
+    /// Missed because their line was closed.
+    pub closed: f64,
     pub service_level: Estimate,
     pub asa_s: Option<f64>,
     /// Tickets waiting at the interval's end.
@@ -165,6 +175,8 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
             reps.iter().map(|r| if is_all { total(&r.queues) } else { r.queues[q] }).collect();
         let initial: Vec<TicketCounts> =
             reps.iter().map(|r| if is_all { total(&r.initial) } else { r.initial[q] }).collect();
+        let after_hours: Vec<TicketCounts> =
+            reps.iter().map(|r| if is_all { total(&r.after_hours) } else { r.after_hours[q] }).collect();
         let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
         let waits: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
         let teams = if is_all { &all_teams } else { &serving[q] };
@@ -179,6 +191,7 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
             offered: mean(counts.iter().map(|c| c.offered as f64)),
             answered: mean(counts.iter().map(|c| c.answered as f64)),
             abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
+            closed: mean(counts.iter().map(|c| c.closed as f64)),
             withdrawn: mean(counts.iter().map(|c| c.withdrawn as f64)),
             waiting_at_end: mean(counts.iter().map(|c| c.waiting_at_end as f64)),
             service_level: estimate(counts.iter().map(TicketCounts::service_level)),
@@ -193,6 +206,8 @@ pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
             callbacks_created: mean(counts.iter().map(|c| c.callbacks_created as f64)),
             service_level_backlog: estimate(initial.iter().map(TicketCounts::service_level)),
             service_level_new: estimate(counts.iter().zip(&initial).map(|(c, i)| c.minus(i).service_level())),
+            after_hours: mean(after_hours.iter().map(|c| c.offered as f64)),
+            service_level_open: estimate(counts.iter().zip(&after_hours).map(|(c, a)| c.minus(a).service_level())),
             time_to_clear_h: estimate(clear.iter().copied()),
             never_cleared: clear.iter().filter(|c| c.is_none()).count(),
         });
@@ -297,6 +312,7 @@ fn pooled_rows(
                 offered: mean(counts.iter().map(|c| c.offered as f64 / n)),
                 answered: mean(counts.iter().map(|c| c.answered as f64 / n)),
                 abandoned: mean(counts.iter().map(|c| c.abandoned as f64 / n)),
+                closed: mean(counts.iter().map(|c| c.closed as f64 / n)),
                 service_level: estimate(counts.iter().map(TicketCounts::service_level)),
                 asa_s: estimate(counts.iter().map(TicketCounts::asa)).mean,
                 backlog,

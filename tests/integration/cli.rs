@@ -80,10 +80,14 @@ fn run_writes_tidy_csv_and_run_record() {
         "offered",
         "answered",
         "abandoned",
+        "closed",
         "withdrawn",
         "waiting_at_end",
         "service_level",
         "service_level_ci95",
+        "after_hours",
+        "service_level_open",
+        "service_level_open_ci95",
         "asa_s",
         "asa_s_ci95",
         "wait_p50_s",
@@ -96,10 +100,10 @@ fn run_writes_tidy_csv_and_run_record() {
     }
     let queues: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(queues, ["email", "chat", "all"]);
-    // Conservation in every row: offered = answered + abandoned + withdrawn + waiting.
+    // Conservation in every row: offered = answered + abandoned + closed + withdrawn + waiting.
     for r in &rows {
         let v = |name: &str| r[column(&header, name)].parse::<f64>().unwrap();
-        let rest = v("answered") + v("abandoned") + v("withdrawn") + v("waiting_at_end");
+        let rest = v("answered") + v("abandoned") + v("closed") + v("withdrawn") + v("waiting_at_end");
         assert!((v("offered") - rest).abs() < 0.02, "{r:?}");
         let sl = v("service_level");
         assert!((0.0..=1.0).contains(&sl));
@@ -115,6 +119,103 @@ fn run_writes_tidy_csv_and_run_record() {
 }
 
 #[test]
+fn after_hours_contacts_are_reported_apart_from_customers_who_gave_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let assert =
+        staffsim().arg("run").arg(fixture("after-hours.toml")).arg("-q").arg("-o").arg(&out).assert().success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+
+    let (h, rows) = read_csv(&out.join("summary.csv"));
+    assert_eq!(column(&h, "closed"), column(&h, "abandoned") + 1, "closed right after abandoned");
+    let open = column(&h, "service_level_open");
+    assert_eq!(h[open - 1], "after_hours");
+    assert_eq!(h[open + 1], "service_level_open_ci95");
+    let value = |queue: &str, name: &str| -> f64 {
+        let r = rows.iter().find(|r| r[0] == queue).unwrap();
+        r[column(&h, name)].parse().unwrap_or_else(|_| panic!("{queue} {name}: {r:?}"))
+    };
+    // Round-the-clock calls to a line open 40 hours a week: most calls reach it closed.
+    assert!(value("phone", "closed") > 3.0 * value("phone", "abandoned"));
+    assert!(value("phone", "closed") >= value("phone", "after_hours"));
+    assert!(value("phone", "abandon_rate") < 0.1, "abandonment is the customers who gave up");
+    assert_eq!(value("email", "closed"), 0.0, "e-mail waits for the morning");
+    assert!(value("email", "after_hours") > 0.0);
+    for q in ["phone", "email", "all"] {
+        assert!(value(q, "service_level_open") >= value(q, "service_level"), "{q}");
+    }
+    assert_eq!(value("all", "closed"), value("phone", "closed"));
+
+    // intervals.csv and the typical week: closed after abandoned; the intervals add up to the summary.
+    for file in ["intervals.csv", "week.csv"] {
+        let (ih, irows) = read_csv(&out.join(file));
+        let closed = column(&ih, "closed");
+        assert_eq!(closed, column(&ih, "abandoned") + 1, "{file}");
+        let queue = column(&ih, "queue");
+        for r in &irows {
+            let v = |name: &str| r[column(&ih, name)].parse::<f64>().unwrap();
+            let outcomes = v("answered") + v("abandoned") + v("closed");
+            assert!(outcomes <= v("offered") + 0.02, "{file}: {r:?}");
+        }
+        let phone: Vec<&Vec<String>> = irows.iter().filter(|r| r[queue] == "phone").collect();
+        let total: f64 = phone.iter().map(|r| r[closed].parse::<f64>().unwrap()).sum();
+        let weeks = if file == "week.csv" { 3.0 } else { 1.0 };
+        let tolerance = 0.005 * weeks * phone.len() as f64 + 0.01;
+        assert!((total * weeks - value("phone", "closed")).abs() <= tolerance, "{file}: {total}");
+    }
+
+    // The terminal table shows the closed count and says what it is, within 100 columns.
+    let header = stdout.lines().find(|l| l.starts_with("queue")).unwrap();
+    assert!(header.contains("abandon  closed  occup."), "{header}");
+    assert!(stdout.contains("closed: calls that reached a closed line"), "{stdout}");
+    assert!(stdout.contains("arrived after hours"), "{stdout}");
+    let table: Vec<&str> =
+        stdout.lines().skip_while(|l| !l.starts_with("queue")).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(table.len(), 5, "{stdout}");
+    assert!(table.iter().all(|l| l.chars().count() <= 100), "{stdout}");
+    // A desk without closed-line calls keeps the old table.
+    let small = staffsim()
+        .arg("run")
+        .arg(fixture("small.toml"))
+        .arg("-q")
+        .arg("-o")
+        .arg(tmp.path().join("small"))
+        .output()
+        .unwrap();
+    let small = String::from_utf8_lossy(&small.stdout).to_string();
+    assert!(!small.contains("closed"), "{small}");
+
+    // The JSON summary has the same fields.
+    let output = staffsim()
+        .arg("run")
+        .arg(fixture("after-hours.toml"))
+        .args(["--json", "-q", "-o"])
+        .arg(tmp.path().join("json"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let phone = &v["queues"][0];
+    assert_eq!(phone["closed"].as_f64(), Some(value("phone", "closed")));
+    assert_eq!(phone["after_hours"].as_f64(), Some(value("phone", "after_hours")));
+    let sl_open = phone["service_level_open"].as_f64().unwrap();
+    assert!((sl_open - value("phone", "service_level_open")).abs() < 1e-4);
+    assert!(phone["service_level_open_ci95"].as_f64().is_some());
+
+    // compare's summary.csv carries the new columns after its policy column.
+    let cmp = tmp.path().join("cmp");
+    staffsim()
+        .arg("compare")
+        .arg(fixture("after-hours.toml"))
+        .args(["--policies", "fifo,lifo", "-q", "--format", "svg", "-o"])
+        .arg(&cmp)
+        .assert()
+        .success();
+    let (ch, _) = read_csv(&cmp.join("summary.csv"));
+    assert_eq!(ch[0], "policy");
+    assert_eq!(ch[1..], h[..]);
+}
+
+#[test]
 fn json_summary_on_stdout() {
     let tmp = tempfile::tempdir().unwrap();
     let output =
@@ -127,11 +228,14 @@ fn json_summary_on_stdout() {
 
 #[test]
 fn same_seed_same_bytes_for_any_thread_count() {
-    let (_a, one) = run_into("small.toml", &["--threads", "1"]);
-    let (_b, two) = run_into("small.toml", &["--threads", "2"]);
-    for file in ["summary.csv", "intervals.csv"] {
-        assert_eq!(fs::read(one.join(file)).unwrap(), fs::read(two.join(file)).unwrap(), "{file}");
+    for fixture in ["small.toml", "after-hours.toml"] {
+        let (_a, one) = run_into(fixture, &["--threads", "1"]);
+        let (_b, two) = run_into(fixture, &["--threads", "2"]);
+        for file in ["summary.csv", "intervals.csv"] {
+            assert_eq!(fs::read(one.join(file)).unwrap(), fs::read(two.join(file)).unwrap(), "{fixture}: {file}");
+        }
     }
+    let (_a, one) = run_into("small.toml", &[]);
     let (_c, other_seed) = run_into("small.toml", &["--seed", "12"]);
     assert_ne!(fs::read(one.join("summary.csv")).unwrap(), fs::read(other_seed.join("summary.csv")).unwrap());
 }

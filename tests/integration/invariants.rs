@@ -1,5 +1,5 @@
 //! Invariants on random valid scenarios (proptest): whatever the desk, every
-//! ticket is accounted for, shares stay shares, agents are never busier than
+//! ticket is accounted for (after-hours arrivals too), shares stay shares, agents are never busier than
 //! on duty, nobody serves a queue without the skill, and a seed fixes the result.
 
 use proptest::prelude::*;
@@ -79,9 +79,23 @@ fn desk() -> impl Strategy<Value = String> {
                 prop::sample::select(vec!["per-queue", "fifo", "lifo", "priority", "sla-first"]),
                 1u32..8,
                 prop::sample::select(vec!["0s", "1d"]),
+                prop::option::of((0.0f64..=1.0, prop::sample::select(vec!["", "hours = \"mon-fri 08:00-20:00\""]))),
             )
         })
-        .prop_map(|(_, queues, teams, policy, days, warmup)| {
+        .prop_map(|(_, mut queues, mut teams, policy, days, warmup, callbacks)| {
+            // Optionally, phone queues send missed calls (closed line or given up)
+            // to a callback queue that every team serves.
+            if let Some((share, hours)) = callbacks {
+                for q in queues.iter_mut().filter(|q| q.contains("channel = \"phone\"")) {
+                    q.push_str(&format!("callback = {{ queue = \"cb\", share = {share} }}\n"));
+                }
+                queues.push(format!(
+                    "[[queue]]\nname = \"cb\"\nchannel = \"callback\"\nvolume = \"0/day\"\n{hours}\nhandle_time = {{ dist = \"exponential\", mean = \"4m\" }}\nsla = {{ within = \"1h\", target = 0.8 }}\n"
+                ));
+                for t in teams.iter_mut() {
+                    *t = t.replacen("skills = [", "skills = [\"cb\", ", 1);
+                }
+            }
             format!(
                 "name = \"random\"\n[simulation]\nhorizon = \"{}d\"\nwarmup = \"{warmup}\"\ninterval = \"1h\"\nreplications = 2\nseed = 11\n[policy]\norder = \"{policy}\"\n{}\n{}",
                 days + 1,
@@ -100,14 +114,26 @@ proptest! {
         for policy in [s.policy, Policy::Fifo] {
             let r = sim::simulate(&s, policy, 0);
             for (q, c) in r.queues.iter().enumerate() {
-                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.withdrawn + c.waiting_at_end, "queue {}", q);
+                prop_assert_eq!(c.offered, c.answered + c.abandoned + c.closed + c.withdrawn + c.waiting_at_end, "queue {}", q);
                 prop_assert!(c.answered_in_sla <= c.answered);
                 if let Some(sl) = c.service_level() {
                     prop_assert!((0.0..=1.0).contains(&sl));
                 }
+                // After-hours arrivals are a part of the queue's tickets, each with one outcome.
+                let night = r.after_hours[q];
+                prop_assert_eq!(night.offered, night.answered + night.abandoned + night.closed + night.withdrawn + night.waiting_at_end, "queue {} after hours", q);
+                prop_assert!(night.offered + r.initial[q].offered <= c.offered);
+                prop_assert!(night.closed <= c.closed && night.answered_in_sla <= c.answered_in_sla);
+                // Only a phone line with callbacks turns tickets away as closed.
+                if s.queues[q].callback.is_none() {
+                    prop_assert_eq!(c.closed, 0);
+                }
+                if let Some(sl) = c.minus(&night).service_level() {
+                    prop_assert!((0.0..=1.0).contains(&sl));
+                }
             }
             for cell in &r.interval_tickets {
-                prop_assert_eq!(cell.offered, cell.answered + cell.abandoned + cell.withdrawn + cell.waiting_at_end);
+                prop_assert_eq!(cell.offered, cell.answered + cell.abandoned + cell.closed + cell.withdrawn + cell.waiting_at_end);
             }
             for t in r.teams.iter().chain(&r.interval_agents) {
                 prop_assert!(t.busy <= t.on_duty + 1e-6, "busy {} on duty {}", t.busy, t.on_duty);

@@ -424,11 +424,17 @@ agents = 3
 "#;
     let s = Scenario::from_toml(text, "callbacks.toml").unwrap();
     let reps = replicate(&s, Policy::PerQueue);
+    // Missed calls are the callers who gave up and the calls the closed line turned away.
     let share = estimate(reps.iter().map(|r| {
         let phone = r.queues[0];
-        Some(phone.callbacks_created as f64 / phone.abandoned as f64)
+        Some(phone.callbacks_created as f64 / (phone.abandoned + phone.closed) as f64)
     }));
     assert_agrees("callbacks per missed call", share, 0.6, 0.0);
+    for r in &reps {
+        // Round-the-clock calls to a line open 45 hours a week: most missed calls are closed-line ones.
+        let phone = r.queues[0];
+        assert!(phone.closed > phone.abandoned, "{phone:?}");
+    }
     for r in &reps {
         // Every request becomes a ticket in the callback queue (none is left pending at the
         // horizon, Monday 10:00: the weekend's requests were created at 09:00).
@@ -609,5 +615,189 @@ agents = 1
     let phone = &sum.queues[0];
     assert!(phone.wait_p99_s.unwrap() <= 3600.0, "no call waits past closing: p99 {:?}", phone.wait_p99_s);
     assert_eq!(phone.waiting_at_end, 0.0);
-    assert!((phone.callbacks_created - phone.abandoned).abs() < 1e-9, "every missed call asks for a callback");
+    // Nobody gives up (no patience): every missed call is a closed-line one, and asks for a callback.
+    assert_eq!(phone.abandoned, 0.0);
+    assert!((phone.callbacks_created - phone.closed).abs() < 1e-9, "every missed call asks for a callback");
+    // More are closed than arrived after hours: the callers still waiting at 10:00.
+    assert!(phone.closed > phone.after_hours + 10.0, "closed {} after hours {}", phone.closed, phone.after_hours);
+}
+
+/// Expected arrivals of queue `q` in the statistics window while it is closed,
+/// from the scenario's arrival rates, in steps of the reporting interval (the
+/// test scenarios open and close on interval boundaries).
+fn expected_after_hours(s: &Scenario, q: usize) -> f64 {
+    let sim = &s.simulation;
+    let queue = &s.queues[q];
+    (0..sim.intervals())
+        .map(|k| sim.start + sim.warmup + k as f64 * sim.interval)
+        .filter(|&a| queue.hours.covered_between(a, a + sim.interval) == 0.0)
+        .map(|a| queue.arrivals.expected_between(a, a + sim.interval))
+        .sum()
+}
+
+/// Whether interval `k` of the statistics window is one in which queue `q` is closed throughout.
+fn closed_interval(s: &Scenario, q: usize, k: usize) -> bool {
+    let sim = &s.simulation;
+    let a = sim.start + sim.warmup + k as f64 * sim.interval;
+    s.queues[q].hours.covered_between(a, a + sim.interval) == 0.0
+}
+
+#[test]
+fn calls_to_a_closed_line_are_closed_not_abandoned() {
+    // Calls round the clock to a line open weekdays 09:00-17:00 with callbacks;
+    // callers give up after a minute on average while it is open.
+    let text = |patience: &str| {
+        format!(
+            r#"
+name = "after-hours"
+[simulation]
+horizon = "2w"
+warmup = "1d"
+interval = "1h"
+replications = 10
+seed = 33
+[[queue]]
+name = "phone"
+channel = "phone"
+volume = "20/hour"
+profile = "flat"
+hours = "mon-fri 09:00-17:00"
+handle_time = {{ dist = "exponential", mean = "6m" }}
+{patience}
+sla = {{ within = "30s", target = 0.8 }}
+priority = 2
+callback = {{ queue = "callbacks", share = 0.5 }}
+[[queue]]
+name = "callbacks"
+channel = "callback"
+volume = "0/week"
+hours = "mon-fri 09:00-17:00"
+handle_time = {{ dist = "exponential", mean = "4m" }}
+sla = {{ within = "1h", target = 0.8 }}
+[[team]]
+name = "agents"
+skills = ["phone", "callbacks"]
+agents = 6
+"#
+        )
+    };
+    let s = Scenario::from_toml(&text(r#"patience = { dist = "exponential", mean = "1m" }"#), "a.toml").unwrap();
+    let reps = replicate(&s, Policy::PerQueue);
+    let expected = expected_after_hours(&s, 0);
+    println!("expected after-hours calls per replication: {expected:.1}");
+    assert!(expected > 3000.0, "most of the two weeks is closed: {expected}");
+    // The calls that reached the closed line are the after-hours arrivals, as many as the rates imply.
+    let turned_away = estimate(reps.iter().map(|r| Some(r.after_hours[0].closed as f64)));
+    assert_agrees("calls reaching the closed line", turned_away, expected, 0.0);
+    let nq = s.queues.len();
+    for r in &reps {
+        let (phone, night) = (r.queues[0], r.after_hours[0]);
+        assert!(phone.closed > 0 && phone.abandoned > 0, "{phone:?}");
+        // Every after-hours call is closed; none of them is counted as a customer who gave up.
+        assert_eq!(night.offered, night.closed, "{night:?}");
+        assert_eq!((night.abandoned, night.answered), (0, 0));
+        // Closed = after-hours calls + callers still waiting at 17:00 (few: a one-minute patience).
+        assert!(phone.closed >= night.closed && phone.closed - night.closed < 50, "{phone:?} {night:?}");
+        assert!(phone.abandoned < phone.offered - night.offered, "only open-hours callers can give up");
+        assert!(phone.callbacks_created <= phone.abandoned + phone.closed);
+        // Conservation, per queue, after hours, and per interval.
+        for c in r.queues.iter().chain(&r.after_hours).chain(&r.interval_tickets) {
+            assert_eq!(c.offered, c.answered + c.abandoned + c.closed + c.withdrawn + c.waiting_at_end, "{c:?}");
+        }
+        // Per interval: a night interval's calls are all closed; the intervals add up to the queue.
+        // Queue 0 (the phone) is the first of each interval's cells.
+        let cells: Vec<_> = r.interval_tickets.iter().step_by(nq).collect();
+        for (k, cell) in cells.iter().enumerate() {
+            if closed_interval(&s, 0, k) {
+                assert_eq!((cell.closed, cell.abandoned), (cell.offered, 0), "interval {k}");
+            }
+        }
+        assert_eq!(cells.iter().map(|c| c.closed).sum::<u64>(), phone.closed);
+    }
+    // The same calls with callers who never give up: no abandonment at all, the
+    // same after-hours calls turned away (common random numbers).
+    let patient = Scenario::from_toml(&text(""), "b.toml").unwrap();
+    let patient_reps = replicate(&patient, Policy::PerQueue);
+    for (r, p) in reps.iter().zip(&patient_reps) {
+        assert_eq!(p.queues[0].abandoned, 0);
+        assert_eq!(p.after_hours[0].closed, r.after_hours[0].closed);
+        assert_eq!(p.queues[0].offered, r.queues[0].offered);
+    }
+    // The summary: abandonment is the customers who gave up; the open-hours service
+    // level leaves out the after-hours calls, which are all misses.
+    let sum = summarize(&s, &reps);
+    let phone = &sum.queues[0];
+    let abandoned = reps.iter().map(|r| r.queues[0].abandoned as f64).sum::<f64>() / reps.len() as f64;
+    assert!((phone.abandon_rate.mean.unwrap() - abandoned / phone.offered).abs() < 0.01);
+    assert!((phone.closed - phone.after_hours).abs() < 50.0);
+    let (open, all) = (phone.service_level_open.mean.unwrap(), phone.service_level.mean.unwrap());
+    println!("service level {all:.4}, open hours {open:.4}, abandon rate {:.4}", phone.abandon_rate.mean.unwrap());
+    assert!(open > all + 0.4, "{phone:?}");
+    let all = &sum.queues[2];
+    assert_eq!(all.closed, phone.closed, "only the phone line turns calls away");
+}
+
+#[test]
+fn night_emails_wait_for_the_morning_as_after_hours_arrivals() {
+    // E-mail round the clock, desk open daily 08:00-20:00 with plenty of agents:
+    // night e-mails wait (never closed), and the open-hours service level leaves them out.
+    let text = r#"
+name = "night-mail"
+[simulation]
+horizon = "2w"
+warmup = "1d"
+interval = "1h"
+replications = 8
+seed = 5
+[[queue]]
+name = "mail"
+channel = "email"
+volume = "240/day"
+profile = "flat"
+hours = "daily 08:00-20:00"
+handle_time = { dist = "exponential", mean = "3m" }
+sla = { within = "1h", target = 0.8 }
+[[team]]
+name = "desk"
+skills = ["mail"]
+agents = 4
+"#;
+    let s = Scenario::from_toml(text, "mail.toml").unwrap();
+    let reps = replicate(&s, Policy::Fifo);
+    let nq = s.queues.len();
+    for r in &reps {
+        let (mail, night) = (r.queues[0], r.after_hours[0]);
+        // After hours = the arrivals of the closed intervals, exactly.
+        let night_arrivals: u64 = (0..s.simulation.intervals())
+            .filter(|&k| closed_interval(&s, 0, k))
+            .map(|k| r.interval_tickets[k * nq].offered)
+            .sum();
+        assert_eq!(night.offered, night_arrivals);
+        assert!(night.offered > 0 && night.answered > 0);
+        assert_eq!((mail.closed, mail.abandoned), (0, 0), "e-mail waits for the morning");
+        assert_eq!(night.offered, night.answered + night.waiting_at_end);
+    }
+    let expected = expected_after_hours(&s, 0);
+    let nights = estimate(reps.iter().map(|r| Some(r.after_hours[0].offered as f64)));
+    assert_agrees("after-hours e-mails", nights, expected, 0.0);
+
+    let sum = summarize(&s, &reps);
+    let mail = &sum.queues[0];
+    let (open, all) = (mail.service_level_open.mean.unwrap(), mail.service_level.mean.unwrap());
+    println!("service level {all:.4}, open hours {open:.4}");
+    assert!(open >= all && open > 0.95, "{open} vs {all}");
+    // By hand: the DESIGN.md rule on the counts less the after-hours ones, per replication, then the mean.
+    let by_hand: Vec<f64> = reps
+        .iter()
+        .map(|r| {
+            let (c, n) = (r.queues[0], r.after_hours[0]);
+            let in_time = c.answered_in_sla - n.answered_in_sla;
+            let judged = (c.offered - n.offered) - (c.waiting_in_sla - n.waiting_in_sla);
+            in_time as f64 / judged as f64
+        })
+        .collect();
+    let mean = by_hand.iter().sum::<f64>() / by_hand.len() as f64;
+    assert!((open - mean).abs() < 1e-12, "{open} vs {mean}");
+    assert!((mail.after_hours - nights.mean.unwrap()).abs() < 1e-9);
+    assert_eq!(mail.closed, 0.0);
 }
