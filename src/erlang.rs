@@ -53,7 +53,15 @@ impl Desk {
     pub fn performance(&self, agents: u32) -> Performance {
         match self.patience_s {
             None => erlang_c(self, agents),
-            Some(p) => erlang_a(self, agents, p),
+            Some(p) => erlang_a(self, agents, p, Figures::All),
+        }
+    }
+
+    /// The service level alone (for Erlang A, half the integrals of `performance`).
+    pub fn service_level(&self, agents: u32) -> f64 {
+        match self.patience_s {
+            None => erlang_c(self, agents).service_level,
+            Some(p) => erlang_a(self, agents, p, Figures::ServiceLevel).service_level,
         }
     }
 
@@ -63,29 +71,62 @@ impl Desk {
         if a <= 0.0 {
             return 0;
         }
-        let start = match self.patience_s {
+        let meets = |n: u32| self.service_level(n) >= target - 1e-12;
+        // Erlang C needs more than the load; Erlang A starts from Erlang C's
+        // answer (abandonment usually lowers the requirement a little), so
+        // only a few of its costly evaluations are made.
+        let guess = match self.patience_s {
             None => a.floor() as u32 + 1,
+            Some(_) => Desk { patience_s: None, ..*self }.required_agents(target).clamp(1, 1_000_000),
+        };
+        let floor = match self.patience_s {
+            None => guess,
             Some(_) => 1,
         };
-        let meets = |n: u32| self.performance(n).service_level >= target - 1e-12;
-        // Grow in steps until the target is met, then bisect back.
-        let mut lo = start.saturating_sub(1);
-        let mut hi = start;
-        let mut step = 1u32;
-        while !meets(hi) {
-            lo = hi;
-            hi = hi.saturating_add(step);
-            step = step.saturating_mul(2);
-            if hi >= 1_000_000 {
-                return 1_000_000;
+        // Bracket the answer in doubling steps from the guess, then bisect.
+        let (mut lo, mut hi) = if meets(guess) {
+            let mut hi = guess;
+            let mut step = 1u32;
+            loop {
+                if hi <= floor {
+                    break (floor - 1, floor);
+                }
+                let probe = hi.saturating_sub(step).max(floor);
+                if !meets(probe) {
+                    break (probe, hi);
+                }
+                hi = probe;
+                step = step.saturating_mul(2);
             }
-        }
+        } else {
+            let mut lo = guess;
+            let mut step = 1u32;
+            loop {
+                let probe = lo.saturating_add(step);
+                if probe >= 1_000_000 {
+                    return 1_000_000;
+                }
+                if meets(probe) {
+                    break (lo, probe);
+                }
+                lo = probe;
+                step = step.saturating_mul(2);
+            }
+        };
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if mid >= start && meets(mid) { hi = mid } else { lo = mid }
+            if meets(mid) { hi = mid } else { lo = mid }
         }
         hi
     }
+}
+
+/// Which Erlang A figures to compute.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Figures {
+    All,
+    /// The service level only (the others come out as NaN).
+    ServiceLevel,
 }
 
 /// Erlang B blocking probability B(n, a) by the stable recurrence
@@ -166,7 +207,7 @@ fn simpson(f: &dyn Fn(f64) -> f64, a: f64, b: f64, panels: usize) -> f64 {
     sum * h / 3.0
 }
 
-fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
+fn erlang_a(desk: &Desk, agents: u32, patience_s: f64, figures: Figures) -> Performance {
     let lambda = desk.arrival_rate;
     let mu = 1.0 / desk.aht_s;
     let theta = 1.0 / patience_s;
@@ -225,9 +266,10 @@ fn erlang_a(desk: &Desk, agents: u32, patience_s: f64) -> Performance {
     };
     let j = integral(&scaled, end);
     let served_density = |x: f64| (-(theta * x)).exp() * scaled(x);
-    let served_all = integral(&served_density, end);
+    let all = figures == Figures::All;
+    let served_all = if all { integral(&served_density, end) } else { f64::NAN };
     let served_within = integral(&served_density, desk.sla_within_s);
-    let wait_sum = integral(&|x: f64| x * served_density(x), end);
+    let wait_sum = if all { integral(&|x: f64| x * served_density(x), end) } else { f64::NAN };
 
     // Everything below is divided by D = E + λJ, kept in logs (λJ scaled by e^g_max).
     let ln_e = ln_inverse_erlang_b(agents - 1, a);

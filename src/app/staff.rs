@@ -57,7 +57,12 @@ pub(super) fn staff(
     };
     // The same size guard as `run`, on what the search simulates at most.
     let total = staffing::max_replications(&scenario, &options);
-    let trial = staffing::search::staffing_scenario(&scenario, &vec![Vec::new(); scenario.teams.len()], scenario.simulation.interval, 1);
+    let trial = staffing::search::staffing_scenario(
+        &scenario,
+        &vec![Vec::new(); scenario.teams.len()],
+        scenario.simulation.interval,
+        1,
+    );
     scale_guard(path, &trial, total as usize, common.threads, common.quiet)?;
     let started = Instant::now();
     let bar = progress::bar(total, "staffing", common.quiet);
@@ -296,7 +301,17 @@ pub fn staffing_csv(s: &Scenario, st: &Staffing) -> anyhow::Result<Vec<u8>> {
                     p90: total.4.p90 + b.p90,
                 };
             }
-            rows.push(team_row(&label, "team", &team.name, x.load, x.erlang_agents, x.required, x.band, x.planned, x.scheduled));
+            rows.push(team_row(
+                &label,
+                "team",
+                &team.name,
+                x.load,
+                x.erlang_agents,
+                x.required,
+                x.band,
+                x.planned,
+                x.scheduled,
+            ));
         }
         rows.push(team_row(
             &label,

@@ -9,8 +9,8 @@ use super::file::{
 };
 use super::units::{self, DAY, HOUR, WeeklySpans};
 use super::{
-    Assumption, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue, RateSchedule,
-    BreakRule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
+    Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue,
+    RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -838,7 +838,9 @@ fn template_break(text: &str, length: Option<f64>) -> Result<BreakRule, String> 
         return Err(bad());
     }
     if latest < earliest {
-        return Err(format!("\"{text}\": the window's end comes before its start; write \"+EARLIEST..+LATEST LENGTH\""));
+        return Err(format!(
+            "\"{text}\": the window's end comes before its start; write \"+EARLIEST..+LATEST LENGTH\""
+        ));
     }
     if let Some(l) = length
         && latest + length_s > l

@@ -31,7 +31,7 @@ use rand_distr::{Distribution, Exp1};
 use crate::scenario::{Discipline, Policy, Scenario, SlaClock};
 use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
-use arrivals::ArrivalClock;
+use arrivals::{ArrivalClock, NextArrivals};
 use calendar::CalendarCursor;
 use events::{Event, EventQueue};
 use queue::{TicketStore, WaitingLine};
@@ -119,7 +119,7 @@ struct Engine<'a> {
     /// Tickets waiting in all queues.
     waiting: usize,
     /// Each queue's next arrival (infinite when none before the horizon).
-    next_arrival: Vec<f64>,
+    next_arrival: NextArrivals,
     /// `[team][queue]`: the team has the skill (checked on every start).
     can_serve: Vec<Vec<bool>>,
     /// True while the initial backlog enters the lines at t = 0.
@@ -200,7 +200,7 @@ impl<'a> Engine<'a> {
             duty: Vec::new(),
             interval_index: 0,
             waiting: 0,
-            next_arrival: vec![f64::INFINITY; scenario.queues.len()],
+            next_arrival: NextArrivals::new(scenario.queues.len()),
             loading: true,
             can_serve: scenario
                 .teams
@@ -266,11 +266,7 @@ impl<'a> Engine<'a> {
         }
 
         loop {
-            let (q, arrival) = self
-                .next_arrival
-                .iter()
-                .enumerate()
-                .fold((0, f64::INFINITY), |best, (q, &t)| if t < best.1 { (q, t) } else { best });
+            let (q, arrival) = self.next_arrival.earliest();
             let next = self.events.next_time().unwrap_or(f64::INFINITY);
             if arrival.min(next) >= self.horizon {
                 break;
@@ -323,7 +319,8 @@ impl<'a> Engine<'a> {
     fn schedule_arrival(&mut self, q: usize) {
         let rt = &mut self.queues[q];
         let e: f64 = Exp1.sample(&mut rt.arrival_rng);
-        self.next_arrival[q] = rt.arrivals.next(self.now, e).filter(|&t| t < self.horizon).unwrap_or(f64::INFINITY);
+        let next = rt.arrivals.next(self.now, e).filter(|&t| t < self.horizon).unwrap_or(f64::INFINITY);
+        self.next_arrival.set(q, next);
     }
 
     fn arrival(&mut self, q: usize) {

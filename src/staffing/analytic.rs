@@ -7,9 +7,10 @@
 //! customers have a patience) on each interval's rate; a chat agent at
 //! concurrency k counts as k servers. Queues whose SLA is an hour or more are
 //! *deferrable* (email, forms): they need the work of each SLA window done
-//! within that window, not Erlang C's cover of every burst, plus the work that
-//! piled up while the queue was closed, spread over the first SLA window
-//! after it opens.
+//! within that window, not Erlang C's cover of every burst. Work that piled up
+//! while a queue was closed is spread over the first SLA window after it
+//! opens (for interactive queues, only when customers never give up: with a
+//! patience most of the night's contacts are gone by morning).
 
 use rayon::prelude::*;
 
@@ -34,13 +35,18 @@ impl Workload {
     pub fn of(s: &Scenario, slot_len: f64) -> Workload {
         let slots = (WEEK / slot_len).round() as usize;
         let nq = s.queues.len();
-        let open: Vec<Vec<bool>> =
-            s.queues.iter().map(|q| (0..slots).map(|k| q.hours.contains((k as f64 + 0.5) * slot_len)).collect()).collect();
+        let open: Vec<Vec<bool>> = s
+            .queues
+            .iter()
+            .map(|q| (0..slots).map(|k| q.hours.contains((k as f64 + 0.5) * slot_len)).collect())
+            .collect();
         let mut tickets: Vec<Vec<f64>> = s
             .queues
             .iter()
             .map(|q| {
-                (0..slots).map(|k| q.arrivals.expected_between(k as f64 * slot_len, (k + 1) as f64 * slot_len)).collect()
+                (0..slots)
+                    .map(|k| q.arrivals.expected_between(k as f64 * slot_len, (k + 1) as f64 * slot_len))
+                    .collect()
             })
             .collect();
         let mut callbacks = vec![vec![0.0; slots]; nq];
@@ -49,7 +55,7 @@ impl Workload {
             let Some(cb) = queue.callback else { continue };
             // Abandonment of the phone queue at its own analytic staffing.
             let staffed = requirement(s, p, &work, queue.sla.within);
-            for k in 0..slots {
+            for (k, &(_, agents)) in staffed.iter().enumerate() {
                 let calls = work.tickets[p][k];
                 if calls <= 0.0 {
                     continue;
@@ -58,7 +64,7 @@ impl Workload {
                     calls
                 } else {
                     let desk = desk(s, p, calls / slot_len, queue.sla.within);
-                    let servers = staffed[k].1 * s.queues[p].concurrency;
+                    let servers = agents * s.queues[p].concurrency;
                     calls * desk.performance(servers).abandon_rate.clamp(0.0, 1.0)
                 };
                 let requests = missed * cb.share;
@@ -165,6 +171,8 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
             }
         }
     }
+    // Erlang's answer per distinct rate: most slots of a week share a few rates.
+    let mut erlang: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     (0..slots)
         .map(|i| {
             let load = rates[i] * aht / k;
@@ -185,8 +193,13 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
             if rates[i] <= 0.0 {
                 return (load, 0);
             }
-            let servers = desk(s, q, rates[i], within).required_agents(queue.sla.target);
-            (load, (f64::from(servers) / k).ceil() as u32)
+            let servers = *erlang
+                .entry(rates[i].to_bits())
+                .or_insert_with(|| desk(s, q, rates[i], within).required_agents(queue.sla.target));
+            // Customers who never give up wait through the closed hours: their
+            // work lands on the first SLA window after opening.
+            let backlog = if queue.patience.is_none() { (carried[i] - 1e-9).ceil().max(0.0) } else { 0.0 };
+            (load, (f64::from(servers) / k).ceil() as u32 + backlog as u32)
         })
         .collect()
 }

@@ -80,6 +80,7 @@ pub fn peaks(
     planned: &[Vec<u32>],
     primary: &[Vec<Option<usize>>],
     erlang: &[Vec<(f64, u32)>],
+    schedules: &[schedule::Schedule],
 ) -> Vec<Driver> {
     let slot_len = work.slot_len;
     let slots = work.slots();
@@ -106,7 +107,8 @@ pub fn peaks(
                 k += 1;
                 run.push(k);
             }
-            let Some(queue) = (0..s.queues.len()).filter(|&q| primary[q][top] == Some(t)).max_by_key(|&q| erlang[q][top].1)
+            let Some(queue) =
+                (0..s.queues.len()).filter(|&q| primary[q][top] == Some(t)).max_by_key(|&q| erlang[q][top].1)
             else {
                 continue;
             };
@@ -131,7 +133,8 @@ pub fn peaks(
             });
         }
     }
-    let priced: Vec<Driver> = found.into_par_iter().map(|d| priced(s, work, &planned[d.team], d)).collect();
+    let priced: Vec<Driver> =
+        found.into_par_iter().map(|d| priced(s, work, &planned[d.team], &schedules[d.team], d)).collect();
     priced.into_iter().filter(|d| d.cost_fte >= WORTH_REPORTING_FTE).collect()
 }
 
@@ -152,8 +155,8 @@ fn closed_hours_ahead(s: &Scenario, work: &Workload, q: usize, slot: usize) -> b
         && queue.callback.is_none()
 }
 
-/// Fills in what a peak costs, from three schedules of the team.
-fn priced(s: &Scenario, work: &Workload, planned: &[u32], mut d: Driver) -> Driver {
+/// Fills in what a peak costs, from the team's schedule and two more.
+fn priced(s: &Scenario, work: &Workload, planned: &[u32], full: &schedule::Schedule, mut d: Driver) -> Driver {
     let team = &s.teams[d.team];
     let fte = |req: &[u32]| {
         schedule::schedule(s, d.team, req, work).paid_hours / (team.hours_per_week * (1.0 - team.shrinkage))
@@ -169,7 +172,7 @@ fn priced(s: &Scenario, work: &Workload, planned: &[u32], mut d: Driver) -> Driv
         let saved = now[k].1.saturating_sub(loose[k].1);
         relaxed[k] = relaxed[k].saturating_sub(saved).max(flat[k]);
     }
-    let (full, flat_fte) = (fte(planned), fte(&flat));
+    let (full, flat_fte) = (full.paid_hours / (team.hours_per_week * (1.0 - team.shrinkage)), fte(&flat));
     d.cost_fte = (full - flat_fte).max(0.0);
     d.relaxed_cost_fte = (fte(&relaxed) - flat_fte).clamp(0.0, d.cost_fte);
     d

@@ -214,8 +214,10 @@ pub fn schedule(s: &Scenario, t: usize, required: &[u32], work: &Workload) -> Sc
             coverable_open[k] = true;
         }
     }
-    let columns: Vec<Column> =
-        all.into_iter().filter(|c| !c.closed || c.covers.iter().any(|&k| required[k] > 0 && !coverable_open[k])).collect();
+    let columns: Vec<Column> = all
+        .into_iter()
+        .filter(|c| !c.closed || c.covers.iter().any(|&k| required[k] > 0 && !coverable_open[k]))
+        .collect();
     let mut coverable = vec![false; slots];
     for c in &columns {
         for &k in &c.covers {

@@ -2,8 +2,8 @@
 //! simulation as the judge.
 //!
 //! Each team's agents on duty follow a weekly staffing vector; the desk is
-//! simulated (one week of warm-up, `MEASURED_WEEKS` measured, common random
-//! numbers) and the staffing is moved until it meets every target.
+//! simulated (one week of warm-up, then [`measured_weeks`] measured, common
+//! random numbers) and the staffing is moved until it meets every target.
 //!
 //! The search does not judge intervals one by one. It judges **blocks**:
 //! runs of consecutive slots in which nothing changes for the team (the same
@@ -14,36 +14,46 @@
 //! backlog that lands at opening is spread over the window the SLA allows,
 //! as the analytic side does; and the first SLA window after an opening is a
 //! block of its own, as is the first interval after any change for an
-//! interactive queue (it inherits the previous stretch's backlog). A block's customers are the tickets *decided* there:
-//! those arriving in it, and, for a business-hours SLA clock, those that
-//! arrived while the queue was closed and wait for this opening. A block
-//! passes when the lower end of the 95 % confidence interval of each of its
-//! queues' service level clears the target.
+//! interactive queue (it inherits the previous stretch's backlog). A
+//! block's customers are the tickets *decided* there: those arriving in it,
+//! and, for a business-hours SLA clock, those that arrived while the queue
+//! was closed and wait for this opening. A block passes when each of its
+//! queues' service level reaches the target.
 //!
 //! Per block, a [`Bracket`] keeps the most agents known to fail and the
-//! fewest known to pass; the level moves one agent at a time from the
-//! analytic start (big jumps push a backlog onto the neighbouring blocks and
-//! mislead their search) and bisects once both ends are known. Repair rounds
-//! then add agents wherever the whole staffing still misses, and a trim pass
-//! removes agents a block no longer needs. (An iterative staffing search in
+//! fewest known to pass; from the analytic start the level steps down one
+//! agent at a time while it passes, climbs in doubling steps while it fails,
+//! and bisects once both ends are known. Repair rounds then judge the
+//! whole staffing again and raise every block that still misses. (An iterative staffing search in
 //! the spirit of Feldman, Mandelbaum, Massey & Whitt, 2008, judged on
 //! service level.)
 
-use super::analytic::Workload;
 use super::Context;
+use super::analytic::Workload;
 use crate::experiment;
 use crate::scenario::units::{WEEK, WeeklySpans};
 use crate::scenario::{Scenario, Shift, SlaClock};
 use crate::stats::{Estimate, ReplicationStats, estimate};
 
-/// Weeks the staffing simulation measures after its week of warm-up.
-pub const MEASURED_WEEKS: u32 = 4;
+/// Weeks the staffing simulation measures after its week of warm-up: four
+/// for a desk of up to 50 000 tickets a week, three up to 200 000, two
+/// above. A big desk's intervals hold enough customers to be judged on fewer
+/// weeks, and the search's cost grows with the tickets it simulates.
+pub fn measured_weeks(s: &Scenario) -> u32 {
+    let weekly: f64 = s.queues.iter().map(|q| q.weekly_volume).sum();
+    if weekly > 200_000.0 {
+        2
+    } else if weekly > 50_000.0 {
+        3
+    } else {
+        4
+    }
+}
 const SEARCH_ROUNDS: usize = 14;
 const REPAIR_ROUNDS: usize = 5;
-const TRIM_ROUNDS: usize = 4;
 
 /// Simulation rounds one search takes at most (for progress and size guards).
-pub const MAX_ROUNDS: usize = SEARCH_ROUNDS + 2 * (REPAIR_ROUNDS + 1) + TRIM_ROUNDS;
+pub const MAX_ROUNDS: usize = SEARCH_ROUNDS + REPAIR_ROUNDS + 1;
 
 /// What the search knows about one block's requirement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +62,14 @@ pub struct Bracket {
     fails: Option<u32>,
     /// The fewest agents known to meet it.
     passes: Option<u32>,
+    /// Misses in a row with no passing level known: the climb doubles its
+    /// step with each (1, 2, 4, … agents), so a block that starts far below
+    /// its requirement (a night's backlog at opening) gets there in a few
+    /// rounds instead of one agent per round.
+    climb: u32,
+    /// Passes in a row with no failing level known: the descent doubles
+    /// its step the same way.
+    descend: u32,
 }
 
 impl Bracket {
@@ -64,25 +82,32 @@ impl Bracket {
             if self.fails.is_some_and(|f| f >= agents) {
                 self.fails = agents.checked_sub(1);
             }
+            self.climb = 0;
+            if self.fails.is_none() {
+                self.descend += 1;
+            }
         } else {
+            self.descend = 0;
             self.fails = Some(self.fails.map_or(agents, |f| f.max(agents)));
             if self.passes.is_some_and(|p| p <= agents) {
                 self.passes = None;
             }
+            if self.passes.is_none() {
+                self.climb += 1;
+            }
         }
     }
 
-    /// The level to try next from `now`: one agent at a time until both
-    /// ends are known, then halfway between them.
+    /// The level to try next from `now`: climbing while no passing level is
+    /// known, descending while no failing level is known (both in doubling
+    /// steps: 1, 2, 4, … agents), and halfway once both ends are known.
     pub fn next(&self, now: u32) -> u32 {
         match (self.fails, self.passes) {
-            (_, Some(p)) if p == 0 => 0,
+            (_, Some(0)) => 0,
             (Some(f), Some(p)) if p - f <= 1 => p,
-            (None, Some(p)) if p == now => now - 1,
-            (Some(_), Some(p)) if p == now => now - 1,
             (Some(f), Some(p)) => f + (p - f) / 2,
-            (None, Some(p)) => p.saturating_sub(1),
-            (_, None) => now + 1,
+            (None, Some(p)) => p - p.min(1 << self.descend.saturating_sub(1).min(6)),
+            (_, None) => now.saturating_add(1 << self.climb.saturating_sub(1).min(6)),
         }
     }
 
@@ -132,7 +157,12 @@ pub fn decided_in(s: &Scenario, work: &Workload) -> Vec<Vec<Option<usize>>> {
 }
 
 /// Each team's blocks, in week order.
-pub fn blocks(s: &Scenario, work: &Workload, primary: &[Vec<Option<usize>>], decided: &[Vec<Option<usize>>]) -> Vec<Block> {
+pub fn blocks(
+    s: &Scenario,
+    work: &Workload,
+    primary: &[Vec<Option<usize>>],
+    decided: &[Vec<Option<usize>>],
+) -> Vec<Block> {
     let slots = work.slots();
     let nq = s.queues.len();
     let window = |q: usize| ((s.queues[q].sla.within / work.slot_len).ceil() as usize).max(1);
@@ -152,9 +182,9 @@ pub fn blocks(s: &Scenario, work: &Workload, primary: &[Vec<Option<usize>>], dec
         .collect();
     // Tickets decided per (queue, slot).
     let mut decided_here: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); slots]; nq];
-    for q in 0..nq {
-        for k in 0..slots {
-            if let Some(j) = decided[q][k] {
+    for (q, row) in decided.iter().enumerate() {
+        for (k, at) in row.iter().enumerate() {
+            if let Some(j) = *at {
                 decided_here[q][j].push(k);
             }
         }
@@ -223,13 +253,13 @@ pub fn blocks(s: &Scenario, work: &Workload, primary: &[Vec<Option<usize>>], dec
 }
 
 /// The staffing simulation: the scenario on a Monday-00:00 clock, one week of
-/// warm-up and `MEASURED_WEEKS` measured, no initial backlog or overtime, and each team's
+/// warm-up and [`measured_weeks`] measured, no initial backlog or overtime, and each team's
 /// agents on duty following `staffing[team][slot]`.
 pub fn staffing_scenario(base: &Scenario, staffing: &[Vec<u32>], slot_len: f64, replications: u32) -> Scenario {
     let mut s = base.clone();
     s.simulation.start = 0.0;
     s.simulation.warmup = WEEK;
-    s.simulation.horizon = (1 + MEASURED_WEEKS) as f64 * WEEK;
+    s.simulation.horizon = f64::from(1 + measured_weeks(base)) * WEEK;
     s.simulation.interval = slot_len;
     s.simulation.replications = replications;
     for q in &mut s.queues {
@@ -261,6 +291,7 @@ pub fn duty_levels(per_slot: &[u32], slot_len: f64) -> Vec<Shift> {
 /// One simulation of a staffing: the replications' raw statistics.
 pub struct Verdict {
     reps: Vec<ReplicationStats>,
+    weeks: usize,
     queues: usize,
     slots: usize,
 }
@@ -268,9 +299,15 @@ pub struct Verdict {
 impl Verdict {
     /// Simulates `staffing` (on the current rayon pool).
     pub fn of(base: &Scenario, staffing: &[Vec<u32>], ctx: &Context) -> Verdict {
-        let s = staffing_scenario(base, staffing, ctx.slot_len, ctx.options.replications);
+        Self::with_replications(base, staffing, ctx, ctx.options.replications)
+    }
+
+    /// Simulates `staffing` with the first `replications` replications.
+    pub fn with_replications(base: &Scenario, staffing: &[Vec<u32>], ctx: &Context, replications: u32) -> Verdict {
+        let s = staffing_scenario(base, staffing, ctx.slot_len, replications);
         let reps = experiment::replicate_here(&s, ctx.options.policy, ctx.tick);
-        Verdict { reps, queues: s.queues.len(), slots: (WEEK / ctx.slot_len).round() as usize }
+        let weeks = measured_weeks(base) as usize;
+        Verdict { reps, weeks, queues: s.queues.len(), slots: (WEEK / ctx.slot_len).round() as usize }
     }
 
     /// Service level of the tickets of queue `q` arriving in the given slots
@@ -278,7 +315,7 @@ impl Verdict {
     pub fn service_level(&self, q: usize, arrival_slots: &[usize]) -> Estimate {
         estimate(self.reps.iter().map(|r| {
             let (mut hit, mut judged) = (0u64, 0u64);
-            for w in 0..MEASURED_WEEKS as usize {
+            for w in 0..self.weeks {
                 for &k in arrival_slots {
                     if let Some(c) = r.interval_tickets.get((w * self.slots + k) * self.queues + q) {
                         hit += c.answered_in_sla;
@@ -295,13 +332,23 @@ impl Verdict {
         (0..self.queues).map(|q| (0..self.slots).map(|k| self.service_level(q, &[k])).collect()).collect()
     }
 
-    /// Whether every queue of the block clears its target at the lower end
-    /// of the confidence interval.
+    /// Whether every queue of the block reaches its target. The estimate
+    /// itself is the judge (not the lower end of its confidence interval,
+    /// which would bias every requirement upwards by the noise): blocks
+    /// pool whole stationary stretches, so their estimates are tight where
+    /// it matters, and the fresh-seed check reports any interval that falls
+    /// significantly below.
     pub fn passes(&self, s: &Scenario, block: &Block) -> bool {
         block.queues.iter().all(|(q, arrivals)| {
-            let e = self.service_level(*q, arrivals);
-            e.mean.is_none_or(|m| m - e.ci95.unwrap_or(0.0) >= s.queues[*q].sla.target - 1e-9)
+            self.service_level(*q, arrivals).mean.is_none_or(|m| m >= s.queues[*q].sla.target - 1e-9)
         })
+    }
+}
+
+/// Traces the search on stderr when `STAFFSIM_DEBUG` is set (for tuning it).
+pub(super) fn debug(line: &str) {
+    if std::env::var_os("STAFFSIM_DEBUG").is_some() {
+        eprintln!("{line}");
     }
 }
 
@@ -331,19 +378,25 @@ pub fn search(s: &Scenario, blocks: &[Block], start: Vec<u32>, ctx: &Context) ->
     let mut levels = start;
     let mut brackets = vec![Bracket::default(); blocks.len()];
     let mut rounds = 0;
+    // The search rounds run on half the replications: they only need to
+    // find the neighbourhood; the repair rounds judge on all.
+    let coarse = (ctx.options.replications / 2).max(3).min(ctx.options.replications);
     for _ in 0..SEARCH_ROUNDS {
         rounds += 1;
-        let verdict = Verdict::of(s, &spread(blocks, &levels, nt, slots), ctx);
-        let mut changed = false;
+        let verdict = Verdict::with_replications(s, &spread(blocks, &levels, nt, slots), ctx, coarse);
+        let mut moving = 0;
         for (b, block) in blocks.iter().enumerate() {
             brackets[b].record(levels[b], verdict.passes(s, block));
             let next = brackets[b].next(levels[b]);
             if next != levels[b] {
-                changed = true;
+                moving += 1;
                 levels[b] = next;
             }
         }
-        if !changed {
+        debug(&format!("search round {rounds}: {moving} blocks moving"));
+        // A few blocks nudged back and forth by their neighbours are left to
+        // the repair rounds.
+        if moving <= blocks.len() / 50 {
             break;
         }
     }
@@ -352,56 +405,25 @@ pub fn search(s: &Scenario, blocks: &[Block], start: Vec<u32>, ctx: &Context) ->
             levels[b] = p;
         }
     }
-    // Repair: add an agent wherever the staffing still misses, and check again.
-    let repair = |levels: &mut Vec<u32>, rounds: &mut usize| -> Verdict {
-        let mut round = 0;
-        loop {
+    // Repair: blocks interact, so the settled staffing is simulated again
+    // and every block that still misses climbs (its bracket learns it
+    // fails), until none misses.
+    let repair = |levels: &mut Vec<u32>, brackets: &mut Vec<Bracket>, rounds: &mut usize| {
+        for _ in 0..=REPAIR_ROUNDS {
             *rounds += 1;
-            round += 1;
             let verdict = Verdict::of(s, &spread(blocks, levels, nt, slots), ctx);
             let missing: Vec<usize> = (0..blocks.len()).filter(|&b| !verdict.passes(s, &blocks[b])).collect();
-            if missing.is_empty() || round > REPAIR_ROUNDS {
-                return verdict;
+            debug(&format!("repair round {rounds}: {} blocks missing", missing.len()));
+            if missing.is_empty() {
+                return;
             }
             for b in missing {
-                levels[b] += 1;
+                brackets[b].record(levels[b], false);
+                levels[b] = brackets[b].next(levels[b]).max(levels[b] + 1);
             }
         }
     };
-    repair(&mut levels, &mut rounds);
-    // Trim: a block pushed up while a neighbour was being probed may keep an
-    // agent it no longer needs. Try one fewer in every other block of each
-    // team at once (so no two neighbours drop together) and keep each drop
-    // that leaves the block and the next one meeting their targets.
-    let position: Vec<usize> = {
-        let mut seen = vec![0usize; nt];
-        blocks
-            .iter()
-            .map(|b| {
-                seen[b.team] += 1;
-                seen[b.team] - 1
-            })
-            .collect()
-    };
-    for parity in [0, 1, 0, 1].into_iter().take(TRIM_ROUNDS) {
-        let tried: Vec<usize> = (0..blocks.len()).filter(|&b| position[b] % 2 == parity && levels[b] > 0).collect();
-        if tried.is_empty() {
-            continue;
-        }
-        let mut candidate = levels.clone();
-        for &b in &tried {
-            candidate[b] -= 1;
-        }
-        rounds += 1;
-        let verdict = Verdict::of(s, &spread(blocks, &candidate, nt, slots), ctx);
-        for b in tried {
-            let next = (b + 1..blocks.len()).find(|&n| blocks[n].team == blocks[b].team);
-            if verdict.passes(s, &blocks[b]) && next.is_none_or(|n| verdict.passes(s, &blocks[n])) {
-                levels[b] -= 1;
-            }
-        }
-    }
-    repair(&mut levels, &mut rounds);
+    repair(&mut levels, &mut brackets, &mut rounds);
     Found { staffing: spread(blocks, &levels, nt, slots), rounds }
 }
 

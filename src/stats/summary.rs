@@ -34,9 +34,14 @@ pub fn estimate(samples: impl IntoIterator<Item = Option<f64>>) -> Estimate {
     Estimate { mean: Some(mean), ci95 }
 }
 
-/// The 97.5 % quantile of Student's t with `df` degrees of freedom.
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom. The
+/// inverse distribution function is costly and every table row needs it,
+/// so the first thousand are computed once.
 pub fn t_975(df: usize) -> f64 {
-    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_964, |t| t.inverse_cdf(0.975))
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let compute = |df: usize| StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_964, |t| t.inverse_cdf(0.975));
+    let table = TABLE.get_or_init(|| (0..=1024).map(compute).collect());
+    table.get(df).copied().unwrap_or_else(|| compute(df))
 }
 
 /// One row of `summary.csv`: a queue, or the whole desk (`queue = "all"`).
