@@ -14,6 +14,7 @@ const MMC: &str = include_str!("../../benches/scenarios/mmc.toml");
 const MMCM: &str = include_str!("../../benches/scenarios/mmcm.toml");
 const MULTISKILL: &str = include_str!("../../benches/scenarios/multiskill.toml");
 const STAFF4: &str = include_str!("../../benches/scenarios/staff4.toml");
+const STAFF1000: &str = include_str!("../../benches/scenarios/staff-1000.toml");
 
 /// The environment variable that makes a staffsim process print its peak memory.
 pub const PEAK_ENV: &str = "STAFFSIM_REPORT_PEAK_RSS";
@@ -88,6 +89,11 @@ pub fn run(quick: bool) -> anyhow::Result<String> {
     let mmcm = write("mmcm.toml", &scale(MMCM, base_weeks))?;
     let multi = write("multiskill.toml", MULTISKILL)?;
     let staff4 = write("staff4.toml", STAFF4)?;
+    // The quick run staffs the big desk on fewer replications.
+    let staff1000 = write(
+        "staff-1000.toml",
+        &if quick { STAFF1000.replace("replications = 10", "replications = 2") } else { STAFF1000.to_string() },
+    )?;
     let two_reps = write("mmc2.toml", &scale(MMC, base_weeks / 2).replace("replications = 1", "replications = 2"))?;
 
     let mut report = String::new();
@@ -110,6 +116,8 @@ pub fn run(quick: bool) -> anyhow::Result<String> {
     line("(c) 4 queues, 2 teams, shifts, chat concurrency, 1 thread", &c, true);
     let d = median(&tmp, &["staff", &staff4, "--threads", "2"], 3)?;
     line("(d) staff: a week of 30-min intervals, 4 queues, 2 threads", &d, false);
+    let e = measure(&tmp, &["staff", &staff1000, "--threads", "2", "--format", "png"])?;
+    line("(e) staff: 40 queues, 10 teams, ~970 FTE, 2 threads", &e, false);
     let r1 = median(&tmp, &["run", &two_reps, "--threads", "1"], 3)?;
     line("(a) as 2 replications, 1 thread", &r1, true);
     let r2 = median(&tmp, &["run", &two_reps, "--threads", "2"], 3)?;

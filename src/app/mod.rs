@@ -398,8 +398,11 @@ fn check(path: &Path) -> anyhow::Result<()> {
     }
     let _ = writeln!(t, "\nqueues:");
     let mut work = 0.0;
-    for q in &s.queues {
-        let hours = q.mean_load() * WEEK / 3600.0;
+    // Callback requests are work too: derived from the phone queues' missed calls.
+    let workload = crate::staffing::Workload::of(&s, units::HOUR);
+    for (i, q) in s.queues.iter().enumerate() {
+        let hours = workload.agent_hours(&s, i);
+        let derived = workload.callback_hours(&s, i);
         work += hours;
         let _ = writeln!(
             t,
@@ -420,11 +423,19 @@ fn check(path: &Path) -> anyhow::Result<()> {
         );
         let _ = writeln!(
             t,
-            "    concurrency {}, priority {}, discipline {}; work {:.1} agent-hours/week",
+            "    concurrency {}, priority {}, discipline {}; work {:.1} agent-hours/week{}",
             q.concurrency,
             q.priority,
             q.discipline.name(),
-            hours
+            hours,
+            if derived > 0.0 {
+                format!(
+                    " ({:.0} callback requests a week from missed calls, {derived:.1} agent-hours)",
+                    workload.callbacks[i].iter().sum::<f64>()
+                )
+            } else {
+                String::new()
+            }
         );
         let mut extras = Vec::new();
         if q.sla_clock == crate::scenario::SlaClock::Business {
@@ -534,7 +545,8 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
             w.push(format!("queue \"{}\" is served by no team; its tickets will only wait or abandon", q.name));
         }
     }
-    let work: f64 = s.queues.iter().map(|q| q.mean_load() * WEEK / 3600.0).sum();
+    let workload = crate::staffing::Workload::of(s, units::HOUR);
+    let work: f64 = (0..s.queues.len()).map(|q| workload.agent_hours(s, q)).sum();
     let capacity: f64 = s.teams.iter().map(|t| t.agent_hours_per_week()).sum();
     if work > capacity {
         w.push(format!(

@@ -100,9 +100,21 @@ pub(super) fn staff(
         scheduled.simulation.seed = seed;
     }
     scheduled.policy = scenario.policy;
-    let promised =
-        experiment::run(&scheduled, experiment::Plan { policy: scheduled.policy, threads: common.threads }, &|| {})?;
+    // The promise is for the week the roster was built for: a typical week,
+    // without the initial backlog (a crisis is not a typical week). When the
+    // scenario has one, the written scenario is also run as it is.
+    let has_backlog = scheduled.queues.iter().any(|q| q.initial_backlog.is_some());
+    let mut typical = scheduled.clone();
+    for q in &mut typical.queues {
+        q.initial_backlog = None;
+    }
+    let plan = experiment::Plan { policy: scheduled.policy, threads: common.threads };
+    let promised = experiment::run(&typical, plan, &|| {})?;
     set.add("promised.csv", report::csv::summary(&promised.queues)?);
+    let with_backlog = if has_backlog { Some(experiment::run(&scheduled, plan, &|| {})?) } else { None };
+    if let Some(b) = &with_backlog {
+        set.add("promised_with_backlog.csv", report::csv::summary(&b.queues)?);
+    }
     let written = write_to.map(|p| (p.to_path_buf(), body.clone()));
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &[scenario.policy], wall)?)?);
@@ -198,16 +210,18 @@ pub(super) fn staff(
     let pct = |(a, b): (usize, usize)| if b > 0 { 100.0 * a as f64 / b as f64 } else { 100.0 };
     let _ = writeln!(
         t,
-        "\nintervals meeting every SLA target: simulated staffing {} of {} ({:.0}%), per-interval Erlang {} ({:.0}%)",
+        "\nintervals of the week (fresh random numbers), planned staffing: {} of {} ({:.0}%) not significantly below every target, {} at or above by the estimate; per-interval Erlang: {} ({:.0}%) and {}",
         st.met.0,
         st.met.1,
         pct(st.met),
+        st.met_estimate.0,
         st.erlang_met.0,
-        pct(st.erlang_met)
+        pct(st.erlang_met),
+        st.erlang_met_estimate.0,
     );
     let _ = writeln!(
         t,
-        "(intervals in which a queue is open and customers arrive; those arriving while it is closed wait for it whatever the staffing)"
+        "(the intervals whose customers staffing decides: those arriving while their queue is open, or waiting for a business-hours opening)"
     );
     let _ = writeln!(t, "FTE = hours / (hours_per_week x (1 - shrinkage)); the shifts are in schedule.csv");
     if !st.drivers.is_empty() {
@@ -221,21 +235,33 @@ pub(super) fn staff(
     }
     let _ = writeln!(
         t,
-        "\nwith the scheduled shifts ({} replications of the scenario's own run, promised.csv):",
+        "\nwith the scheduled shifts, a typical week ({} replications, promised.csv):",
         scheduled.simulation.replications
     );
-    for q in &promised.queues[..promised.queues.len().saturating_sub(1)] {
-        let sl = report::table::service_level_cell(&q.service_level);
-        let target = q.sla_target.map_or(String::new(), |t| format!(" (target {:.0}%)", t * 100.0));
-        let _ = writeln!(t, "  {:<16} service level {sl}{target}", q.queue);
+    for line in promise_lines(&scenario, &promised.queues) {
+        let _ = writeln!(t, "  {line}");
+    }
+    if let Some(b) = &with_backlog {
+        let _ = writeln!(t, "the same shifts with the scenario's initial backlog (promised_with_backlog.csv):");
+        for q in &b.queues[..b.queues.len().saturating_sub(1)] {
+            let _ = writeln!(
+                t,
+                "  {:<16} all customers {}, the backlog's {}, new arrivals {}",
+                q.queue,
+                report::table::service_level_cell(&q.service_level),
+                report::table::service_level_cell(&q.service_level_backlog),
+                report::table::service_level_cell(&q.service_level_new)
+            );
+        }
     }
     if let Some((p, _)) = &written {
         let _ = writeln!(t, "scenario with these shifts: {} (check it: staffsim run {})", p.display(), p.display());
     }
     let _ = writeln!(
         t,
-        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv run.json\ncharts: {}",
+        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv{} run.json\ncharts: {}",
         dir.display(),
+        if with_backlog.is_some() { " promised_with_backlog.csv" } else { "" },
         chart_files.join(" ")
     );
     out(&t)
@@ -451,6 +477,48 @@ pub fn driver_lines(s: &Scenario, st: &Staffing) -> Vec<String> {
                 format_duration(d.relaxed_within),
                 d.relaxed_cost_fte
             )
+        })
+        .collect()
+}
+
+/// One line per queue of the promise: the service level of the customers
+/// staffing decides (those arriving while the queue is open; everyone on a
+/// business-hours SLA clock) against the target, then all customers, with
+/// the after-hours contacts counted apart from those who gave up.
+pub fn promise_lines(s: &Scenario, rows: &[crate::stats::QueueSummary]) -> Vec<String> {
+    rows.iter()
+        .zip(&s.queues)
+        .map(|(q, queue)| {
+            let business = queue.sla_clock == crate::scenario::SlaClock::Business;
+            let decided = if business || q.after_hours == 0.0 { &q.service_level } else { &q.service_level_open };
+            let verdict = match (decided.mean, q.sla_target) {
+                (Some(m), Some(t)) if m >= t - 1e-12 => "met",
+                (Some(_), Some(_)) => "MISSED",
+                _ => "",
+            };
+            let whose = if business || q.after_hours == 0.0 { "all customers" } else { "arriving while open" };
+            let mut line = format!(
+                "{:<16} {:.0}%/{:<5} {whose} {} {verdict}",
+                q.queue,
+                q.sla_target.unwrap_or(0.0) * 100.0,
+                format_duration(queue.sla.within),
+                report::table::service_level_cell(decided)
+            );
+            if q.after_hours > 0.0 && !business {
+                let _ = write!(
+                    line,
+                    "; all customers {} ({:.0} of {:.0} arrived after hours",
+                    report::table::service_level_cell(&q.service_level),
+                    q.after_hours,
+                    q.offered
+                );
+                if q.closed > 0.0 {
+                    let _ =
+                        write!(line, ", {:.0} of them reached the closed line: not customers who gave up", q.closed);
+                }
+                line.push(')');
+            }
+            line
         })
         .collect()
 }

@@ -446,6 +446,15 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
             points: steps(erlang.iter().copied(), slot),
         },
     ];
+    if st.samples > 0 {
+        lines[0].label = "required at the midpoints".into();
+        lines.push(Line {
+            label: format!("planned ({})", st.plan_for.name().to_uppercase()),
+            color: color(3),
+            dashed: false,
+            points: steps(sum(&|x| f64::from(x.planned)).into_iter(), slot),
+        });
+    }
     if st.schedules.iter().any(|x| !x.shifts.is_empty()) {
         lines.push(Line {
             label: "scheduled shifts".into(),
@@ -469,7 +478,8 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
             label: format!("P10-P90 ({} samples)", st.samples),
         });
     }
-    let top = required.iter().chain(&erlang).chain(&scheduled).cloned().fold(1.0, f64::max) * 1.1;
+    let planned = sum(&|x| f64::from(x.planned));
+    let top = required.iter().chain(&erlang).chain(&scheduled).chain(&planned).cloned().fold(1.0, f64::max) * 1.1;
     let top = if st.samples > 0 {
         top.max(sum(&|x| x.band.map_or(0.0, |b| f64::from(b.p90))).into_iter().fold(0.0, f64::max) * 1.05)
     } else {

@@ -657,3 +657,27 @@ fn alarming_but_allowed_input_warns_and_runs() {
         .code(2)
         .stderr(predicate::str::contains("million tickets").and(predicate::str::contains("shorten")));
 }
+
+#[test]
+fn staff_warns_loudly_about_intervals_the_shifts_cannot_cover() {
+    let tmp = tempfile::tempdir().unwrap();
+    let output = staffsim()
+        .arg("staff")
+        .arg(fixture("weekend-holes.toml"))
+        .args(["-r", "3", "--format", "png", "--size", "640x360", "-o"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let named = stderr.contains("team \"weekend\"") && stderr.contains("Sat 14:00");
+    assert!(stderr.contains("warning") && named, "{stderr}");
+    assert!(stdout.contains("WARNING") && stdout.contains("Sun 14:00 (0 of"), "{stdout}");
+    let (h, rows) = read_csv(&tmp.path().join("staffing.csv"));
+    let under = column(&h, "under_coverage");
+    let at = column(&h, "interval_start");
+    let hole = rows.iter().find(|r| r[at] == "Sat 14:00" && r[1] == "team").unwrap();
+    assert!(hole[under].parse::<f64>().unwrap() > 0.0);
+    assert!(tmp.path().join("drivers.csv").exists());
+}
