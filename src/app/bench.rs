@@ -116,7 +116,7 @@ pub fn run(quick: bool) -> anyhow::Result<String> {
     line("(c) 4 queues, 2 teams, shifts, chat concurrency, 1 thread", &c, true);
     let d = median(&tmp, &["staff", &staff4, "--threads", "2"], 3)?;
     line("(d) staff: a week of 30-min intervals, 4 queues, 2 threads", &d, false);
-    let e = measure(&tmp, &["staff", &staff1000, "--threads", "2", "--format", "png"])?;
+    let e = measure(&tmp, &["staff", &staff1000, "--threads", "2"])?;
     line("(e) staff: 40 queues, 10 teams, ~970 FTE, 2 threads", &e, false);
     let r1 = median(&tmp, &["run", &two_reps, "--threads", "1"], 3)?;
     line("(a) as 2 replications, 1 thread", &r1, true);
