@@ -34,6 +34,9 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
+        /// Backlog policy (overrides the scenario's [policy]).
+        #[arg(long, value_enum, value_name = "P")]
+        policy: Option<PolicyArg>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -60,6 +63,12 @@ pub enum Command {
         /// Which quantile of the sampled requirement the roster covers (with ranges in the scenario).
         #[arg(long, value_enum, default_value_t = PlanFor::P80)]
         plan_for: PlanFor,
+        /// Overwrite the --write-scenario file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Backlog policy (overrides the scenario's [policy]).
+        #[arg(long, value_enum, value_name = "P")]
+        policy: Option<PolicyArg>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -73,6 +82,9 @@ pub enum Command {
         /// Headcounts: FROM..TO, FROM..TO:STEP or a list such as 8,10,12.
         #[arg(long, value_name = "RANGE")]
         agents: String,
+        /// Backlog policy (overrides the scenario's [policy]).
+        #[arg(long, value_enum, value_name = "P")]
+        policy: Option<PolicyArg>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -101,9 +113,6 @@ pub struct CommonArgs {
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
-    /// Backlog policy for every queue: per-queue, fifo, lifo.
-    #[arg(long, value_name = "P")]
-    pub policy: Option<String>,
     /// Print a machine-readable summary (JSON) on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -120,6 +129,21 @@ pub struct CommonArgs {
     /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
     #[arg(long, value_name = "N")]
     pub clear_below: Option<u32>,
+}
+
+/// How agents order the backlog (see the README's policy table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Each queue's own discipline, higher priority first.
+    PerQueue,
+    /// The oldest ticket in any of the agent's queues.
+    Fifo,
+    /// The freshest ticket in any of the agent's queues.
+    Lifo,
+    /// Highest priority first, oldest within it.
+    Priority,
+    /// Tickets that can still meet their SLA first, least time left first.
+    SlaFirst,
 }
 
 /// The quantile of the uncertain requirement a roster is planned for.

@@ -3,29 +3,38 @@
 //! stdout, messages to stderr.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
 use serde_json::json;
 
-use crate::cli::{ChartFormat, Cli, Command, CommonArgs, ErlangArgs};
+use crate::cli::{Cli, Command, ErlangArgs};
 use crate::erlang::Desk;
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
-use crate::scenario::{Policy, Scenario, fingerprint};
+use crate::scenario::{Policy, Scenario};
 
 mod bench;
+pub mod options;
 mod staff;
+
+pub use options::Options;
 
 /// The starter scenario written by `init`.
 pub const STARTER: &str = include_str!("../scenario/starter.toml");
 
 /// Runs one command.
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    // Interrupted (Ctrl-C, SIGTERM): remove the temporary files and folders
+    // being written, so nothing half-written is left, and exit 130.
+    let _ = ctrlc::set_handler(|| {
+        report::remove_in_flight();
+        eprintln!("error: interrupted; nothing was written");
+        std::process::exit(130);
+    });
     let result = dispatch(cli);
     if std::env::var_os(bench::PEAK_ENV).is_some()
         && let Some(kib) = bench::peak_rss_kib()
@@ -39,12 +48,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
-        Command::Run { scenario, common } => run(&scenario, &common),
-        Command::Compare { scenario, policies, common } => compare(&scenario, &policies, &common),
-        Command::Staff { scenario, write_scenario, samples, plan_for, common } => {
-            staff::staff(&scenario, write_scenario.as_deref(), samples, plan_for, &common)
+        Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy, None)?),
+        Command::Compare { scenario, policies, common } => {
+            compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies)
         }
-        Command::Sweep { scenario, team, agents, common } => staff::sweep(&scenario, &team, &agents, &common),
+        Command::Staff { scenario, write_scenario, samples, plan_for, force, policy, common } => staff::staff(
+            Options::new(&scenario, &common, policy, Some("staff"))?,
+            write_scenario.as_deref(),
+            force,
+            samples,
+            plan_for,
+        ),
+        Command::Sweep { scenario, team, agents, policy, common } => {
+            staff::sweep(&Options::new(&scenario, &common, policy, Some("sweep"))?, &team, &agents)
+        }
         Command::Bench { quick } => out(&bench::run(quick)?),
         Command::Erlang(args) => erlang(&args),
     }
@@ -58,6 +75,13 @@ pub(crate) fn out(text: &str) -> anyhow::Result<()> {
 }
 
 fn init(path: &Path, force: bool) -> anyhow::Result<()> {
+    if path.exists() && !path.is_file() {
+        return Err(InputError::Exists(format!(
+            "{} exists and is not a regular file (a folder or a device); give the path of a new .toml file",
+            path.display()
+        ))
+        .into());
+    }
     if path.exists() && !force {
         return Err(InputError::Exists(format!(
             "{} already exists; choose another path or add --force to overwrite it",
@@ -76,51 +100,15 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A scenario with the command line's overrides applied.
-pub(crate) fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
-    let mut scenario = Scenario::load(path)?;
-    if let Some(r) = common.replications {
-        if r == 0 || r > 100_000 {
-            return Err(InputError::Argument(format!("--replications {r} must be between 1 and 100000")).into());
-        }
-        scenario.simulation.replications = r;
-    }
-    if let Some(seed) = common.seed {
-        scenario.simulation.seed = seed;
-    }
-    if let Some(p) = &common.policy {
-        scenario.policy = p.parse::<Policy>().map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
-    }
-    if let Some(n) = common.clear_below {
-        scenario.simulation.clear_below = n;
-    }
-    if common.threads == Some(0) {
-        return Err(InputError::Argument(
-            "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
-        )
-        .into());
-    }
-    Ok(scenario)
-}
-
-fn output_dir(scenario: &Scenario, common: &CommonArgs) -> PathBuf {
-    common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name))
-}
-
 /// `run.json`: how a run was made.
-pub(crate) fn run_record(
-    path: &Path,
-    scenario: &Scenario,
-    policies: &[Policy],
-    wall: f64,
-) -> anyhow::Result<serde_json::Value> {
-    let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+pub(crate) fn run_record(opts: &Options, policies: &[Policy], wall: f64) -> serde_json::Value {
+    let scenario = &opts.scenario;
     let sim = &scenario.simulation;
     let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
-    Ok(json!({
+    json!({
         "scenario": scenario.name,
-        "scenario_file": path.display().to_string(),
-        "scenario_hash": format!("fnv1a64:{:016x}", fingerprint(&bytes)),
+        "scenario_file": opts.path.display().to_string(),
+        "scenario_hash": format!("fnv1a64:{:016x}", opts.hash),
         "seed": sim.seed,
         "replications": sim.replications,
         "policy": names.join(","),
@@ -130,33 +118,7 @@ pub(crate) fn run_record(
         "clear_below": sim.clear_below,
         "version": env!("CARGO_PKG_VERSION"),
         "wall_time_s": wall,
-    }))
-}
-
-/// Chart formats and size from the command line.
-pub(crate) fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
-    let formats = match common.format {
-        ChartFormat::Png => vec![ImageFormat::Png],
-        ChartFormat::Svg => vec![ImageFormat::Svg],
-        ChartFormat::Both => vec![ImageFormat::Png, ImageFormat::Svg],
-    };
-    let bad = || {
-        InputError::Argument(format!(
-            "--size {}: expected WIDTHxHEIGHT in pixels between 320 and 8000, e.g. 1600x900",
-            common.size
-        ))
-    };
-    let (w, h) = common
-        .size
-        .to_ascii_lowercase()
-        .split_once('x')
-        .map(|(w, h)| (w.trim().parse::<u32>(), h.trim().parse::<u32>()))
-        .ok_or_else(bad)?;
-    let (w, h) = (w.map_err(|_| bad())?, h.map_err(|_| bad())?);
-    if !(320..=8000).contains(&w) || !(320..=8000).contains(&h) {
-        return Err(bad());
-    }
-    Ok((formats, (w, h)))
+    })
 }
 
 /// Adds every chart in every format to the output set; returns the file names.
@@ -181,24 +143,23 @@ pub(crate) fn add_charts(
     Ok(names)
 }
 
-fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
-    let scenario = prepare(path, common)?;
-    let (formats, size) = chart_options(common)?;
-    scale_guard(path, &scenario, 1, common.threads, common.quiet)?;
-    if !common.quiet {
+fn run(opts: &Options) -> anyhow::Result<()> {
+    let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
+    scale_guard(path, scenario, 1, opts.threads, opts.quiet)?;
+    if !opts.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
         }
     }
     let started = Instant::now();
-    let plan = Plan { policy: scenario.policy, threads: common.threads };
+    let plan = Plan { policy: scenario.policy, threads: opts.threads };
     let sim = &scenario.simulation;
-    let bar = progress::bar(u64::from(sim.replications), "replications", common.quiet);
+    let bar = progress::bar(u64::from(sim.replications), "replications", opts.quiet);
     let summary = experiment::run(&scenario, plan, &|| bar.inc(1))?;
     bar.finish_and_clear();
 
-    let dir = output_dir(&scenario, common);
-    let mut set = OutputSet::new(&dir);
+    let dir = &opts.out;
+    let mut set = OutputSet::folder(dir);
     set.add("summary.csv", report::csv::summary(&summary.queues)?);
     set.add("intervals.csv", report::csv::intervals(&scenario, &summary.intervals)?);
     set.add("teams.csv", report::csv::teams(&scenario, &summary.teams)?);
@@ -210,13 +171,12 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
         tables.extend(["week.csv", "week_teams.csv"]);
     }
     tables.push("run.json");
-    let charts = add_charts(&mut set, &figures::run_charts(&scenario, &summary), &formats, size)?;
+    let charts = add_charts(&mut set, &figures::run_charts(scenario, &summary), formats, size)?;
     let wall = started.elapsed().as_secs_f64();
-    let run_record = run_record(path, &scenario, &[scenario.policy], wall)?;
-    set.add("run.json", report::json::to_bytes(&run_record)?);
+    set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
     set.commit()?;
 
-    if common.json {
+    if opts.json {
         let v = json!({
             "scenario": scenario.name,
             "policy": scenario.policy.name(),
@@ -251,12 +211,8 @@ fn run(path: &Path, common: &CommonArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::Result<()> {
-    if common.policy.is_some() {
-        return Err(InputError::Argument("compare takes --policies LIST, not --policy".into()).into());
-    }
-    let scenario = prepare(path, common)?;
-    let (formats, size) = chart_options(common)?;
+fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
+    let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     let mut policies = Vec::new();
     for p in policy_args.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let policy = if p.eq_ignore_ascii_case("all") {
@@ -273,22 +229,22 @@ fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::
     if policies.is_empty() {
         policies = Policy::ALL.to_vec();
     }
-    scale_guard(path, &scenario, policies.len(), common.threads, common.quiet)?;
-    if !common.quiet {
+    scale_guard(path, scenario, policies.len(), opts.threads, opts.quiet)?;
+    if !opts.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
         }
     }
     let started = Instant::now();
     let sim = &scenario.simulation;
-    let bar = progress::bar(u64::from(sim.replications) * policies.len() as u64, "replications", common.quiet);
-    let summaries = experiment::compare(&scenario, &policies, common.threads, &|| bar.inc(1))?;
+    let bar = progress::bar(u64::from(sim.replications) * policies.len() as u64, "replications", opts.quiet);
+    let summaries = experiment::compare(scenario, &policies, opts.threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let runs: Vec<(String, &crate::stats::RunSummary)> =
         policies.iter().zip(&summaries).map(|(p, r)| (p.name().to_string(), r)).collect();
-    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("compare"));
-    let mut set = OutputSet::new(&dir);
+    let dir = &opts.out;
+    let mut set = OutputSet::folder(dir);
     let per_policy =
         |f: &dyn Fn(&crate::stats::RunSummary) -> anyhow::Result<Vec<u8>>| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             runs.iter().map(|(p, r)| Ok((p.clone(), f(r)?))).collect()
@@ -305,13 +261,13 @@ fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::
         "waits.csv",
         report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::waits(&r.wait_curves))?)?,
     );
-    let charts = add_charts(&mut set, &figures::compare_charts(&scenario, &runs), &formats, size)?;
+    let charts = add_charts(&mut set, &figures::compare_charts(scenario, &runs), formats, size)?;
     let wall = started.elapsed().as_secs_f64();
-    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &policies, wall)?)?);
+    set.add("run.json", report::json::to_bytes(&run_record(opts, &policies, wall))?);
     set.commit()?;
 
     let scores = report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect());
-    if common.json {
+    if opts.json {
         let v = json!({
             "scenario": scenario.name,
             "replications": sim.replications,

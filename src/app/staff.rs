@@ -4,11 +4,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use anyhow::Context;
 use serde_json::json;
 
-use super::{add_charts, chart_options, out, prepare, run_record, scale_guard, warnings};
-use crate::cli::{CommonArgs, PlanFor};
+use super::{Options, add_charts, out, run_record, scale_guard, warnings};
+use crate::cli::PlanFor;
 use crate::error::InputError;
 use crate::experiment;
 use crate::report::{self, OutputSet, csv::num, figures, progress};
@@ -17,14 +16,18 @@ use crate::scenario::{Scenario, Shift};
 use crate::staffing::{self, PlanLevel, Progress, StaffOptions, Staffing};
 
 pub(super) fn staff(
-    path: &Path,
+    opts: Options,
     write_to: Option<&Path>,
+    force: bool,
     samples: usize,
     plan_for: PlanFor,
-    common: &CommonArgs,
 ) -> anyhow::Result<()> {
-    let mut scenario = prepare(path, common)?;
-    let (formats, size) = chart_options(common)?;
+    let path = opts.path.as_path();
+    let mut scenario = opts.scenario.clone();
+    let (formats, size) = (&opts.formats, opts.size);
+    if let Some(target) = write_to {
+        check_scenario_target(path, target, force)?;
+    }
     let per_week = WEEK / scenario.simulation.interval;
     if (per_week - per_week.round()).abs() > 1e-9 {
         return Err(InputError::Argument(format!(
@@ -36,10 +39,10 @@ pub(super) fn staff(
     if samples > 200 {
         return Err(InputError::Argument(format!("--samples {samples} must be at most 200")).into());
     }
-    if common.replications.is_none() {
+    if !opts.replications_given {
         scenario.simulation.replications = scenario.simulation.replications.min(10);
     }
-    if !common.quiet {
+    if !opts.quiet {
         for w in warnings(&scenario) {
             eprintln!("warning: {}: {w}", path.display());
         }
@@ -47,7 +50,7 @@ pub(super) fn staff(
     let options = StaffOptions {
         policy: scenario.policy,
         replications: scenario.simulation.replications,
-        threads: common.threads,
+        threads: opts.threads,
         samples: if scenario.assumptions.is_empty() { 0 } else { samples },
         plan_for: match plan_for {
             PlanFor::P50 => PlanLevel::P50,
@@ -63,22 +66,22 @@ pub(super) fn staff(
         scenario.simulation.interval,
         1,
     );
-    scale_guard(path, &trial, total as usize, common.threads, common.quiet)?;
+    scale_guard(path, &trial, total as usize, opts.threads, opts.quiet)?;
     let started = Instant::now();
-    let bar = progress::bar(total, "staffing", common.quiet);
+    let bar = progress::bar(total, "staffing", opts.quiet);
     let stage = |what: &str| bar.set_message(what.to_string());
     let tick = || bar.inc(1);
     let st = staffing::staff(&scenario, options, &Progress { stage: &stage, tick: &tick })?;
     bar.finish_and_clear();
     let shortfalls: Vec<String> = shortfall_lines(&scenario, &st);
-    if !common.quiet {
+    if !opts.quiet {
         for line in &shortfalls {
             eprintln!("warning: {}: {line}", path.display());
         }
     }
 
-    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("staff"));
-    let mut set = OutputSet::new(&dir);
+    let dir = &opts.out;
+    let mut set = OutputSet::folder(dir);
     set.add("staffing.csv", staffing_csv(&scenario, &st)?);
     set.add("staffing_totals.csv", totals_csv(&scenario, &st)?);
     set.add("schedule.csv", schedule_csv(&scenario, &st)?);
@@ -87,18 +90,15 @@ pub(super) fn staff(
     if scenario.teams.len() > 1 {
         charts.extend((0..scenario.teams.len()).map(|t| figures::staffing(&scenario, &st, Some(t))));
     }
-    let chart_files = add_charts(&mut set, &charts, &formats, size)?;
+    let chart_files = add_charts(&mut set, &charts, formats, size)?;
     // The schedule as a scenario: run it to learn the service level it promises.
-    let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
-    let body = staffing::write_scenario(&text, &scenario, &st)?;
+    let body = staffing::write_scenario(&opts.text, &scenario, &st)?;
     let label = write_to.map_or_else(|| "the scheduled scenario".to_string(), |p| p.display().to_string());
     let mut scheduled = Scenario::from_toml(&body, &label)?;
-    if let Some(r) = common.replications {
-        scheduled.simulation.replications = r;
-    }
-    if let Some(seed) = common.seed {
-        scheduled.simulation.seed = seed;
-    }
+    // The overrides of the command line hold for the promise too.
+    scheduled.simulation.replications = opts.scenario.simulation.replications;
+    scheduled.simulation.seed = opts.scenario.simulation.seed;
+    scheduled.simulation.clear_below = opts.scenario.simulation.clear_below;
     scheduled.policy = scenario.policy;
     // The promise is for the week the roster was built for: a typical week,
     // without the initial backlog (a crisis is not a typical week). When the
@@ -108,7 +108,7 @@ pub(super) fn staff(
     for q in &mut typical.queues {
         q.initial_backlog = None;
     }
-    let plan = experiment::Plan { policy: scheduled.policy, threads: common.threads };
+    let plan = experiment::Plan { policy: scheduled.policy, threads: opts.threads };
     let promised = experiment::run(&typical, plan, &|| {})?;
     set.add("promised.csv", report::csv::summary(&promised.queues)?);
     let with_backlog = if has_backlog { Some(experiment::run(&scheduled, plan, &|| {})?) } else { None };
@@ -117,7 +117,7 @@ pub(super) fn staff(
     }
     let written = write_to.map(|p| (p.to_path_buf(), body.clone()));
     let wall = started.elapsed().as_secs_f64();
-    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &[scenario.policy], wall)?)?);
+    set.add("run.json", report::json::to_bytes(&run_record(&opts, &[scenario.policy], wall))?);
     set.commit()?;
     if let Some((p, body)) = &written {
         let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
@@ -130,7 +130,7 @@ pub(super) fn staff(
         one.commit()?;
     }
 
-    if common.json {
+    if opts.json {
         let teams: Vec<_> = (0..scenario.teams.len()).map(|t| team_json(&scenario, &st, t)).collect();
         let v = json!({
             "scenario": scenario.name,
@@ -265,6 +265,34 @@ pub(super) fn staff(
         chart_files.join(" ")
     );
     out(&t)
+}
+
+/// `--write-scenario PATH`: never the scenario being read, and an existing
+/// file only with `--force`; checked before any work.
+fn check_scenario_target(input: &Path, target: &Path, force: bool) -> Result<(), InputError> {
+    let same = match (std::fs::canonicalize(input), std::fs::canonicalize(target)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same {
+        return Err(InputError::Exists(format!(
+            "--write-scenario {}: that is the scenario being staffed; write the staffed scenario to another file",
+            target.display()
+        )));
+    }
+    if target.exists() && !target.is_file() {
+        return Err(InputError::Exists(format!(
+            "--write-scenario {}: exists and is not a regular file; give the path of a .toml file",
+            target.display()
+        )));
+    }
+    if target.exists() && !force {
+        return Err(InputError::Exists(format!(
+            "--write-scenario {} already exists; choose another path or add --force to overwrite it",
+            target.display()
+        )));
+    }
+    Ok(())
 }
 
 fn team_json(s: &Scenario, st: &Staffing, t: usize) -> serde_json::Value {
@@ -686,9 +714,8 @@ pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
     v
 }
 
-pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonArgs) -> anyhow::Result<()> {
-    let scenario = prepare(path, common)?;
-    let (formats, size) = chart_options(common)?;
+pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Result<()> {
+    let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     let Some(t) = scenario.team_index(team_name) else {
         let names: Vec<&str> = scenario.teams.iter().map(|t| t.name.as_str()).collect();
         return Err(InputError::Argument(format!(
@@ -699,18 +726,18 @@ pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonA
         .into());
     };
     let counts = headcounts(agents).map_err(InputError::Argument)?;
-    scale_guard(path, &scenario, counts.len(), common.threads, common.quiet)?;
+    scale_guard(path, scenario, counts.len(), opts.threads, opts.quiet)?;
     let started = Instant::now();
-    let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(&scenario, t, n)).collect();
+    let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(scenario, t, n)).collect();
     let runs: Vec<(&Scenario, crate::scenario::Policy)> = variants.iter().map(|v| (v, scenario.policy)).collect();
     let bar =
-        progress::bar(u64::from(scenario.simulation.replications) * counts.len() as u64, "replications", common.quiet);
-    let summaries = experiment::variants(&runs, common.threads, &|| bar.inc(1))?;
+        progress::bar(u64::from(scenario.simulation.replications) * counts.len() as u64, "replications", opts.quiet);
+    let summaries = experiment::variants(&runs, opts.threads, &|| bar.inc(1))?;
     bar.finish_and_clear();
     let pairs: Vec<(u32, &crate::stats::RunSummary)> = counts.iter().copied().zip(&summaries).collect();
 
-    let dir = common.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name).join("sweep"));
-    let mut set = OutputSet::new(&dir);
+    let dir = &opts.out;
+    let mut set = OutputSet::folder(dir);
     let parts: Vec<(String, Vec<u8>)> = pairs
         .iter()
         .map(|(n, r)| Ok((n.to_string(), report::csv::summary(&r.queues)?)))
@@ -719,18 +746,18 @@ pub(super) fn sweep(path: &Path, team_name: &str, agents: &str, common: &CommonA
     let charts = add_charts(
         &mut set,
         &[figures::sweep(&scenario, team_name, &pairs), figures::sweep_asa(&scenario, team_name, &pairs)],
-        &formats,
+        formats,
         size,
     )?;
     let wall = started.elapsed().as_secs_f64();
-    set.add("run.json", report::json::to_bytes(&run_record(path, &scenario, &[scenario.policy], wall)?)?);
+    set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
     set.commit()?;
 
     let first_ok = pairs
         .iter()
         .find(|(_, r)| r.queues[..r.queues.len() - 1].iter().all(|q| q.meets_target() != Some(false)))
         .map(|p| p.0);
-    if common.json {
+    if opts.json {
         let v = json!({
             "scenario": scenario.name,
             "team": team_name,

@@ -10,21 +10,131 @@ pub mod progress;
 pub mod table;
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
 
-/// Files to be written to one folder, all or nothing: each is written to a
-/// temporary file first, and only when every one is complete are they renamed
-/// into place, so an interrupted run never leaves half a result.
+use crate::error::InputError;
+
+/// Temporary paths to remove if the process is interrupted (SIGINT, SIGTERM).
+static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn track(path: &Path) {
+    if let Ok(mut v) = IN_FLIGHT.lock() {
+        v.push(path.to_path_buf());
+    }
+}
+
+fn untrack(path: &Path) {
+    if let Ok(mut v) = IN_FLIGHT.lock() {
+        v.retain(|p| p != path);
+    }
+}
+
+/// Removes every temporary file and folder still being written: called on
+/// SIGINT and SIGTERM, before the process exits.
+pub fn remove_in_flight() {
+    if let Ok(v) = IN_FLIGHT.lock() {
+        for p in v.iter() {
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+}
+
+/// The marker of a folder staffsim wrote: every command writes a `run.json`.
+const MARKER: &str = "run.json";
+
+/// Temporary names beside the target: `.NAME.staffsim-tmp-PID`.
+fn temp_name(target: &Path, kind: &str) -> PathBuf {
+    let name = target.file_name().map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.staffsim-{kind}-{}", std::process::id()))
+}
+
+/// Removes temporaries left beside `target` by staffsim processes that no
+/// longer run (killed with SIGKILL, or the machine went down).
+fn remove_stale(target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&format!(".{name}.staffsim-")) else { continue };
+        let Some(pid) = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        let alive = Path::new("/proc").join(pid.to_string()).exists() || !Path::new("/proc/self").exists();
+        if pid != std::process::id() && !alive {
+            let p = e.path();
+            let _ = if p.is_dir() { std::fs::remove_dir_all(&p) } else { std::fs::remove_file(&p) };
+        }
+    }
+}
+
+/// Checks, before any work, that an output folder can be written: not a
+/// file, its parent writable, its name not too long, and not a folder of
+/// someone else's files that replacing it would destroy.
+pub fn check_output_folder(dir: &Path) -> Result<(), InputError> {
+    let shown = dir.display();
+    if dir.exists() && !dir.is_dir() {
+        return Err(InputError::Argument(format!(
+            "{shown} exists and is not a folder; give --out a folder path (it is created if missing)"
+        )));
+    }
+    if dir.is_dir() {
+        let foreign = std::fs::read_dir(dir)
+            .map_err(|e| InputError::Argument(format!("{shown}: cannot read the output folder: {e}")))?
+            .flatten()
+            .any(|e| e.path().is_file() && !e.file_name().to_string_lossy().starts_with('.'));
+        if foreign && !dir.join(MARKER).is_file() {
+            return Err(InputError::Argument(format!(
+                "{shown} holds files staffsim did not write (no {MARKER}); the output folder is replaced as a whole, so give --out a new or empty folder"
+            )));
+        }
+    }
+    // Try the temporary folder the results will be written to.
+    let probe = temp_name(dir, "probe");
+    let parent = probe.parent().unwrap_or(Path::new("."));
+    if let Err(e) = std::fs::create_dir_all(parent).and_then(|_| std::fs::create_dir(&probe)) {
+        let why = match e.raw_os_error() {
+            Some(36) => "the name is too long".to_string(),
+            _ => e.to_string(),
+        };
+        return Err(InputError::Argument(format!("{shown}: cannot write the output folder here: {why}")));
+    }
+    let _ = std::fs::remove_dir(&probe);
+    Ok(())
+}
+
+/// Files to be written, all or nothing.
+///
+/// A *folder* set (`OutputSet::folder`) owns its folder: every file is
+/// written into a temporary folder beside it, which then replaces the old
+/// folder in one rename, so a result never mixes files of two runs and an
+/// interrupted run leaves the previous result whole. Sub-folders of the old
+/// folder (the outputs of other commands, like `compare/` inside a run's
+/// folder) are carried over. A *file* set (`OutputSet::new`) writes single
+/// files into a folder it does not own (a starter scenario, a written
+/// scenario): each goes to a temporary file, renamed into place once all are
+/// complete.
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
     files: Vec<(String, Vec<u8>)>,
+    owns_folder: bool,
 }
 
 impl OutputSet {
+    /// Single files written into `dir`, which may hold other files.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        OutputSet { dir: dir.into(), files: Vec::new() }
+        OutputSet { dir: dir.into(), files: Vec::new(), owns_folder: false }
+    }
+
+    /// A whole output folder, replaced by these files when committed.
+    pub fn folder(dir: impl Into<PathBuf>) -> Self {
+        OutputSet { dir: dir.into(), files: Vec::new(), owns_folder: true }
     }
 
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
@@ -37,25 +147,134 @@ impl OutputSet {
 
     /// Writes every file; returns their final paths.
     pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+        if self.owns_folder { self.commit_folder() } else { self.commit_files() }
+    }
+
+    fn commit_folder(self) -> anyhow::Result<Vec<PathBuf>> {
+        remove_stale(&self.dir);
+        let staging = temp_name(&self.dir, "tmp");
+        let fail = |e: std::io::Error, what: String| {
+            let _ = std::fs::remove_dir_all(&staging);
+            untrack(&staging);
+            Err(anyhow::Error::new(e).context(what))
+        };
+        if let Some(parent) = staging.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
+        }
+        track(&staging);
+        if let Err(e) = std::fs::create_dir(&staging) {
+            return fail(e, format!("could not create the output folder {}", self.dir.display()));
+        }
+        for (name, bytes) in &self.files {
+            if let Err(e) = std::fs::write(staging.join(name), bytes) {
+                return fail(e, format!("could not write {}", self.dir.join(name).display()));
+            }
+        }
+        // Other commands' results inside the old folder stay.
+        if let Ok(entries) = std::fs::read_dir(&self.dir) {
+            for e in entries.flatten() {
+                let keep = e.path().is_dir() && !e.file_name().to_string_lossy().starts_with('.');
+                if keep && let Err(err) = std::fs::rename(e.path(), staging.join(e.file_name())) {
+                    return fail(err, format!("could not carry {} over", e.path().display()));
+                }
+            }
+        }
+        let old = temp_name(&self.dir, "old");
+        let had_old = self.dir.exists();
+        if had_old {
+            track(&old);
+            if let Err(e) = std::fs::rename(&self.dir, &old) {
+                untrack(&old);
+                return fail(e, format!("could not replace {}", self.dir.display()));
+            }
+        }
+        if let Err(e) = std::fs::rename(&staging, &self.dir) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.dir);
+                untrack(&old);
+            }
+            return fail(e, format!("could not write {}", self.dir.display()));
+        }
+        untrack(&staging);
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+            untrack(&old);
+        }
+        Ok(self.files.iter().map(|(name, _)| self.dir.join(name)).collect())
+    }
+
+    fn commit_files(self) -> anyhow::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
-        let mut staged = Vec::with_capacity(self.files.len());
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
+        let clean = |staged: &[(PathBuf, PathBuf)]| {
+            for (t, _) in staged {
+                let _ = std::fs::remove_file(t);
+                untrack(t);
+            }
+        };
         for (name, bytes) in &self.files {
-            let tmp = self.dir.join(format!(".{name}.tmp-{}", std::process::id()));
+            let tmp = self.dir.join(format!(".{name}.staffsim-tmp-{}", std::process::id()));
+            track(&tmp);
             if let Err(e) = std::fs::write(&tmp, bytes) {
                 let _ = std::fs::remove_file(&tmp);
-                for (t, _) in &staged {
-                    let _ = std::fs::remove_file(t);
-                }
+                untrack(&tmp);
+                clean(&staged);
                 return Err(e).with_context(|| format!("could not write {}", self.dir.join(name).display()));
             }
             staged.push((tmp, self.dir.join(name)));
         }
         let mut done = Vec::with_capacity(staged.len());
-        for (tmp, path) in staged {
-            std::fs::rename(&tmp, &path).with_context(|| format!("could not write {}", path.display()))?;
-            done.push(path);
+        for (i, (tmp, path)) in staged.iter().enumerate() {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                clean(&staged[i..]);
+                return Err(e).with_context(|| format!("could not write {}", path.display()));
+            }
+            untrack(tmp);
+            done.push(path.clone());
         }
         Ok(done)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_replaced_whole_and_keeps_other_commands_results() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("desk");
+        let mut first = OutputSet::folder(&dir);
+        first.add("run.json", b"{}".to_vec());
+        first.add("week.csv", b"old".to_vec());
+        first.commit().unwrap();
+        std::fs::create_dir(dir.join("compare")).unwrap();
+        std::fs::write(dir.join("compare/run.json"), b"{}").unwrap();
+        let mut second = OutputSet::folder(&dir);
+        second.add("run.json", b"{\"new\": 1}".to_vec());
+        second.commit().unwrap();
+        assert!(!dir.join("week.csv").exists(), "a stale file does not survive");
+        assert!(dir.join("compare/run.json").exists(), "another command's folder stays");
+        let names: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["desk".to_string()], "no temporary left beside it");
+    }
+
+    #[test]
+    fn someone_elses_folder_and_a_file_are_refused_before_any_work() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("notes.txt"), b"mine").unwrap();
+        let err = check_output_folder(tmp.path()).unwrap_err().to_string();
+        assert!(err.contains("did not write"), "{err}");
+        let file = tmp.path().join("notes.txt");
+        assert!(check_output_folder(&file).unwrap_err().to_string().contains("not a folder"));
+        let long = tmp.path().join("x".repeat(300));
+        assert!(check_output_folder(&long).unwrap_err().to_string().contains("too long"));
+        assert!(check_output_folder(&tmp.path().join("new")).is_ok());
     }
 }

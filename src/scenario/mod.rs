@@ -492,6 +492,12 @@ impl RateSchedule {
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, InputError> {
+        Self::read(path).map(|(s, _)| s)
+    }
+
+    /// Reads and validates a scenario file once, returning its text too (to
+    /// fingerprint and to edit exactly what was simulated).
+    pub fn read(path: &Path) -> Result<(Scenario, String), InputError> {
         let file = path.display().to_string();
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| InputError::Unreadable {
@@ -509,7 +515,7 @@ impl Scenario {
                 return Err(InputError::Unreadable { file, reason });
             }
         };
-        Self::from_toml(&text, &file)
+        Self::from_toml(&text, &file).map(|s| (s, text))
     }
 
     /// Validates scenario text; `file` names it in messages.

@@ -393,7 +393,9 @@ fn missing_files_and_bad_arguments_exit_2() {
         .args(["--policy", "random"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown policy \"random\""));
+        .stderr(predicate::str::contains("invalid value 'random'").and(predicate::str::contains("sla-first")));
+    // compare takes --policies, and offers no --policy that could only fail.
+    staffsim().arg("compare").arg(fixture("small.toml")).args(["--policy", "fifo"]).assert().code(2);
     staffsim().args(["erlang", "--volume", "100", "--aht", "3m", "--sla", "80% in 20s"]).assert().code(2);
     staffsim().args(["erlang", "--volume", "100/hour", "--aht", "3m", "--sla", "80 in 20s"]).assert().code(2);
     staffsim().args(["frobnicate"]).assert().code(2);
@@ -680,4 +682,113 @@ fn staff_warns_loudly_about_intervals_the_shifts_cannot_cover() {
     let hole = rows.iter().find(|r| r[at] == "Sat 14:00" && r[1] == "team").unwrap();
     assert!(hole[under].parse::<f64>().unwrap() > 0.0);
     assert!(tmp.path().join("drivers.csv").exists());
+}
+
+#[test]
+fn output_folders_are_replaced_whole_and_checked_before_any_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("desk");
+    // A run whose statistics cover three weeks writes a typical week...
+    let long = tmp.path().join("long.toml");
+    let text = fs::read_to_string(fixture("small.toml")).unwrap();
+    let with_horizon = |h: &str| {
+        let mut t = text.clone();
+        let at = t.find("horizon = ").unwrap();
+        let end = at + t[at..].find('\n').unwrap();
+        t.replace_range(at..end, &format!("horizon = \"{h}\""));
+        t
+    };
+    fs::write(&long, with_horizon("29d")).unwrap();
+    staffsim().arg("run").arg(&long).args(["-q", "--format", "svg", "-o"]).arg(&out).assert().success();
+    assert!(out.join("week.csv").exists());
+    // ... a shorter run into the same folder leaves no stale week.csv beside its run.json.
+    let short = tmp.path().join("short.toml");
+    fs::write(&short, with_horizon("5d")).unwrap();
+    staffsim().arg("run").arg(&short).args(["-q", "--format", "svg", "-o"]).arg(&out).assert().success();
+    assert!(!out.join("week.csv").exists(), "the old typical week is gone");
+    assert!(out.join("run.json").exists());
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staffsim-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files or folders: {leftovers:?}");
+    // Someone else's folder, a file, and a name too long are refused before simulating.
+    let mine = tmp.path().join("mine");
+    fs::create_dir(&mine).unwrap();
+    fs::write(mine.join("notes.txt"), "keep me").unwrap();
+    staffsim()
+        .arg("run")
+        .arg(fixture("small.toml"))
+        .arg("-o")
+        .arg(&mine)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did not write"));
+    assert_eq!(fs::read_to_string(mine.join("notes.txt")).unwrap(), "keep me");
+    staffsim().arg("run").arg(fixture("small.toml")).arg("-o").arg(mine.join("notes.txt")).assert().code(2);
+    staffsim().arg("run").arg(fixture("small.toml")).arg("-o").arg(tmp.path().join("x".repeat(300))).assert().code(2);
+    staffsim().arg("run").arg(fixture("small.toml")).args(["--threads", "100000"]).assert().code(2);
+}
+
+#[test]
+fn written_scenarios_never_replace_the_input_or_a_device() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("desk.toml");
+    fs::copy(fixture("small.toml"), &input).unwrap();
+    let before = fs::read(&input).unwrap();
+    let staff = |target: &Path, force: bool| {
+        let mut c = staffsim();
+        c.arg("staff").arg(&input).args(["-q", "-r", "2", "--format", "svg", "-o"]).arg(tmp.path().join("out"));
+        c.arg("--write-scenario").arg(target);
+        if force {
+            c.arg("--force");
+        }
+        c.assert()
+    };
+    staff(&input, true).code(2).stderr(predicate::str::contains("the scenario being staffed"));
+    assert_eq!(fs::read(&input).unwrap(), before, "the input is untouched");
+    let other = tmp.path().join("staffed.toml");
+    fs::write(&other, "old").unwrap();
+    staff(&other, false).code(2).stderr(predicate::str::contains("--force"));
+    staff(&other, true).success();
+    assert!(fs::read_to_string(&other).unwrap().contains("Written by `staffsim staff`"));
+    staffsim()
+        .args(["init", "--force", "/dev/null"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a regular file"));
+}
+
+#[test]
+fn an_interrupted_run_leaves_nothing_half_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let slow = tmp.path().join("slow.toml");
+    let text = fs::read_to_string(fixture("small.toml")).unwrap().replace("replications = ", "replications = 400 #");
+    fs::write(&slow, text).unwrap();
+    let out = tmp.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("staffsim"))
+        .arg("run")
+        .arg(&slow)
+        .args(["-q", "--format", "svg", "-o"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let status = child.wait().unwrap();
+    // Either it finished first (a whole folder) or it was stopped (nothing).
+    if out.exists() {
+        assert!(out.join("run.json").exists() && out.join("summary.csv").exists());
+    } else {
+        assert_eq!(status.code(), Some(130), "{status:?}");
+    }
+    let leftovers: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("staffsim-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary left: {leftovers:?}");
 }

@@ -1,0 +1,138 @@
+//! The one options layer between clap's raw flags and the commands: the
+//! scenario read and validated once (its text and hash kept, so `run.json`
+//! fingerprints exactly what was simulated and `--write-scenario` edits
+//! exactly that text), every override applied once, the chart options
+//! parsed, and the output folder checked before any simulation starts.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{ChartFormat, CommonArgs, PolicyArg};
+use crate::error::InputError;
+use crate::report::chart::ImageFormat;
+use crate::scenario::{Policy, Scenario, fingerprint};
+
+/// Most worker threads accepted: more than any machine staffsim runs on.
+pub const MAX_THREADS: usize = 1024;
+
+/// Everything a simulating command needs, checked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The scenario file as given.
+    pub path: PathBuf,
+    /// Validated, with the command line's overrides applied.
+    pub scenario: Scenario,
+    /// The file's text as it was read, and its FNV-1a hash.
+    pub text: String,
+    pub hash: u64,
+    pub formats: Vec<ImageFormat>,
+    pub size: (u32, u32),
+    pub threads: Option<usize>,
+    pub json: bool,
+    pub quiet: bool,
+    /// Whether `--replications` was given (`staff` caps the scenario's own).
+    pub replications_given: bool,
+    /// The output folder, checked writable.
+    pub out: PathBuf,
+}
+
+impl From<PolicyArg> for Policy {
+    fn from(p: PolicyArg) -> Policy {
+        match p {
+            PolicyArg::PerQueue => Policy::PerQueue,
+            PolicyArg::Fifo => Policy::Fifo,
+            PolicyArg::Lifo => Policy::Lifo,
+            PolicyArg::Priority => Policy::Priority,
+            PolicyArg::SlaFirst => Policy::SlaFirst,
+        }
+    }
+}
+
+impl Options {
+    /// Reads `path`, applies `common` and `policy`, and checks the output
+    /// folder: `--out`, or `outputs/<scenario name>/` plus `subfolder`
+    /// (`compare`, `staff`, `sweep`; none for `run`).
+    pub fn new(
+        path: &Path,
+        common: &CommonArgs,
+        policy: Option<PolicyArg>,
+        subfolder: Option<&str>,
+    ) -> anyhow::Result<Options> {
+        let (mut scenario, text) = Scenario::read(path)?;
+        if let Some(r) = common.replications {
+            if r == 0 || r > 100_000 {
+                return Err(InputError::Argument(format!("--replications {r} must be between 1 and 100000")).into());
+            }
+            scenario.simulation.replications = r;
+        }
+        if let Some(seed) = common.seed {
+            scenario.simulation.seed = seed;
+        }
+        if let Some(p) = policy {
+            scenario.policy = p.into();
+        }
+        if let Some(n) = common.clear_below {
+            scenario.simulation.clear_below = n;
+        }
+        match common.threads {
+            Some(0) => {
+                return Err(InputError::Argument(
+                    "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
+                )
+                .into());
+            }
+            Some(n) if n > MAX_THREADS => {
+                return Err(InputError::Argument(format!(
+                    "--threads {n}: at most {MAX_THREADS}; leave it out to use every core"
+                ))
+                .into());
+            }
+            _ => {}
+        }
+        let (formats, size) = chart_options(common)?;
+        let out = common.out.clone().unwrap_or_else(|| {
+            let base = Path::new("outputs").join(&scenario.name);
+            subfolder.map_or(base.clone(), |s| base.join(s))
+        });
+        crate::report::check_output_folder(&out)?;
+        let hash = fingerprint(text.as_bytes());
+        Ok(Options {
+            path: path.to_path_buf(),
+            scenario,
+            text,
+            hash,
+            formats,
+            size,
+            threads: common.threads,
+            json: common.json,
+            quiet: common.quiet,
+            replications_given: common.replications.is_some(),
+            out,
+        })
+    }
+}
+
+/// Chart formats and size from the command line.
+pub(crate) fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
+    let formats = match common.format {
+        ChartFormat::Png => vec![ImageFormat::Png],
+        ChartFormat::Svg => vec![ImageFormat::Svg],
+        ChartFormat::Both => vec![ImageFormat::Png, ImageFormat::Svg],
+    };
+    let bad = || {
+        InputError::Argument(format!(
+            "--size {}: expected WIDTHxHEIGHT in pixels between 320 and 8000, e.g. 1600x900",
+            common.size
+        ))
+    };
+    let (w, h) = common
+        .size
+        .to_ascii_lowercase()
+        .split_once('x')
+        .map(|(w, h)| (w.trim().parse::<u32>(), h.trim().parse::<u32>()))
+        .ok_or_else(bad)?;
+    let (w, h) = (w.map_err(|_| bad())?, h.map_err(|_| bad())?);
+    if !(320..=8000).contains(&w) || !(320..=8000).contains(&h) {
+        return Err(bad());
+    }
+    Ok((formats, (w, h)))
+}
