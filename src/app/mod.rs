@@ -147,7 +147,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     scale_guard(path, scenario, 1, opts.threads, opts.quiet)?;
     if !opts.quiet {
-        for warning in warnings(&scenario) {
+        for warning in warnings(scenario) {
             eprintln!("warning: {}: {warning}", path.display());
         }
     }
@@ -155,19 +155,19 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let plan = Plan { policy: scenario.policy, threads: opts.threads };
     let sim = &scenario.simulation;
     let bar = progress::bar(u64::from(sim.replications), "replications", opts.quiet);
-    let summary = experiment::run(&scenario, plan, &|| bar.inc(1))?;
+    let summary = experiment::run(scenario, plan, &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let dir = &opts.out;
     let mut set = OutputSet::folder(dir);
     set.add("summary.csv", report::csv::summary(&summary.queues)?);
-    set.add("intervals.csv", report::csv::intervals(&scenario, &summary.intervals)?);
-    set.add("teams.csv", report::csv::teams(&scenario, &summary.teams)?);
+    set.add("intervals.csv", report::csv::intervals(scenario, &summary.intervals)?);
+    set.add("teams.csv", report::csv::teams(scenario, &summary.teams)?);
     set.add("waits.csv", report::csv::waits(&summary.wait_curves)?);
     let mut tables = vec!["summary.csv", "intervals.csv", "teams.csv", "waits.csv"];
     if !summary.week.is_empty() {
-        set.add("week.csv", report::csv::week(&scenario, &summary.week)?);
-        set.add("week_teams.csv", report::csv::week_teams(&scenario, &summary.week_teams)?);
+        set.add("week.csv", report::csv::week(scenario, &summary.week)?);
+        set.add("week_teams.csv", report::csv::week_teams(scenario, &summary.week_teams)?);
         tables.extend(["week.csv", "week_teams.csv"]);
     }
     tables.push("run.json");
@@ -199,7 +199,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
         );
         out(&header)?;
         out(&report::table::summary(&summary.queues, report::table::use_color()))?;
-        out(&report::table::backlog_notes(&scenario, &summary.queues))?;
+        out(&report::table::backlog_notes(scenario, &summary.queues))?;
         out(&format!(
             "\nservice level: mean over replications ± 95 % confidence half-width\n{}written to {}/ in {wall:.1} s: {}\ncharts: {}\n",
             report::table::closed_footnote(&summary.queues),
@@ -231,7 +231,7 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     }
     scale_guard(path, scenario, policies.len(), opts.threads, opts.quiet)?;
     if !opts.quiet {
-        for warning in warnings(&scenario) {
+        for warning in warnings(scenario) {
             eprintln!("warning: {}: {warning}", path.display());
         }
     }
@@ -255,7 +255,7 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     );
     set.add(
         "intervals.csv",
-        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::intervals(&scenario, &r.intervals))?)?,
+        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::intervals(scenario, &r.intervals))?)?,
     );
     set.add(
         "waits.csv",

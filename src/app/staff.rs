@@ -745,7 +745,7 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
     set.add("summary.csv", report::csv::with_leading_column("agents", &parts)?);
     let charts = add_charts(
         &mut set,
-        &[figures::sweep(&scenario, team_name, &pairs), figures::sweep_asa(&scenario, team_name, &pairs)],
+        &[figures::sweep(scenario, team_name, &pairs), figures::sweep_asa(scenario, team_name, &pairs)],
         formats,
         size,
     )?;
