@@ -15,69 +15,14 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     }
 }
 
-pub const SUMMARY_HEADER: [&str; 28] = [
-    "queue",
-    "offered",
-    "answered",
-    "abandoned",
-    "closed",
-    "withdrawn",
-    "waiting_at_end",
-    "service_level",
-    "service_level_ci95",
-    "sla_target",
-    "asa_s",
-    "asa_s_ci95",
-    "wait_p50_s",
-    "wait_p90_s",
-    "wait_p99_s",
-    "abandon_rate",
-    "abandon_rate_ci95",
-    "occupancy",
-    "occupancy_ci95",
-    "callbacks_created",
-    "service_level_backlog",
-    "service_level_new",
-    "after_hours",
-    "service_level_open",
-    "service_level_open_ci95",
-    "time_to_clear_h",
-    "time_to_clear_h_ci95",
-    "never_cleared",
-];
+/// `summary.csv`'s header (from the one column table, `report::columns`).
+pub fn summary_header() -> Vec<&'static str> {
+    super::columns::header(super::columns::SUMMARY)
+}
 
-/// The fields of one summary row, in `SUMMARY_HEADER` order.
+/// The fields of one summary row, in `summary_header` order.
 pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
-    vec![
-        r.queue.clone(),
-        num(Some(r.offered), 2),
-        num(Some(r.answered), 2),
-        num(Some(r.abandoned), 2),
-        num(Some(r.closed), 2),
-        num(Some(r.withdrawn), 2),
-        num(Some(r.waiting_at_end), 2),
-        num(r.service_level.mean, 4),
-        num(r.service_level.ci95, 4),
-        num(r.sla_target, 4),
-        num(r.asa_s.mean, 1),
-        num(r.asa_s.ci95, 1),
-        num(r.wait_p50_s, 1),
-        num(r.wait_p90_s, 1),
-        num(r.wait_p99_s, 1),
-        num(r.abandon_rate.mean, 4),
-        num(r.abandon_rate.ci95, 4),
-        num(r.occupancy.mean, 4),
-        num(r.occupancy.ci95, 4),
-        num(Some(r.callbacks_created), 2),
-        num(r.service_level_backlog.mean, 4),
-        num(r.service_level_new.mean, 4),
-        num(Some(r.after_hours), 2),
-        num(r.service_level_open.mean, 4),
-        num(r.service_level_open.ci95, 4),
-        num(r.time_to_clear_h.mean, 2),
-        num(r.time_to_clear_h.ci95, 2),
-        r.never_cleared.to_string(),
-    ]
+    super::columns::csv_fields(super::columns::SUMMARY, r)
 }
 
 fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
@@ -91,7 +36,7 @@ fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> anyho
 
 /// `summary.csv`: one row per queue plus `queue = "all"`.
 pub fn summary(rows: &[QueueSummary]) -> anyhow::Result<Vec<u8>> {
-    write_rows(&SUMMARY_HEADER, rows.iter().map(summary_fields))
+    write_rows(&summary_header(), rows.iter().map(summary_fields))
 }
 
 pub const INTERVALS_HEADER: [&str; 14] = [

@@ -3,6 +3,7 @@
 //! Each format produces bytes, so it can be tested without files.
 
 pub mod chart;
+pub mod columns;
 pub mod csv;
 pub mod figures;
 pub mod json;

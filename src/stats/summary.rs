@@ -45,7 +45,7 @@ pub fn t_975(df: usize) -> f64 {
 }
 
 /// One row of `summary.csv`: a queue, or the whole desk (`queue = "all"`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct QueueSummary {
     pub queue: String,
     pub offered: f64,

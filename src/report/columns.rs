@@ -1,0 +1,115 @@
+//! The columns of the summary table, once: a name, how to read the value
+//! from a row, and how many decimals. The CSV writer and the JSON summary
+//! both take their fields from this list, so they cannot drift apart.
+
+use serde_json::{Value, json};
+
+use crate::stats::QueueSummary;
+
+/// One cell's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A measured number with its decimals in CSV; `None` (or not finite)
+    /// is an empty cell and JSON `null`.
+    Number(Option<f64>, usize),
+    Count(u64),
+}
+
+impl Cell {
+    /// The CSV text of the cell.
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Text(t) => t.clone(),
+            Cell::Number(x, d) => super::csv::num(*x, *d),
+            Cell::Count(n) => n.to_string(),
+        }
+    }
+
+    /// The JSON value of the cell (numbers at full precision).
+    pub fn json(&self) -> Value {
+        match self {
+            Cell::Text(t) => json!(t),
+            Cell::Number(Some(v), _) if v.is_finite() => json!(v),
+            Cell::Number(..) => Value::Null,
+            Cell::Count(n) => json!(n),
+        }
+    }
+}
+
+/// A column of a table of rows `R`.
+pub struct Column<R> {
+    pub name: &'static str,
+    pub value: fn(&R) -> Cell,
+}
+
+fn n(x: f64, d: usize) -> Cell {
+    Cell::Number(Some(x), d)
+}
+
+/// `summary.csv`'s columns, in order (DESIGN.md's, then the additions the
+/// README lists).
+pub const SUMMARY: &[Column<QueueSummary>] = &[
+    Column { name: "queue", value: |r| Cell::Text(r.queue.clone()) },
+    Column { name: "offered", value: |r| n(r.offered, 2) },
+    Column { name: "answered", value: |r| n(r.answered, 2) },
+    Column { name: "abandoned", value: |r| n(r.abandoned, 2) },
+    Column { name: "closed", value: |r| n(r.closed, 2) },
+    Column { name: "withdrawn", value: |r| n(r.withdrawn, 2) },
+    Column { name: "waiting_at_end", value: |r| n(r.waiting_at_end, 2) },
+    Column { name: "service_level", value: |r| Cell::Number(r.service_level.mean, 4) },
+    Column { name: "service_level_ci95", value: |r| Cell::Number(r.service_level.ci95, 4) },
+    Column { name: "sla_target", value: |r| Cell::Number(r.sla_target, 4) },
+    Column { name: "asa_s", value: |r| Cell::Number(r.asa_s.mean, 1) },
+    Column { name: "asa_s_ci95", value: |r| Cell::Number(r.asa_s.ci95, 1) },
+    Column { name: "wait_p50_s", value: |r| Cell::Number(r.wait_p50_s, 1) },
+    Column { name: "wait_p90_s", value: |r| Cell::Number(r.wait_p90_s, 1) },
+    Column { name: "wait_p99_s", value: |r| Cell::Number(r.wait_p99_s, 1) },
+    Column { name: "abandon_rate", value: |r| Cell::Number(r.abandon_rate.mean, 4) },
+    Column { name: "abandon_rate_ci95", value: |r| Cell::Number(r.abandon_rate.ci95, 4) },
+    Column { name: "occupancy", value: |r| Cell::Number(r.occupancy.mean, 4) },
+    Column { name: "occupancy_ci95", value: |r| Cell::Number(r.occupancy.ci95, 4) },
+    Column { name: "callbacks_created", value: |r| n(r.callbacks_created, 2) },
+    Column { name: "service_level_backlog", value: |r| Cell::Number(r.service_level_backlog.mean, 4) },
+    Column { name: "service_level_new", value: |r| Cell::Number(r.service_level_new.mean, 4) },
+    Column { name: "after_hours", value: |r| n(r.after_hours, 2) },
+    Column { name: "service_level_open", value: |r| Cell::Number(r.service_level_open.mean, 4) },
+    Column { name: "service_level_open_ci95", value: |r| Cell::Number(r.service_level_open.ci95, 4) },
+    Column { name: "time_to_clear_h", value: |r| Cell::Number(r.time_to_clear_h.mean, 2) },
+    Column { name: "time_to_clear_h_ci95", value: |r| Cell::Number(r.time_to_clear_h.ci95, 2) },
+    Column { name: "never_cleared", value: |r| Cell::Count(r.never_cleared as u64) },
+];
+
+/// The header of a table.
+pub fn header<R>(columns: &[Column<R>]) -> Vec<&'static str> {
+    columns.iter().map(|c| c.name).collect()
+}
+
+/// One row as CSV fields.
+pub fn csv_fields<R>(columns: &[Column<R>], row: &R) -> Vec<String> {
+    columns.iter().map(|c| (c.value)(row).csv()).collect()
+}
+
+/// One row as a JSON object with the CSV's names.
+pub fn json_object<R>(columns: &[Column<R>], row: &R) -> serde_json::Map<String, Value> {
+    columns.iter().map(|c| (c.name.to_string(), (c.value)(row).json())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_and_json_have_the_same_fields() {
+        let row = QueueSummary { queue: "chat".into(), offered: 3.0, ..QueueSummary::default() };
+        let object = json_object(SUMMARY, &row);
+        let names: Vec<&str> = object.keys().map(String::as_str).collect();
+        let mut header = header(SUMMARY);
+        header.sort_unstable();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, header);
+        assert!(object.contains_key("time_to_clear_h_ci95"));
+        assert_eq!(csv_fields(SUMMARY, &row).len(), SUMMARY.len());
+    }
+}
