@@ -713,6 +713,12 @@ fn output_folders_are_replaced_whole_and_checked_before_any_work() {
         .filter(|e| e.file_name().to_string_lossy().contains("staffsim-"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary files or folders: {leftovers:?}");
+    // What a killed process left beside the folder is removed by the next run.
+    let dead = tmp.path().join(".desk.staffsim-tmp-4000000000");
+    fs::create_dir(&dead).unwrap();
+    fs::write(dead.join("summary.csv"), "partial").unwrap();
+    staffsim().arg("run").arg(&short).args(["-q", "--format", "svg", "-o"]).arg(&out).assert().success();
+    assert!(!dead.exists(), "a dead process's temporary folder is cleaned up");
     // Someone else's folder, a file, and a name too long are refused before simulating.
     let mine = tmp.path().join("mine");
     fs::create_dir(&mine).unwrap();
