@@ -68,8 +68,11 @@ impl Desk {
     /// The fewest agents whose service level reaches `target` (at most 1,000,000).
     pub fn required_agents(&self, target: f64) -> u32 {
         let a = self.load();
-        if a <= 0.0 {
+        if a <= 0.0 || target <= 0.0 {
             return 0;
+        }
+        if a >= 1e6 {
+            return 1_000_000;
         }
         let meets = |n: u32| self.service_level(n) >= target - 1e-12;
         // Erlang C needs more than the load; Erlang A starts from Erlang C's

@@ -52,8 +52,9 @@ impl EventQueue {
     #[inline]
     pub fn push(&mut self, time: f64, event: Event) {
         self.seq += 1;
-        // `max` also maps -0.0 to 0.0, whose bits sort first.
-        let time_bits = time.max(0.0).to_bits();
+        // Negative times, -0.0 and NaN become +0.0, whose bits sort first.
+        debug_assert!(!time.is_nan(), "an event time is NaN");
+        let time_bits = if time > 0.0 { time } else { 0.0 }.to_bits();
         let entry = Entry { time_bits, seq: self.seq, event };
         let key = entry.key();
         let mut i = self.heap.len();

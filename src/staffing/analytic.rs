@@ -198,7 +198,10 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
                 .or_insert_with(|| desk(s, q, rates[i], within).required_agents(queue.sla.target));
             // Customers who never give up wait through the closed hours: their
             // work lands on the first SLA window after opening.
-            let backlog = if queue.patience.is_none() { (carried[i] - 1e-9).ceil().max(0.0) } else { 0.0 };
+            // (A phone line with callbacks holds no calls while closed: they
+            // are callback requests, counted in the callback queue.)
+            let waits_overnight = queue.patience.is_none() && queue.callback.is_none();
+            let backlog = if waits_overnight { (carried[i] - 1e-9).ceil().max(0.0) } else { 0.0 };
             (load, (f64::from(servers) / k).ceil() as u32 + backlog as u32)
         })
         .collect()

@@ -84,12 +84,16 @@ pub fn peaks(
 ) -> Vec<Driver> {
     let slot_len = work.slot_len;
     let slots = work.slots();
-    let per_day = ((DAY / slot_len).round() as usize).max(1);
+    // The slots of each day of the week (an interval need not divide a day).
+    let day_start = |d: usize| ((d as f64 * DAY / slot_len - 1e-9).ceil().max(0.0) as usize).min(slots);
     let mut found = Vec::new();
     for (t, req) in planned.iter().enumerate() {
         let mut candidates = Vec::new();
-        for day in 0..slots.div_ceil(per_day) {
-            let range = day * per_day..((day + 1) * per_day).min(slots);
+        for day in 0..7 {
+            let range = day_start(day)..day_start(day + 1);
+            if range.is_empty() {
+                continue;
+            }
             let base = median(req[range.clone()].iter().copied().filter(|&n| n > 0).collect());
             let Some(top) = range.clone().max_by_key(|&k| (req[k], std::cmp::Reverse(k))) else { continue };
             if base == 0 || f64::from(req[top]) <= 1.5 * f64::from(base) || req[top] < base + 2 {
@@ -151,6 +155,7 @@ fn closed_hours_ahead(s: &Scenario, work: &Workload, q: usize, slot: usize) -> b
     opened_recently
         && night_tickets
         && queue.discipline == Discipline::Fifo
+        && s.policy == crate::scenario::Policy::PerQueue
         && queue.sla_clock == SlaClock::Wall
         && queue.callback.is_none()
 }

@@ -7,8 +7,9 @@
 //! slot is never left uncovered because everyone's break falls there, when
 //! some placement avoids it. Columns on duty where every queue of the team
 //! is closed are not used (unless no other column can cover a slot that
-//! needs agents). Coverage is counted in whole agents: an agent covers a
-//! slot when on duty for most of it. Paid hours are minimised with the
+//! needs agents). Coverage is counted in whole agents over the whole slot:
+//! where a shift starts, ends or breaks inside a slot, the slot is cut into
+//! pieces and every piece needs the slot's agents. Paid hours are minimised with the
 //! pure-Rust `microlp`, branch and bound capped at a node count (not a
 //! time), so the answer is the same on every machine; a greedy cover is its
 //! start and fallback, and the LP relaxation bounds the gap. Whatever stays
@@ -155,16 +156,60 @@ fn placements(rules: &[BreakRule], step: f64) -> Vec<Vec<(f64, f64)>> {
     combos
 }
 
-/// A column of the programme: a shift and the slots it covers in whole agents.
+/// A column of the programme: a shift and the coverage rows it fills.
 struct Column {
     shift: ScheduledShift,
-    /// Slots where an agent on this shift is on duty for most of the slot.
+    /// Coverage rows (pieces of slots, see `Rows`) this shift is on duty
+    /// for the whole of.
     covers: Vec<usize>,
     /// Slots it is on duty in (any part) where the team is idle by design
     /// (nobody required): the tie-break between equal schedules.
     idle: usize,
-    /// On duty for most of a slot in which every queue of the team is closed.
+    /// On duty in a slot in which every queue of the team is closed.
     closed: bool,
+}
+
+/// The rows coverage is counted on. A slot is one row unless some shift
+/// starts, ends or breaks inside it: then it is cut at those moments into
+/// pieces, and each piece must have the slot's required agents on duty for
+/// the whole of it — so a 30-minute break inside an hour-long interval is
+/// seen, and breaks are staggered rather than stacked.
+struct Rows {
+    /// (slot, from, to), desk week time in seconds.
+    pieces: Vec<(usize, f64, f64)>,
+    /// The rows of each slot.
+    of_slot: Vec<Vec<usize>>,
+}
+
+impl Rows {
+    fn new(slots: usize, slot_len: f64, duties: &[WeeklySpans]) -> Rows {
+        let mut cuts: Vec<Vec<f64>> = vec![Vec::new(); slots];
+        for duty in duties {
+            for &(from, to) in duty.spans() {
+                for t in [from, to] {
+                    let k = (t / slot_len).floor() as usize;
+                    let inside = t - k as f64 * slot_len;
+                    if k < slots && inside > 1e-6 && slot_len - inside > 1e-6 {
+                        cuts[k].push(t);
+                    }
+                }
+            }
+        }
+        let mut pieces = Vec::new();
+        let mut of_slot = vec![Vec::new(); slots];
+        for (k, c) in cuts.iter_mut().enumerate() {
+            c.sort_by(f64::total_cmp);
+            c.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+            let a = k as f64 * slot_len;
+            let mut from = a;
+            for &t in c.iter().chain(std::iter::once(&(a + slot_len))) {
+                of_slot[k].push(pieces.len());
+                pieces.push((k, from, t));
+                from = t;
+            }
+        }
+        Rows { pieces, of_slot }
+    }
 }
 
 /// Chooses how many agents work each column so that coverage meets
@@ -177,7 +222,7 @@ pub fn schedule(s: &Scenario, t: usize, required: &[u32], work: &Workload) -> Sc
     }
     let team_open: Vec<bool> = (0..slots).map(|k| s.teams[t].skills.iter().any(|&q| work.open[q][k])).collect();
     let to_desk = s.simulation.utc_offset - s.teams[t].utc_offset;
-    let mut all: Vec<Column> = Vec::new();
+    let mut shifts: Vec<(ScheduledShift, WeeklySpans)> = Vec::new();
     for tpl in templates(s, t) {
         for &start in &tpl.starts {
             for breaks in placements(&tpl.breaks, slot_len) {
@@ -190,44 +235,70 @@ pub fn schedule(s: &Scenario, t: usize, required: &[u32], work: &Workload) -> Sc
                     agents: 0,
                 };
                 let duty = shift.duty(to_desk);
-                let share: Vec<f64> = (0..slots)
-                    .map(|k| {
-                        let a = k as f64 * slot_len;
-                        duty.covered_between(a, a + slot_len) / slot_len
-                    })
-                    .collect();
-                let covers: Vec<usize> = (0..slots).filter(|&k| share[k] >= 0.5).collect();
-                if !covers.iter().any(|&k| required[k] > 0) {
-                    continue;
-                }
-                let idle = (0..slots).filter(|&k| share[k] > 0.0 && required[k] == 0).count();
-                let closed = covers.iter().any(|&k| !team_open[k]);
-                all.push(Column { shift, covers, idle, closed });
+                shifts.push((shift, duty));
             }
         }
     }
+    let duties: Vec<WeeklySpans> = shifts.iter().map(|(_, d)| d.clone()).collect();
+    let rows = Rows::new(slots, slot_len, &duties);
+    let mut all: Vec<Column> = Vec::new();
+    for (shift, duty) in shifts {
+        let mut covers = Vec::new();
+        let mut idle = 0;
+        let mut closed = false;
+        for k in 0..slots {
+            let a = k as f64 * slot_len;
+            if duty.covered_between(a, a + slot_len) <= 1e-6 {
+                continue;
+            }
+            if required[k] == 0 {
+                idle += 1;
+            }
+            for &r in &rows.of_slot[k] {
+                let (_, from, to) = rows.pieces[r];
+                if duty.covered_between(from, to) >= to - from - 1e-6 {
+                    covers.push(r);
+                    closed |= !team_open[k];
+                }
+            }
+        }
+        if !covers.iter().any(|&r| required[rows.pieces[r].0] > 0) {
+            continue;
+        }
+        all.push(Column { shift, covers, idle, closed });
+    }
+    let need = |r: usize| required[rows.pieces[r].0];
     // Columns on duty while the team's queues are all closed are kept only
-    // for slots no other column can cover.
-    let mut coverable_open = vec![false; slots];
+    // for rows no other column can cover.
+    let mut coverable_open = vec![false; rows.pieces.len()];
     for c in all.iter().filter(|c| !c.closed) {
-        for &k in &c.covers {
-            coverable_open[k] = true;
+        for &r in &c.covers {
+            coverable_open[r] = true;
         }
     }
-    let columns: Vec<Column> = all
-        .into_iter()
-        .filter(|c| !c.closed || c.covers.iter().any(|&k| required[k] > 0 && !coverable_open[k]))
-        .collect();
-    let mut coverable = vec![false; slots];
-    for c in &columns {
-        for &k in &c.covers {
-            coverable[k] = true;
+    let columns: Vec<Column> =
+        all.into_iter().filter(|c| !c.closed || c.covers.iter().any(|&r| need(r) > 0 && !coverable_open[r])).collect();
+    let mut on_row: Vec<Vec<usize>> = vec![Vec::new(); rows.pieces.len()];
+    for (j, c) in columns.iter().enumerate() {
+        for &r in &c.covers {
+            on_row[r].push(j);
         }
     }
-    let needed: Vec<usize> = (0..slots).filter(|&k| required[k] > 0 && coverable[k]).collect();
+    // One constraint per distinct set of columns in a slot.
+    let mut needed: Vec<usize> = Vec::new();
+    for k in (0..slots).filter(|&k| required[k] > 0) {
+        let mut seen: Vec<&Vec<usize>> = Vec::new();
+        for &r in &rows.of_slot[k] {
+            if !on_row[r].is_empty() && !seen.contains(&&on_row[r]) {
+                seen.push(&on_row[r]);
+                needed.push(r);
+            }
+        }
+    }
+    let row_required: Vec<u32> = (0..rows.pieces.len()).map(need).collect();
 
     let cost = |c: &Column| c.shift.paid_hours() + 1e-3 * c.idle as f64 + if c.closed { 1.0 } else { 0.0 };
-    let greedy = greedy_cover(&columns, required, cost);
+    let greedy = greedy_cover(&columns, &row_required, cost);
     let build = |agents: &[u32]| -> Schedule {
         let shifts: Vec<ScheduledShift> = columns
             .iter()
@@ -236,15 +307,18 @@ pub fn schedule(s: &Scenario, t: usize, required: &[u32], work: &Workload) -> Sc
             .map(|(c, &n)| ScheduledShift { agents: n, ..c.shift.clone() })
             .collect();
         let paid_hours = shifts.iter().map(|x| f64::from(x.agents) * x.paid_hours()).sum();
-        let mut cover = vec![0u32; slots];
+        let mut cover = vec![0u32; rows.pieces.len()];
         for (c, &n) in columns.iter().zip(agents) {
-            for &k in &c.covers {
-                cover[k] += n;
+            for &r in &c.covers {
+                cover[r] += n;
             }
         }
+        // A slot is as covered as its least covered piece.
         let shortfalls = (0..slots)
-            .filter(|&k| cover[k] < required[k])
-            .map(|k| Shortfall { slot: k, required: required[k], covered: cover[k] })
+            .filter_map(|k| {
+                let covered = rows.of_slot[k].iter().map(|&r| cover[r]).min().unwrap_or(0);
+                (covered < required[k]).then_some(Shortfall { slot: k, required: required[k], covered })
+            })
             .collect();
         Schedule { shifts, paid_hours, lower_bound: 0.0, optimal: false, shortfalls }
     };
@@ -260,14 +334,9 @@ pub fn schedule(s: &Scenario, t: usize, required: &[u32], work: &Workload) -> Sc
                 }
             })
             .collect();
-        let mut terms: Vec<Vec<(microlp::Variable, f64)>> = vec![Vec::new(); slots];
-        for (j, c) in columns.iter().enumerate() {
-            for &k in &c.covers {
-                terms[k].push((vars[j], 1.0));
-            }
-        }
-        for &k in &needed {
-            problem.add_constraint(terms[k].as_slice(), ComparisonOp::Ge, f64::from(required[k]));
+        for &r in &needed {
+            let terms: Vec<(microlp::Variable, f64)> = on_row[r].iter().map(|&j| (vars[j], 1.0)).collect();
+            problem.add_constraint(terms.as_slice(), ComparisonOp::Ge, f64::from(row_required[r]));
         }
         // A node limit, not a time limit, so the schedule is the same on every machine.
         let mut options = SolveOptions::default();

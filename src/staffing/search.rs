@@ -197,17 +197,20 @@ pub fn blocks(
                 .filter(|&q| primary[q][k] == Some(t) && !decided_here[q][k].is_empty())
                 .map(|q| {
                     let w = window(q);
+                    let is_deferrable = super::analytic::deferrable(s, q);
                     let phase = match since_opening[q][k] {
+                        // Always open and deferrable: SLA windows from the week's start.
+                        Some(usize::MAX) if is_deferrable => (k / w) as u64,
                         // Always open: only the rate matters.
                         Some(usize::MAX) => u64::MAX,
                         // The first SLA window after opening is a block of its own.
                         Some(n) if n < w => n as u64 / w as u64,
                         // Deferrable queues: one block per SLA window.
-                        Some(n) if super::analytic::deferrable(s, q) => (n / w) as u64,
+                        Some(n) if is_deferrable => (n / w) as u64,
                         Some(_) => u64::MAX - 1,
                         None => u64::MAX - 2,
                     };
-                    let rate = if super::analytic::deferrable(s, q) { 0 } else { work.tickets[q][k].to_bits() };
+                    let rate = if is_deferrable { 0 } else { work.tickets[q][k].to_bits() };
                     (q, phase, rate)
                 })
                 .collect()
@@ -231,8 +234,13 @@ pub fn blocks(
             }
             let same = !lead && current.as_ref().is_some_and(|b| sigs[*b.slots.last().unwrap_or(&k)] == sigs[k]);
             if !same {
-                let after_change = sigs[(k + slots - 1) % slots] != sigs[k];
-                lead = after_change && sigs[k].iter().any(|&(q, _, _)| !super::analytic::deferrable(s, q));
+                // Only a change for an interactive queue makes a lead slot
+                // (a deferrable queue's windows change the signature too).
+                let interactive = |j: usize| -> Vec<(usize, u64, u64)> {
+                    sigs[j].iter().copied().filter(|&(q, _, _)| !super::analytic::deferrable(s, q)).collect()
+                };
+                let now = interactive(k);
+                lead = !now.is_empty() && interactive((k + slots - 1) % slots) != now;
                 out.extend(current.take());
                 current = Some(Block {
                     team: t,

@@ -47,8 +47,8 @@ pub struct Band {
 }
 
 impl Band {
-    /// The quantiles of `values` (nearest rank on the sorted values, so
-    /// P10 ≤ P50 ≤ P80 ≤ P90 always).
+    /// The quantiles of `values`: the sorted value at rank round(p × (n − 1)),
+    /// so P10 ≤ P50 ≤ P80 ≤ P90 always.
     pub fn of(values: &mut [u32]) -> Band {
         values.sort_unstable();
         let n = values.len();

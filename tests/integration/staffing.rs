@@ -475,8 +475,52 @@ fn written_scenarios_keep_the_users_comments_and_order() {
     }
     let order = |key: &str| body.find(key).unwrap_or_else(|| panic!("{key} in the written file"));
     assert!(order("[demand]") < order("[[queue]]") && order("name = \"chat\"") < order("name = \"email\""));
-    assert!(!body.contains("agents = 6"), "the old headcount is replaced");
+    assert!(!body.lines().any(|l| l.starts_with("agents = 6")), "the old headcount is replaced");
     let written = Scenario::from_toml(&body, "written.toml").unwrap();
     let agents: u32 = written.teams[0].shifts.iter().map(|x| x.agents).sum();
     assert_eq!(agents, st.schedules[0].shifts.iter().map(|x| x.agents).sum::<u32>());
+}
+
+#[test]
+fn a_half_hour_break_inside_an_hour_long_interval_is_covered() {
+    let (s, st) = staffed(&fixture_text("hour-breaks.toml"), options());
+    assert!(st.schedules[0].shortfalls.is_empty(), "{:?}", st.schedules[0].shortfalls);
+    // Minute by minute, the roster has the planned agents on duty.
+    let to_desk = s.simulation.utc_offset - s.teams[0].utc_offset;
+    for k in 0..st.slots() {
+        let planned = st.teams[0][k].planned;
+        for minute in 0..60 {
+            let w = k as f64 * st.slot_len + f64::from(minute) * 60.0 + 30.0;
+            let on: u32 = st.schedules[0].shifts.iter().filter(|x| x.duty(to_desk).contains(w)).map(|x| x.agents).sum();
+            assert!(on >= planned, "slot {k} minute {minute}: {on} on duty for {planned} planned");
+        }
+    }
+}
+
+#[test]
+fn an_always_open_deferrable_queue_is_judged_per_sla_window() {
+    let text = r#"
+name = "mail-24x7"
+[simulation]
+horizon = "2w"
+warmup = "1w"
+interval = "1h"
+replications = 4
+[[queue]]
+name = "email"
+channel = "email"
+volume = "1500/week"
+profile = "business-day"
+handle_time = { dist = "exponential", mean = "15m" }
+sla = { within = "2h", target = 0.8 }
+[[team]]
+name = "t"
+skills = ["email"]
+agents = 5
+"#;
+    let (_, st) = staffed(text, options());
+    assert_eq!(st.blocks, 84, "a block per two-hour SLA window of the week");
+    let levels: std::collections::BTreeSet<u32> = st.teams[0].iter().map(|x| x.planned).collect();
+    assert!(levels.len() > 2, "the plan follows the day: {levels:?}");
+    assert_eq!(st.met.0, st.met.1, "no window significantly below target: {:?}", st.met);
 }
