@@ -1,13 +1,24 @@
 //! Replications in parallel. Each replication is an independent pure run of
-//! the engine; rayon runs them on a pool of `threads`, results are collected in
-//! replication order and reduced sequentially, so the output is identical for
-//! any thread count.
+//! the engine; rayon runs them on a pool of `threads`. For summaries, each
+//! finished replication is folded into running sums as soon as every
+//! replication before it has been folded (a small reorder buffer keeps the
+//! order), so the output is identical for any thread count and memory holds
+//! a few replications per thread, however many the run has.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 
 use crate::scenario::{Policy, Scenario};
 use crate::sim;
-use crate::stats::{self, ReplicationStats, RunSummary};
+use crate::stats::{ReplicationStats, RunSummary, RunningSummary};
+
+/// Replications started ahead of the oldest one not yet folded, per thread:
+/// enough to keep every thread busy while one replication runs long, few
+/// enough that memory stays a small multiple of one replication per thread.
+const AHEAD_PER_THREAD: usize = 4;
 
 /// How to run an experiment.
 #[derive(Debug, Clone, Copy)]
@@ -17,29 +28,23 @@ pub struct Plan {
     pub threads: Option<usize>,
 }
 
+fn pool(threads: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = threads {
+        builder = builder.num_threads(n);
+    }
+    Ok(builder.build()?)
+}
+
 /// Runs every replication of `scenario` and returns their raw statistics in
 /// replication order. `progress` is called once per finished replication.
+/// Memory grows with the replications; summaries use [`run`].
 pub fn replicate(
     scenario: &Scenario,
     plan: Plan,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<ReplicationStats>> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = plan.threads {
-        builder = builder.num_threads(n);
-    }
-    let pool = builder.build()?;
-    let reps = scenario.simulation.replications;
-    Ok(pool.install(|| {
-        (0..reps)
-            .into_par_iter()
-            .map(|r| {
-                let s = sim::simulate(scenario, plan.policy, r);
-                progress();
-                s
-            })
-            .collect()
-    }))
+    Ok(pool(plan.threads)?.install(|| replicate_here(scenario, plan.policy, progress)))
 }
 
 /// Runs every replication of `scenario` on the current rayon pool (for
@@ -57,8 +62,8 @@ pub fn replicate_here(scenario: &Scenario, policy: Policy, progress: &(dyn Fn() 
 
 /// Runs and summarizes.
 pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> anyhow::Result<RunSummary> {
-    let reps = replicate(scenario, plan, progress)?;
-    Ok(stats::summarize(scenario, &reps))
+    let mut summaries = variants(&[(scenario, plan.policy)], plan.threads, progress)?;
+    summaries.pop().ok_or_else(|| anyhow::anyhow!("a run without its summary"))
 }
 
 /// Runs every replication of `scenario` under each policy, all in one
@@ -77,34 +82,151 @@ pub fn compare(
 
 /// Runs several variants (a scenario and a policy each; e.g. one per
 /// headcount of a sweep) in one parallel pool and summarizes each. Variants
-/// of one scenario share its seeds, so they see the same tickets.
+/// of one scenario share its seeds, so they see the same tickets. The
+/// replications of all variants form one queue of work, variant by variant,
+/// and are folded in that order: only one variant's running sums are open
+/// at a time.
 pub fn variants(
     runs: &[(&Scenario, Policy)],
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
-    let mut builder = rayon::ThreadPoolBuilder::new();
-    if let Some(n) = threads {
-        builder = builder.num_threads(n);
-    }
-    let pool = builder.build()?;
+    let pool = pool(threads)?;
     let jobs: Vec<(usize, u32)> =
         runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect();
-    let results: Vec<ReplicationStats> = pool.install(|| {
-        jobs.par_iter()
-            .map(|&(v, r)| {
-                let stats = sim::simulate(runs[v].0, runs[v].1, r);
-                progress();
-                stats
-            })
-            .collect()
+    let mut done: Vec<RunSummary> = Vec::with_capacity(runs.len());
+    let mut open: Option<RunningSummary> = runs.first().map(|(s, _)| RunningSummary::new(s));
+    let simulate = |j: usize| {
+        let (v, r) = jobs[j];
+        let stats = sim::simulate(runs[v].0, runs[v].1, r);
+        progress();
+        stats
+    };
+    in_order(&pool, jobs.len(), simulate, |j, stats| {
+        let v = jobs[j].0;
+        // Variants are contiguous in `jobs`: close those before this one
+        // (including any without replications).
+        while done.len() < v {
+            if let Some(finished) = open.take() {
+                done.push(finished.finish());
+            }
+            open = runs.get(done.len()).map(|(s, _)| RunningSummary::new(s));
+        }
+        if let Some(summary) = &mut open {
+            summary.add(&stats);
+        }
     });
-    let mut out = Vec::with_capacity(runs.len());
-    let mut rest = results.as_slice();
-    for (s, _) in runs {
-        let (mine, tail) = rest.split_at(s.simulation.replications as usize);
-        out.push(stats::summarize(s, mine));
-        rest = tail;
+    while done.len() < runs.len() {
+        if let Some(finished) = open.take() {
+            done.push(finished.finish());
+        }
+        open = runs.get(done.len()).map(|(s, _)| RunningSummary::new(s));
     }
-    Ok(out)
+    Ok(done)
+}
+
+/// Runs jobs `0..jobs` on `pool` and hands each result to `fold` in job
+/// order, as soon as it and every job before it have finished. The calling
+/// thread folds while the pool works; a job starts only when it is fewer
+/// than [`AHEAD_PER_THREAD`] × threads ahead of the next to fold, so at most
+/// that many results wait in memory. A panic in a job is raised here.
+fn in_order<T: Send>(
+    pool: &rayon::ThreadPool,
+    jobs: usize,
+    work: impl Fn(usize) -> T + Sync,
+    mut fold: impl FnMut(usize, T),
+) {
+    let ahead = AHEAD_PER_THREAD * pool.current_num_threads().max(1);
+    let (finished, results) = mpsc::channel::<(usize, std::thread::Result<T>)>();
+    let work = &work;
+    pool.in_place_scope(|scope| {
+        let mut started = 0;
+        let mut next = 0;
+        let mut waiting: BTreeMap<usize, T> = BTreeMap::new();
+        while next < jobs {
+            while started < jobs && started < next + ahead {
+                let (i, finished) = (started, finished.clone());
+                scope.spawn(move |_| {
+                    let result = catch_unwind(AssertUnwindSafe(|| work(i)));
+                    // The receiver lives until every job has ended.
+                    let _ = finished.send((i, result));
+                });
+                started += 1;
+            }
+            // Cannot fail: this thread holds a sender.
+            let Ok((i, result)) = results.recv() else { break };
+            match result {
+                Ok(t) => {
+                    waiting.insert(i, t);
+                }
+                Err(panic) => resume_unwind(panic),
+            }
+            while let Some(t) = waiting.remove(&next) {
+                fold(next, t);
+                next += 1;
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_in_job_order_holding_few_results() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for threads in [1, 2, 3] {
+            let pool = pool(Some(threads)).unwrap();
+            let (live, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+            let mut seen = Vec::new();
+            // Early jobs take longest, so later ones finish first and must wait.
+            in_order(
+                &pool,
+                60,
+                |i| {
+                    most.fetch_max(live.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_micros(((60 - i) * 50) as u64));
+                    i * 10
+                },
+                |j, t| {
+                    assert_eq!(t, j * 10);
+                    seen.push(j);
+                    live.fetch_sub(1, Ordering::SeqCst);
+                },
+            );
+            assert_eq!(seen, (0..60).collect::<Vec<_>>(), "{threads} threads");
+            let most = most.into_inner();
+            assert!(most <= AHEAD_PER_THREAD * threads, "{most} results held with {threads} threads");
+        }
+    }
+
+    #[test]
+    fn each_variant_gets_its_own_replications() {
+        let small = Scenario::from_toml(include_str!("../tests/fixtures/small.toml"), "small.toml").unwrap();
+        let mut none = small.clone();
+        none.simulation.replications = 0;
+        let mut more = small.clone();
+        more.simulation.replications = 7;
+        let runs = [(&none, Policy::Fifo), (&small, Policy::Fifo), (&none, Policy::Lifo), (&more, Policy::Lifo)];
+        for threads in [1, 2] {
+            let streamed = variants(&runs, Some(threads), &|| {}).unwrap();
+            assert_eq!(streamed.len(), runs.len());
+            for ((s, policy), got) in runs.iter().zip(&streamed) {
+                let reps = replicate(s, Plan { policy: *policy, threads: Some(1) }, &|| {}).unwrap();
+                let want = crate::stats::summarize(s, &reps);
+                assert_eq!(got.replications, s.simulation.replications as usize);
+                assert_eq!(format!("{got:?}"), format!("{want:?}"), "{policy:?}, {threads} threads");
+            }
+        }
+    }
+
+    #[test]
+    fn a_panicking_job_is_raised_not_a_hang() {
+        let pool = pool(Some(2)).unwrap();
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            in_order(&pool, 20, |i| if i == 7 { panic!("replication 7") } else { i }, |_, _| {});
+        }));
+        assert!(outcome.is_err());
+    }
 }

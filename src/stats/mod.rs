@@ -1,11 +1,16 @@
-//! Statistics: streaming collectors for one replication (`recorder`) and the
-//! merge of replications into means with confidence intervals (`summary`).
-//! Every metric is defined once here, exactly as DESIGN.md states it.
+//! Statistics: streaming collectors for one replication (`recorder`), running
+//! sums over replications (`running`) and the merge of replications into
+//! means with confidence intervals (`summary`). Every metric is defined once
+//! here, exactly as DESIGN.md states it.
 
+#[cfg(test)]
+mod batch;
 pub mod recorder;
+pub mod running;
 pub mod summary;
 
 pub use recorder::{AgentTime, Origin, Recorder, ReplicationStats, TicketCounts};
 pub use summary::{
-    Estimate, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, summarize, week_rows,
+    Estimate, IntervalSummary, QueueSummary, RunSummary, RunningSummary, TeamInterval, WaitCurve, estimate, summarize,
+    week_rows,
 };

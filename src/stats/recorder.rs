@@ -14,6 +14,11 @@ use hdrhistogram::Histogram;
 /// Highest wait the histogram resolves: 2^36 ms, about two years.
 const MAX_WAIT_MS: u64 = 1 << 36;
 
+/// An empty histogram of waits in milliseconds, as every queue records them.
+pub fn wait_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid")
+}
+
 /// When a ticket arrived, as the statistics split it: the initial backlog
 /// apart (its own service level), and arrivals while the queue was closed
 /// apart (the service level of open hours leaves them out).
@@ -167,7 +172,7 @@ impl Recorder {
     pub fn new(warmup: f64, horizon: f64, interval: f64, sla_within: Vec<f64>, team_count: usize) -> Self {
         let intervals = ((horizon - warmup) / interval).round() as usize;
         let queue_count = sla_within.len();
-        let histogram = Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid");
+        let histogram = wait_histogram();
         Recorder {
             warmup,
             horizon,

@@ -1,12 +1,15 @@
 //! Merging replications into the figures every output shows: each figure is
 //! the mean over replications with a 95 % confidence half-width (Student t).
-//! Replications are reduced in their index order, so the result does not
-//! depend on how many threads produced them.
+//! Replications are folded into running sums one at a time, in their index
+//! order ([`RunningSummary`]), so the result does not depend on how many
+//! threads produced them, and a run's memory does not depend on how many
+//! replications it has.
 
 use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
+use super::recorder::{AgentTime, ReplicationStats, TicketCounts, wait_histogram};
+use super::running::{RunningEstimate, RunningMean, SampleMean};
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
 
@@ -158,75 +161,199 @@ fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
 }
 
-fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
-    let (sum, n) = xs.into_iter().fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-    if n == 0 { 0.0 } else { sum / n as f64 }
+/// A run's figures built one replication at a time: [`add`](Self::add) each
+/// replication in index order as soon as it has finished, then
+/// [`finish`](Self::finish). Memory holds running sums for every reported
+/// row, never the replications, so it does not grow with their number.
+///
+/// Every figure is computed with the arithmetic a batch over all
+/// replications would use (see [`super::running`]): counts are added within a
+/// replication before ratios are taken, then each replication's figure is
+/// added to the running sum in order.
+#[derive(Debug, Clone)]
+pub struct RunningSummary<'a> {
+    scenario: &'a Scenario,
+    /// The teams serving each queue, then every team (for the desk total).
+    serving: Vec<Vec<usize>>,
+    /// The wait histograms' bucket tops, milliseconds, in order.
+    bucket_tops: Vec<u64>,
+    replications: usize,
+    /// One per queue, then the desk total.
+    queues: Vec<QueueTally>,
+    intervals: PooledTally,
+    week: Option<PooledTally>,
+    /// One per queue, then the desk total.
+    waits: Vec<WaitTally>,
+}
+
+impl<'a> RunningSummary<'a> {
+    pub fn new(scenario: &'a Scenario) -> Self {
+        let nq = scenario.queues.len();
+        let bucket_tops: Vec<u64> = wait_histogram().iter_all().map(|v| v.value_iterated_to()).collect();
+        let every: Vec<Vec<usize>> = (0..scenario.simulation.intervals()).map(|k| vec![k]).collect();
+        RunningSummary {
+            scenario,
+            serving: serving(scenario),
+            replications: 0,
+            queues: vec![QueueTally::default(); nq + 1],
+            intervals: PooledTally::new(scenario, every),
+            week: typical_week(scenario).map(|slots| PooledTally::new(scenario, slots)),
+            waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
+            bucket_tops,
+        }
+    }
+
+    /// Folds in the next replication (they must come in index order for
+    /// the result not to depend on the thread count).
+    #[allow(clippy::needless_range_loop)] // q == nq is the desk total, not an index
+    pub fn add(&mut self, r: &ReplicationStats) {
+        let nq = self.scenario.queues.len();
+        let desk_waits = merged_waits(&r.waits);
+        for q in 0..=nq {
+            let is_all = q == nq;
+            let pick = |rows: &[TicketCounts]| if is_all { total(rows) } else { rows[q] };
+            let counts = pick(&r.queues);
+            let waits = if is_all { &desk_waits } else { &r.waits[q] };
+            let time = team_total(self.serving[q].iter().map(|&t| r.teams[t]));
+            let clear = r.time_to_clear[q].map(|t| t / 3600.0);
+            self.queues[q].add(&counts, &pick(&r.initial), &pick(&r.after_hours), clear, waits, &time);
+            self.waits[q].add(waits, &counts, &self.bucket_tops);
+        }
+        self.intervals.add(self.scenario, r, &self.serving);
+        if let Some(week) = &mut self.week {
+            week.add(self.scenario, r, &self.serving);
+        }
+        self.replications += 1;
+    }
+
+    /// The run's figures over the replications added so far.
+    pub fn finish(self) -> RunSummary {
+        let s = self.scenario;
+        let nq = s.queues.len();
+        let queues = (0..=nq)
+            .map(|q| {
+                let sla = (q < nq).then(|| s.queues[q].sla);
+                self.queues[q].finish(queue_name(s, q), sla)
+            })
+            .collect();
+        let (intervals, teams) = self.intervals.finish(s, self.replications);
+        let (week, week_teams) = match &self.week {
+            Some(w) => w.finish(s, self.replications),
+            None => (Vec::new(), Vec::new()),
+        };
+        let wait_curves = (0..=nq).map(|q| self.waits[q].finish(s, q, &self.bucket_tops)).collect();
+        RunSummary { replications: self.replications, queues, intervals, teams, week, week_teams, wait_curves }
+    }
 }
 
 /// Merges replications (in order) into the run's figures.
-#[allow(clippy::needless_range_loop)] // q == nq is the desk total, not an index
 pub fn summarize(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSummary {
-    let nq = scenario.queues.len();
-    let nt = scenario.teams.len();
-    // Which teams serve each queue; the desk total uses every team.
-    let serving: Vec<Vec<usize>> =
-        (0..nq).map(|q| (0..nt).filter(|&t| scenario.teams[t].skills.contains(&q)).collect()).collect();
-    let all_teams: Vec<usize> = (0..nt).collect();
+    let mut summary = RunningSummary::new(scenario);
+    for r in reps {
+        summary.add(r);
+    }
+    summary.finish()
+}
 
-    let mut queues = Vec::with_capacity(nq + 1);
-    for q in 0..=nq {
-        let is_all = q == nq;
-        let counts: Vec<TicketCounts> =
-            reps.iter().map(|r| if is_all { total(&r.queues) } else { r.queues[q] }).collect();
-        let initial: Vec<TicketCounts> =
-            reps.iter().map(|r| if is_all { total(&r.initial) } else { r.initial[q] }).collect();
-        let after_hours: Vec<TicketCounts> =
-            reps.iter().map(|r| if is_all { total(&r.after_hours) } else { r.after_hours[q] }).collect();
-        let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
-        let waits: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
-        let teams = if is_all { &all_teams } else { &serving[q] };
-        let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
-        let sla = (!is_all).then(|| scenario.queues[q].sla);
-        let quant = |p: f64| {
-            let v: Vec<f64> = waits.iter().filter_map(|h| quantile(h, p)).collect();
-            (!v.is_empty()).then(|| mean(v))
-        };
-        queues.push(QueueSummary {
-            queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
-            offered: mean(counts.iter().map(|c| c.offered as f64)),
-            answered: mean(counts.iter().map(|c| c.answered as f64)),
-            abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
-            closed: mean(counts.iter().map(|c| c.closed as f64)),
-            withdrawn: mean(counts.iter().map(|c| c.withdrawn as f64)),
-            waiting_at_end: mean(counts.iter().map(|c| c.waiting_at_end as f64)),
-            service_level: estimate(counts.iter().map(TicketCounts::service_level)),
-            sla_target: sla.map(|s| s.target),
-            sla_within_s: sla.map(|s| s.within),
-            asa_s: estimate(counts.iter().map(TicketCounts::asa)),
-            wait_p50_s: quant(0.5),
-            wait_p90_s: quant(0.9),
-            wait_p99_s: quant(0.99),
-            abandon_rate: estimate(counts.iter().map(TicketCounts::abandon_rate)),
-            occupancy: estimate(time.iter().map(AgentTime::occupancy)),
-            callbacks_created: mean(counts.iter().map(|c| c.callbacks_created as f64)),
-            service_level_backlog: estimate(initial.iter().map(TicketCounts::service_level)),
-            service_level_new: estimate(counts.iter().zip(&initial).map(|(c, i)| c.minus(i).service_level())),
-            after_hours: mean(after_hours.iter().map(|c| c.offered as f64)),
-            service_level_open: estimate(counts.iter().zip(&after_hours).map(|(c, a)| c.minus(a).service_level())),
-            time_to_clear_h: estimate(clear.iter().copied()),
-            never_cleared: clear.iter().filter(|c| c.is_none()).count(),
-        });
+fn queue_name(scenario: &Scenario, q: usize) -> String {
+    scenario.queues.get(q).map_or_else(|| "all".to_string(), |x| x.name.clone())
+}
+
+/// Which teams serve each queue; then every team, for the desk total.
+fn serving(scenario: &Scenario) -> Vec<Vec<usize>> {
+    let nt = scenario.teams.len();
+    let mut serving: Vec<Vec<usize>> = (0..scenario.queues.len())
+        .map(|q| (0..nt).filter(|&t| scenario.teams[t].skills.contains(&q)).collect())
+        .collect();
+    serving.push((0..nt).collect());
+    serving
+}
+
+/// Running sums behind one row of `summary.csv`.
+#[derive(Debug, Clone, Default)]
+struct QueueTally {
+    offered: RunningMean,
+    answered: RunningMean,
+    abandoned: RunningMean,
+    closed: RunningMean,
+    withdrawn: RunningMean,
+    waiting_at_end: RunningMean,
+    service_level: RunningEstimate,
+    asa_s: RunningEstimate,
+    /// Means of each replication's quantile, over the replications with waits.
+    wait_p50_s: RunningMean,
+    wait_p90_s: RunningMean,
+    wait_p99_s: RunningMean,
+    abandon_rate: RunningEstimate,
+    occupancy: RunningEstimate,
+    callbacks_created: RunningMean,
+    service_level_backlog: RunningEstimate,
+    service_level_new: RunningEstimate,
+    after_hours: RunningMean,
+    service_level_open: RunningEstimate,
+    time_to_clear_h: RunningEstimate,
+    never_cleared: usize,
+}
+
+impl QueueTally {
+    fn add(
+        &mut self,
+        c: &TicketCounts,
+        initial: &TicketCounts,
+        after_hours: &TicketCounts,
+        clear_h: Option<f64>,
+        waits: &Histogram<u64>,
+        time: &AgentTime,
+    ) {
+        self.offered.add(c.offered as f64);
+        self.answered.add(c.answered as f64);
+        self.abandoned.add(c.abandoned as f64);
+        self.closed.add(c.closed as f64);
+        self.withdrawn.add(c.withdrawn as f64);
+        self.waiting_at_end.add(c.waiting_at_end as f64);
+        self.service_level.add(c.service_level());
+        self.asa_s.add(c.asa());
+        self.wait_p50_s.add_defined(quantile(waits, 0.5));
+        self.wait_p90_s.add_defined(quantile(waits, 0.9));
+        self.wait_p99_s.add_defined(quantile(waits, 0.99));
+        self.abandon_rate.add(c.abandon_rate());
+        self.occupancy.add(time.occupancy());
+        self.callbacks_created.add(c.callbacks_created as f64);
+        self.service_level_backlog.add(initial.service_level());
+        self.service_level_new.add(c.minus(initial).service_level());
+        self.after_hours.add(after_hours.offered as f64);
+        self.service_level_open.add(c.minus(after_hours).service_level());
+        self.time_to_clear_h.add(clear_h);
+        self.never_cleared += usize::from(clear_h.is_none());
     }
 
-    let sim = &scenario.simulation;
-    let every: Vec<Vec<usize>> = (0..sim.intervals()).map(|k| vec![k]).collect();
-    let (intervals, teams) = pooled_rows(scenario, reps, &every, &serving);
-    let (week, week_teams) = match typical_week(scenario) {
-        Some(slots) => pooled_rows(scenario, reps, &slots, &serving),
-        None => (Vec::new(), Vec::new()),
-    };
-    let wait_curves = (0..=nq).map(|q| wait_curve(scenario, reps, q)).collect();
-    RunSummary { replications: reps.len(), queues, intervals, teams, week, week_teams, wait_curves }
+    fn finish(&self, queue: String, sla: Option<crate::scenario::Sla>) -> QueueSummary {
+        QueueSummary {
+            queue,
+            offered: self.offered.mean(),
+            answered: self.answered.mean(),
+            abandoned: self.abandoned.mean(),
+            closed: self.closed.mean(),
+            withdrawn: self.withdrawn.mean(),
+            waiting_at_end: self.waiting_at_end.mean(),
+            service_level: self.service_level.estimate(),
+            sla_target: sla.map(|s| s.target),
+            sla_within_s: sla.map(|s| s.within),
+            asa_s: self.asa_s.estimate(),
+            wait_p50_s: self.wait_p50_s.defined_mean(),
+            wait_p90_s: self.wait_p90_s.defined_mean(),
+            wait_p99_s: self.wait_p99_s.defined_mean(),
+            abandon_rate: self.abandon_rate.estimate(),
+            occupancy: self.occupancy.estimate(),
+            callbacks_created: self.callbacks_created.mean(),
+            service_level_backlog: self.service_level_backlog.estimate(),
+            service_level_new: self.service_level_new.estimate(),
+            after_hours: self.after_hours.mean(),
+            service_level_open: self.service_level_open.estimate(),
+            time_to_clear_h: self.time_to_clear_h.estimate(),
+            never_cleared: self.never_cleared,
+        }
+    }
 }
 
 /// For runs whose statistics window is longer than two weeks and made of
@@ -243,11 +370,12 @@ pub fn typical_week(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
 /// Pools the replications' intervals into one typical week (see
 /// [`typical_week`]) for any window of whole weeks; `None` otherwise.
 pub fn week_rows(scenario: &Scenario, reps: &[ReplicationStats]) -> Option<(Vec<IntervalSummary>, Vec<TeamInterval>)> {
-    let nq = scenario.queues.len();
-    let serving: Vec<Vec<usize>> = (0..nq)
-        .map(|q| (0..scenario.teams.len()).filter(|&t| scenario.teams[t].skills.contains(&q)).collect())
-        .collect();
-    week_slots(scenario).map(|slots| pooled_rows(scenario, reps, &slots, &serving))
+    let mut week = PooledTally::new(scenario, week_slots(scenario)?);
+    let serving = serving(scenario);
+    for r in reps {
+        week.add(scenario, r, &serving);
+    }
+    Some(week.finish(scenario, reps.len()))
 }
 
 fn week_slots(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
@@ -262,46 +390,67 @@ fn week_slots(scenario: &Scenario) -> Option<Vec<Vec<usize>>> {
     Some((0..per_week).map(|j| (j..sim.intervals()).step_by(per_week).collect()).collect())
 }
 
-/// One row per slot and queue (plus "all"), and per slot and team, pooling
-/// the reporting intervals listed in each slot: ticket counts are added
-/// within a replication before the ratios are taken, so a slot's service
-/// level is that of all its customers; backlog and agents are averaged.
-fn pooled_rows(
-    scenario: &Scenario,
-    reps: &[ReplicationStats],
-    slots: &[Vec<usize>],
-    serving: &[Vec<usize>],
-) -> (Vec<IntervalSummary>, Vec<TeamInterval>) {
-    let sim = &scenario.simulation;
-    let nq = scenario.queues.len();
-    let nt = scenario.teams.len();
-    let all_teams: Vec<usize> = (0..nt).collect();
-    let mut rows = Vec::with_capacity(slots.len() * (nq + 1));
-    let mut team_rows = Vec::with_capacity(slots.len() * nt);
-    for slot in slots {
-        let t_s = sim.warmup + slot[0] as f64 * sim.interval;
-        let n = slot.len() as f64;
-        for q in 0..=nq {
-            let is_all = q == nq;
-            let counts: Vec<TicketCounts> = reps
-                .iter()
-                .map(|r| {
-                    let mut c = TicketCounts::default();
-                    for &k in slot {
-                        let row = &r.interval_tickets[k * nq..(k + 1) * nq];
-                        c.add(&if is_all { total(row) } else { row[q] });
-                    }
-                    c
-                })
-                .collect();
-            let teams = if is_all { &all_teams } else { &serving[q] };
-            let time: Vec<AgentTime> = reps
-                .iter()
-                .map(|r| {
-                    team_total(slot.iter().flat_map(|&k| teams.iter().map(move |&t| r.interval_agents[k * nt + t])))
-                })
-                .collect();
-            let backlog = mean(reps.iter().map(|r| {
+/// Running sums behind the rows of `intervals.csv` and `teams.csv` (one
+/// reporting interval per slot) or of the typical week (each slot pooling
+/// its interval of every week): ticket counts are added within a
+/// replication before the ratios are taken, so a slot's service level is
+/// that of all its customers; backlog and agents are averaged.
+#[derive(Debug, Clone)]
+struct PooledTally {
+    /// The reporting intervals each slot pools.
+    slots: Vec<Vec<usize>>,
+    /// Slot-major: every queue, then the desk total.
+    rows: Vec<SlotTally>,
+    /// Slot-major: every team.
+    team_rows: Vec<TeamSlotTally>,
+}
+
+/// Sums of one value per replication (divided by the replications at the
+/// end), and the figures a replication may leave undefined.
+#[derive(Debug, Clone, Default)]
+struct SlotTally {
+    offered: f64,
+    answered: f64,
+    abandoned: f64,
+    closed: f64,
+    backlog: f64,
+    agents_on_duty: f64,
+    service_level: RunningEstimate,
+    asa_s: SampleMean,
+    occupancy: SampleMean,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TeamSlotTally {
+    agents_on_duty: f64,
+    agents_busy: f64,
+    occupancy: SampleMean,
+}
+
+impl PooledTally {
+    fn new(scenario: &Scenario, slots: Vec<Vec<usize>>) -> Self {
+        let rows = vec![SlotTally::default(); slots.len() * (scenario.queues.len() + 1)];
+        let team_rows = vec![TeamSlotTally::default(); slots.len() * scenario.teams.len()];
+        PooledTally { slots, rows, team_rows }
+    }
+
+    #[allow(clippy::needless_range_loop)] // q == nq is the desk total, not an index
+    fn add(&mut self, scenario: &Scenario, r: &ReplicationStats, serving: &[Vec<usize>]) {
+        let interval = scenario.simulation.interval;
+        let nq = scenario.queues.len();
+        let nt = scenario.teams.len();
+        for (s, slot) in self.slots.iter().enumerate() {
+            let n = slot.len() as f64;
+            for q in 0..=nq {
+                let is_all = q == nq;
+                let mut c = TicketCounts::default();
+                for &k in slot {
+                    let row = &r.interval_tickets[k * nq..(k + 1) * nq];
+                    c.add(&if is_all { total(row) } else { row[q] });
+                }
+                let time = team_total(
+                    slot.iter().flat_map(|&k| serving[q].iter().map(move |&t| r.interval_agents[k * nt + t])),
+                );
                 let waiting: f64 = slot
                     .iter()
                     .map(|&k| {
@@ -309,114 +458,166 @@ fn pooled_rows(
                         if is_all { row.iter().map(|&b| f64::from(b)).sum() } else { f64::from(row[q]) }
                     })
                     .sum();
-                waiting / n
-            }));
-            rows.push(IntervalSummary {
-                t_s,
-                queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
-                offered: mean(counts.iter().map(|c| c.offered as f64 / n)),
-                answered: mean(counts.iter().map(|c| c.answered as f64 / n)),
-                abandoned: mean(counts.iter().map(|c| c.abandoned as f64 / n)),
-                closed: mean(counts.iter().map(|c| c.closed as f64 / n)),
-                service_level: estimate(counts.iter().map(TicketCounts::service_level)),
-                asa_s: estimate(counts.iter().map(TicketCounts::asa)).mean,
-                backlog,
-                agents_on_duty: mean(time.iter().map(|t| t.on_duty / sim.interval / n)),
-                occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
-            });
-        }
-        for (t, team) in scenario.teams.iter().enumerate() {
-            let time: Vec<AgentTime> =
-                reps.iter().map(|r| team_total(slot.iter().map(|&k| r.interval_agents[k * nt + t]))).collect();
-            team_rows.push(TeamInterval {
-                t_s,
-                team: team.name.clone(),
-                agents_on_duty: mean(time.iter().map(|x| x.on_duty / sim.interval / n)),
-                agents_busy: mean(time.iter().map(|x| x.busy / sim.interval / n)),
-                occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
-            });
+                let row = &mut self.rows[s * (nq + 1) + q];
+                row.offered += c.offered as f64 / n;
+                row.answered += c.answered as f64 / n;
+                row.abandoned += c.abandoned as f64 / n;
+                row.closed += c.closed as f64 / n;
+                row.backlog += waiting / n;
+                row.agents_on_duty += time.on_duty / interval / n;
+                row.service_level.add(c.service_level());
+                row.asa_s.add(c.asa());
+                row.occupancy.add(time.occupancy());
+            }
+            for t in 0..nt {
+                let time = team_total(slot.iter().map(|&k| r.interval_agents[k * nt + t]));
+                let row = &mut self.team_rows[s * nt + t];
+                row.agents_on_duty += time.on_duty / interval / n;
+                row.agents_busy += time.busy / interval / n;
+                row.occupancy.add(time.occupancy());
+            }
         }
     }
-    (rows, team_rows)
+
+    fn finish(&self, scenario: &Scenario, replications: usize) -> (Vec<IntervalSummary>, Vec<TeamInterval>) {
+        let sim = &scenario.simulation;
+        let nq = scenario.queues.len();
+        let nt = scenario.teams.len();
+        let mean = |sum: f64| if replications == 0 { 0.0 } else { sum / replications as f64 };
+        let mut rows = Vec::with_capacity(self.rows.len());
+        let mut team_rows = Vec::with_capacity(self.team_rows.len());
+        for (s, slot) in self.slots.iter().enumerate() {
+            let t_s = sim.warmup + slot.first().map_or(0, |&k| k) as f64 * sim.interval;
+            for q in 0..=nq {
+                let row = &self.rows[s * (nq + 1) + q];
+                rows.push(IntervalSummary {
+                    t_s,
+                    queue: queue_name(scenario, q),
+                    offered: mean(row.offered),
+                    answered: mean(row.answered),
+                    abandoned: mean(row.abandoned),
+                    closed: mean(row.closed),
+                    service_level: row.service_level.estimate(),
+                    asa_s: row.asa_s.mean(),
+                    backlog: mean(row.backlog),
+                    agents_on_duty: mean(row.agents_on_duty),
+                    occupancy: row.occupancy.mean(),
+                });
+            }
+            for (t, team) in scenario.teams.iter().enumerate() {
+                let row = &self.team_rows[s * nt + t];
+                team_rows.push(TeamInterval {
+                    t_s,
+                    team: team.name.clone(),
+                    agents_on_duty: mean(row.agents_on_duty),
+                    agents_busy: mean(row.agents_busy),
+                    occupancy: row.occupancy.mean(),
+                });
+            }
+        }
+        (rows, team_rows)
+    }
 }
 
-/// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
-/// longest wait (at least four times the SLA threshold), with the threshold
-/// itself included so the curve passes exactly through the service level.
-fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitCurve {
-    let nq = scenario.queues.len();
-    let is_all = q == nq;
-    let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
-    let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
-    let histograms: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
-    let longest = histograms.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
-    let top = longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
-    let steps = 160;
-    let mut grid: Vec<f64> = (0..=steps).map(|i| top.powf(i as f64 / steps as f64)).collect();
-    grid.insert(0, 0.0);
-    if !is_all {
-        grid.push(within);
+/// Running sums behind one wait curve (a queue's, or the desk's). A
+/// replication's share answered within a wait depends only on which
+/// histogram bucket the wait falls in, so the sum of shares is kept per
+/// bucket and the grid of the curve, which depends on the longest wait of
+/// any replication, is laid at the end.
+#[derive(Debug, Clone)]
+struct WaitTally {
+    /// Longest wait recorded in any replication, seconds.
+    longest: f64,
+    /// Replications with at least one ticket judged against the SLA.
+    judged_replications: u32,
+    /// Sum over those replications of the share answered within the SLA
+    /// (the service level's own count, not the histogram's).
+    at_threshold: f64,
+    /// Per bucket: sum over those replications of the share answered
+    /// within the bucket's top.
+    within: Vec<f64>,
+}
+
+impl WaitTally {
+    fn new(buckets: usize) -> Self {
+        WaitTally { longest: 0.0, judged_replications: 0, at_threshold: 0.0, within: vec![0.0; buckets] }
     }
-    grid.sort_by(f64::total_cmp);
-    grid.dedup();
-    // Per replication: cumulative counts at each recorded value, then the share at each grid point.
-    let per_rep: Vec<Vec<f64>> = reps
-        .iter()
-        .zip(&histograms)
-        .filter_map(|(r, h)| {
-            let c = if is_all { total(&r.queues) } else { r.queues[q] };
-            let judged = c.offered - c.waiting_in_sla;
-            if judged == 0 {
-                return None;
-            }
-            let mut cumulative = Vec::new();
-            let mut count = 0u64;
-            for v in h.iter_recorded() {
+
+    fn add(&mut self, waits: &Histogram<u64>, c: &TicketCounts, bucket_tops: &[u64]) {
+        self.longest = f64::max(self.longest, waits.max() as f64 / 1000.0);
+        let judged = c.offered - c.waiting_in_sla;
+        if judged == 0 {
+            return;
+        }
+        self.judged_replications += 1;
+        self.at_threshold += c.answered_in_sla as f64 / judged as f64;
+        let mut recorded = waits.iter_recorded().peekable();
+        let (mut count, mut share) = (0u64, 0.0);
+        for (sum, &top) in self.within.iter_mut().zip(bucket_tops) {
+            let before = count;
+            while let Some(v) = recorded.next_if(|v| v.value_iterated_to() <= top) {
                 count += v.count_at_value();
-                cumulative.push((v.value_iterated_to(), count));
             }
-            Some(
-                grid.iter()
-                    .map(|&x| {
-                        // At the threshold itself, the exact count the service level uses
-                        // (the histogram's buckets are 1 % wide).
-                        if !is_all && x == within {
-                            return c.answered_in_sla as f64 / judged as f64;
-                        }
-                        let ms = (x * 1000.0).round() as u64;
-                        let i = cumulative.partition_point(|&(v, _)| v <= ms);
-                        let within_x = if i == 0 { 0 } else { cumulative[i - 1].1 };
-                        within_x as f64 / judged as f64
-                    })
-                    .collect(),
-            )
-        })
-        .collect();
-    let points = if per_rep.is_empty() {
-        Vec::new()
-    } else {
-        grid.iter().enumerate().map(|(i, &x)| (x, mean(per_rep.iter().map(|r| r[i])))).collect()
-    };
-    let queue = if is_all { "all".to_string() } else { scenario.queues[q].name.clone() };
-    WaitCurve { queue, sla_within_s: within, points }
-}
-
-/// The waits of one queue, or (`None`) of every queue merged.
-fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Histogram<u64> {
-    match queue {
-        Some(q) => r.waits[q].clone(),
-        None => {
-            let mut h = r.waits[0].clone();
-            for other in &r.waits[1..] {
-                // Same bounds everywhere, so adding cannot fail.
-                let _ = h.add(other);
+            if count != before {
+                share = count as f64 / judged as f64;
             }
-            h
+            *sum += share;
         }
+    }
+
+    /// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
+    /// longest wait (at least four times the SLA threshold), with the
+    /// threshold itself included so the curve passes exactly through the
+    /// service level.
+    fn finish(&self, scenario: &Scenario, q: usize, bucket_tops: &[u64]) -> WaitCurve {
+        let is_all = q == scenario.queues.len();
+        let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
+        let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
+        let top = self.longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
+        let steps = 160;
+        let mut grid: Vec<f64> = (0..=steps).map(|i| top.powf(i as f64 / steps as f64)).collect();
+        grid.insert(0, 0.0);
+        if !is_all {
+            grid.push(within);
+        }
+        grid.sort_by(f64::total_cmp);
+        grid.dedup();
+        let n = f64::from(self.judged_replications);
+        let points = if self.judged_replications == 0 {
+            Vec::new()
+        } else {
+            grid.iter()
+                .map(|&x| {
+                    // At the threshold itself, the exact count the service level uses
+                    // (the histogram's buckets are 1 % wide).
+                    let sum = if !is_all && x == within {
+                        self.at_threshold
+                    } else {
+                        let ms = (x * 1000.0).round() as u64;
+                        match bucket_tops.partition_point(|&v| v <= ms) {
+                            0 => 0.0,
+                            i => self.within[i - 1],
+                        }
+                    };
+                    (x, sum / n)
+                })
+                .collect()
+        };
+        WaitCurve { queue: queue_name(scenario, q), sla_within_s: within, points }
     }
 }
 
-fn total(rows: &[TicketCounts]) -> TicketCounts {
+/// The waits of every queue merged (the desk's).
+fn merged_waits(waits: &[Histogram<u64>]) -> Histogram<u64> {
+    let mut h = waits.first().cloned().unwrap_or_else(wait_histogram);
+    for other in waits.iter().skip(1) {
+        // Same bounds everywhere, so adding cannot fail.
+        let _ = h.add(other);
+    }
+    h
+}
+
+pub(super) fn total(rows: &[TicketCounts]) -> TicketCounts {
     let mut t = TicketCounts::default();
     for r in rows {
         t.add(r);
@@ -424,7 +625,7 @@ fn total(rows: &[TicketCounts]) -> TicketCounts {
     t
 }
 
-fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
+pub(super) fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
     let mut t = AgentTime::default();
     for x in times {
         t.add(&x);
