@@ -2,6 +2,8 @@
 //! written from: service level, backlog, waits, occupancy and arrivals. Each
 //! function returns a [`Chart`] description; `chart` draws it.
 
+use std::collections::HashMap;
+
 use super::chart::{Band, Bar, Body, Chart, Line, Marker, RefLine, TARGET, YFormat, color};
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
@@ -50,8 +52,17 @@ fn chart_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], &'
     }
 }
 
-/// Spans of the statistics window when every queue is closed.
+/// Beyond this many weeks a chart's closed hours are thinner than a pixel
+/// and are not shaded (a horizon of a billion weeks would otherwise be
+/// walked week by week).
+const MAX_SHADED_WEEKS: f64 = 104.0;
+
+/// Spans of the statistics window when every queue is closed; none for
+/// windows longer than [`MAX_SHADED_WEEKS`].
 pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
+    if (t1 - t0) / WEEK > MAX_SHADED_WEEKS {
+        return Vec::new();
+    }
     // The desk is open when any queue is; walk that calendar's weeks.
     let open = crate::scenario::WeeklySpans::from_spans(s.queues.iter().flat_map(|q| q.hours.spans().iter().copied()));
     let start = s.simulation.start;
@@ -98,8 +109,33 @@ fn time_body(s: &Scenario, window: (f64, f64), lines: Vec<Line>, bands: Vec<Band
     }
 }
 
-fn queue_names(s: &Scenario) -> impl Iterator<Item = (usize, &str)> {
-    s.queues.iter().map(|q| q.name.as_str()).enumerate()
+/// Each queue's rows, in queue order, then the desk's ("all"), gathered in
+/// one pass: filtering every row once per queue is quadratic, and a desk of
+/// thousands of queues spent minutes here.
+fn rows_by_queue<'a>(s: &Scenario, rows: &'a [IntervalSummary]) -> Vec<Vec<&'a IntervalSummary>> {
+    let index: HashMap<&str, usize> = s.queues.iter().enumerate().map(|(i, q)| (q.name.as_str(), i)).collect();
+    let desk = s.queues.len();
+    let mut out = vec![Vec::with_capacity(rows.len() / (desk + 1)); desk + 1];
+    for r in rows {
+        // "all" is reserved: no queue carries that name.
+        let at = if r.queue == "all" { Some(desk) } else { index.get(r.queue.as_str()).copied() };
+        if let Some(i) = at {
+            out[i].push(r);
+        }
+    }
+    out
+}
+
+/// Each team's rows, in team order, gathered in one pass (see [`rows_by_queue`]).
+fn rows_by_team<'a>(s: &Scenario, rows: &'a [TeamInterval]) -> Vec<Vec<&'a TeamInterval>> {
+    let index: HashMap<&str, usize> = s.teams.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let mut out = vec![Vec::with_capacity(rows.len() / s.teams.len().max(1)); s.teams.len()];
+    for r in rows {
+        if let Some(&i) = index.get(r.team.as_str()) {
+            out[i].push(r);
+        }
+    }
+    out
 }
 
 /// Service level per interval and queue with its 95 % band and each SLA target.
@@ -108,10 +144,9 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
     let (rows, _, (t0, t1), note) = chart_rows(s, r);
     let mut lines = Vec::new();
     let mut bands = Vec::new();
-    for (i, name) in queue_names(s) {
-        let rows: Vec<_> = rows.iter().filter(|x| x.queue == name).collect();
+    for (i, (queue, rows)) in s.queues.iter().zip(rows_by_queue(s, rows)).enumerate() {
         lines.push(Line {
-            label: name.to_string(),
+            label: queue.name.clone(),
             color: color(i),
             dashed: false,
             points: rows.iter().map(|x| (x.t_s + half, x.service_level.mean)).collect(),
@@ -178,12 +213,16 @@ fn upper(values: impl Iterator<Item = f64>) -> f64 {
 /// Tickets waiting at each interval's end, with the desk's closed hours shaded.
 pub fn backlog(s: &Scenario, r: &RunSummary) -> Chart {
     let end = s.simulation.interval;
-    let lines: Vec<Line> = queue_names(s)
-        .map(|(i, name)| Line {
-            label: name.to_string(),
+    let lines: Vec<Line> = s
+        .queues
+        .iter()
+        .zip(rows_by_queue(s, &r.intervals))
+        .enumerate()
+        .map(|(i, (queue, rows))| Line {
+            label: queue.name.clone(),
             color: color(i),
             dashed: false,
-            points: r.intervals.iter().filter(|x| x.queue == name).map(|x| (x.t_s + end, Some(x.backlog))).collect(),
+            points: rows.iter().map(|x| (x.t_s + end, Some(x.backlog))).collect(),
         })
         .collect();
     let top = upper(r.intervals.iter().filter(|x| x.queue != "all").map(|x| x.backlog));
@@ -268,8 +307,7 @@ pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
     let half = s.simulation.interval / 2.0;
     let (_, team_rows, (t0, t1), note) = chart_rows(s, r);
     let mut lines = Vec::new();
-    for (i, team) in s.teams.iter().enumerate() {
-        let rows: Vec<_> = team_rows.iter().filter(|x| x.team == team.name).collect();
+    for (i, (team, rows)) in s.teams.iter().zip(rows_by_team(s, team_rows)).enumerate() {
         lines.push(Line {
             label: format!("{} on duty", team.name),
             color: color(i),
@@ -297,10 +335,11 @@ pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
     }
 }
 
-/// Expected arrivals of queue `q` in each reporting interval, from the scenario.
-pub fn expected_arrivals(s: &Scenario, q: usize) -> Vec<(f64, f64)> {
+/// Expected arrivals of queue `q` in each of the first `count` reporting
+/// intervals, from the scenario.
+pub fn expected_arrivals(s: &Scenario, q: usize, count: usize) -> Vec<(f64, f64)> {
     let sim = &s.simulation;
-    (0..sim.intervals())
+    (0..sim.intervals().min(count))
         .map(|k| {
             let t = sim.warmup + k as f64 * sim.interval;
             let a = sim.start + t;
@@ -316,11 +355,11 @@ pub fn arrivals(s: &Scenario, r: &RunSummary) -> Chart {
     let (rows, _, (t0, t1), note) = chart_rows(s, r);
     let mut lines = Vec::new();
     let mut top: f64 = 0.0;
-    for (i, name) in queue_names(s) {
-        let offered: Vec<(f64, Option<f64>)> =
-            rows.iter().filter(|x| x.queue == name).map(|x| (x.t_s + half, Some(x.offered))).collect();
+    for (i, (queue, rows)) in s.queues.iter().zip(rows_by_queue(s, rows)).enumerate() {
+        let name = &queue.name;
+        let offered: Vec<(f64, Option<f64>)> = rows.iter().map(|x| (x.t_s + half, Some(x.offered))).collect();
         let expected: Vec<(f64, Option<f64>)> =
-            expected_arrivals(s, i).into_iter().take(offered.len()).map(|(t, e)| (t + half, Some(e))).collect();
+            expected_arrivals(s, i, offered.len()).into_iter().map(|(t, e)| (t + half, Some(e))).collect();
         top = top.max(offered.iter().chain(&expected).filter_map(|p| p.1).fold(0.0, f64::max));
         lines.push(Line { label: name.to_string(), color: color(i), dashed: false, points: offered });
         lines.push(Line { label: format!("{name} expected"), color: color(i), dashed: true, points: expected });
@@ -497,7 +536,7 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
         }
     }
     Chart {
-        name: team.map_or("staffing".to_string(), |t| format!("staffing-{}", s.teams[t].name)),
+        name: team.map_or("staffing".to_string(), |t| format!("staffing-{}", team_file_stem(s, t))),
         title: format!("{}: agents needed on duty, {who}", s.name),
         x_label: "desk time (typical week)".into(),
         y_label: "agents on duty".into(),
@@ -515,6 +554,25 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
             shaded_label: "desk closed".into(),
         },
     }
+}
+
+/// Team `t`'s name as part of a file name: letters, digits, '-', '_' and '.'
+/// kept, anything else (a '/', a space) as '_', at most 80 bytes, and the
+/// team's number added when that makes two teams' files the same.
+pub fn team_file_stem(s: &Scenario, t: usize) -> String {
+    let stem = |name: &str| {
+        let mut out = String::new();
+        for c in name.chars() {
+            let c = if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' };
+            if out.len() + c.len_utf8() > 80 {
+                break;
+            }
+            out.push(c);
+        }
+        if out.starts_with('.') { out.replacen('.', "_", 1) } else { out }
+    };
+    let mine = stem(&s.teams[t].name);
+    if s.teams[..t].iter().any(|other| stem(&other.name) == mine) { format!("{mine}-{}", t + 1) } else { mine }
 }
 
 /// Service level per queue, abandonment and occupancy against headcount.
@@ -654,7 +712,7 @@ mod tests {
         let chat = lines(&a).iter().find(|l| l.label == "chat").unwrap();
         assert_eq!(chat.points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), offered);
         // Expected arrivals over the window add up to the volume: 6 days of 900/week.
-        let expected: f64 = expected_arrivals(&s, 1).iter().map(|p| p.1).sum();
+        let expected: f64 = expected_arrivals(&s, 1, usize::MAX).iter().map(|p| p.1).sum();
         let days = s.simulation.intervals() as f64 * s.simulation.interval / DAY;
         assert!(expected > 0.0 && expected <= 900.0 * days / 7.0 * 1.5);
     }
@@ -669,6 +727,41 @@ mod tests {
             // At the threshold the curve uses the service level's own counts.
             assert!((m.y - sl).abs() < 1e-12, "queue {q}: curve {} vs service level {sl}", m.y);
         }
+    }
+
+    #[test]
+    fn rows_are_found_per_queue_and_team_in_one_pass() {
+        let (s, r) = small();
+        let by_queue = rows_by_queue(&s, &r.intervals);
+        for (q, rows) in s.queues.iter().zip(&by_queue) {
+            let filtered: Vec<f64> = r.intervals.iter().filter(|x| x.queue == q.name).map(|x| x.t_s).collect();
+            assert_eq!(rows.iter().map(|x| x.t_s).collect::<Vec<_>>(), filtered);
+        }
+        assert_eq!(by_queue.last().unwrap().len(), s.simulation.intervals(), "the desk's rows come last");
+        let by_team = rows_by_team(&s, &r.teams);
+        assert_eq!(by_team[0].len(), r.teams.len());
+    }
+
+    #[test]
+    fn very_long_windows_are_not_shaded_week_by_week() {
+        let (s, _) = small();
+        assert!(!closed_spans(&s, (0.0, 4.0 * WEEK)).is_empty());
+        assert!(closed_spans(&s, (0.0, 1e11 * WEEK)).is_empty());
+    }
+
+    #[test]
+    fn team_names_become_safe_distinct_file_names() {
+        let (mut s, _) = small();
+        let mut other = s.teams[0].clone();
+        s.teams[0].name = "tier 1/night".into();
+        other.name = "tier_1_night".into();
+        s.teams.push(other.clone());
+        other.name = "ö".repeat(300);
+        s.teams.push(other);
+        assert_eq!(team_file_stem(&s, 0), "tier_1_night");
+        assert_eq!(team_file_stem(&s, 1), "tier_1_night-2");
+        let long = team_file_stem(&s, 2);
+        assert!(long.len() <= 80 && long.starts_with('ö'), "{long}");
     }
 
     #[test]

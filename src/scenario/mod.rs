@@ -443,18 +443,47 @@ impl RateSchedule {
     /// Scales `weights` (one per `(start, end)` piece of the week, contiguous
     /// and covering it) so that the week holds `weekly_volume` expected arrivals.
     /// All-zero weights give no arrivals.
+    ///
+    /// Weights are relative, so they are divided by the largest first: the
+    /// sums and products below then stay in range whatever their magnitude
+    /// (24 weights of `5e-324` or of `1e308` give the same flat day as 24
+    /// ones). [`RateSchedule::check`] says whether the result is usable.
     pub fn from_weights(pieces: &[(f64, f64, f64)], weekly_volume: f64) -> Self {
-        let mass: f64 = pieces.iter().map(|(s, e, w)| (e - s) * w).sum();
+        let top = pieces.iter().map(|p| p.2).fold(0.0, f64::max);
+        let relative = |w: f64| if top > 0.0 { w / top } else { 0.0 };
+        let mass: f64 = pieces.iter().map(|&(s, e, w)| (e - s) * relative(w)).sum();
         let scale = if mass > 0.0 { weekly_volume / mass } else { 0.0 };
         let mut segments: Vec<RateSegment> = Vec::with_capacity(pieces.len());
         for &(start, end, w) in pieces {
-            let rate = w * scale;
+            let rate = relative(w) * scale;
             match segments.last_mut() {
                 Some(last) if last.rate == rate => last.end = end,
                 _ => segments.push(RateSegment { start, end, rate }),
             }
         }
         RateSchedule { segments }
+    }
+
+    /// Whether the schedule really delivers `weekly_volume` arrivals a week:
+    /// every rate finite and not negative, and the week's total finite and
+    /// equal to the volume (up to rounding). A volume too close to zero or to
+    /// the largest number fails here instead of simulating nothing, or
+    /// filling memory, with a promise that `check` printed.
+    pub fn check(&self, weekly_volume: f64) -> Result<(), String> {
+        if let Some(bad) = self.segments.iter().find(|s| !(s.rate.is_finite() && s.rate >= 0.0)) {
+            return Err(format!("gives an arrival rate of {} per second, which cannot be simulated", bad.rate));
+        }
+        let total = self.weekly_total();
+        let consistent = if weekly_volume > 0.0 {
+            total.is_finite() && total > 0.0 && ((total - weekly_volume) / weekly_volume).abs() <= 1e-9
+        } else {
+            total == 0.0
+        };
+        if consistent {
+            Ok(())
+        } else {
+            Err(format!("gives {total:e} expected arrivals a week instead of {weekly_volume:e}"))
+        }
     }
 
     /// The same shape with every rate multiplied by `factor`.

@@ -35,6 +35,24 @@ impl Problems {
     }
 }
 
+/// Longest scenario name, in bytes (it names the output folder).
+const MAX_SCENARIO_NAME: usize = 100;
+
+/// A name as messages show it: control characters (and quotes) escaped, so
+/// a message never carries a terminal escape sequence or a raw newline.
+fn shown(name: &str) -> String {
+    name.escape_debug().to_string()
+}
+
+/// Refuses a queue or team name with control characters: they break the
+/// SVG charts (XML forbids most of them) and the terminal table, and a
+/// tab or newline in a name is always a typing accident.
+fn printable_name(name: &str, at: &str, p: &mut Problems) {
+    if name.chars().any(char::is_control) {
+        p.add(at, "the name contains a control character (such as a tab, a newline or an escape); use printable text");
+    }
+}
+
 pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let mut p = Problems::default();
     let name = raw.name.trim().to_string();
@@ -46,7 +64,18 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             "name",
             format!(
                 "\"{}\" cannot name the output folder; use letters, digits, '-', '_' or '.', e.g. \"smb-desk\"",
-                raw.name
+                shown(&raw.name)
+            ),
+        );
+    } else if name.len() > MAX_SCENARIO_NAME {
+        // The name becomes a folder name, and file systems stop at 255 bytes;
+        // found after simulating, that would waste the whole run.
+        p.add(
+            "name",
+            format!(
+                "\"{}…\" is {} characters long; it names the output folder, so keep it to at most {MAX_SCENARIO_NAME}",
+                &name[..20],
+                name.len()
             ),
         );
     }
@@ -59,7 +88,10 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let mut seen = HashSet::new();
     for q in &raw.queues {
         if !seen.insert(q.name.as_str()) {
-            p.add(&format!("queue \"{}\"", q.name), "the name is used by another queue; queue names must be unique");
+            p.add(
+                &format!("queue \"{}\"", shown(&q.name)),
+                "the name is used by another queue; queue names must be unique",
+            );
         }
     }
     let mut assumptions = Vec::new();
@@ -79,20 +111,23 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let mut seen = HashSet::new();
     for t in &raw.teams {
         if !seen.insert(t.name.as_str()) {
-            p.add(&format!("team \"{}\"", t.name), "the name is used by another team; team names must be unique");
+            p.add(
+                &format!("team \"{}\"", shown(&t.name)),
+                "the name is used by another team; team names must be unique",
+            );
         }
     }
     let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
     let mut queues = queues;
     for (i, q) in raw.queues.iter().enumerate() {
         let Some(cb) = &q.callback else { continue };
-        let at = format!("queue \"{}\": callback.queue", q.name);
+        let at = format!("queue \"{}\": callback.queue", shown(&q.name));
         match raw.queues.iter().position(|r| r.name == cb.queue) {
             None => p.add(
                 &at,
                 format!(
                     "\"{}\" is not a queue; add a [[queue]] with channel = \"callback\" to receive the callbacks",
-                    cb.queue
+                    shown(&cb.queue)
                 ),
             ),
             Some(j) if !raw.queues[j].channel.trim().eq_ignore_ascii_case("callback") => p.add(
@@ -117,7 +152,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
                 let names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
                 p.add(
                     &format!("{at}.team"),
-                    format!("\"{}\" is not a team; known teams: {}", o.team, names.join(", ")),
+                    format!("\"{}\" is not a team; known teams: {}", shown(&o.team), names.join(", ")),
                 );
             }
             Some(t) => {
@@ -304,11 +339,12 @@ fn queue(
     p: &mut Problems,
     assumptions: &mut Vec<Assumption>,
 ) -> Option<Queue> {
-    let at = format!("queue \"{}\"", q.name);
+    let at = format!("queue \"{}\"", shown(&q.name));
     let before = p.0.len();
     if q.name.trim().is_empty() || q.name == "all" {
         p.add(&at, "a queue needs a name, and \"all\" is reserved for the desk's totals");
     }
+    printable_name(&q.name, &at, p);
     let channel = q.channel.parse::<Channel>().ok();
     if channel.is_none() {
         p.add(
@@ -357,6 +393,23 @@ fn queue(
             Some(d) => Some(d.weekly_contacts() * share),
         },
     };
+    // A count near the largest number becomes infinite once turned into a
+    // weekly volume ("1e308/hour"), as can customers × contacts.
+    let volume = volume.filter(|v| {
+        if !v.is_finite() {
+            let (field, given) = match &q.volume {
+                Some(text) => ("volume", format!("\"{text}\"")),
+                None => ("share", "the [demand] contacts times this share".to_string()),
+            };
+            p.add(
+                &format!("{at}: {field}"),
+                format!(
+                    "{given} is more tickets a week than can be counted; give a realistic volume such as \"2000/week\""
+                ),
+            );
+        }
+        v.is_finite()
+    });
     let hours = match &q.hours {
         Some(h) => p.take(&format!("{at}: hours"), units::parse_hours(h)),
         None => Some(WeeklySpans::always()),
@@ -494,10 +547,23 @@ fn queue(
     };
     let weekly_volume = volume;
     let arrivals = arrival_shape(&hours, profile.as_ref(), &weekly, weekly_volume);
-    if weekly_volume > 0.0 && arrivals.weekly_total() <= 0.0 {
+    let shaped = || arrival_shape(&hours, profile.as_ref(), &weekly, 1.0).weekly_total() > 0.0;
+    if weekly_volume > 0.0 && !shaped() {
         p.add(
             &at,
             "the profile and weekly weights leave no time with arrivals; give some positive weights or set volume = \"0/week\"",
+        );
+        return None;
+    }
+    if let Err(why) = arrivals.check(weekly_volume) {
+        let given =
+            q.volume.as_deref().map_or_else(|| format!("share = {}", q.share.unwrap_or(0.0)), |v| format!("\"{v}\""));
+        p.add(
+            &format!("{at}: volume"),
+            format!(
+                "{given} {why} (the number is too close to zero or too large to compute with); \
+                 give a volume such as \"1/month\" or more, or \"0/week\" for a queue without arrivals"
+            ),
         );
         return None;
     }
@@ -606,7 +672,10 @@ fn weights<const N: usize>(
                 p.add(at, "all weights are zero; at least one must be positive");
                 return None;
             }
-            Some(out)
+            // Relative to the largest, so a day's and an hour's weights can be
+            // multiplied without overflow (1e308 × 1e308) or underflow.
+            let top = out.iter().copied().fold(0.0, f64::max);
+            Some(out.map(|x| x / top))
         }
         other => {
             p.add(at, format!("{other} is neither a list of {N} {what} weights nor a shape name ({names})"));
@@ -716,11 +785,12 @@ fn dist(d: &DistFile, at: &str, p: &mut Problems, mean_range: &mut Option<(f64, 
 }
 
 fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) -> Option<Team> {
-    let at = format!("team \"{}\"", t.name);
+    let at = format!("team \"{}\"", shown(&t.name));
     let before = p.0.len();
     if t.name.trim().is_empty() {
         p.add(&at, "a team needs a name");
     }
+    printable_name(&t.name, &at, p);
     if t.skills.is_empty() {
         p.add(
             &format!("{at}: skills"),
@@ -730,12 +800,15 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
     let mut skills = Vec::new();
     for s in &t.skills {
         match queue_names.iter().position(|q| q == s) {
-            Some(i) if skills.contains(&i) => p.add(&format!("{at}: skills"), format!("\"{s}\" is listed twice")),
+            Some(i) if skills.contains(&i) => {
+                p.add(&format!("{at}: skills"), format!("\"{}\" is listed twice", shown(s)))
+            }
             Some(i) => skills.push(i),
             None => p.add(
                 &format!("{at}: skills"),
                 format!(
-                    "\"{s}\" is not a queue; known queues: {}{}",
+                    "\"{}\" is not a queue; known queues: {}{}",
+                    shown(s),
                     queue_names.join(", "),
                     super::suggest::did_you_mean(s, queue_names.iter().copied())
                 ),
@@ -971,4 +1044,63 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         duty,
         overtime: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+
+    fn desk(name: &str, queue: &str, team: &str, volume: &str, shape: &str) -> String {
+        format!(
+            "name = \"{name}\"\n[simulation]\nhorizon = \"1w\"\n\n[[queue]]\nname = \"{queue}\"\nchannel = \"email\"\n\
+             volume = \"{volume}\"\n{shape}\nhandle_time = {{ dist = \"exponential\", mean = \"8m\" }}\n\
+             sla = {{ within = \"4h\", target = 0.8 }}\n\n[[team]]\nname = \"{team}\"\nskills = [\"{queue}\"]\nagents = 3\n"
+        )
+    }
+
+    fn problems(text: &str) -> String {
+        Scenario::from_toml(text, "desk.toml").map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn weights_of_any_magnitude_give_the_volume() {
+        let flat = Scenario::from_toml(&desk("d", "email", "t", "700/week", ""), "f").unwrap();
+        let profile = |w: &str| format!("profile = [{}]\nweekly = [{}]", vec![w; 24].join(", "), vec![w; 7].join(", "));
+        for w in ["5e-324", "1e-300", "1e308", "1.7976931348623157e308"] {
+            let s = Scenario::from_toml(&desk("d", "email", "t", "700/week", &profile(w)), "f").unwrap();
+            let a = &s.queues[0].arrivals;
+            assert!((a.weekly_total() - 700.0).abs() < 1e-9, "{w}: {}", a.weekly_total());
+            assert_eq!(a.segments().len(), 1, "{w}: a flat week is one segment");
+            let rate = flat.queues[0].arrivals.segments()[0].rate;
+            assert!((a.segments()[0].rate - rate).abs() <= rate * 1e-12, "{w}");
+        }
+    }
+
+    #[test]
+    fn volumes_that_cannot_be_computed_are_refused() {
+        let tiny = problems(&desk("d", "email", "t", "1e-320/week", ""));
+        assert!(tiny.contains("queue \"email\": volume: \"1e-320/week\"") && tiny.contains("\"0/week\""), "{tiny}");
+        let huge = problems(&desk("d", "email", "t", "1e308/hour", ""));
+        assert!(huge.contains("volume: \"1e308/hour\"") && huge.contains("realistic volume"), "{huge}");
+        // Small but representable volumes are a legitimate (quiet) queue.
+        assert_eq!(problems(&desk("d", "email", "t", "1e-13/week", "")), "");
+        assert_eq!(problems(&desk("d", "email", "t", "0/week", "")), "");
+    }
+
+    #[test]
+    fn the_scenario_name_must_fit_a_folder_name() {
+        assert_eq!(problems(&desk(&"a".repeat(100), "email", "t", "7/week", "")), "");
+        let long = problems(&desk(&"a".repeat(256), "email", "t", "7/week", ""));
+        assert!(long.contains("name: ") && long.contains("256 characters") && long.contains("at most 100"), "{long}");
+    }
+
+    #[test]
+    fn names_with_control_characters_are_refused() {
+        let q = problems(&desk("d", "bad\\u0001queue", "t", "7/week", ""));
+        assert!(q.contains("queue \"bad\\u{1}queue\": the name contains a control character"), "{q}");
+        let t = problems(&desk("d", "email", "tier\\t1", "7/week", ""));
+        assert!(t.contains("team \"tier\\t1\": the name contains a control character"), "{t}");
+        // Markup and formula characters are ordinary text here; outputs escape them.
+        assert_eq!(problems(&desk("d", "a<b&c", "=SUM(A1)", "7/week", "")), "");
+    }
 }

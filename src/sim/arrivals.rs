@@ -12,6 +12,8 @@ pub struct ArrivalClock {
     index: usize,
     /// Simulated time at which week time 0 falls in the current cycle.
     cycle_start: f64,
+    /// Expected arrivals in one whole week.
+    weekly_total: f64,
     any: bool,
 }
 
@@ -21,7 +23,7 @@ impl ArrivalClock {
         let segments = schedule.segments().to_vec();
         let index = segments.iter().position(|s| start < s.end).unwrap_or(0);
         let any = segments.iter().any(|s| s.rate > 0.0);
-        ArrivalClock { segments, index, cycle_start: -start, any }
+        ArrivalClock { segments, index, cycle_start: -start, weekly_total: schedule.weekly_total(), any }
     }
 
     /// The arrival after time `now`, given a unit-exponential draw `e`; `None`
@@ -47,6 +49,15 @@ impl ArrivalClock {
             if self.index == self.segments.len() {
                 self.index = 0;
                 self.cycle_start += WEEK;
+                // Whole weeks without an arrival are skipped in one step: a
+                // queue of 1e-13 tickets a week would otherwise walk some
+                // 1e13 weeks, segment by segment, to find its next ticket.
+                if e >= self.weekly_total {
+                    let weeks = (e / self.weekly_total).floor();
+                    e = (e - weeks * self.weekly_total).max(0.0);
+                    self.cycle_start += weeks * WEEK;
+                    t = self.cycle_start;
+                }
             }
         }
     }
@@ -81,6 +92,30 @@ mod tests {
         }
         // Poisson(20000): standard deviation ~141.
         assert!((count as f64 - 20_000.0).abs() < 4.0 * 141.5, "{count}");
+    }
+
+    #[test]
+    fn a_rare_queue_jumps_to_its_next_arrival() {
+        // 1e-13 tickets a week on Mondays 10:00-12:00: the next arrival lies
+        // some 1e13 weeks ahead and is found without walking them.
+        let pieces = [(0.0, 10.0 * HOUR, 0.0), (10.0 * HOUR, 12.0 * HOUR, 1.0), (12.0 * HOUR, WEEK, 0.0)];
+        let schedule = RateSchedule::from_weights(&pieces, 1e-13);
+        let mut clock = ArrivalClock::new(&schedule, 0.0);
+        let next = clock.next(0.0, 1.0).unwrap();
+        assert!((next / WEEK / 1e13 - 1.0).abs() < 1e-9, "{next}");
+        // At 1e-7 a week, time is still precise enough to see the segment.
+        let mut clock = ArrivalClock::new(&RateSchedule::from_weights(&pieces, 1e-7), 0.0);
+        // 9 999 999.5 weeks' worth of arrivals: halfway through the segment of week 9 999 999.
+        let next = clock.next(0.0, 9_999_999.5e-7).unwrap();
+        let weeks = (next / WEEK).floor();
+        assert_eq!(weeks, 9_999_999.0);
+        let w = next - weeks * WEEK;
+        assert!((w - 11.0 * HOUR).abs() < 0.01, "halfway through the open segment: {w}");
+        // The jump is the walk's answer: 2.5 weeks' worth lands in the third week's segment, halfway.
+        let weekly = RateSchedule::from_weights(&pieces, 1.0);
+        let mut walk = ArrivalClock::new(&weekly, 0.0);
+        let t = walk.next(0.0, 2.5).unwrap();
+        assert!((t - (2.0 * WEEK + 11.0 * HOUR)).abs() < 1e-6, "{t}");
     }
 }
 
