@@ -1065,7 +1065,7 @@ mod tests {
     #[test]
     fn weights_of_any_magnitude_give_the_volume() {
         let flat = Scenario::from_toml(&desk("d", "email", "t", "700/week", ""), "f").unwrap();
-        let profile = |w: &str| format!("profile = [{}]\nweekly = [{}]", vec![w; 24].join(", "), vec![w; 7].join(", "));
+        let profile = |w: &str| format!("profile = [{}]\nweekly = [{}]", [w; 24].join(", "), [w; 7].join(", "));
         for w in ["5e-324", "1e-300", "1e308", "1.7976931348623157e308"] {
             let s = Scenario::from_toml(&desk("d", "email", "t", "700/week", &profile(w)), "f").unwrap();
             let a = &s.queues[0].arrivals;
