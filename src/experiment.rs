@@ -18,7 +18,7 @@ use crate::stats::{ReplicationStats, RunSummary, RunningSummary};
 /// Replications started ahead of the oldest one not yet folded, per thread:
 /// enough to keep every thread busy while one replication runs long, few
 /// enough that memory stays a small multiple of one replication per thread.
-const AHEAD_PER_THREAD: usize = 4;
+const AHEAD_PER_THREAD: usize = 2;
 
 /// How to run an experiment.
 #[derive(Debug, Clone, Copy)]
