@@ -15,10 +15,11 @@ use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::{self, OutputSet, figures, progress};
-use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
+use crate::scenario::units::{self, format_duration, format_utc_offset};
 use crate::scenario::{Policy, Scenario, fingerprint};
 
 mod bench;
+mod size;
 mod staff;
 
 /// The starter scenario written by `init`.
@@ -76,6 +77,9 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Most worker threads `--threads` accepts.
+const MAX_THREADS: usize = 1024;
+
 /// A scenario with the command line's overrides applied.
 pub(crate) fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenario> {
     let mut scenario = Scenario::load(path)?;
@@ -94,11 +98,23 @@ pub(crate) fn prepare(path: &Path, common: &CommonArgs) -> anyhow::Result<Scenar
     if let Some(n) = common.clear_below {
         scenario.simulation.clear_below = n;
     }
-    if common.threads == Some(0) {
-        return Err(InputError::Argument(
-            "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
-        )
-        .into());
+    match common.threads {
+        Some(0) => {
+            return Err(InputError::Argument(
+                "--threads 0: give at least 1 thread, or leave it out to use every core".into(),
+            )
+            .into());
+        }
+        // Each thread reserves a stack; a hundred thousand of them exhaust
+        // the machine before the first replication starts.
+        Some(n) if n > MAX_THREADS => {
+            return Err(InputError::Argument(format!(
+                "--threads {n}: give at most {MAX_THREADS}, or leave it out to use every core ({}); results do not depend on it",
+                size::cores(None)
+            ))
+            .into());
+        }
+        _ => {}
     }
     Ok(scenario)
 }
@@ -273,7 +289,8 @@ fn compare(path: &Path, policy_args: &[String], common: &CommonArgs) -> anyhow::
     if policies.is_empty() {
         policies = Policy::ALL.to_vec();
     }
-    scale_guard(path, &scenario, policies.len(), common.threads, common.quiet)?;
+    // Every policy's replications are kept until the end: all held together.
+    size::guard(path, &scenario, policies.len(), policies.len(), common.threads, common.quiet)?;
     if !common.quiet {
         for warning in warnings(&scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -503,13 +520,9 @@ fn check(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Simulated tickets per second per core, for estimates (see BENCHMARKS.md).
-const TICKETS_PER_CORE_SECOND: f64 = 5.0e6;
-/// More tickets than this would take hours: refused, with a way out.
-const MAX_TICKETS: f64 = 2.0e10;
-
-/// Estimates the work of `variants` runs of `s`; refuses what could not finish
-/// in reasonable time and announces what takes more than half a minute.
+/// Estimates the work of `variants` runs of `s` (see [`size`]); refuses what
+/// could not finish in reasonable time or memory and announces what takes
+/// more than half a minute. `staff` and `sweep` call it too.
 pub(crate) fn scale_guard(
     path: &Path,
     s: &Scenario,
@@ -517,24 +530,7 @@ pub(crate) fn scale_guard(
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<(), InputError> {
-    let sim = &s.simulation;
-    let per_run: f64 = s.queues.iter().map(|q| q.weekly_volume * sim.horizon / WEEK).sum::<f64>()
-        + s.queues.iter().filter_map(|q| q.initial_backlog).map(|b| f64::from(b.tickets)).sum::<f64>();
-    let tickets = per_run * f64::from(sim.replications) * variants as f64;
-    let cores = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1) as f64;
-    let seconds = tickets / TICKETS_PER_CORE_SECOND / cores;
-    if tickets > MAX_TICKETS {
-        return Err(InputError::Argument(format!(
-            "{}: this would simulate about {:.0} million tickets (about {:.1} hours); shorten simulation.horizon, lower replications or the volumes",
-            path.display(),
-            tickets / 1e6,
-            seconds / 3600.0
-        )));
-    }
-    if seconds > 30.0 && !quiet {
-        eprintln!("note: about {:.0} million tickets to simulate, roughly {}", tickets / 1e6, format_duration(seconds));
-    }
-    Ok(())
+    size::guard(path, s, variants, 1, threads, quiet).map(|_| ())
 }
 
 /// Allowed but alarming facts about a scenario.
