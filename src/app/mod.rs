@@ -10,13 +10,13 @@ use anyhow::Context;
 use serde_json::json;
 
 use crate::cli::{ChartFormat, Cli, Command, CommonArgs, ErlangArgs};
-use crate::erlang::Desk;
+use crate::erlang::{Desk, MAX_AGENTS};
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, format_duration, format_utc_offset};
-use crate::scenario::{Policy, Scenario, fingerprint};
+use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario, fingerprint};
 
 mod bench;
 mod size;
@@ -588,19 +588,38 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         None => None,
     };
     if let Some(s) = args.shrinkage
-        && !(0.0..1.0).contains(&s)
+        && !(0.0..=MAX_SHRINKAGE).contains(&s)
     {
         return Err(arg(format!(
-            "--shrinkage {s} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)"
+            "--shrinkage {s} must be between 0 and {MAX_SHRINKAGE} (0.3 = 30 % of paid time away from queues; \
+             above {MAX_SHRINKAGE} almost nobody is ever on the queues)"
         ))
         .into());
     }
+    if let Some(n) = args.agents
+        && n > MAX_AGENTS
+    {
+        return Err(arg(format!("--agents {n} must be at most {MAX_AGENTS}")).into());
+    }
     let desk =
         Desk { arrival_rate: volume.count / volume.period_s, aht_s: aht, patience_s: patience, sla_within_s: within };
+    // The requirement is searched up to MAX_AGENTS agents, each evaluation
+    // walking every agent: a larger load would not be instant, nor real.
+    if !(desk.load() <= f64::from(MAX_AGENTS) / 2.0) {
+        return Err(arg(format!(
+            "--volume {} with --aht {} is a load of {:.3e} Erlangs (agents busy at once); at most {} can be computed: check the volume's unit and the handle time",
+            args.volume,
+            args.aht,
+            desk.load(),
+            MAX_AGENTS / 2
+        ))
+        .into());
+    }
     let required = desk.required_agents(target);
     let agents = args.agents.unwrap_or(required);
     let p = desk.performance(agents);
-    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil() as u32);
+    // At most MAX_AGENTS / (1 - MAX_SHRINKAGE) = 20 million: no overflow.
+    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil().max(0.0) as u32);
     let model = if patience.is_some() { "Erlang A (M/M/n+M)" } else { "Erlang C (M/M/n)" };
     let finite = |x: f64| {
         if x.is_finite() { json!(x) } else { serde_json::Value::Null }
@@ -647,7 +666,7 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         "agents", "service level", "P(wait)", "ASA", "abandon", "occupancy"
     );
     let lo = agents.min(required).saturating_sub(2).max(1);
-    let hi = (agents.max(required) + 2).min(lo + 15);
+    let hi = agents.max(required).saturating_add(2).min(lo + 15);
     for n in lo..=hi {
         let q = desk.performance(n);
         let _ = writeln!(
