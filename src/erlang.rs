@@ -13,6 +13,11 @@
 //!   `λ exp(λH(x) − nμx)/(E + λJ)` for x > 0; a customer is served if its
 //!   patience exceeds V.
 
+/// The most agents the formulas are asked about: each evaluation walks the
+/// Erlang B recurrence once per agent, so this keeps every answer instant.
+/// A desk of a million agents on one queue is beyond any real contact centre.
+pub const MAX_AGENTS: u32 = 1_000_000;
+
 /// Performance of a desk with `agents` agents in steady state.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Performance {
@@ -65,7 +70,7 @@ impl Desk {
         }
     }
 
-    /// The fewest agents whose service level reaches `target` (at most 1,000,000).
+    /// The fewest agents whose service level reaches `target` (at most [`MAX_AGENTS`]).
     pub fn required_agents(&self, target: f64) -> u32 {
         let a = self.load();
         if a <= 0.0 || target <= 0.0 {
@@ -80,7 +85,7 @@ impl Desk {
         // only a few of its costly evaluations are made.
         let guess = match self.patience_s {
             None => a.floor() as u32 + 1,
-            Some(_) => Desk { patience_s: None, ..*self }.required_agents(target).clamp(1, 1_000_000),
+            Some(_) => Desk { patience_s: None, ..*self }.required_agents(target).clamp(1, MAX_AGENTS),
         };
         let floor = match self.patience_s {
             None => guess,
@@ -106,8 +111,8 @@ impl Desk {
             let mut step = 1u32;
             loop {
                 let probe = lo.saturating_add(step);
-                if probe >= 1_000_000 {
-                    return 1_000_000;
+                if probe >= MAX_AGENTS {
+                    return MAX_AGENTS;
                 }
                 if meets(probe) {
                     break (lo, probe);
@@ -166,6 +171,18 @@ pub fn erlang_c_wait_probability(agents: u32, load: f64) -> f64 {
 fn erlang_c(desk: &Desk, agents: u32) -> Performance {
     let a = desk.load();
     let n = f64::from(agents);
+    if a <= 0.0 {
+        // No customers: nobody waits and nobody is busy, with any number of agents.
+        return Performance {
+            agents,
+            load: 0.0,
+            p_wait: 0.0,
+            service_level: 1.0,
+            asa_s: 0.0,
+            abandon_rate: 0.0,
+            occupancy: 0.0,
+        };
+    }
     if a >= n || agents == 0 {
         return Performance {
             agents,
@@ -380,6 +397,18 @@ mod tests {
         let a = desk(100.0, 360.0, Some(1e9), 20.0).performance(12);
         assert!((a.service_level - c.service_level).abs() < 1e-4);
         assert!((a.asa_s - c.asa_s).abs() / c.asa_s < 1e-3);
+    }
+
+    #[test]
+    fn no_customers_need_no_agents_and_keep_nobody_busy() {
+        for patience in [None, Some(180.0)] {
+            let d = desk(0.0, 360.0, patience, 20.0);
+            assert_eq!(d.required_agents(0.8), 0);
+            for n in [0, 1, 5] {
+                let p = d.performance(n);
+                assert_eq!((p.p_wait, p.service_level, p.occupancy, p.abandon_rate), (0.0, 1.0, 0.0, 0.0), "{p:?}");
+            }
+        }
     }
 
     #[test]

@@ -9,16 +9,17 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::cli::{Cli, Command, ErlangArgs};
-use crate::erlang::Desk;
+use crate::erlang::{Desk, MAX_AGENTS};
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::{self, OutputSet, figures, progress};
-use crate::scenario::units::{self, WEEK, format_duration, format_utc_offset};
-use crate::scenario::{Policy, Scenario};
+use crate::scenario::units::{self, format_duration, format_utc_offset};
+use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
 
 mod bench;
 pub mod options;
+mod size;
 mod staff;
 
 pub use options::Options;
@@ -459,13 +460,9 @@ fn check(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Simulated tickets per second per core, for estimates (see BENCHMARKS.md).
-const TICKETS_PER_CORE_SECOND: f64 = 5.0e6;
-/// More tickets than this would take hours: refused, with a way out.
-const MAX_TICKETS: f64 = 2.0e10;
-
-/// Estimates the work of `variants` runs of `s`; refuses what could not finish
-/// in reasonable time and announces what takes more than half a minute.
+/// Estimates the work of `variants` runs of `s` (see [`size`]); refuses what
+/// could not finish in reasonable time or memory and announces what takes
+/// more than half a minute. `staff` and `sweep` call it too.
 pub(crate) fn scale_guard(
     path: &Path,
     s: &Scenario,
@@ -473,24 +470,7 @@ pub(crate) fn scale_guard(
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<(), InputError> {
-    let sim = &s.simulation;
-    let per_run: f64 = s.queues.iter().map(|q| q.weekly_volume * sim.horizon / WEEK).sum::<f64>()
-        + s.queues.iter().filter_map(|q| q.initial_backlog).map(|b| f64::from(b.tickets)).sum::<f64>();
-    let tickets = per_run * f64::from(sim.replications) * variants as f64;
-    let cores = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1) as f64;
-    let seconds = tickets / TICKETS_PER_CORE_SECOND / cores;
-    if tickets > MAX_TICKETS {
-        return Err(InputError::Argument(format!(
-            "{}: this would simulate about {:.0} million tickets (about {:.1} hours); shorten simulation.horizon, lower replications or the volumes",
-            path.display(),
-            tickets / 1e6,
-            seconds / 3600.0
-        )));
-    }
-    if seconds > 30.0 && !quiet {
-        eprintln!("note: about {:.0} million tickets to simulate, roughly {}", tickets / 1e6, format_duration(seconds));
-    }
-    Ok(())
+    size::guard(path, s, variants, 1, threads, quiet).map(|_| ())
 }
 
 /// Allowed but alarming facts about a scenario.
@@ -548,19 +528,39 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         None => None,
     };
     if let Some(s) = args.shrinkage
-        && !(0.0..1.0).contains(&s)
+        && !(0.0..=MAX_SHRINKAGE).contains(&s)
     {
         return Err(arg(format!(
-            "--shrinkage {s} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)"
+            "--shrinkage {s} must be between 0 and {MAX_SHRINKAGE} (0.3 = 30 % of paid time away from queues; \
+             above {MAX_SHRINKAGE} almost nobody is ever on the queues)"
         ))
         .into());
     }
+    if let Some(n) = args.agents
+        && n > MAX_AGENTS
+    {
+        return Err(arg(format!("--agents {n} must be at most {MAX_AGENTS}")).into());
+    }
     let desk =
         Desk { arrival_rate: volume.count / volume.period_s, aht_s: aht, patience_s: patience, sla_within_s: within };
+    // The requirement is searched up to MAX_AGENTS agents, each evaluation
+    // walking every agent: a larger load would not be instant, nor real.
+    let computable = desk.load().is_finite() && desk.load() <= f64::from(MAX_AGENTS) / 2.0;
+    if !computable {
+        return Err(arg(format!(
+            "--volume {} with --aht {} is a load of {:.3e} Erlangs (agents busy at once); at most {} can be computed: check the volume's unit and the handle time",
+            args.volume,
+            args.aht,
+            desk.load(),
+            MAX_AGENTS / 2
+        ))
+        .into());
+    }
     let required = desk.required_agents(target);
     let agents = args.agents.unwrap_or(required);
     let p = desk.performance(agents);
-    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil() as u32);
+    // At most MAX_AGENTS / (1 - MAX_SHRINKAGE) = 20 million: no overflow.
+    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil().max(0.0) as u32);
     let model = if patience.is_some() { "Erlang A (M/M/n+M)" } else { "Erlang C (M/M/n)" };
     let finite = |x: f64| {
         if x.is_finite() { json!(x) } else { serde_json::Value::Null }
@@ -607,7 +607,7 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         "agents", "service level", "P(wait)", "ASA", "abandon", "occupancy"
     );
     let lo = agents.min(required).saturating_sub(2).max(1);
-    let hi = (agents.max(required) + 2).min(lo + 15);
+    let hi = agents.max(required).saturating_add(2).min(lo + 15);
     for n in lo..=hi {
         let q = desk.performance(n);
         let _ = writeln!(

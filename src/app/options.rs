@@ -81,8 +81,11 @@ impl Options {
                 .into());
             }
             Some(n) if n > MAX_THREADS => {
+                // Each thread reserves a stack; a hundred thousand of them
+                // exhaust the machine before the first replication starts.
                 return Err(InputError::Argument(format!(
-                    "--threads {n}: at most {MAX_THREADS}; leave it out to use every core"
+                    "--threads {n}: give at most {MAX_THREADS}, or leave it out to use every core ({}); results do not depend on it",
+                    super::size::cores(None)
                 ))
                 .into());
             }

@@ -16,6 +16,7 @@ use std::str::FromStr;
 
 pub use dist::{Dist, DistKind};
 pub use units::WeeklySpans;
+pub use validate::MAX_SHRINKAGE;
 
 use crate::error::InputError;
 use units::WEEK;

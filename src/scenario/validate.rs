@@ -35,6 +35,9 @@ impl Problems {
     }
 }
 
+/// Highest team shrinkage accepted (`erlang --shrinkage` has the same bound).
+pub const MAX_SHRINKAGE: f64 = 0.95;
+
 /// Longest scenario name, in bytes (it names the output folder).
 const MAX_SCENARIO_NAME: usize = 100;
 
@@ -857,10 +860,13 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
         return None;
     }
     let shrinkage = t.shrinkage.unwrap_or(0.0);
-    if !(0.0..1.0).contains(&shrinkage) {
+    if !(0.0..=MAX_SHRINKAGE).contains(&shrinkage) {
         p.add(
             &format!("{at}: shrinkage"),
-            format!("{shrinkage} must be at least 0 and below 1 (0.3 = 30 % of paid time away from queues)"),
+            format!(
+                "{shrinkage} must be between 0 and {MAX_SHRINKAGE} (0.3 = 30 % of paid time away from queues; \
+                 above {MAX_SHRINKAGE} the FTE needed, 1 / (1 - shrinkage) per agent, grows without bound)"
+            ),
         );
     }
     let hours_per_week = t.hours_per_week.unwrap_or(40.0);

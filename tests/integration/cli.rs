@@ -689,7 +689,7 @@ fn alarming_but_allowed_input_warns_and_runs() {
         .arg(&huge)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("million tickets").and(predicate::str::contains("shorten")));
+        .stderr(predicate::str::contains("billion tickets").and(predicate::str::contains("shorten")));
 }
 
 #[test]

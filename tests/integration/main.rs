@@ -4,6 +4,7 @@
 
 mod cli;
 mod fuzz;
+mod guards;
 mod invariants;
 mod staffing;
 mod theory;

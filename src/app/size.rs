@@ -1,0 +1,391 @@
+//! What a run will cost, estimated before it starts, so that input which
+//! would run for hours or exhaust memory is refused at once with the way
+//! out, instead of failing after the wait (or never finishing).
+//!
+//! Every kind of work the engine and the report layer do is counted, because
+//! each one alone can make a small desk absurdly large: tickets (volume ×
+//! horizon), calendar events (opening hours and shift changes repeat every
+//! week of the horizon, and a shift change touches each of its agents),
+//! interval ends (each writes a row per queue and team), the tables held in
+//! memory (intervals × queues per replication) and the rows written.
+//! The costs per item were measured on this engine (see BENCHMARKS.md for
+//! tickets); they are rough, and meant to be.
+
+use std::path::Path;
+
+use crate::error::InputError;
+use crate::scenario::Scenario;
+use crate::scenario::units::{WEEK, format_wait};
+
+/// Simulated tickets per second per core, for estimates (see BENCHMARKS.md).
+const TICKETS_PER_CORE_SECOND: f64 = 5.0e6;
+/// A queue opening or closing, or a shift starting or ending, seconds.
+const CALENDAR_EVENT_S: f64 = 1.0e-7;
+/// One agent starting or ending duty (and looking for work), seconds.
+const AGENT_CHANGE_S: f64 = 2.0e-8;
+/// One queue or team row at an interval's end: recorded, then pooled into
+/// the summary, seconds.
+const INTERVAL_CELL_S: f64 = 5.0e-8;
+/// One row of a per-interval table formatted as CSV and drawn, seconds.
+const OUTPUT_ROW_S: f64 = 4.0e-6;
+/// More work than this (core-seconds, about 20 billion tickets) would take
+/// hours: refused, with the way out.
+const MAX_CORE_SECONDS: f64 = 2.0e10 / TICKETS_PER_CORE_SECOND;
+/// A run announces its estimate when it will take longer than this.
+const ANNOUNCE_S: f64 = 30.0;
+
+/// Bytes of one queue's counts in one interval (ticket counts and backlog).
+const QUEUE_CELL_BYTES: f64 = 84.0;
+/// Bytes of one team's agent time in one interval.
+const TEAM_CELL_BYTES: f64 = 16.0;
+/// Bytes of one queue's wait histogram (2 significant digits up to two years).
+const HISTOGRAM_BYTES: f64 = 31_000.0;
+/// Bytes of one row of a summarised table, with its CSV text and chart points.
+const ROW_BYTES: f64 = 450.0;
+/// Bytes of one agent in the engine.
+const AGENT_BYTES: f64 = 24.0;
+/// Bytes of one waiting ticket (the ticket, its place in line, its timers).
+const WAITING_TICKET_BYTES: f64 = 64.0;
+
+/// The estimated size of simulating a scenario's replications `variants`
+/// times (policies of `compare`, headcounts of `sweep`, rounds of `staff`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunSize {
+    pub tickets: f64,
+    /// Queue openings and closings, shift starts and ends.
+    pub calendar_events: f64,
+    /// Agents starting or ending duty.
+    pub agent_changes: f64,
+    /// Queue and team rows recorded at interval ends.
+    pub interval_cells: f64,
+    /// Rows of the per-interval tables written (CSV and charts).
+    pub output_rows: f64,
+    /// Peak memory, bytes: the replications' tables kept for the summary,
+    /// the engines in flight (agents, a growing backlog) and the rows written.
+    pub memory_bytes: f64,
+    memory_tables: f64,
+    memory_agents: f64,
+    memory_backlog: f64,
+    /// Tickets a growing backlog reaches by the horizon, per replication.
+    backlog_tickets: f64,
+    agents: f64,
+    /// Work that runs in parallel over replications, core-seconds.
+    pub parallel_s: f64,
+    /// Work done once, on one core (formatting and drawing), seconds.
+    pub serial_s: f64,
+}
+
+impl RunSize {
+    /// The size of `variants` runs of `s`, of which `held` keep their
+    /// replications' tables in memory together (the policies of `compare`),
+    /// on `cores` worker threads.
+    pub fn of(s: &Scenario, variants: usize, held: usize, cores: usize) -> RunSize {
+        let sim = &s.simulation;
+        let runs = f64::from(sim.replications) * variants as f64;
+        let weeks = sim.horizon / WEEK;
+        let (nq, nt) = (s.queues.len() as f64, s.teams.len() as f64);
+
+        let callbacks: f64 = s.queues.iter().filter_map(|q| q.callback.map(|cb| q.weekly_volume * cb.share)).sum();
+        let initial: f64 = s.queues.iter().filter_map(|q| q.initial_backlog).map(|b| f64::from(b.tickets)).sum();
+        let tickets = (s.queues.iter().map(|q| q.weekly_volume).sum::<f64>() + callbacks) * weeks + initial;
+
+        let queue_hours: f64 = s.queues.iter().map(|q| q.hours.transitions().len() as f64).sum();
+        let shifts = s.teams.iter().flat_map(|t| t.shifts.iter());
+        let duty: f64 = shifts.clone().map(|sh| sh.duty.transitions().len() as f64).sum();
+        let agent_changes_per_week: f64 =
+            shifts.clone().map(|sh| sh.duty.transitions().len() as f64 * f64::from(sh.agents)).sum();
+        let agents: f64 = shifts.map(|sh| f64::from(sh.agents)).sum();
+        let calendar_events = (queue_hours + duty) * weeks;
+        let agent_changes = agent_changes_per_week * weeks;
+
+        let intervals = sim.intervals() as f64;
+        let skills: f64 = s.teams.iter().map(|t| t.skills.len() as f64).sum();
+        let interval_cells = (intervals + 1.0) * (nq + nt + skills);
+        // intervals.csv (a row per queue and the desk) and teams.csv, and the
+        // typical week's copies, per variant kept.
+        let rows = intervals * (nq + 1.0 + nt);
+        let week =
+            if crate::stats::summary::typical_week(s).is_some() { WEEK / (sim.horizon - sim.warmup) } else { 0.0 };
+        let output_rows = rows * (1.0 + week) * held as f64;
+
+        // Every replication's tables are kept until the run is summarised.
+        let tables = intervals * (nq * QUEUE_CELL_BYTES + nt * TEAM_CELL_BYTES) + nq * HISTOGRAM_BYTES;
+        let held_tables = tables * f64::from(sim.replications) * held as f64;
+        // The engine of each replication in flight: agents and, when offered
+        // work outgrows the roster, the backlog it accumulates.
+        let backlog_tickets = tickets * backlog_share(s) + initial;
+        let in_flight = (cores as f64).min(runs).max(1.0);
+        let memory_agents = in_flight * (agents * AGENT_BYTES + nt * nq);
+        let memory_backlog = in_flight * backlog_tickets * WAITING_TICKET_BYTES;
+        let memory_bytes = held_tables + memory_agents + memory_backlog + output_rows * ROW_BYTES;
+
+        let per_run = tickets / TICKETS_PER_CORE_SECOND
+            + calendar_events * CALENDAR_EVENT_S
+            + (agent_changes + agents) * AGENT_CHANGE_S
+            + interval_cells * INTERVAL_CELL_S;
+        RunSize {
+            tickets: tickets * runs,
+            calendar_events: calendar_events * runs,
+            agent_changes: agent_changes * runs,
+            interval_cells: interval_cells * runs,
+            output_rows,
+            memory_bytes,
+            memory_tables: held_tables + output_rows * ROW_BYTES,
+            memory_agents,
+            memory_backlog,
+            backlog_tickets,
+            agents,
+            parallel_s: per_run * runs,
+            serial_s: output_rows * OUTPUT_ROW_S,
+        }
+    }
+
+    /// Wall-clock seconds on `cores` cores.
+    pub fn seconds(&self, cores: usize) -> f64 {
+        self.parallel_s / cores.max(1) as f64 + self.serial_s
+    }
+
+    /// The biggest kinds of work, for messages: "12 billion tickets, 3.0
+    /// million interval rows".
+    fn describe(&self) -> String {
+        let mut parts: Vec<(f64, String)> = vec![
+            (self.tickets / TICKETS_PER_CORE_SECOND, format!("{} tickets", count(self.tickets))),
+            (
+                self.calendar_events * CALENDAR_EVENT_S,
+                format!("{} opening-hour and shift changes", count(self.calendar_events)),
+            ),
+            (
+                self.agent_changes * AGENT_CHANGE_S,
+                format!("{} agents starting or ending duty", count(self.agent_changes)),
+            ),
+            (self.interval_cells * INTERVAL_CELL_S, format!("{} interval rows recorded", count(self.interval_cells))),
+            (self.serial_s, format!("{} table rows written", count(self.output_rows))),
+        ];
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total: f64 = parts.iter().map(|p| p.0).sum();
+        let shown: Vec<String> =
+            parts.into_iter().filter(|p| p.0 >= total * 0.1 && p.0 > 0.0).map(|p| p.1).take(3).collect();
+        shown.join(", ")
+    }
+
+    /// What fills memory, and which input to change.
+    fn memory_cause(&self, s: &Scenario, held: usize) -> String {
+        let sim = &s.simulation;
+        if self.memory_backlog >= self.memory_tables && self.memory_backlog >= self.memory_agents {
+            format!(
+                "offered work outgrows the roster, so about {} tickets pile up in each replication; add agents, lower the volumes or shorten simulation.horizon",
+                count(self.backlog_tickets)
+            )
+        } else if self.memory_agents >= self.memory_tables {
+            format!("{} agents on the floor of each replication; give fewer agents", count(self.agents))
+        } else {
+            format!(
+                "{} intervals × {} queues and {} teams kept for {} replications{}; use a longer simulation.interval, a shorter simulation.horizon or fewer replications (-r)",
+                sim.intervals(),
+                s.queues.len(),
+                s.teams.len(),
+                sim.replications,
+                if held > 1 { format!(" × {held} variants") } else { String::new() },
+            )
+        }
+    }
+
+    /// The inputs the work scales with: "a horizon of 1.0e11 weeks, 2 replications".
+    fn inputs(s: &Scenario, variants: usize) -> String {
+        let sim = &s.simulation;
+        let weeks = sim.horizon / WEEK;
+        format!(
+            "simulation.horizon {} weeks, interval {}, {} replications{}",
+            if weeks < 1e4 { format!("{weeks:.1}") } else { format!("{weeks:.1e}") },
+            crate::scenario::units::format_duration(sim.interval),
+            sim.replications,
+            if variants > 1 { format!(" × {variants} runs") } else { String::new() }
+        )
+    }
+
+    /// Which input to change, for the work that dominates.
+    fn way_out(&self) -> &'static str {
+        let tickets = self.tickets / TICKETS_PER_CORE_SECOND;
+        let calendar = self.calendar_events * CALENDAR_EVENT_S + self.agent_changes * AGENT_CHANGE_S;
+        let intervals = self.interval_cells * INTERVAL_CELL_S + self.serial_s;
+        if tickets >= calendar && tickets >= intervals {
+            "shorten simulation.horizon, lower simulation.replications (or -r) or the volumes"
+        } else if calendar >= intervals {
+            "shorten simulation.horizon (opening hours and shifts repeat every week of it) or lower simulation.replications (or -r)"
+        } else {
+            "use a longer simulation.interval, a shorter simulation.horizon or fewer replications (-r)"
+        }
+    }
+}
+
+/// The share of offered tickets left waiting when offered work exceeds the
+/// scheduled capacity and customers do not abandon (0 otherwise).
+fn backlog_share(s: &Scenario) -> f64 {
+    let patient: Vec<usize> = (0..s.queues.len()).filter(|&q| s.queues[q].patience.is_none()).collect();
+    let work: f64 = s.queues.iter().map(|q| q.mean_load()).sum::<f64>() * WEEK / 3600.0;
+    let capacity: f64 = s.teams.iter().map(|t| t.agent_hours_per_week()).sum();
+    if patient.is_empty() || work <= capacity || work <= 0.0 { 0.0 } else { (work - capacity) / work }
+}
+
+/// A count for people: "950", "12 thousand", "3.4 million", "2.0e15".
+fn count(x: f64) -> String {
+    match x {
+        _ if x < 1e4 => format!("{x:.0}"),
+        _ if x < 1e6 => format!("{:.0} thousand", x / 1e3),
+        _ if x < 1e9 => format!("{:.1} million", x / 1e6),
+        _ if x < 1e12 => format!("{:.1} billion", x / 1e9),
+        _ => format!("{x:.1e}"),
+    }
+}
+
+/// Bytes for people: "3.2 GB".
+fn bytes(x: f64) -> String {
+    if x < 1e9 { format!("{:.0} MB", x / 1e6) } else { format!("{:.1} GB", x / 1e9) }
+}
+
+/// Physical memory of this machine, bytes (Linux; 16 GB where unknown).
+fn physical_memory() -> f64 {
+    let kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
+        let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+        line.split_whitespace().nth(1)?.parse::<f64>().ok()
+    });
+    kib.map_or(16e9, |k| k * 1024.0)
+}
+
+/// Worker threads a run will use.
+pub fn cores(threads: Option<usize>) -> usize {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    threads.map_or(available, |t| t.min(available)).max(1)
+}
+
+/// Refuses a run of `variants` × the scenario's replications that would take
+/// hours or more memory than the machine has, naming the work and the way
+/// out; announces one that takes more than half a minute. `held` of the
+/// variants keep their tables in memory together.
+pub fn guard(
+    path: &Path,
+    s: &Scenario,
+    variants: usize,
+    held: usize,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<RunSize, InputError> {
+    let cores = cores(threads);
+    let size = RunSize::of(s, variants, held, cores);
+    let seconds = size.seconds(cores);
+    if size.parallel_s + size.serial_s > MAX_CORE_SECONDS {
+        return Err(InputError::Argument(format!(
+            "{}: this would take about {} on {cores} core{}: {} ({}); {}",
+            path.display(),
+            format_wait(seconds),
+            if cores == 1 { "" } else { "s" },
+            size.describe(),
+            RunSize::inputs(s, variants),
+            size.way_out()
+        )));
+    }
+    let memory = physical_memory();
+    if size.memory_bytes > 0.8 * memory {
+        return Err(InputError::Argument(format!(
+            "{}: this would need about {} of memory and the machine has {}: {}",
+            path.display(),
+            bytes(size.memory_bytes),
+            bytes(memory),
+            size.memory_cause(s, held)
+        )));
+    }
+    if seconds > ANNOUNCE_S && !quiet {
+        eprintln!(
+            "note: {}: roughly {} on {cores} core{}",
+            size.describe(),
+            format_wait(seconds),
+            if cores == 1 { "" } else { "s" }
+        );
+    }
+    Ok(size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desk(extra_sim: &str, queue: &str, team: &str) -> Scenario {
+        let text = format!(
+            "name = \"d\"\n[simulation]\n{extra_sim}\n\n[[queue]]\nname = \"email\"\nchannel = \"email\"\n{queue}\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n\n\
+             [[team]]\nname = \"t\"\nskills = [\"email\"]\n{team}\n"
+        );
+        Scenario::from_toml(&text, "d.toml").unwrap()
+    }
+
+    #[test]
+    fn every_kind_of_work_is_counted() {
+        let s = desk(
+            "horizon = \"10w\"\ninterval = \"1h\"\nreplications = 2",
+            "volume = \"700/week\"\nhours = \"mon-fri 09:00-18:00\"",
+            "shifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"9h\", agents = 4 }]",
+        );
+        let size = RunSize::of(&s, 3, 1, 2);
+        // 700 a week for 10 weeks, 2 replications, 3 variants.
+        assert!((size.tickets - 700.0 * 10.0 * 6.0).abs() < 1e-6);
+        // 10 openings and closings a week for the queue, 10 for the shift.
+        assert!((size.calendar_events - 20.0 * 10.0 * 6.0).abs() < 1e-6);
+        assert!((size.agent_changes - 10.0 * 4.0 * 10.0 * 6.0).abs() < 1e-6);
+        // 1680 intervals (+ the last), each a row for the queue, the team and its skill.
+        assert!((size.interval_cells - 1681.0 * 3.0 * 6.0).abs() < 1e-6);
+        // intervals.csv (queue + desk) and teams.csv, plus the typical week.
+        assert!(size.output_rows > 1680.0 * 3.0 && size.output_rows < 1680.0 * 3.0 * 1.2);
+        assert!(size.memory_bytes > 0.0 && size.parallel_s > 0.0);
+    }
+
+    #[test]
+    fn absurd_runs_are_refused_with_the_way_out() {
+        let refused = |s: &Scenario| guard(Path::new("d.toml"), s, 1, 1, Some(1), true).unwrap_err().to_string();
+        // Tickets.
+        let e = refused(&desk(
+            "horizon = \"100000000000w\"\ninterval = \"100000w\"",
+            "volume = \"700/week\"",
+            "agents = 3",
+        ));
+        assert!(
+            e.starts_with("d.toml: this would take about") && e.contains("tickets") && e.contains("horizon"),
+            "{e}"
+        );
+        // Calendar events with no tickets at all.
+        let e = refused(&desk(
+            "horizon = \"100000000000w\"\ninterval = \"100000w\"",
+            "volume = \"0/week\"\nhours = \"mon-fri 09:00-18:00\"",
+            "agents = 3",
+        ));
+        assert!(e.contains("opening-hour and shift changes") && e.contains("repeat every week"), "{e}");
+        // Agents starting and ending duty.
+        let e = refused(&desk(
+            "horizon = \"10000000w\"\ninterval = \"10000w\"",
+            "volume = \"0/week\"",
+            "shifts = [{ days = \"daily\", start = \"09:00\", length = \"8h\", agents = 100000 }]",
+        ));
+        assert!(e.contains("agents starting or ending duty"), "{e}");
+        // Memory: a million 1-minute intervals, replicated 100000 times.
+        let e = refused(&desk(
+            "horizon = \"100w\"\ninterval = \"1m\"\nreplications = 100000",
+            "volume = \"0/week\"",
+            "agents = 1",
+        ));
+        assert!(e.contains("longer simulation.interval"), "{e}");
+    }
+
+    #[test]
+    fn ordinary_runs_pass() {
+        let s = desk("horizon = \"4w\"\nreplications = 20", "volume = \"2000/week\"", "agents = 10");
+        let size = guard(Path::new("d.toml"), &s, 5, 5, None, true).unwrap();
+        assert!(size.seconds(1) < 5.0, "{size:?}");
+    }
+
+    #[test]
+    fn counts_read_well() {
+        assert_eq!(count(950.0), "950");
+        assert_eq!(count(12_345.0), "12 thousand");
+        assert_eq!(count(3.44e6), "3.4 million");
+        assert_eq!(count(2e15), "2.0e15");
+    }
+}

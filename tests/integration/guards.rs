@@ -1,0 +1,259 @@
+//! Input that passes the parser but would make staffsim run for hours, fill
+//! memory, compute nonsense or write unsafe files: each gets a message and
+//! exit code 2 (or runs correctly and quickly), through the real CLI.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn staffsim() -> Command {
+    Command::cargo_bin("staffsim").expect("binary built")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// A one-queue desk; `simulation`, `queue` and `team` add or replace lines.
+fn desk(simulation: &str, queue: &str, team: &str) -> String {
+    let replications = if simulation.contains("replications") { "" } else { "replications = 2\n" };
+    format!(
+        "name = \"guard\"\n[simulation]\n{replications}seed = 1\n{simulation}\n\n\
+         [[queue]]\nname = \"email\"\nchannel = \"email\"\n{queue}\n\
+         handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n\n\
+         [[team]]\nname = \"support\"\nskills = [\"email\"]\n{team}\n"
+    )
+}
+
+fn write(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("desk.toml");
+    fs::write(&path, text).unwrap();
+    path
+}
+
+/// `staffsim ARGS… desk.toml` must exit 2 naming the file and every
+/// `expected` text, writing nothing.
+fn refused(text: &str, command: &[&str], expected: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(tmp.path(), text);
+    let out = tmp.path().join("out");
+    let mut cmd = staffsim();
+    cmd.args(command).arg(&path).timeout(secs(20));
+    if command != ["check"] {
+        cmd.arg("-o").arg(&out);
+    }
+    let assert = cmd.assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.starts_with("error: ") && stderr.contains("desk.toml"), "names the file: {stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
+    }
+    assert!(!out.exists(), "nothing written");
+}
+
+fn secs(n: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(n)
+}
+
+fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path).unwrap().records().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn weights_of_any_magnitude_simulate_the_volume() {
+    let week = |w: &str| format!("profile = [{}]\nweekly = [{}]", vec![w; 24].join(", "), vec![w; 7].join(", "));
+    for w in ["5e-324", "1e308"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let shape = week(w);
+        let path =
+            write(tmp.path(), &desk("horizon = \"1w\"", &format!("volume = \"700/week\"\n{shape}"), "agents = 3"));
+        staffsim().arg("check").arg(&path).assert().success().stdout(predicate::str::contains("700 tickets/week"));
+        let out = tmp.path().join("out");
+        staffsim()
+            .arg("run")
+            .arg(&path)
+            .args(["-q", "--format", "svg", "-o"])
+            .arg(&out)
+            .timeout(secs(20))
+            .assert()
+            .success();
+        let all = read_csv(&out.join("summary.csv")).into_iter().find(|r| &r[0] == "all").unwrap();
+        let offered: f64 = all[1].parse().unwrap();
+        assert!((offered - 700.0).abs() < 5.0 * 700f64.sqrt(), "{w}: {offered} tickets, expected about 700");
+    }
+}
+
+#[test]
+fn volumes_that_cannot_be_computed_are_refused() {
+    refused(
+        &desk("horizon = \"1w\"", "volume = \"1e-320/week\"", "agents = 3"),
+        &["check"],
+        &["queue \"email\": volume: \"1e-320/week\"", "\"0/week\""],
+    );
+    refused(
+        &desk("horizon = \"1w\"", "volume = \"1e308/hour\"", "agents = 3"),
+        &["run"],
+        &["queue \"email\": volume: \"1e308/hour\"", "realistic volume"],
+    );
+}
+
+#[test]
+fn a_queue_with_almost_no_tickets_runs_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path =
+        write(tmp.path(), &desk("horizon = \"10000w\"\ninterval = \"1w\"", "volume = \"1e-13/week\"", "agents = 3"));
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "--format", "svg", "-o"])
+        .arg(&out)
+        .timeout(secs(20))
+        .assert()
+        .success();
+    let all = read_csv(&out.join("summary.csv")).into_iter().find(|r| &r[0] == "all").unwrap();
+    assert_eq!(&all[1], "0.00");
+}
+
+#[test]
+fn a_long_warm_up_of_short_intervals_runs_at_once() {
+    // 99 999 weeks of warm-up in 1-minute intervals: the warm-up's interval
+    // ends are not simulated one by one.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(
+        tmp.path(),
+        &desk("horizon = \"100000w\"\nwarmup = \"99999w\"\ninterval = \"1m\"", "volume = \"1/week\"", "agents = 3"),
+    );
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "--format", "svg", "-o"])
+        .arg(&out)
+        .timeout(secs(20))
+        .assert()
+        .success();
+    assert_eq!(read_csv(&out.join("intervals.csv")).len(), 7 * 24 * 60 * 2, "one week of minutes, queue and desk");
+}
+
+#[test]
+fn runs_too_large_to_finish_are_refused_with_the_way_out() {
+    // Tickets.
+    refused(
+        &desk("horizon = \"100000000000w\"\ninterval = \"100000w\"", "volume = \"700/week\"", "agents = 3"),
+        &["run"],
+        &["this would take about", "tickets", "shorten simulation.horizon"],
+    );
+    // No tickets at all, but the opening hours repeat for 1e11 weeks.
+    refused(
+        &desk(
+            "horizon = \"100000000000w\"\ninterval = \"100000w\"",
+            "volume = \"0/week\"\nhours = \"mon-fri 09:00-18:00\"",
+            "agents = 3",
+        ),
+        &["compare"],
+        &["opening-hour and shift changes", "shorten simulation.horizon"],
+    );
+    // Shifts of 100 000 agents starting and ending every day for ten million weeks.
+    refused(
+        &desk(
+            "horizon = \"10000000w\"\ninterval = \"10000w\"",
+            "volume = \"0/week\"",
+            "shifts = [{ days = \"daily\", start = \"09:00\", length = \"8h\", agents = 100000 }]",
+        ),
+        &["run"],
+        &["agents starting or ending duty"],
+    );
+    // A million 1-minute intervals kept for 5000 replications: half a terabyte.
+    refused(
+        &desk("horizon = \"100w\"\ninterval = \"1m\"\nreplications = 5000", "volume = \"0/week\"", "agents = 1"),
+        &["run"],
+        &["of memory", "1008000 intervals", "longer simulation.interval"],
+    );
+    // A billion tickets a week for one agent: the backlog fills memory.
+    refused(
+        &desk("horizon = \"1w\"\ninterval = \"1d\"", "volume = \"1000000000/week\"", "agents = 1"),
+        &["run"],
+        &["of memory", "tickets pile up", "add agents"],
+    );
+}
+
+#[test]
+fn absurd_command_line_numbers_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    staffsim()
+        .args(["run"])
+        .arg(fixture("small.toml"))
+        .args(["--threads", "100000", "-o"])
+        .arg(tmp.path().join("out"))
+        .timeout(secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads 100000: give at most 1024"));
+    let erlang = |extra: &[&str]| {
+        let mut c = staffsim();
+        c.args(["erlang", "--volume", "100/hour", "--aht", "6m", "--sla", "80% in 20s"]).args(extra).timeout(secs(20));
+        c
+    };
+    erlang(&["--agents", "4294967295"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--agents 4294967295 must be at most 1000000"));
+    erlang(&["--shrinkage", "0.9999999999"]).assert().code(2).stderr(predicate::str::contains("between 0 and 0.95"));
+    erlang(&["--shrinkage", "0.95", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"agents_with_shrinkage\": 280"));
+    staffsim()
+        .args(["erlang", "--volume", "1e12/hour", "--aht", "6m", "--sla", "80% in 20s"])
+        .timeout(secs(20))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("Erlangs").and(predicate::str::contains("check the volume's unit")));
+}
+
+#[test]
+fn erlang_with_no_customers_needs_nobody() {
+    let out = staffsim()
+        .args(["erlang", "--volume", "0/hour", "--aht", "6m", "--sla", "80% in 20s", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["required_agents"], 0);
+    assert_eq!(v["occupancy"], 0.0);
+    assert_eq!(v["p_wait"], 0.0);
+    assert_eq!(v["service_level"], 1.0);
+}
+
+#[test]
+fn names_that_cannot_be_written_are_refused_before_simulating() {
+    let long = desk("horizon = \"1w\"", "volume = \"7/week\"", "agents = 1")
+        .replace("name = \"guard\"", &format!("name = \"{}\"", "a".repeat(256)));
+    refused(&long, &["check"], &["name: ", "256 characters", "at most 100"]);
+    let control = desk("horizon = \"1w\"", "volume = \"7/week\"", "agents = 1")
+        .replace("name = \"support\"", "name = \"tier\\u001b1\"");
+    refused(&control, &["run"], &["team \"tier\\u{1b}1\": the name contains a control character"]);
+}
+
+#[test]
+fn team_names_with_slashes_make_safe_chart_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = desk("horizon = \"1w\"\ninterval = \"1h\"", "volume = \"300/week\"", "agents = 2")
+        + "\n[[team]]\nname = \"night/weekend\"\nskills = [\"email\"]\nagents = 1\n";
+    let path = write(tmp.path(), &text);
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("staff")
+        .arg(&path)
+        .args(["-q", "-r", "2", "--format", "svg", "-o"])
+        .arg(&out)
+        .timeout(secs(60))
+        .assert()
+        .success();
+    assert!(out.join("staffing-night_weekend.svg").exists());
+}
