@@ -63,7 +63,7 @@ fn read_csv(path: &Path) -> Vec<csv::StringRecord> {
 
 #[test]
 fn weights_of_any_magnitude_simulate_the_volume() {
-    let week = |w: &str| format!("profile = [{}]\nweekly = [{}]", vec![w; 24].join(", "), vec![w; 7].join(", "));
+    let week = |w: &str| format!("profile = [{}]\nweekly = [{}]", [w; 24].join(", "), [w; 7].join(", "));
     for w in ["5e-324", "1e308"] {
         let tmp = tempfile::tempdir().unwrap();
         let shape = week(w);
