@@ -94,8 +94,8 @@ pub fn variants(
     let pool = pool(threads)?;
     let jobs: Vec<(usize, u32)> =
         runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect();
-    let mut done: Vec<RunSummary> = Vec::with_capacity(runs.len());
-    let mut open: Option<RunningSummary> = runs.first().map(|(s, _)| RunningSummary::new(s));
+    let mut done: Vec<Option<RunSummary>> = runs.iter().map(|_| None).collect();
+    let mut open: Option<(usize, RunningSummary)> = None;
     let simulate = |j: usize| {
         let (v, r) = jobs[j];
         let stats = sim::simulate(runs[v].0, runs[v].1, r);
@@ -104,25 +104,23 @@ pub fn variants(
     };
     in_order(&pool, jobs.len(), simulate, |j, stats| {
         let v = jobs[j].0;
-        // Variants are contiguous in `jobs`: close those before this one
-        // (including any without replications).
-        while done.len() < v {
-            if let Some(finished) = open.take() {
-                done.push(finished.finish());
+        // Variants are contiguous in `jobs`: the first replication of the
+        // next one closes the one before.
+        if open.as_ref().is_none_or(|(u, _)| *u != v) {
+            if let Some((u, summary)) = open.take() {
+                done[u] = Some(summary.finish());
             }
-            open = runs.get(done.len()).map(|(s, _)| RunningSummary::new(s));
+            open = Some((v, RunningSummary::new(runs[v].0)));
         }
-        if let Some(summary) = &mut open {
+        if let Some((_, summary)) = &mut open {
             summary.add(&stats);
         }
     });
-    while done.len() < runs.len() {
-        if let Some(finished) = open.take() {
-            done.push(finished.finish());
-        }
-        open = runs.get(done.len()).map(|(s, _)| RunningSummary::new(s));
+    if let Some((u, summary)) = open {
+        done[u] = Some(summary.finish());
     }
-    Ok(done)
+    // Variants without replications get an empty summary.
+    Ok(done.into_iter().zip(runs).map(|(d, (s, _))| d.unwrap_or_else(|| RunningSummary::new(s).finish())).collect())
 }
 
 /// Runs jobs `0..jobs` on `pool` and hands each result to `fold` in job
