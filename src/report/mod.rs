@@ -15,7 +15,8 @@ use anyhow::Context;
 
 /// Files to be written to one folder, all or nothing: each is written to a
 /// temporary file first, and only when every one is complete are they renamed
-/// into place, so an interrupted run never leaves half a result.
+/// into place, so an interrupted run never leaves half a result. CSV files
+/// are made safe to open in a spreadsheet on the way in.
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
@@ -27,7 +28,10 @@ impl OutputSet {
         OutputSet { dir: dir.into(), files: Vec::new() }
     }
 
+    /// Adds a file; a `.csv` file has its formula-like cells neutralised
+    /// (see [`csv::neutralise_formulas`]), so no writer can forget it.
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        let bytes = if name.ends_with(".csv") { csv::neutralise_formulas(bytes) } else { bytes };
         self.files.push((name.to_string(), bytes));
     }
 
