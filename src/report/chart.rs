@@ -262,7 +262,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let legend_font = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
 
     let (header, rest) = root.split_vertically(px(70.0));
-    header.draw_text(&chart.title, &title, (px(30.0) as i32, px(18.0) as i32))?;
+    header.draw_text(&printable(&chart.title), &title, (px(30.0) as i32, px(18.0) as i32))?;
     let legend_width = px(430.0);
     let (plot, legend) = rest.split_horizontally(w.saturating_sub(legend_width));
 
@@ -287,10 +287,10 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
         Body::Lines { .. } => (Vec::new(), Vec::new()),
     };
     let (x_range, x_ticks): ((f64, f64), Vec<(f64, String)>) = match &chart.body {
-        Body::Lines { .. } => (chart.x_range, chart.x_ticks.clone()),
+        Body::Lines { .. } => (chart.x_range, chart.x_ticks.iter().map(|(x, t)| (*x, printable(t))).collect()),
         Body::Bars { .. } => (
             (0.0, groups.len().max(1) as f64),
-            groups.iter().enumerate().map(|(i, g)| (i as f64 + 0.5, g.clone())).collect(),
+            groups.iter().enumerate().map(|(i, g)| (i as f64 + 0.5, printable(g))).collect(),
         ),
     };
     let x_fmt = |v: &f64| {
@@ -314,8 +314,8 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let mut mesh = cc.configure_mesh();
     mesh.x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
-        .x_desc(chart.x_label.as_str())
-        .y_desc(chart.y_label.as_str())
+        .x_desc(printable(&chart.x_label))
+        .y_desc(printable(&chart.y_label))
         .label_style(tick.clone())
         .axis_desc_style(desc.clone())
         .bold_line_style(RGBColor(225, 225, 225))
@@ -454,7 +454,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
                 ))?;
             }
         }
-        for (k, text) in wrap(&label, 26).iter().enumerate() {
+        for (k, text) in wrap(&printable(&label), 26).iter().enumerate() {
             let dy = k as i32 * (line_h * 3 / 4);
             legend.draw_text(text, &legend_font, (x + px(56.0) as i32, y + px(4.0) as i32 + dy))?;
             if k > 0 {
@@ -471,6 +471,13 @@ enum LegendMark {
     Solid,
     Dashed,
     Box,
+}
+
+/// Text as it may appear in a chart: control characters (and the two
+/// non-characters XML forbids) become U+FFFD, so an SVG is always
+/// well-formed XML whatever a label holds; plotters escapes `<`, `>` and `&`.
+fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') { '\u{FFFD}' } else { c }).collect()
 }
 
 /// Breaks a legend label into lines of at most `n` characters at spaces
@@ -567,6 +574,21 @@ mod tests {
                 && svg.contains("Mon 12:00")
                 && svg.contains("target 80%")
         );
+    }
+
+    #[test]
+    fn svg_text_is_well_formed_whatever_the_labels_hold() {
+        let mut c = sample();
+        c.title = "desk\u{1}\u{1b}[2J <b>&</b>".into();
+        c.x_label = "time\ttab".into();
+        c.x_ticks[0].1 = "Mon\u{0}00:00".into();
+        if let Body::Lines { lines, .. } = &mut c.body {
+            lines[0].label = "chat\u{7}\u{FFFF}\r\n".into();
+        }
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        assert!(!svg.chars().any(|ch| (ch.is_control() && ch != '\n') || ch == '\u{FFFF}'), "no control characters");
+        assert!(svg.contains("desk\u{FFFD}\u{FFFD}[2J &lt;b&gt;&amp;&lt;/b&gt;"), "markup escaped");
+        assert!(svg.contains("Mon\u{FFFD}00:00") && svg.contains("chat\u{FFFD}"));
     }
 
     #[test]

@@ -2,6 +2,13 @@
 //! decimals so identical results give identical bytes. Missing values (a
 //! service level with no tickets, a confidence interval from one replication)
 //! are empty cells.
+//!
+//! Queue and team names are the user's text, and a spreadsheet runs a cell
+//! that starts with `=`, `+`, `-` or `@` as a formula (CSV injection). Every
+//! CSV file staffsim writes passes through [`neutralise_formulas`] on its way
+//! into an output folder ([`super::OutputSet`]), whichever writer made it.
+
+use std::borrow::Cow;
 
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, format_week_time};
@@ -171,4 +178,70 @@ pub fn with_leading_column(name: &str, parts: &[(String, Vec<u8>)]) -> anyhow::R
         }
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Whether a cell would be run as a formula by a spreadsheet: it starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return (the OWASP list) and is not
+/// a plain number (`-0.5` and `+3e2` stay numbers).
+fn is_formula(cell: &[u8]) -> bool {
+    let number = |c: &[u8]| {
+        c.iter().all(|b| b.is_ascii_digit() || b"+-.eE".contains(b))
+            && std::str::from_utf8(c).is_ok_and(|t| t.parse::<f64>().is_ok())
+    };
+    matches!(cell.first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')) && !number(cell)
+}
+
+/// Whether any cell of a CSV text could start with a formula character: a
+/// quick scan, so most files are passed through without being parsed.
+fn may_hold_formulas(bytes: &[u8]) -> bool {
+    let starts = std::iter::once(0)
+        .chain(bytes.iter().enumerate().filter(|(_, b)| matches!(b, b',' | b'\n')).map(|(i, _)| i + 1));
+    starts.into_iter().any(|i| {
+        let at = if bytes.get(i) == Some(&b'"') { i + 1 } else { i };
+        matches!(bytes.get(at), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+    })
+}
+
+/// The CSV text with a single quote put before every cell a spreadsheet
+/// would run as a formula (the OWASP rule: `=HYPERLINK(…)` becomes
+/// `'=HYPERLINK(…)`, shown as text). Numbers, and files without such
+/// cells, are left byte for byte as they were.
+pub fn neutralise_formulas(bytes: Vec<u8>) -> Vec<u8> {
+    if !may_hold_formulas(&bytes) {
+        return bytes;
+    }
+    // Text that is not CSV (never written by staffsim) is left as it is.
+    rewrite_formulas(&bytes).unwrap_or(bytes)
+}
+
+fn rewrite_formulas(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut w = ::csv::WriterBuilder::new().flexible(true).from_writer(Vec::with_capacity(bytes.len() + 64));
+    let mut record = ::csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).ok()? {
+        let cells =
+            record.iter().map(|c| if is_formula(c) { Cow::Owned([b"'", c].concat()) } else { Cow::Borrowed(c) });
+        w.write_record(cells).ok()?;
+    }
+    w.into_inner().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_quoted_and_numbers_stay_numbers() {
+        let text = "queue,offered,t_s\n\"=HYPERLINK(\"\"http://x\"\")\",-0.50,+3e2\n@SUM(A1),1.00,-2\n-2+3,\"\t=1\",0\nchat,2.00,5\n";
+        let safe = String::from_utf8(neutralise_formulas(text.as_bytes().to_vec())).unwrap();
+        assert_eq!(
+            safe,
+            "queue,offered,t_s\n\"'=HYPERLINK(\"\"http://x\"\")\",-0.50,+3e2\n'@SUM(A1),1.00,-2\n'-2+3,'\t=1,0\nchat,2.00,5\n"
+        );
+        // Applying the rule twice changes nothing more.
+        assert_eq!(String::from_utf8(neutralise_formulas(safe.clone().into_bytes())).unwrap(), safe);
+        // A file with nothing to neutralise is returned as it was.
+        let plain = b"queue,offered\nchat,-1.5\n\"a, b\",2\n".to_vec();
+        assert_eq!(neutralise_formulas(plain.clone()), plain);
+    }
 }

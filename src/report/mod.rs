@@ -119,7 +119,7 @@ pub fn check_output_folder(dir: &Path) -> Result<(), InputError> {
 /// folder) are carried over. A *file* set (`OutputSet::new`) writes single
 /// files into a folder it does not own (a starter scenario, a written
 /// scenario): each goes to a temporary file, renamed into place once all are
-/// complete.
+/// complete. CSV files are made safe to open in a spreadsheet on the way in.
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
@@ -138,7 +138,10 @@ impl OutputSet {
         OutputSet { dir: dir.into(), files: Vec::new(), owns_folder: true }
     }
 
+    /// Adds a file; a `.csv` file has its formula-like cells neutralised
+    /// (see [`csv::neutralise_formulas`]), so no writer can forget it.
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
+        let bytes = if name.ends_with(".csv") { csv::neutralise_formulas(bytes) } else { bytes };
         self.files.push((name.to_string(), bytes));
     }
 

@@ -257,3 +257,43 @@ fn team_names_with_slashes_make_safe_chart_files() {
         .success();
     assert!(out.join("staffing-night_weekend.svg").exists());
 }
+
+#[test]
+fn names_that_look_like_formulas_are_text_in_every_csv_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = desk("horizon = \"1w\"\ninterval = \"1h\"", "volume = \"300/week\"", "agents = 2")
+        .replace("name = \"email\"", "name = \"=HYPERLINK(\\\"http://x\\\")\"")
+        .replace("[\"email\"]", "[\"=HYPERLINK(\\\"http://x\\\")\"]")
+        .replace("name = \"support\"", "name = \"@SUM(A1)\"")
+        + "\n[[queue]]\nname = \"-2+3\"\nchannel = \"chat\"\nvolume = \"100/week\"\n\
+           handle_time = { dist = \"exponential\", mean = \"5m\" }\nsla = { within = \"1m\", target = 0.8 }\n\
+           \n[[team]]\nname = \"+chat\"\nskills = [\"-2+3\"]\nagents = 1\n";
+    let path = write(tmp.path(), &text);
+    let run = tmp.path().join("run");
+    staffsim().arg("run").arg(&path).args(["-q", "--format", "svg", "-o"]).arg(&run).assert().success();
+    let staff = tmp.path().join("staff");
+    staffsim()
+        .arg("staff")
+        .arg(&path)
+        .args(["-q", "-r", "2", "--format", "svg", "-o"])
+        .arg(&staff)
+        .timeout(secs(60))
+        .assert()
+        .success();
+    let mut files: Vec<PathBuf> =
+        ["summary.csv", "intervals.csv", "teams.csv", "waits.csv"].iter().map(|f| run.join(f)).collect();
+    files.extend(["staffing.csv", "schedule.csv", "promised.csv"].iter().map(|f| staff.join(f)));
+    for file in files {
+        let cells: Vec<String> =
+            read_csv(&file).iter().flat_map(|r| r.iter().map(String::from).collect::<Vec<_>>()).collect();
+        let formulas: Vec<&String> =
+            cells.iter().filter(|c| c.starts_with(['=', '+', '-', '@']) && c.parse::<f64>().is_err()).collect();
+        assert!(formulas.is_empty(), "{}: {formulas:?}", file.display());
+        let quoted = ["'=HYPERLINK(\"http://x\")", "'-2+3", "'@SUM(A1)", "'+chat"];
+        assert!(cells.iter().any(|c| quoted.contains(&c.as_str())), "{}: names kept as text", file.display());
+    }
+    // Numbers stay numbers.
+    let summary = read_csv(&run.join("summary.csv"));
+    assert_eq!(&summary[0][0], "'=HYPERLINK(\"http://x\")");
+    assert!(summary[0][1].parse::<f64>().unwrap() > 0.0);
+}
