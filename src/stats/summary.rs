@@ -343,6 +343,13 @@ fn pooled_rows(
 /// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
 /// longest wait (at least four times the SLA threshold), with the threshold
 /// itself included so the curve passes exactly through the service level.
+///
+/// The curve never goes down. At the threshold it uses the service level's
+/// exact count; elsewhere the histogram's, whose buckets are about 1 % wide
+/// and are counted only once a point passes their top, so a bucket holding
+/// waits on both sides of the threshold would put the next points below the
+/// exact count. Points past the threshold are therefore at least that
+/// count, and points before it at most.
 fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitCurve {
     let nq = scenario.queues.len();
     let is_all = q == nq;
@@ -375,18 +382,19 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
                 count += v.count_at_value();
                 cumulative.push((v.value_iterated_to(), count));
             }
+            let exact = (!is_all).then(|| c.answered_in_sla as f64 / judged as f64);
             Some(
                 grid.iter()
                     .map(|&x| {
-                        // At the threshold itself, the exact count the service level uses
-                        // (the histogram's buckets are 1 % wide).
-                        if !is_all && x == within {
-                            return c.answered_in_sla as f64 / judged as f64;
-                        }
                         let ms = (x * 1000.0).round() as u64;
                         let i = cumulative.partition_point(|&(v, _)| v <= ms);
-                        let within_x = if i == 0 { 0 } else { cumulative[i - 1].1 };
-                        within_x as f64 / judged as f64
+                        let counted = if i == 0 { 0 } else { cumulative[i - 1].1 } as f64 / judged as f64;
+                        match exact {
+                            Some(e) if x == within => e,
+                            Some(e) if x > within => counted.max(e),
+                            Some(e) => counted.min(e),
+                            None => counted,
+                        }
                     })
                     .collect(),
             )
@@ -435,6 +443,34 @@ fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Origin;
+
+    #[test]
+    fn the_wait_curve_never_goes_down_past_the_threshold() {
+        // SLA 9597 s. Its histogram bucket runs from 9568.3 s to 9633.8 s and
+        // the curve's grid has a point at 9605.5 s inside it: waits of 9580 s
+        // (in time) and 9620 s (late) share that bucket.
+        let text = "name = \"w\"\n[simulation]\nhorizon = \"1w\"\ninterval = \"1d\"\n[[queue]]\nname = \"email\"\n\
+                    channel = \"email\"\nvolume = \"0/week\"\nhandle_time = { dist = \"fixed\", mean = \"1m\" }\n\
+                    sla = { within = \"9597s\", target = 0.8 }\n[[team]]\nname = \"t\"\nskills = [\"email\"]\nagents = 1\n";
+        let s = Scenario::from_toml(text, "w.toml").unwrap();
+        let sim = &s.simulation;
+        let mut r = crate::stats::Recorder::new(sim.warmup, sim.horizon, sim.interval, vec![9597.0], 1);
+        for (wait, n) in [(100.0, 10), (9580.0, 10), (9620.0, 5)] {
+            for _ in 0..n {
+                r.offered(0, 10.0, Origin::OpenHours);
+                r.answered(0, 10.0, wait, Origin::OpenHours);
+            }
+        }
+        let curve = wait_curve(&s, &[r.finish()], 0);
+        assert!(curve.points.iter().any(|p| p.0 > 9597.0 && p.0 < 9633.0), "the grid has a point in the bucket");
+        let at = curve.points.iter().find(|p| p.0 == 9597.0).unwrap();
+        assert_eq!(at.1, 20.0 / 25.0, "exact at the threshold");
+        for w in curve.points.windows(2) {
+            assert!(w[1].1 >= w[0].1, "goes down from {:?} to {:?}", w[0], w[1]);
+        }
+        assert_eq!(curve.points.last().unwrap().1, 1.0);
+    }
 
     #[test]
     fn student_t_half_width() {
