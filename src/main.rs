@@ -1,9 +1,19 @@
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use staffsim::{InputError, app, cli::Cli};
 
 fn main() -> ExitCode {
+    // A bug ends with one `error:` line and exit code 1, not a backtrace;
+    // only the first panic speaks (parallel replications may all fail).
+    static SPOKEN: AtomicBool = AtomicBool::new(false);
+    std::panic::set_hook(Box::new(|info| {
+        if !SPOKEN.swap(true, Ordering::SeqCst) {
+            let location = info.location().map(|l| (l.file(), l.line()));
+            eprintln!("error: {}", app::internal_error(info.payload(), location));
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -11,7 +21,10 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    match app::execute(cli) {
+    let Ok(result) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app::execute(cli))) else {
+        return ExitCode::from(1);
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`staffsim run … | head`) is not an error.

@@ -68,6 +68,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The one line a panic prints (see `main`): what went wrong and where, and
+/// that it is staffsim's fault, not the user's. Out of memory is not a
+/// panic: Rust's allocator prints "memory allocation of N bytes failed" and
+/// aborts, which is why the size guard refuses absurd runs up front.
+pub fn internal_error(payload: &(dyn std::any::Any + Send), location: Option<(&str, u32)>) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown failure".into());
+    let at = location.map_or(String::new(), |(file, line)| format!(" (at {file}:{line})"));
+    format!(
+        "internal error: {}{at}; this is a bug in staffsim, not in your input: please report it with the scenario file",
+        what.replace('\n', " ")
+    )
+}
+
 pub(crate) fn out(text: &str) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
@@ -631,4 +648,20 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
 
 fn fmt_rate(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.2}") }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_panic_is_one_line_naming_the_place() {
+        let payload: Box<dyn std::any::Any + Send> = Box::new(String::from("index out of bounds:\nthe len is 3"));
+        let line = super::internal_error(payload.as_ref(), Some(("src/sim/mod.rs", 42)));
+        assert_eq!(
+            line,
+            "internal error: index out of bounds: the len is 3 (at src/sim/mod.rs:42); this is a bug in staffsim, \
+             not in your input: please report it with the scenario file"
+        );
+        let payload: Box<dyn std::any::Any + Send> = Box::new("capacity overflow");
+        assert!(super::internal_error(payload.as_ref(), None).starts_with("internal error: capacity overflow; "));
+    }
 }

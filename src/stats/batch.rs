@@ -204,13 +204,17 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
                     .map(|&x| {
                         // At the threshold itself, the exact count the service level uses
                         // (the histogram's buckets are 1 % wide).
-                        if !is_all && x == within {
-                            return c.answered_in_sla as f64 / judged as f64;
-                        }
+                        // Before it at most, past it at least that share: never down.
+                        let exact = c.answered_in_sla as f64 / judged as f64;
                         let ms = (x * 1000.0).round() as u64;
                         let i = cumulative.partition_point(|&(v, _)| v <= ms);
-                        let within_x = if i == 0 { 0 } else { cumulative[i - 1].1 };
-                        within_x as f64 / judged as f64
+                        let counted = if i == 0 { 0 } else { cumulative[i - 1].1 } as f64 / judged as f64;
+                        match () {
+                            _ if is_all => counted,
+                            _ if x == within => exact,
+                            _ if x > within => counted.max(exact),
+                            _ => counted.min(exact),
+                        }
                     })
                     .collect(),
             )

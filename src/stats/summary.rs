@@ -536,11 +536,24 @@ struct WaitTally {
     /// Per bucket: sum over those replications of the share answered
     /// within the bucket's top.
     within: Vec<f64>,
+    /// The same shares capped at, and raised to, the replication's exact
+    /// service level: a point before the threshold is at most it, a point
+    /// past it at least it, so the curve never goes down (a 1 %-wide bucket
+    /// can hold waits on both sides of the threshold).
+    within_low: Vec<f64>,
+    within_high: Vec<f64>,
 }
 
 impl WaitTally {
     fn new(buckets: usize) -> Self {
-        WaitTally { longest: 0.0, judged_replications: 0, at_threshold: 0.0, within: vec![0.0; buckets] }
+        WaitTally {
+            longest: 0.0,
+            judged_replications: 0,
+            at_threshold: 0.0,
+            within: vec![0.0; buckets],
+            within_low: vec![0.0; buckets],
+            within_high: vec![0.0; buckets],
+        }
     }
 
     fn add(&mut self, waits: &Histogram<u64>, c: &TicketCounts, bucket_tops: &[u64]) {
@@ -550,10 +563,11 @@ impl WaitTally {
             return;
         }
         self.judged_replications += 1;
-        self.at_threshold += c.answered_in_sla as f64 / judged as f64;
+        let exact = c.answered_in_sla as f64 / judged as f64;
+        self.at_threshold += exact;
         let mut recorded = waits.iter_recorded().peekable();
         let (mut count, mut share) = (0u64, 0.0);
-        for (sum, &top) in self.within.iter_mut().zip(bucket_tops) {
+        for (i, &top) in bucket_tops.iter().enumerate().take(self.within.len()) {
             let before = count;
             while let Some(v) = recorded.next_if(|v| v.value_iterated_to() <= top) {
                 count += v.count_at_value();
@@ -561,7 +575,9 @@ impl WaitTally {
             if count != before {
                 share = count as f64 / judged as f64;
             }
-            *sum += share;
+            self.within[i] += share;
+            self.within_low[i] += share.min(exact);
+            self.within_high[i] += share.max(exact);
         }
     }
 
@@ -590,14 +606,17 @@ impl WaitTally {
                 .map(|&x| {
                     // At the threshold itself, the exact count the service level uses
                     // (the histogram's buckets are 1 % wide).
-                    let sum = if !is_all && x == within {
+                    let ms = (x * 1000.0).round() as u64;
+                    let bucket = bucket_tops.partition_point(|&v| v <= ms).checked_sub(1);
+                    let from = |sums: &[f64]| bucket.map_or(0.0, |i| sums[i]);
+                    let sum = if is_all {
+                        from(&self.within)
+                    } else if x == within {
                         self.at_threshold
+                    } else if x > within {
+                        from(&self.within_high)
                     } else {
-                        let ms = (x * 1000.0).round() as u64;
-                        match bucket_tops.partition_point(|&v| v <= ms) {
-                            0 => 0.0,
-                            i => self.within[i - 1],
-                        }
+                        from(&self.within_low)
                     };
                     (x, sum / n)
                 })
@@ -636,6 +655,34 @@ pub(super) fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::Origin;
+
+    #[test]
+    fn the_wait_curve_never_goes_down_past_the_threshold() {
+        // SLA 9597 s. Its histogram bucket runs from 9568.3 s to 9633.8 s and
+        // the curve's grid has a point at 9605.5 s inside it: waits of 9580 s
+        // (in time) and 9620 s (late) share that bucket.
+        let text = "name = \"w\"\n[simulation]\nhorizon = \"1w\"\ninterval = \"1d\"\n[[queue]]\nname = \"email\"\n\
+                    channel = \"email\"\nvolume = \"0/week\"\nhandle_time = { dist = \"fixed\", mean = \"1m\" }\n\
+                    sla = { within = \"9597s\", target = 0.8 }\n[[team]]\nname = \"t\"\nskills = [\"email\"]\nagents = 1\n";
+        let s = Scenario::from_toml(text, "w.toml").unwrap();
+        let sim = &s.simulation;
+        let mut r = crate::stats::Recorder::new(sim.warmup, sim.horizon, sim.interval, vec![9597.0], 1);
+        for (wait, n) in [(100.0, 10), (9580.0, 10), (9620.0, 5)] {
+            for _ in 0..n {
+                r.offered(0, 10.0, Origin::OpenHours);
+                r.answered(0, 10.0, wait, Origin::OpenHours);
+            }
+        }
+        let curve = summarize(&s, &[r.finish()]).wait_curves.swap_remove(0);
+        assert!(curve.points.iter().any(|p| p.0 > 9597.0 && p.0 < 9633.0), "the grid has a point in the bucket");
+        let at = curve.points.iter().find(|p| p.0 == 9597.0).unwrap();
+        assert_eq!(at.1, 20.0 / 25.0, "exact at the threshold");
+        for w in curve.points.windows(2) {
+            assert!(w[1].1 >= w[0].1, "goes down from {:?} to {:?}", w[0], w[1]);
+        }
+        assert_eq!(curve.points.last().unwrap().1, 1.0);
+    }
 
     #[test]
     fn student_t_half_width() {

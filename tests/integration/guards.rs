@@ -297,3 +297,32 @@ fn names_that_look_like_formulas_are_text_in_every_csv_file() {
     assert_eq!(&summary[0][0], "'=HYPERLINK(\"http://x\")");
     assert!(summary[0][1].parse::<f64>().unwrap() > 0.0);
 }
+
+#[test]
+fn the_wait_curve_never_goes_down_and_meets_the_service_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("run")
+        .arg(fixture("wait-curve.toml"))
+        .args(["-q", "--format", "svg", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let summary = read_csv(&out.join("summary.csv"));
+    let waits = read_csv(&out.join("waits.csv"));
+    for queue in ["email", "chat", "all"] {
+        let curve: Vec<(f64, f64)> =
+            waits.iter().filter(|r| &r[0] == queue).map(|r| (r[1].parse().unwrap(), r[2].parse().unwrap())).collect();
+        assert!(curve.len() > 100, "{queue}");
+        for w in curve.windows(2) {
+            assert!(w[1].1 >= w[0].1, "{queue}: {:?} then {:?}", w[0], w[1]);
+        }
+        if queue != "all" {
+            let within = if queue == "chat" { 74.282 } else { 4.0 * 3600.0 };
+            let at = curve.iter().find(|p| (p.0 - within).abs() < 1e-3).unwrap();
+            let sl = &summary.iter().find(|r| &r[0] == queue).unwrap()[7];
+            assert_eq!(format!("{:.4}", at.1), *sl, "{queue}: the curve passes through the service level");
+        }
+    }
+}
