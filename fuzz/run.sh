@@ -18,7 +18,8 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 # Debug assertions and overflow checks on: an overflow is a finding too. No
-# sanitizer by default: staffsim has no unsafe code, and AddressSanitizer
+# sanitizer by default: staffsim's only unsafe code forwards to the system
+# allocator (src/oom.rs), and AddressSanitizer
 # makes the build twice as long and each run ten times slower;
 # FUZZ_SANITIZER=address turns it on for the dependencies' unsafe code.
 sanitizer=${FUZZ_SANITIZER:-none}

@@ -1,8 +1,13 @@
+mod oom;
+
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 use staffsim::{InputError, app, cli::Cli};
+
+#[global_allocator]
+static ALLOCATOR: oom::ExitOnOutOfMemory = oom::ExitOnOutOfMemory;
 
 fn main() -> ExitCode {
     // A bug ends with one `error:` line and exit code 1, not a backtrace;

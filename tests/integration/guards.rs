@@ -326,3 +326,33 @@ fn the_wait_curve_never_goes_down_and_meets_the_service_level() {
         }
     }
 }
+
+#[test]
+fn running_out_of_memory_ends_with_a_message_and_writes_nothing() {
+    // Ten years of the 40-queue desk: its reporting tables alone need more
+    // than the 200 MB of address space the shell allows the process.
+    let tmp = tempfile::tempdir().unwrap();
+    let big = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenarios/staff-1000.toml");
+    let text = fs::read_to_string(big).unwrap().replace("horizon = \"3w\"", "horizon = \"520w\"");
+    assert!(text.contains("520w"));
+    let path = tmp.path().join("ten-years.toml");
+    fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("staffsim");
+    let assert = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 200000 && exec \"$0\" \"$@\"")
+        .arg(&bin)
+        .args(["run", "-q", "-r", "1", "--threads", "1", "--format", "svg", "-o"])
+        .arg(&out)
+        .arg(&path)
+        .timeout(secs(60))
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.starts_with("error: out of memory"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line, no backtrace: {stderr}");
+    assert!(!out.exists(), "nothing written");
+    let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 1, "no temporary files: {left:?}");
+}
