@@ -59,10 +59,10 @@ fn out_of_memory(size: usize) -> ! {
     }
     let mut line = [0u8; 320];
     let mut cursor = std::io::Cursor::new(&mut line[..]);
-    let _ = write!(
+    let _ = writeln!(
         cursor,
         "error: out of memory: the system refused a request for {size} bytes, so nothing was written. Run fewer \
-         replications at once (--threads 1), a shorter horizon or a longer interval, or on a machine with more memory\n"
+         replications at once (--threads 1), a shorter horizon or a longer interval, or on a machine with more memory"
     );
     let n = cursor.position() as usize;
     let _ = std::io::stderr().write_all(&line[..n]);

@@ -163,7 +163,7 @@ pub(crate) fn add_charts(
 
 fn run(opts: &Options) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
-    scale_guard(path, scenario, 1, opts.threads, opts.quiet)?;
+    scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?;
     if !opts.quiet {
         for warning in warnings(scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -179,7 +179,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let dir = &opts.out;
     let mut set = OutputSet::folder(dir);
     set.add("summary.csv", report::csv::summary(&summary.queues)?);
-    set.add("intervals.csv", report::csv::intervals(scenario, &summary.intervals)?);
+    set.add_streamed("intervals.csv", |w| report::csv::write_intervals(w, scenario, &summary.intervals));
     set.add("teams.csv", report::csv::teams(scenario, &summary.teams)?);
     set.add("waits.csv", report::csv::waits(&summary.wait_curves)?);
     let mut tables = vec!["summary.csv", "intervals.csv", "teams.csv", "waits.csv"];
@@ -247,7 +247,14 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     if policies.is_empty() {
         policies = Policy::ALL.to_vec();
     }
-    scale_guard(path, scenario, policies.len(), opts.threads, opts.quiet)?;
+    scale_guard(
+        path,
+        scenario,
+        policies.len(),
+        size::Kept { summaries: policies.len(), replications: 0 },
+        opts.threads,
+        opts.quiet,
+    )?;
     if !opts.quiet {
         for warning in warnings(scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -354,6 +361,10 @@ fn check(path: &Path) -> anyhow::Result<()> {
         sim.replications,
         sim.seed
     );
+    // The same estimate and limits as `run`: a scenario `run` would refuse
+    // fails here too, with the same message.
+    let size = size::guard(path, &s, 1, size::Kept::ONE, None, true)?;
+    let _ = writeln!(t, "run size: {}", size.line(size::cores(None)));
     let _ = writeln!(t, "backlog policy: {}", s.policy);
     if let Some(d) = s.demand {
         let _ = writeln!(
@@ -484,10 +495,11 @@ pub(crate) fn scale_guard(
     path: &Path,
     s: &Scenario,
     variants: usize,
+    kept: size::Kept,
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<(), InputError> {
-    size::guard(path, s, variants, 1, threads, quiet).map(|_| ())
+    size::guard(path, s, variants, kept, threads, quiet).map(|_| ())
 }
 
 /// Allowed but alarming facts about a scenario.

@@ -34,14 +34,21 @@ const MAX_CORE_SECONDS: f64 = 2.0e10 / TICKETS_PER_CORE_SECOND;
 /// A run announces its estimate when it will take longer than this.
 const ANNOUNCE_S: f64 = 30.0;
 
-/// Bytes of one queue's counts in one interval (ticket counts and backlog).
-const QUEUE_CELL_BYTES: f64 = 84.0;
+/// Bytes of one queue's counts in one interval of a replication (32-bit
+/// ticket counts, the wait sum and the backlog).
+const QUEUE_CELL_BYTES: f64 = 52.0;
 /// Bytes of one team's agent time in one interval.
 const TEAM_CELL_BYTES: f64 = 16.0;
 /// Bytes of one queue's wait histogram (2 significant digits up to two years).
 const HISTOGRAM_BYTES: f64 = 31_000.0;
-/// Bytes of one row of a summarised table, with its CSV text and chart points.
-const ROW_BYTES: f64 = 450.0;
+/// Bytes of one reported row's running sums over replications.
+const SUM_ROW_BYTES: f64 = 112.0;
+/// Bytes of one row of a summarised table with its chart points (CSV text
+/// is streamed to disk).
+const ROW_BYTES: f64 = 200.0;
+/// Replications a run starts ahead of the one being folded, per thread
+/// (`experiment::AHEAD_PER_THREAD`).
+const IN_FLIGHT_PER_CORE: f64 = 1.0;
 /// Bytes of one agent in the engine.
 const AGENT_BYTES: f64 = 24.0;
 /// Bytes of one waiting ticket (the ticket, its place in line, its timers).
@@ -60,8 +67,9 @@ pub struct RunSize {
     pub interval_cells: f64,
     /// Rows of the per-interval tables written (CSV and charts).
     pub output_rows: f64,
-    /// Peak memory, bytes: the replications' tables kept for the summary,
-    /// the engines in flight (agents, a growing backlog) and the rows written.
+    /// Peak memory, bytes: the tables of the replications in flight (or kept,
+    /// by `staff`), the running sums, the summaries kept and the engines in
+    /// flight (agents, a growing backlog).
     pub memory_bytes: f64,
     memory_tables: f64,
     memory_agents: f64,
@@ -69,6 +77,8 @@ pub struct RunSize {
     /// Tickets a growing backlog reaches by the horizon, per replication.
     backlog_tickets: f64,
     agents: f64,
+    /// Replications whose tables are in memory at once.
+    tables_held: f64,
     /// Work that runs in parallel over replications, core-seconds.
     pub parallel_s: f64,
     /// Work done once, on one core (formatting and drawing), seconds.
@@ -76,10 +86,11 @@ pub struct RunSize {
 }
 
 impl RunSize {
-    /// The size of `variants` runs of `s`, of which `held` keep their
-    /// replications' tables in memory together (the policies of `compare`),
-    /// on `cores` worker threads.
-    pub fn of(s: &Scenario, variants: usize, held: usize, cores: usize) -> RunSize {
+    /// The size of `variants` runs of `s` on `cores` worker threads, keeping
+    /// `kept.summaries` finished summaries (the policies of `compare`) and
+    /// the tables of `kept.replications` replications at once (a round of
+    /// `staff`; others keep only those in flight).
+    pub fn of(s: &Scenario, variants: usize, kept: Kept, cores: usize) -> RunSize {
         let sim = &s.simulation;
         let runs = f64::from(sim.replications) * variants as f64;
         let weeks = sim.horizon / WEEK;
@@ -106,15 +117,17 @@ impl RunSize {
         let rows = intervals * (nq + 1.0 + nt);
         let week =
             if crate::stats::summary::typical_week(s).is_some() { WEEK / (sim.horizon - sim.warmup) } else { 0.0 };
-        let output_rows = rows * (1.0 + week) * held as f64;
+        let output_rows = rows * (1.0 + week) * kept.summaries as f64;
 
-        // Every replication's tables are kept until the run is summarised.
+        // A replication's tables live until it is folded into the running
+        // sums; a few are in flight at once (all of a round, for `staff`).
         let tables = intervals * (nq * QUEUE_CELL_BYTES + nt * TEAM_CELL_BYTES) + nq * HISTOGRAM_BYTES;
-        let held_tables = tables * f64::from(sim.replications) * held as f64;
+        let in_flight = (cores as f64 * IN_FLIGHT_PER_CORE).min(runs).max(1.0);
+        let tables_held = in_flight.max(kept.replications as f64);
+        let held_tables = tables * tables_held + rows * (1.0 + week) * SUM_ROW_BYTES;
         // The engine of each replication in flight: agents and, when offered
         // work outgrows the roster, the backlog it accumulates.
         let backlog_tickets = tickets * backlog_share(s) + initial;
-        let in_flight = (cores as f64).min(runs).max(1.0);
         let memory_agents = in_flight * (agents * AGENT_BYTES + nt * nq);
         let memory_backlog = in_flight * backlog_tickets * WAITING_TICKET_BYTES;
         let memory_bytes = held_tables + memory_agents + memory_backlog + output_rows * ROW_BYTES;
@@ -135,9 +148,22 @@ impl RunSize {
             memory_backlog,
             backlog_tickets,
             agents,
+            tables_held,
             parallel_s: per_run * runs,
             serial_s: output_rows * OUTPUT_ROW_S,
         }
+    }
+
+    /// One line for `check`: "about 1.9 million tickets; roughly 4 s on 2
+    /// cores and 60 MB of memory".
+    pub fn line(&self, cores: usize) -> String {
+        format!(
+            "about {} tickets; roughly {} on {cores} core{} and {} of memory",
+            count(self.tickets),
+            format_wait(self.seconds(cores).max(0.1)),
+            if cores == 1 { "" } else { "s" },
+            bytes(self.memory_bytes)
+        )
     }
 
     /// Wall-clock seconds on `cores` cores.
@@ -169,7 +195,7 @@ impl RunSize {
     }
 
     /// What fills memory, and which input to change.
-    fn memory_cause(&self, s: &Scenario, held: usize) -> String {
+    fn memory_cause(&self, s: &Scenario, kept: Kept) -> String {
         let sim = &s.simulation;
         if self.memory_backlog >= self.memory_tables && self.memory_backlog >= self.memory_agents {
             format!(
@@ -179,13 +205,24 @@ impl RunSize {
         } else if self.memory_agents >= self.memory_tables {
             format!("{} agents on the floor of each replication; give fewer agents", count(self.agents))
         } else {
+            let held = if kept.replications > 1 {
+                format!("the {:.0} replications of a round", self.tables_held)
+            } else {
+                format!(
+                    "{:.0} replication{} in flight",
+                    self.tables_held,
+                    if self.tables_held == 1.0 { "" } else { "s" }
+                )
+            };
             format!(
-                "{} intervals × {} queues and {} teams kept for {} replications{}; use a longer simulation.interval, a shorter simulation.horizon or fewer replications (-r)",
-                sim.intervals(),
+                "{} intervals × ({} queue{} + {} team{}) per replication, for {held}, the running sums and {} summar{}; use a longer simulation.interval or a shorter simulation.horizon",
+                count(sim.intervals() as f64),
                 s.queues.len(),
+                if s.queues.len() == 1 { "" } else { "s" },
                 s.teams.len(),
-                sim.replications,
-                if held > 1 { format!(" × {held} variants") } else { String::new() },
+                if s.teams.len() == 1 { "" } else { "s" },
+                kept.summaries,
+                if kept.summaries == 1 { "y" } else { "ies" },
             )
         }
     }
@@ -216,6 +253,20 @@ impl RunSize {
             "use a longer simulation.interval, a shorter simulation.horizon or fewer replications (-r)"
         }
     }
+}
+
+/// The queue whose busiest reporting interval would count more tickets than
+/// the per-interval tables' 32-bit counters hold, with that count (callbacks
+/// and initial backlogs are counted elsewhere, or are far smaller).
+fn busiest_interval(s: &Scenario) -> Option<(String, f64)> {
+    let interval = s.simulation.interval.min(s.simulation.horizon - s.simulation.warmup);
+    s.queues
+        .iter()
+        .map(|q| {
+            let peak = q.arrivals.segments().iter().map(|seg| seg.rate).fold(0.0, f64::max);
+            (q.name.clone(), peak * interval)
+        })
+        .find(|(_, n)| *n > 0.9 * f64::from(u32::MAX))
 }
 
 /// The share of offered tickets left waiting when offered work exceeds the
@@ -258,20 +309,35 @@ pub fn cores(threads: Option<usize>) -> usize {
     threads.map_or(available, |t| t.min(available)).max(1)
 }
 
+/// What a command keeps in memory besides the replications in flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kept {
+    /// Finished summaries held together (the policies of `compare`, the
+    /// headcounts of `sweep`; 1 for `run`).
+    pub summaries: usize,
+    /// Replications whose tables are held together (a round of `staff`; 0
+    /// when each is folded as it finishes).
+    pub replications: usize,
+}
+
+impl Kept {
+    /// One summary, replications folded as they finish (`run`).
+    pub const ONE: Kept = Kept { summaries: 1, replications: 0 };
+}
+
 /// Refuses a run of `variants` × the scenario's replications that would take
 /// hours or more memory than the machine has, naming the work and the way
-/// out; announces one that takes more than half a minute. `held` of the
-/// variants keep their tables in memory together.
+/// out; announces one that takes more than half a minute.
 pub fn guard(
     path: &Path,
     s: &Scenario,
     variants: usize,
-    held: usize,
+    kept: Kept,
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<RunSize, InputError> {
     let cores = cores(threads);
-    let size = RunSize::of(s, variants, held, cores);
+    let size = RunSize::of(s, variants, kept, cores);
     let seconds = size.seconds(cores);
     if size.parallel_s + size.serial_s > MAX_CORE_SECONDS {
         return Err(InputError::Argument(format!(
@@ -284,6 +350,14 @@ pub fn guard(
             size.way_out()
         )));
     }
+    if let Some((queue, tickets)) = busiest_interval(s) {
+        return Err(InputError::Argument(format!(
+            "{}: queue \"{queue}\" would receive about {} tickets in one reporting interval of {}, more than an interval can count (4.29 billion); use a shorter simulation.interval",
+            path.display(),
+            count(tickets),
+            crate::scenario::units::format_duration(s.simulation.interval),
+        )));
+    }
     let memory = physical_memory();
     if size.memory_bytes > 0.8 * memory {
         return Err(InputError::Argument(format!(
@@ -291,12 +365,13 @@ pub fn guard(
             path.display(),
             bytes(size.memory_bytes),
             bytes(memory),
-            size.memory_cause(s, held)
+            size.memory_cause(s, kept)
         )));
     }
     if seconds > ANNOUNCE_S && !quiet {
         eprintln!(
-            "note: {}: roughly {} on {cores} core{}",
+            "note: {}: {}: roughly {} on {cores} core{}",
+            path.display(),
             size.describe(),
             format_wait(seconds),
             if cores == 1 { "" } else { "s" }
@@ -325,7 +400,7 @@ mod tests {
             "volume = \"700/week\"\nhours = \"mon-fri 09:00-18:00\"",
             "shifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"9h\", agents = 4 }]",
         );
-        let size = RunSize::of(&s, 3, 1, 2);
+        let size = RunSize::of(&s, 3, Kept::ONE, 2);
         // 700 a week for 10 weeks, 2 replications, 3 variants.
         assert!((size.tickets - 700.0 * 10.0 * 6.0).abs() < 1e-6);
         // 10 openings and closings a week for the queue, 10 for the shift.
@@ -340,7 +415,8 @@ mod tests {
 
     #[test]
     fn absurd_runs_are_refused_with_the_way_out() {
-        let refused = |s: &Scenario| guard(Path::new("d.toml"), s, 1, 1, Some(1), true).unwrap_err().to_string();
+        let refused =
+            |s: &Scenario| guard(Path::new("d.toml"), s, 1, Kept::ONE, Some(1), true).unwrap_err().to_string();
         // Tickets.
         let e = refused(&desk(
             "horizon = \"100000000000w\"\ninterval = \"100000w\"",
@@ -365,19 +441,23 @@ mod tests {
             "shifts = [{ days = \"daily\", start = \"09:00\", length = \"8h\", agents = 100000 }]",
         ));
         assert!(e.contains("agents starting or ending duty"), "{e}");
-        // Memory: a million 1-minute intervals, replicated 100000 times.
-        let e = refused(&desk(
-            "horizon = \"100w\"\ninterval = \"1m\"\nreplications = 100000",
-            "volume = \"0/week\"",
-            "agents = 1",
-        ));
+        // Memory: 1.9 million 1-minute intervals of 60 queues.
+        let mut s =
+            desk("horizon = \"190w\"\ninterval = \"1m\"\nreplications = 2", "volume = \"0/week\"", "agents = 1");
+        for i in 1..60 {
+            let mut q = s.queues[0].clone();
+            q.name = format!("q{i}");
+            s.queues.push(q);
+        }
+        let e = refused(&s);
+        assert!(e.contains("of memory") && e.contains("intervals × (60 queues + 1 team)"), "{e}");
         assert!(e.contains("longer simulation.interval"), "{e}");
     }
 
     #[test]
     fn ordinary_runs_pass() {
         let s = desk("horizon = \"4w\"\nreplications = 20", "volume = \"2000/week\"", "agents = 10");
-        let size = guard(Path::new("d.toml"), &s, 5, 5, None, true).unwrap();
+        let size = guard(Path::new("d.toml"), &s, 5, Kept { summaries: 5, replications: 0 }, None, true).unwrap();
         assert!(size.seconds(1) < 5.0, "{size:?}");
     }
 

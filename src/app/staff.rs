@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::{Options, add_charts, out, run_record, scale_guard, warnings};
+use super::{Options, add_charts, out, run_record, scale_guard, size, warnings};
 use crate::cli::PlanFor;
 use crate::error::InputError;
 use crate::experiment;
@@ -66,7 +66,9 @@ pub(super) fn staff(
         scenario.simulation.interval,
         1,
     );
-    scale_guard(path, &trial, total as usize, opts.threads, opts.quiet)?;
+    // Each round keeps its replications' tables until it is judged.
+    let round = size::Kept { summaries: 1, replications: scenario.simulation.replications as usize };
+    scale_guard(path, &trial, total as usize, round, opts.threads, opts.quiet)?;
     let started = Instant::now();
     let bar = progress::bar(total, "staffing", opts.quiet);
     let stage = |what: &str| bar.set_message(what.to_string());
@@ -726,7 +728,8 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
         .into());
     };
     let counts = headcounts(agents).map_err(InputError::Argument)?;
-    scale_guard(path, scenario, counts.len(), opts.threads, opts.quiet)?;
+    let kept = size::Kept { summaries: counts.len(), replications: 0 };
+    scale_guard(path, scenario, counts.len(), kept, opts.threads, opts.quiet)?;
     let started = Instant::now();
     let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(scenario, t, n)).collect();
     let runs: Vec<(&Scenario, crate::scenario::Policy)> = variants.iter().map(|v| (v, scenario.policy)).collect();

@@ -33,12 +33,24 @@ pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
 }
 
 fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut bytes = Vec::new();
+    stream_rows(&mut bytes, header, rows)?;
+    Ok(bytes)
+}
+
+/// Writes the header and rows to `out` as they come.
+fn stream_rows(
+    out: &mut dyn std::io::Write,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<()> {
+    let mut w = ::csv::Writer::from_writer(out);
     w.write_record(header)?;
     for row in rows {
         w.write_record(&row)?;
     }
-    w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    w.flush()?;
+    Ok(())
 }
 
 /// `summary.csv`: one row per queue plus `queue = "all"`.
@@ -65,7 +77,7 @@ pub const INTERVALS_HEADER: [&str; 14] = [
 
 fn interval_fields(r: &IntervalSummary) -> Vec<String> {
     vec![
-        r.queue.clone(),
+        r.queue.to_string(),
         num(Some(r.offered), 2),
         num(Some(r.answered), 2),
         num(Some(r.abandoned), 2),
@@ -90,7 +102,19 @@ fn time_fields(scenario: &Scenario, t_s: f64) -> Vec<String> {
 
 /// `intervals.csv`: one row per reporting interval and queue (plus "all").
 pub fn intervals(scenario: &Scenario, rows: &[IntervalSummary]) -> anyhow::Result<Vec<u8>> {
-    write_rows(
+    let mut bytes = Vec::new();
+    write_intervals(&mut bytes, scenario, rows)?;
+    Ok(bytes)
+}
+
+/// `intervals.csv`, streamed to `out`.
+pub fn write_intervals(
+    out: &mut dyn std::io::Write,
+    scenario: &Scenario,
+    rows: &[IntervalSummary],
+) -> anyhow::Result<()> {
+    stream_rows(
+        out,
         &INTERVALS_HEADER,
         rows.iter().map(|r| {
             let mut f = time_fields(scenario, r.t_s);
@@ -118,7 +142,7 @@ pub const TEAMS_HEADER: [&str; 7] =
     ["interval_start", "day", "t_s", "team", "agents_on_duty", "agents_busy", "occupancy"];
 
 fn team_fields(r: &TeamInterval) -> Vec<String> {
-    vec![r.team.clone(), num(Some(r.agents_on_duty), 2), num(Some(r.agents_busy), 2), num(r.occupancy, 4)]
+    vec![r.team.to_string(), num(Some(r.agents_on_duty), 2), num(Some(r.agents_busy), 2), num(r.occupancy, 4)]
 }
 
 /// `teams.csv`: agents on duty and busy per reporting interval and team.
@@ -214,6 +238,45 @@ pub fn neutralise_formulas(bytes: Vec<u8>) -> Vec<u8> {
     rewrite_formulas(&bytes).unwrap_or(bytes)
 }
 
+/// A writer that neutralises formulas line by line (every record staffsim
+/// writes is one line: names hold no line breaks), for CSV files streamed
+/// to disk; the bytes are those [`neutralise_formulas`] gives the whole file.
+pub struct FormulaGuard<'a> {
+    out: &'a mut dyn std::io::Write,
+    line: Vec<u8>,
+}
+
+impl<'a> FormulaGuard<'a> {
+    pub fn new(out: &'a mut dyn std::io::Write) -> Self {
+        FormulaGuard { out, line: Vec::with_capacity(256) }
+    }
+
+    /// Writes the last line if it has no line break.
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        let rest = std::mem::take(&mut self.line);
+        self.out.write_all(&neutralise_formulas(rest))?;
+        Ok(self.out.flush()?)
+    }
+}
+
+impl std::io::Write for FormulaGuard<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            self.line.extend_from_slice(&rest[..=i]);
+            let line = std::mem::replace(&mut self.line, Vec::with_capacity(256));
+            self.out.write_all(&neutralise_formulas(line))?;
+            rest = &rest[i + 1..];
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 fn rewrite_formulas(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut reader = ::csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut w = ::csv::WriterBuilder::new().flexible(true).from_writer(Vec::with_capacity(bytes.len() + 64));
@@ -243,5 +306,19 @@ mod tests {
         // A file with nothing to neutralise is returned as it was.
         let plain = b"queue,offered\nchat,-1.5\n\"a, b\",2\n".to_vec();
         assert_eq!(neutralise_formulas(plain.clone()), plain);
+    }
+
+    #[test]
+    fn a_streamed_file_is_neutralised_as_the_whole_file_is() {
+        use std::io::Write;
+        let text = b"queue,offered\n=HYPERLINK(\"x\"),1\nchat,-1.5\n\"@a, b\",2\n+3,4\n-cmd,5".to_vec();
+        let mut streamed = Vec::new();
+        let mut guard = FormulaGuard::new(&mut streamed);
+        // Written in pieces that cut lines and cells anywhere.
+        for piece in text.chunks(7) {
+            guard.write_all(piece).unwrap();
+        }
+        guard.finish().unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(neutralise_formulas(text)).unwrap());
     }
 }

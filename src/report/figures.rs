@@ -118,7 +118,7 @@ fn rows_by_queue<'a>(s: &Scenario, rows: &'a [IntervalSummary]) -> Vec<Vec<&'a I
     let mut out = vec![Vec::with_capacity(rows.len() / (desk + 1)); desk + 1];
     for r in rows {
         // "all" is reserved: no queue carries that name.
-        let at = if r.queue == "all" { Some(desk) } else { index.get(r.queue.as_str()).copied() };
+        let at = if *r.queue == *"all" { Some(desk) } else { index.get(&*r.queue).copied() };
         if let Some(i) = at {
             out[i].push(r);
         }
@@ -131,7 +131,7 @@ fn rows_by_team<'a>(s: &Scenario, rows: &'a [TeamInterval]) -> Vec<Vec<&'a TeamI
     let index: HashMap<&str, usize> = s.teams.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
     let mut out = vec![Vec::with_capacity(rows.len() / s.teams.len().max(1)); s.teams.len()];
     for r in rows {
-        if let Some(&i) = index.get(r.team.as_str()) {
+        if let Some(&i) = index.get(&*r.team) {
             out[i].push(r);
         }
     }
@@ -225,7 +225,7 @@ pub fn backlog(s: &Scenario, r: &RunSummary) -> Chart {
             points: rows.iter().map(|x| (x.t_s + end, Some(x.backlog))).collect(),
         })
         .collect();
-    let top = upper(r.intervals.iter().filter(|x| x.queue != "all").map(|x| x.backlog));
+    let top = upper(r.intervals.iter().filter(|x| *x.queue != *"all").map(|x| x.backlog));
     let (t0, t1) = window(s);
     Chart {
         name: "backlog".into(),
@@ -415,10 +415,11 @@ pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart 
             label: policy.clone(),
             color: color(k),
             dashed: false,
-            points: r.intervals.iter().filter(|x| x.queue == "all").map(|x| (x.t_s + end, Some(x.backlog))).collect(),
+            points: r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| (x.t_s + end, Some(x.backlog))).collect(),
         })
         .collect();
-    let top = upper(runs.iter().flat_map(|(_, r)| r.intervals.iter().filter(|x| x.queue == "all").map(|x| x.backlog)));
+    let top =
+        upper(runs.iter().flat_map(|(_, r)| r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog)));
     let (t0, t1) = window(s);
     Chart {
         name: "backlog".into(),
@@ -688,7 +689,7 @@ mod tests {
         let (s, r) = small();
         let c = service_level(&s, &r);
         let chat: Vec<Option<f64>> =
-            r.intervals.iter().filter(|x| x.queue == "chat").map(|x| x.service_level.mean).collect();
+            r.intervals.iter().filter(|x| *x.queue == *"chat").map(|x| x.service_level.mean).collect();
         let line = lines(&c).iter().find(|l| l.label == "chat").unwrap();
         assert_eq!(line.points.iter().map(|p| p.1).collect::<Vec<_>>(), chat);
         let Body::Lines { hlines, shaded, .. } = &c.body else { unreachable!() };
@@ -700,7 +701,7 @@ mod tests {
     #[test]
     fn backlog_occupancy_and_arrivals_plot_the_csv_numbers() {
         let (s, r) = small();
-        let email_backlog: Vec<f64> = r.intervals.iter().filter(|x| x.queue == "email").map(|x| x.backlog).collect();
+        let email_backlog: Vec<f64> = r.intervals.iter().filter(|x| *x.queue == *"email").map(|x| x.backlog).collect();
         let b = backlog(&s, &r);
         assert_eq!(lines(&b)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), email_backlog);
         let o = occupancy(&s, &r);
@@ -708,7 +709,7 @@ mod tests {
         assert_eq!(lines(&o)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), on_duty);
         assert!(on_duty.iter().all(|&a| a <= 4.0 + 1e-9));
         let a = arrivals(&s, &r);
-        let offered: Vec<f64> = r.intervals.iter().filter(|x| x.queue == "chat").map(|x| x.offered).collect();
+        let offered: Vec<f64> = r.intervals.iter().filter(|x| *x.queue == *"chat").map(|x| x.offered).collect();
         let chat = lines(&a).iter().find(|l| l.label == "chat").unwrap();
         assert_eq!(chat.points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), offered);
         // Expected arrivals over the window add up to the volume: 6 days of 900/week.
@@ -734,7 +735,7 @@ mod tests {
         let (s, r) = small();
         let by_queue = rows_by_queue(&s, &r.intervals);
         for (q, rows) in s.queues.iter().zip(&by_queue) {
-            let filtered: Vec<f64> = r.intervals.iter().filter(|x| x.queue == q.name).map(|x| x.t_s).collect();
+            let filtered: Vec<f64> = r.intervals.iter().filter(|x| *x.queue == *q.name).map(|x| x.t_s).collect();
             assert_eq!(rows.iter().map(|x| x.t_s).collect::<Vec<_>>(), filtered);
         }
         assert_eq!(by_queue.last().unwrap().len(), s.simulation.intervals(), "the desk's rows come last");

@@ -10,6 +10,7 @@ pub mod json;
 pub mod progress;
 pub mod table;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -123,26 +124,111 @@ pub fn check_output_folder(dir: &Path) -> Result<(), InputError> {
 #[derive(Debug)]
 pub struct OutputSet {
     dir: PathBuf,
+    /// File sets: the files, kept until committed.
     files: Vec<(String, Vec<u8>)>,
+    /// Folder sets: the files written so far into the staging folder.
+    written: Vec<String>,
     owns_folder: bool,
+    /// Folder sets: the temporary folder beside `dir`, made at the first file.
+    staging: Option<PathBuf>,
+    /// The first failure while staging, reported by `commit`.
+    failed: Option<anyhow::Error>,
 }
 
 impl OutputSet {
     /// Single files written into `dir`, which may hold other files.
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        OutputSet { dir: dir.into(), files: Vec::new(), owns_folder: false }
+        OutputSet {
+            dir: dir.into(),
+            files: Vec::new(),
+            written: Vec::new(),
+            owns_folder: false,
+            staging: None,
+            failed: None,
+        }
     }
 
-    /// A whole output folder, replaced by these files when committed.
+    /// A whole output folder, replaced by these files when committed. Each
+    /// file goes to disk (in a temporary folder beside `dir`) as soon as it
+    /// is added, so a run's output is never all in memory at once.
     pub fn folder(dir: impl Into<PathBuf>) -> Self {
-        OutputSet { dir: dir.into(), files: Vec::new(), owns_folder: true }
+        OutputSet {
+            dir: dir.into(),
+            files: Vec::new(),
+            written: Vec::new(),
+            owns_folder: true,
+            staging: None,
+            failed: None,
+        }
     }
 
     /// Adds a file; a `.csv` file has its formula-like cells neutralised
     /// (see [`csv::neutralise_formulas`]), so no writer can forget it.
     pub fn add(&mut self, name: &str, bytes: Vec<u8>) {
         let bytes = if name.ends_with(".csv") { csv::neutralise_formulas(bytes) } else { bytes };
-        self.files.push((name.to_string(), bytes));
+        if self.owns_folder {
+            self.stage(name, |w| w.write_all(&bytes).map_err(anyhow::Error::from));
+        } else {
+            self.files.push((name.to_string(), bytes));
+        }
+    }
+
+    /// Adds a file written by `write` straight to disk (a folder set) without
+    /// holding its text in memory: for tables with hundreds of thousands of
+    /// rows. Each line of a `.csv` file is neutralised as in [`add`](Self::add).
+    pub fn add_streamed(&mut self, name: &str, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) {
+        if !self.owns_folder {
+            let mut bytes = Vec::new();
+            match write(&mut bytes) {
+                Ok(()) => self.add(name, bytes),
+                Err(e) => self.failed = self.failed.take().or(Some(e)),
+            }
+            return;
+        }
+        if name.ends_with(".csv") {
+            self.stage(name, |w| {
+                let mut lines = csv::FormulaGuard::new(w);
+                write(&mut lines)?;
+                lines.finish()
+            });
+        } else {
+            self.stage(name, write);
+        }
+    }
+
+    /// Writes one file into the staging folder (made at the first file).
+    fn stage(&mut self, name: &str, write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let result = (|| -> anyhow::Result<()> {
+            let staging = match &self.staging {
+                Some(p) => p.clone(),
+                None => {
+                    remove_stale(&self.dir);
+                    let staging = temp_name(&self.dir, "tmp");
+                    if let Some(parent) = staging.parent() {
+                        std::fs::create_dir_all(parent)
+                            .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
+                    }
+                    track(&staging);
+                    self.staging = Some(staging.clone());
+                    std::fs::create_dir(&staging)
+                        .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
+                    staging
+                }
+            };
+            let what = || format!("could not write {}", self.dir.join(name).display());
+            let file = std::fs::File::create(staging.join(name)).with_context(what)?;
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).with_context(what)?;
+            out.into_inner().map_err(|e| e.into_error()).with_context(what)?.sync_data().ok();
+            Ok(())
+        })();
+        match result {
+            Ok(()) => self.written.push(name.to_string()),
+            Err(e) => self.failed = Some(e),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -150,31 +236,20 @@ impl OutputSet {
     }
 
     /// Writes every file; returns their final paths.
-    pub fn commit(self) -> anyhow::Result<Vec<PathBuf>> {
+    pub fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
         if self.owns_folder { self.commit_folder() } else { self.commit_files() }
     }
 
-    fn commit_folder(self) -> anyhow::Result<Vec<PathBuf>> {
-        remove_stale(&self.dir);
-        let staging = temp_name(&self.dir, "tmp");
-        let fail = |e: std::io::Error, what: String| {
-            let _ = std::fs::remove_dir_all(&staging);
-            untrack(&staging);
-            Err(anyhow::Error::new(e).context(what))
-        };
-        if let Some(parent) = staging.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
+    fn commit_folder(&mut self) -> anyhow::Result<Vec<PathBuf>> {
+        if self.staging.is_none() {
+            // A folder with no files: still replaced whole.
+            self.stage_empty()?;
         }
-        track(&staging);
-        if let Err(e) = std::fs::create_dir(&staging) {
-            return fail(e, format!("could not create the output folder {}", self.dir.display()));
-        }
-        for (name, bytes) in &self.files {
-            if let Err(e) = std::fs::write(staging.join(name), bytes) {
-                return fail(e, format!("could not write {}", self.dir.join(name).display()));
-            }
-        }
+        let staging = self.staging.clone().expect("staged above");
+        let fail = |e: std::io::Error, what: String| Err(anyhow::Error::new(e).context(what));
         // Other commands' results inside the old folder stay.
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for e in entries.flatten() {
@@ -201,14 +276,27 @@ impl OutputSet {
             return fail(e, format!("could not write {}", self.dir.display()));
         }
         untrack(&staging);
+        self.staging = None;
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
             untrack(&old);
         }
-        Ok(self.files.iter().map(|(name, _)| self.dir.join(name)).collect())
+        Ok(self.written.iter().map(|name| self.dir.join(name)).collect())
     }
 
-    fn commit_files(self) -> anyhow::Result<Vec<PathBuf>> {
+    fn stage_empty(&mut self) -> anyhow::Result<()> {
+        self.stage(".empty", |_| Ok(()));
+        self.written.retain(|n| n != ".empty");
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        if let Some(staging) = &self.staging {
+            let _ = std::fs::remove_file(staging.join(".empty"));
+        }
+        Ok(())
+    }
+
+    fn commit_files(&mut self) -> anyhow::Result<Vec<PathBuf>> {
         std::fs::create_dir_all(&self.dir)
             .with_context(|| format!("could not create the output folder {}", self.dir.display()))?;
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(self.files.len());
@@ -239,6 +327,17 @@ impl OutputSet {
             done.push(path.clone());
         }
         Ok(done)
+    }
+}
+
+/// A folder set dropped without being committed (an error on the way)
+/// leaves nothing behind.
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        if let Some(staging) = self.staging.take() {
+            let _ = std::fs::remove_dir_all(&staging);
+            untrack(&staging);
+        }
     }
 }
 

@@ -326,8 +326,8 @@ impl Verdict {
             for w in 0..self.weeks {
                 for &k in arrival_slots {
                     if let Some(c) = r.interval_tickets.get((w * self.slots + k) * self.queues + q) {
-                        hit += c.answered_in_sla;
-                        judged += c.offered - c.waiting_in_sla;
+                        hit += u64::from(c.answered_in_sla);
+                        judged += u64::from(c.offered - c.waiting_in_sla);
                     }
                 }
             }

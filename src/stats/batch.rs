@@ -7,7 +7,8 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
-    IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, team_total, total, typical_week,
+    IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, team_total, total, total_of,
+    typical_week,
 };
 use crate::scenario::Scenario;
 
@@ -49,7 +50,7 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             (!v.is_empty()).then(|| mean(v))
         };
         queues.push(QueueSummary {
-            queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
+            queue: if is_all { "all".into() } else { scenario.queues[q].name.as_str().into() },
             offered: mean(counts.iter().map(|c| c.offered as f64)),
             answered: mean(counts.iter().map(|c| c.answered as f64)),
             abandoned: mean(counts.iter().map(|c| c.abandoned as f64)),
@@ -113,7 +114,7 @@ fn pooled_rows(
                     let mut c = TicketCounts::default();
                     for &k in slot {
                         let row = &r.interval_tickets[k * nq..(k + 1) * nq];
-                        c.add(&if is_all { total(row) } else { row[q] });
+                        c.add(&if is_all { total_of(row) } else { row[q].widen() });
                     }
                     c
                 })
@@ -137,7 +138,7 @@ fn pooled_rows(
             }));
             rows.push(IntervalSummary {
                 t_s,
-                queue: if is_all { "all".into() } else { scenario.queues[q].name.clone() },
+                queue: if is_all { "all".into() } else { scenario.queues[q].name.as_str().into() },
                 offered: mean(counts.iter().map(|c| c.offered as f64 / n)),
                 answered: mean(counts.iter().map(|c| c.answered as f64 / n)),
                 abandoned: mean(counts.iter().map(|c| c.abandoned as f64 / n)),
@@ -154,7 +155,7 @@ fn pooled_rows(
                 reps.iter().map(|r| team_total(slot.iter().map(|&k| r.interval_agents[k * nt + t]))).collect();
             team_rows.push(TeamInterval {
                 t_s,
-                team: team.name.clone(),
+                team: team.name.as_str().into(),
                 agents_on_duty: mean(time.iter().map(|x| x.on_duty / sim.interval / n)),
                 agents_busy: mean(time.iter().map(|x| x.busy / sim.interval / n)),
                 occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,

@@ -106,6 +106,104 @@ impl TicketCounts {
     }
 }
 
+/// One queue's outcomes in one reporting interval: the fields of
+/// [`TicketCounts`] in 32-bit counters, which halves the per-interval tables
+/// every replication holds until it is folded into the summary (the size
+/// guard refuses a run whose interval could count 4 billion tickets).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct IntervalCounts {
+    pub offered: u32,
+    pub answered: u32,
+    pub answered_in_sla: u32,
+    pub abandoned: u32,
+    pub closed: u32,
+    pub withdrawn: u32,
+    pub waiting_at_end: u32,
+    pub waiting_in_sla: u32,
+    pub callbacks_created: u32,
+    /// Sum of waits of answered tickets, seconds.
+    pub wait_sum: f64,
+}
+
+impl IntervalCounts {
+    /// The same counts as [`TicketCounts`], for its ratios and sums.
+    #[inline]
+    pub fn widen(&self) -> TicketCounts {
+        TicketCounts {
+            offered: self.offered.into(),
+            answered: self.answered.into(),
+            answered_in_sla: self.answered_in_sla.into(),
+            abandoned: self.abandoned.into(),
+            closed: self.closed.into(),
+            withdrawn: self.withdrawn.into(),
+            waiting_at_end: self.waiting_at_end.into(),
+            waiting_in_sla: self.waiting_in_sla.into(),
+            wait_sum: self.wait_sum,
+            callbacks_created: self.callbacks_created.into(),
+        }
+    }
+
+    #[inline]
+    fn count(&mut self, o: Outcome) {
+        match o {
+            Outcome::Offered => self.offered += 1,
+            Outcome::Answered { in_sla, wait } => {
+                self.answered += 1;
+                self.answered_in_sla += u32::from(in_sla);
+                self.wait_sum += wait;
+            }
+            Outcome::Abandoned => self.abandoned += 1,
+            Outcome::Closed => self.closed += 1,
+            Outcome::Withdrawn => self.withdrawn += 1,
+            Outcome::CallbackCreated => self.callbacks_created += 1,
+            Outcome::WaitingAtEnd { in_sla } => {
+                self.waiting_at_end += 1;
+                self.waiting_in_sla += u32::from(in_sla);
+            }
+        }
+    }
+}
+
+/// What happened to a ticket, as the counts record it.
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    Offered,
+    Answered {
+        in_sla: bool,
+        wait: f64,
+    },
+    Abandoned,
+    Closed,
+    Withdrawn,
+    CallbackCreated,
+    /// Still waiting at the horizon; `in_sla`: it can still make it.
+    WaitingAtEnd {
+        in_sla: bool,
+    },
+}
+
+impl TicketCounts {
+    #[inline]
+    fn count(&mut self, o: Outcome) {
+        match o {
+            Outcome::Offered => self.offered += 1,
+            Outcome::Answered { in_sla, wait } => {
+                self.answered += 1;
+                self.answered_in_sla += u64::from(in_sla);
+                self.wait_sum += wait;
+            }
+            Outcome::Abandoned => self.abandoned += 1,
+            Outcome::Closed => self.closed += 1,
+            Outcome::Withdrawn => self.withdrawn += 1,
+            Outcome::CallbackCreated => self.callbacks_created += 1,
+            Outcome::WaitingAtEnd { in_sla } => {
+                self.waiting_at_end += 1;
+                self.waiting_in_sla += u64::from(in_sla);
+            }
+        }
+    }
+}
+
 /// Agent time of one team over one stretch, agent-seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct AgentTime {
@@ -143,7 +241,7 @@ pub struct ReplicationStats {
     /// Per team, over the whole window.
     pub teams: Vec<AgentTime>,
     /// Per interval × queue (row-major by interval).
-    pub interval_tickets: Vec<TicketCounts>,
+    pub interval_tickets: Vec<IntervalCounts>,
     /// Tickets waiting at each interval's end, interval × queue.
     pub interval_backlog: Vec<u32>,
     /// Per interval × team.
@@ -189,7 +287,7 @@ impl Recorder {
                 time_to_clear: vec![None; queue_count + 1],
                 waits: vec![histogram; queue_count],
                 teams: vec![AgentTime::default(); team_count],
-                interval_tickets: vec![TicketCounts::default(); intervals * queue_count],
+                interval_tickets: vec![IntervalCounts::default(); intervals * queue_count],
                 interval_backlog: vec![0; intervals * queue_count],
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
                 served_without_skill: 0,
@@ -213,35 +311,31 @@ impl Recorder {
     /// whatever the warm-up — the total and the initial-backlog counts.
     /// Returns whether the ticket is counted at all.
     #[inline]
-    fn each(&mut self, queue: usize, arrival: f64, origin: Origin, f: impl Fn(&mut TicketCounts)) -> bool {
+    fn each(&mut self, queue: usize, arrival: f64, origin: Origin, o: Outcome) -> bool {
         if origin == Origin::InitialBacklog {
-            f(&mut self.stats.queues[queue]);
-            f(&mut self.stats.initial[queue]);
+            self.stats.queues[queue].count(o);
+            self.stats.initial[queue].count(o);
             return true;
         }
         let Some(c) = self.cohort(arrival) else { return false };
-        f(&mut self.stats.queues[queue]);
-        f(&mut self.stats.interval_tickets[c * self.queue_count + queue]);
+        self.stats.queues[queue].count(o);
+        self.stats.interval_tickets[c * self.queue_count + queue].count(o);
         if origin == Origin::AfterHours {
-            f(&mut self.stats.after_hours[queue]);
+            self.stats.after_hours[queue].count(o);
         }
         true
     }
 
     #[inline]
     pub fn offered(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, |x| x.offered += 1);
+        self.each(queue, arrival, origin, Outcome::Offered);
     }
 
     /// A ticket answered after `wait` seconds (on the queue's SLA clock).
     #[inline]
     pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, origin: Origin) {
-        let in_sla = u64::from(wait <= self.sla_within[queue]);
-        let counted = self.each(queue, arrival, origin, |x| {
-            x.answered += 1;
-            x.answered_in_sla += in_sla;
-            x.wait_sum += wait;
-        });
+        let in_sla = wait <= self.sla_within[queue];
+        let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
         if counted {
             self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
         }
@@ -249,35 +343,32 @@ impl Recorder {
 
     #[inline]
     pub fn abandoned(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, |x| x.abandoned += 1);
+        self.each(queue, arrival, origin, Outcome::Abandoned);
     }
 
     /// A ticket missed because its line was closed (a call reaching a closed
     /// phone line, or a caller still waiting when it closed).
     #[inline]
     pub fn closed(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, |x| x.closed += 1);
+        self.each(queue, arrival, origin, Outcome::Closed);
     }
 
     #[inline]
     pub fn withdrawn(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, |x| x.withdrawn += 1);
+        self.each(queue, arrival, origin, Outcome::Withdrawn);
     }
 
     /// A missed call of `queue` that left a callback request.
     #[inline]
     pub fn callback_created(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, |x| x.callbacks_created += 1);
+        self.each(queue, arrival, origin, Outcome::CallbackCreated);
     }
 
     /// A ticket still waiting when the horizon is reached, `age` seconds old
     /// on the queue's SLA clock.
     pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, origin: Origin) {
-        let young = u64::from(age <= self.sla_within[queue]);
-        self.each(queue, arrival, origin, |x| {
-            x.waiting_at_end += 1;
-            x.waiting_in_sla += young;
-        });
+        let in_sla = age <= self.sla_within[queue];
+        self.each(queue, arrival, origin, Outcome::WaitingAtEnd { in_sla });
     }
 
     /// A ticket was started by an agent without the queue's skill (a bug).
@@ -400,6 +491,6 @@ mod tests {
         let (day, evening) = (s.interval_tickets[0], s.interval_tickets[1]);
         assert_eq!((day.offered, day.abandoned, day.closed), (3, 1, 1));
         assert_eq!((evening.offered, evening.closed), (4, 2));
-        assert_eq!(day.closed + evening.closed + s.initial[0].closed, q.closed);
+        assert_eq!(u64::from(day.closed + evening.closed) + s.initial[0].closed, q.closed);
     }
 }

@@ -5,10 +5,12 @@
 //! threads produced them, and a run's memory does not depend on how many
 //! replications it has.
 
+use std::sync::Arc;
+
 use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::recorder::{AgentTime, ReplicationStats, TicketCounts, wait_histogram};
+use super::recorder::{AgentTime, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram};
 use super::running::{RunningEstimate, RunningMean, SampleMean};
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
@@ -99,7 +101,9 @@ impl QueueSummary {
 pub struct IntervalSummary {
     /// Seconds from the start of the simulation to the interval's start.
     pub t_s: f64,
-    pub queue: String,
+    /// Shared by every row of the queue: a year of hourly rows is hundreds
+    /// of thousands of them.
+    pub queue: Arc<str>,
     pub offered: f64,
     pub answered: f64,
     pub abandoned: f64,
@@ -118,7 +122,7 @@ pub struct IntervalSummary {
 #[derive(Debug, Clone)]
 pub struct TeamInterval {
     pub t_s: f64,
-    pub team: String,
+    pub team: Arc<str>,
     /// Mean agents on duty during the interval.
     pub agents_on_duty: f64,
     /// Mean agents busy (busy agent-time ÷ interval length).
@@ -237,7 +241,7 @@ impl<'a> RunningSummary<'a> {
             })
             .collect();
         let (intervals, teams) = self.intervals.finish(s, self.replications);
-        let (week, week_teams) = match &self.week {
+        let (week, week_teams) = match self.week {
             Some(w) => w.finish(s, self.replications),
             None => (Vec::new(), Vec::new()),
         };
@@ -446,7 +450,7 @@ impl PooledTally {
                 let mut c = TicketCounts::default();
                 for &k in slot {
                     let row = &r.interval_tickets[k * nq..(k + 1) * nq];
-                    c.add(&if is_all { total(row) } else { row[q] });
+                    c.add(&if is_all { total_of(row) } else { row[q].widen() });
                 }
                 let time = team_total(
                     slot.iter().flat_map(|&k| serving[q].iter().map(move |&t| r.interval_agents[k * nt + t])),
@@ -479,20 +483,37 @@ impl PooledTally {
         }
     }
 
-    fn finish(&self, scenario: &Scenario, replications: usize) -> (Vec<IntervalSummary>, Vec<TeamInterval>) {
+    /// The rows, consuming the sums: they are turned into rows from the last
+    /// slot back and released as they go, so a long run never holds both
+    /// tables whole (a year of a 40-queue desk: 40 MB of sums, 50 MB of rows).
+    fn finish(mut self, scenario: &Scenario, replications: usize) -> (Vec<IntervalSummary>, Vec<TeamInterval>) {
+        /// Slots turned into rows between two releases of the sums.
+        const RELEASE_EVERY: usize = 512;
         let sim = &scenario.simulation;
         let nq = scenario.queues.len();
         let nt = scenario.teams.len();
         let mean = |sum: f64| if replications == 0 { 0.0 } else { sum / replications as f64 };
+        let names: Vec<Arc<str>> = (0..=nq).map(|q| queue_name(scenario, q).into()).collect();
+        let teams: Vec<Arc<str>> = scenario.teams.iter().map(|t| t.name.as_str().into()).collect();
         let mut rows = Vec::with_capacity(self.rows.len());
         let mut team_rows = Vec::with_capacity(self.team_rows.len());
-        for (s, slot) in self.slots.iter().enumerate() {
-            let t_s = sim.warmup + slot.first().map_or(0, |&k| k) as f64 * sim.interval;
-            for q in 0..=nq {
+        for s in (0..self.slots.len()).rev() {
+            let t_s = sim.warmup + self.slots[s].first().map_or(0, |&k| k) as f64 * sim.interval;
+            for t in (0..nt).rev() {
+                let row = &self.team_rows[s * nt + t];
+                team_rows.push(TeamInterval {
+                    t_s,
+                    team: teams[t].clone(),
+                    agents_on_duty: mean(row.agents_on_duty),
+                    agents_busy: mean(row.agents_busy),
+                    occupancy: row.occupancy.mean(),
+                });
+            }
+            for q in (0..=nq).rev() {
                 let row = &self.rows[s * (nq + 1) + q];
                 rows.push(IntervalSummary {
                     t_s,
-                    queue: queue_name(scenario, q),
+                    queue: names[q].clone(),
                     offered: mean(row.offered),
                     answered: mean(row.answered),
                     abandoned: mean(row.abandoned),
@@ -504,17 +525,15 @@ impl PooledTally {
                     occupancy: row.occupancy.mean(),
                 });
             }
-            for (t, team) in scenario.teams.iter().enumerate() {
-                let row = &self.team_rows[s * nt + t];
-                team_rows.push(TeamInterval {
-                    t_s,
-                    team: team.name.clone(),
-                    agents_on_duty: mean(row.agents_on_duty),
-                    agents_busy: mean(row.agents_busy),
-                    occupancy: row.occupancy.mean(),
-                });
+            if s % RELEASE_EVERY == 0 {
+                self.rows.truncate(s * (nq + 1));
+                self.rows.shrink_to_fit();
+                self.team_rows.truncate(s * nt);
+                self.team_rows.shrink_to_fit();
             }
         }
+        rows.reverse();
+        team_rows.reverse();
         (rows, team_rows)
     }
 }
@@ -640,6 +659,15 @@ pub(super) fn total(rows: &[TicketCounts]) -> TicketCounts {
     let mut t = TicketCounts::default();
     for r in rows {
         t.add(r);
+    }
+    t
+}
+
+/// The desk's counts in one interval: every queue's, summed.
+pub(super) fn total_of(rows: &[IntervalCounts]) -> TicketCounts {
+    let mut t = TicketCounts::default();
+    for r in rows {
+        t.add(&r.widen());
     }
     t
 }

@@ -39,12 +39,11 @@ fn init_writes_a_starter_that_checks_and_runs() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("desk.toml");
     staffsim().arg("init").arg(&path).assert().success();
-    staffsim()
-        .arg("check")
-        .arg(&path)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("is valid: starter-desk").and(predicate::str::contains("agent-hours")));
+    staffsim().arg("check").arg(&path).assert().success().stdout(
+        predicate::str::contains("is valid: starter-desk")
+            .and(predicate::str::contains("agent-hours"))
+            .and(predicate::str::is_match("run size: about [0-9]+ thousand tickets; roughly .* of memory").unwrap()),
+    );
     staffsim()
         .arg("run")
         .arg(&path)

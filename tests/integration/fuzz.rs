@@ -187,7 +187,8 @@ pub fn check(text: &str) -> Result<Outcome, String> {
             return Ok(Outcome::Simulated);
         }
         let r = staffsim::sim::simulate(&s, Policy::PerQueue, 0);
-        for c in r.queues.iter().chain(&r.after_hours).chain(&r.interval_tickets) {
+        let cells: Vec<_> = r.interval_tickets.iter().map(|c| c.widen()).collect();
+        for c in r.queues.iter().chain(&r.after_hours).chain(&cells) {
             if c.offered != c.answered + c.abandoned + c.closed + c.withdrawn + c.waiting_at_end {
                 return Err(format!("tickets not accounted for: {c:?}"));
             }

@@ -146,6 +146,12 @@ fn runs_too_large_to_finish_are_refused_with_the_way_out() {
         &["run"],
         &["this would take about", "tickets", "shorten simulation.horizon"],
     );
+    // `check` gives the same verdict as `run`.
+    refused(
+        &desk("horizon = \"100000000000w\"\ninterval = \"100000w\"", "volume = \"700/week\"", "agents = 3"),
+        &["check"],
+        &["this would take about", "tickets"],
+    );
     // No tickets at all, but the opening hours repeat for 1e11 weeks.
     refused(
         &desk(
@@ -166,11 +172,21 @@ fn runs_too_large_to_finish_are_refused_with_the_way_out() {
         &["run"],
         &["agents starting or ending duty"],
     );
-    // A million 1-minute intervals kept for 5000 replications: half a terabyte.
+    // 1.9 million 1-minute intervals of 60 queues: tens of gigabytes of
+    // tables for each replication in flight, whatever the replications.
+    let mut more = String::from("agents = 1\n");
+    for i in 1..60 {
+        more += &format!(
+            "\n[[queue]]\nname = \"q{i}\"\nchannel = \"email\"\nvolume = \"0/week\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n"
+        );
+    }
+    let skills: Vec<String> = (1..60).map(|i| format!("\"q{i}\"")).collect();
+    more += &format!("\n[[team]]\nname = \"others\"\nskills = [{}]\nagents = 1\n", skills.join(", "));
     refused(
-        &desk("horizon = \"100w\"\ninterval = \"1m\"\nreplications = 5000", "volume = \"0/week\"", "agents = 1"),
+        &desk("horizon = \"190w\"\ninterval = \"1m\"", "volume = \"0/week\"", &more),
         &["run"],
-        &["of memory", "1008000 intervals", "longer simulation.interval"],
+        &["of memory", "1.9 million intervals × (60 queues + 2 teams)", "longer simulation.interval"],
     );
     // A billion tickets a week for one agent: the backlog fills memory.
     refused(

@@ -220,7 +220,7 @@ fn breaks_in_a_window_leave_no_hole_and_a_fixed_break_that_must_is_reported() {
     )
     .unwrap();
     let at_1400 = run.intervals.iter().filter(|r| {
-        r.queue == "chat" && {
+        *r.queue == *"chat" && {
             let w = written.simulation.week_time(r.t_s);
             (w - (5.0 * 86_400.0 + 14.0 * 3600.0)).abs() < 1.0
         }

@@ -442,12 +442,12 @@ agents = 3
     }
     // Night calls come back at 09:00: the callback queue's busiest interval is the opening one.
     let sum = summarize(&s, &reps);
-    let opening: Vec<f64> = sum.intervals.iter().filter(|x| x.queue == "callbacks").map(|x| x.offered).collect();
+    let opening: Vec<f64> = sum.intervals.iter().filter(|x| *x.queue == *"callbacks").map(|x| x.offered).collect();
     let max = opening.iter().cloned().fold(0.0, f64::max);
     let at_nine = sum
         .intervals
         .iter()
-        .filter(|x| x.queue == "callbacks" && (x.t_s % 86_400.0 - 9.0 * 3600.0).abs() < 1.0)
+        .filter(|x| *x.queue == *"callbacks" && (x.t_s % 86_400.0 - 9.0 * 3600.0).abs() < 1.0)
         .map(|x| x.offered)
         .fold(0.0, f64::max);
     assert_eq!(at_nine, max);
@@ -701,12 +701,13 @@ agents = 6
         assert!(phone.abandoned < phone.offered - night.offered, "only open-hours callers can give up");
         assert!(phone.callbacks_created <= phone.abandoned + phone.closed);
         // Conservation, per queue, after hours, and per interval.
-        for c in r.queues.iter().chain(&r.after_hours).chain(&r.interval_tickets) {
+        let widened: Vec<_> = r.interval_tickets.iter().map(|c| c.widen()).collect();
+        for c in r.queues.iter().chain(&r.after_hours).chain(&widened) {
             assert_eq!(c.offered, c.answered + c.abandoned + c.closed + c.withdrawn + c.waiting_at_end, "{c:?}");
         }
         // Per interval: a night interval's calls are all closed; the intervals add up to the queue.
         // Queue 0 (the phone) is the first of each interval's cells.
-        let cells: Vec<_> = r.interval_tickets.iter().step_by(nq).collect();
+        let cells: Vec<_> = widened.iter().step_by(nq).collect();
         for (k, cell) in cells.iter().enumerate() {
             if closed_interval(&s, 0, k) {
                 assert_eq!((cell.closed, cell.abandoned), (cell.offered, 0), "interval {k}");
@@ -770,7 +771,7 @@ agents = 4
         // After hours = the arrivals of the closed intervals, exactly.
         let night_arrivals: u64 = (0..s.simulation.intervals())
             .filter(|&k| closed_interval(&s, 0, k))
-            .map(|k| r.interval_tickets[k * nq].offered)
+            .map(|k| u64::from(r.interval_tickets[k * nq].offered))
             .sum();
         assert_eq!(night.offered, night_arrivals);
         assert!(night.offered > 0 && night.answered > 0);
