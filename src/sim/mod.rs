@@ -23,18 +23,20 @@ pub mod arrivals;
 pub mod calendar;
 pub mod events;
 pub mod queue;
+pub mod switching;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 
-use crate::scenario::{Discipline, Policy, Scenario, SlaClock};
+use crate::scenario::{Discipline, Policy, Scenario, SlaClock, Switching};
 use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::{ArrivalClock, NextArrivals};
 use calendar::CalendarCursor;
 use events::{Event, EventQueue};
 use queue::{TicketStore, WaitingLine};
+use switching::SwitchState;
 
 /// What a random stream is used for; part of its seed.
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +94,8 @@ struct QueueRuntime {
     pending_callbacks: u32,
     /// The backlog has fallen to the clearing threshold at least once.
     cleared: bool,
+    /// Which discipline is in force (a discipline that changes over time).
+    discipline: SwitchState,
 }
 
 /// Which ticket of a queue to take.
@@ -106,6 +110,9 @@ enum Take {
 struct Engine<'a> {
     scenario: &'a Scenario,
     policy: Policy,
+    /// The plan's rule when `policy` is a plan, and its state.
+    plan: Option<&'a Switching<Policy>>,
+    plan_state: SwitchState,
     now: f64,
     horizon: f64,
     events: EventQueue,
@@ -163,6 +170,7 @@ impl<'a> Engine<'a> {
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
                     pending_callbacks: 0,
                     cleared: false,
+                    discipline: SwitchState::new(&q.discipline, sim.start),
                 }
             })
             .collect();
@@ -187,9 +195,16 @@ impl<'a> Engine<'a> {
             scenario.queues.iter().map(|q| q.sla.within).collect(),
             scenario.teams.len(),
         );
+        let plan = match policy {
+            Policy::Plan(i) => scenario.plans.get(i as usize).map(|p| &p.rule),
+            _ => None,
+        };
         Engine {
             scenario,
             policy,
+            plan,
+            plan_state: plan
+                .map_or_else(|| SwitchState::new(&Switching::Fixed(()), 0.0), |r| SwitchState::new(r, sim.start)),
             now: 0.0,
             horizon: sim.horizon,
             events: EventQueue::default(),
@@ -426,16 +441,30 @@ impl<'a> Engine<'a> {
     /// The next ticket for an agent of `team` with `spare` capacity units,
     /// by the backlog policy: its queue and which ticket of it.
     fn choose(&mut self, team: usize, spare: agents::Units) -> Option<(usize, Take)> {
-        let Engine { scenario, queues, store, pick_order, now, policy, .. } = self;
+        let Engine { scenario, queues, store, pick_order, now, policy, plan, plan_state, waiting, .. } = self;
+        // A plan's order in force now; its backlog is the desk's.
+        let policy = match plan {
+            Some(rule) => plan_state.current(rule, *now, *waiting),
+            None => *policy,
+        };
         let is_eligible = |queues: &[QueueRuntime], q: usize| {
             let rt = &queues[q];
             rt.open && !rt.line.is_empty() && rt.units <= spare
         };
         let order = &pick_order[team];
         let first = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q))?;
+        let discipline = match policy {
+            Policy::PerQueue => {
+                let rt = &mut queues[first];
+                // The queue's own backlog decides a discipline's switch rule.
+                let backlog = rt.line.len();
+                rt.discipline.current(&scenario.queues[first].discipline, *now, backlog)
+            }
+            _ => Discipline::Fifo,
+        };
         // Most decisions end here: no allocation on the hot path.
-        if *policy == Policy::PerQueue && scenario.queues[first].discipline != Discipline::SlaFirst {
-            let take = if scenario.queues[first].discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
+        if policy == Policy::PerQueue && discipline != Discipline::SlaFirst {
+            let take = if discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
             return Some((first, take));
         }
         let eligible: Vec<usize> = order.iter().map(|&q| q as usize).filter(|&q| is_eligible(queues, q)).collect();
@@ -455,8 +484,10 @@ impl<'a> Engine<'a> {
             line.oldest(store).map(|t| (Take::Oldest, 1, t.arrival))
         };
         match policy {
-            Policy::PerQueue => {
-                let take = match scenario.queues[first].discipline {
+            // A plan's orders are built-in orders (validation refuses a plan
+            // inside a plan), so `Plan` never comes out of `current`.
+            Policy::PerQueue | Policy::Plan(_) => {
+                let take = match discipline {
                     Discipline::Fifo => Take::Oldest,
                     Discipline::Lifo => Take::Newest,
                     Discipline::SlaFirst => sla_first(first)?.0,
