@@ -467,10 +467,9 @@ impl<'a> Engine<'a> {
             let take = if discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
             return Some((first, take));
         }
-        let eligible: Vec<usize> = order.iter().map(|&q| q as usize).filter(|&q| is_eligible(queues, q)).collect();
         let start = scenario.simulation.start;
         // The sla-first choice within one queue: (take, class, key), smaller first.
-        let mut sla_first = |q: usize| -> Option<(Take, u8, f64)> {
+        let sla_first = |queues: &mut [QueueRuntime], store: &mut TicketStore, q: usize| -> Option<(Take, u8, f64)> {
             let queue = &scenario.queues[q];
             let age = |arrival: f64| match queue.sla_clock {
                 SlaClock::Wall => *now - arrival,
@@ -483,6 +482,10 @@ impl<'a> Engine<'a> {
             }
             line.oldest(store).map(|t| (Take::Oldest, 1, t.arrival))
         };
+        // The agent's eligible queues are walked in its order, not collected:
+        // looking at one line never changes whether another is eligible, and
+        // a pick allocates nothing. Ties go to the queue met first.
+        let mut best: Option<(usize, Take, u8, f64)> = None;
         match policy {
             // A plan's orders are built-in orders (validation refuses a plan
             // inside a plan), so `Plan` never comes out of `current`.
@@ -490,39 +493,52 @@ impl<'a> Engine<'a> {
                 let take = match discipline {
                     Discipline::Fifo => Take::Oldest,
                     Discipline::Lifo => Take::Newest,
-                    Discipline::SlaFirst => sla_first(first)?.0,
+                    Discipline::SlaFirst => sla_first(queues, store, first)?.0,
                 };
-                Some((first, take))
+                return Some((first, take));
             }
-            Policy::Fifo => {
-                let best = eligible.iter().filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
-                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+            Policy::Fifo | Policy::Priority => {
+                let top = scenario.queues[first].priority;
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) || (policy == Policy::Priority && scenario.queues[q].priority != top) {
+                        continue;
+                    }
+                    if let Some(t) = queues[q].line.oldest(store)
+                        && best.is_none_or(|b| t.arrival.total_cmp(&b.3).is_lt())
+                    {
+                        best = Some((q, Take::Oldest, 0, t.arrival));
+                    }
+                }
             }
             Policy::Lifo => {
-                let best = eligible.iter().filter_map(|&q| queues[q].line.newest(store).map(|t| (q, t.arrival)));
-                // max_by keeps the last of equals; reverse so the earlier queue wins ties.
-                best.rev().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Newest))
-            }
-            Policy::Priority => {
-                let top = scenario.queues[first].priority;
-                let best = eligible
-                    .iter()
-                    .filter(|&&q| scenario.queues[q].priority == top)
-                    .filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
-                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) {
+                        continue;
+                    }
+                    if let Some(t) = queues[q].line.newest(store)
+                        && best.is_none_or(|b| t.arrival.total_cmp(&b.3).is_gt())
+                    {
+                        best = Some((q, Take::Newest, 0, t.arrival));
+                    }
+                }
             }
             Policy::SlaFirst => {
-                let mut best: Option<(usize, Take, u8, f64)> = None;
-                for &q in &eligible {
-                    if let Some((take, class, key)) = sla_first(q)
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) {
+                        continue;
+                    }
+                    if let Some((take, class, key)) = sla_first(queues, store, q)
                         && best.is_none_or(|b| (class, key) < (b.2, b.3))
                     {
                         best = Some((q, take, class, key));
                     }
                 }
-                best.map(|(q, take, _, _)| (q, take))
             }
         }
+        best.map(|(q, take, _, _)| (q, take))
     }
 
     /// Lets an agent with spare capacity take waiting tickets until none fits.
