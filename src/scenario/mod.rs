@@ -647,7 +647,12 @@ impl Scenario {
         }
         let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| {
             let mut message = e.to_string().trim_end().to_string();
-            if let Some(hint) = suggest::unknown_field_hint(&message) {
+            if message.contains("unknown field `") && message.contains("expected `order`") {
+                // `[policy.NAME]` for a plan: the plans have their own table.
+                message.push_str(
+                    "\n[policy] holds only order = \"...\"; a plan that changes the order over time is its own table, [policies.NAME]",
+                );
+            } else if let Some(hint) = suggest::unknown_field_hint(&message) {
                 message.push('\n');
                 message.push_str(&hint);
             } else if message.contains("expected a string") {

@@ -408,6 +408,10 @@ fn malformed_plans_are_refused_naming_field_value_and_fix() {
             vec!["queue \"email\": discipline: unknown field `lifo_while_backlog_above`", "while_backlog_above = 50"],
         ),
         (base("", "discipline = 3"), vec!["queue \"email\": discipline: 3 is neither a discipline name"]),
+        (
+            base("[policy]\norder = \"p\"\n[policy.p]\norder = \"lifo\"", ""),
+            vec!["unknown field `p`", "its own table, [policies.NAME]"],
+        ),
     ];
     for (text, expected) in cases {
         let tmp = tempfile::tempdir().unwrap();
