@@ -34,9 +34,10 @@ pub enum Command {
     Run {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// Backlog policy (overrides the scenario's [policy]).
-        #[arg(long, value_enum, value_name = "P")]
-        policy: Option<PolicyArg>,
+        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
+        /// sla-first, or a plan of the scenario's [policies].
+        #[arg(long, value_name = "P")]
+        policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -44,7 +45,8 @@ pub enum Command {
     Compare {
         /// The scenario file (TOML).
         scenario: PathBuf,
-        /// Policies to compare, comma-separated: per-queue, fifo, lifo, priority, sla-first [default: all five].
+        /// Policies to compare, comma-separated: per-queue, fifo, lifo, priority, sla-first, the
+        /// scenario's plans ([policies]), or all [default: all: the five, then the plans].
         #[arg(long, value_delimiter = ',', value_name = "LIST")]
         policies: Vec<String>,
         #[command(flatten)]
@@ -66,9 +68,10 @@ pub enum Command {
         /// Overwrite the --write-scenario file if it exists.
         #[arg(long)]
         force: bool,
-        /// Backlog policy (overrides the scenario's [policy]).
-        #[arg(long, value_enum, value_name = "P")]
-        policy: Option<PolicyArg>,
+        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
+        /// sla-first, or a plan of the scenario's [policies].
+        #[arg(long, value_name = "P")]
+        policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -82,9 +85,10 @@ pub enum Command {
         /// Headcounts: FROM..TO, FROM..TO:STEP or a list such as 8,10,12.
         #[arg(long, value_name = "RANGE")]
         agents: String,
-        /// Backlog policy (overrides the scenario's [policy]).
-        #[arg(long, value_enum, value_name = "P")]
-        policy: Option<PolicyArg>,
+        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
+        /// sla-first, or a plan of the scenario's [policies].
+        #[arg(long, value_name = "P")]
+        policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -129,21 +133,6 @@ pub struct CommonArgs {
     /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
     #[arg(long, value_name = "N")]
     pub clear_below: Option<u32>,
-}
-
-/// How agents order the backlog (see the README's policy table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PolicyArg {
-    /// Each queue's own discipline, higher priority first.
-    PerQueue,
-    /// The oldest ticket in any of the agent's queues.
-    Fifo,
-    /// The freshest ticket in any of the agent's queues.
-    Lifo,
-    /// Highest priority first, oldest within it.
-    Priority,
-    /// Tickets that can still meet their SLA first, least time left first.
-    SlaFirst,
 }
 
 /// The quantile of the uncertain requirement a roster is planned for.

@@ -49,19 +49,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
-        Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy, None)?),
+        Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy.as_deref(), None)?),
         Command::Compare { scenario, policies, common } => {
             compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies)
         }
         Command::Staff { scenario, write_scenario, samples, plan_for, force, policy, common } => staff::staff(
-            Options::new(&scenario, &common, policy, Some("staff"))?,
+            Options::new(&scenario, &common, policy.as_deref(), Some("staff"))?,
             write_scenario.as_deref(),
             force,
             samples,
             plan_for,
         ),
         Command::Sweep { scenario, team, agents, policy, common } => {
-            staff::sweep(&Options::new(&scenario, &common, policy, Some("sweep"))?, &team, &agents)
+            staff::sweep(&Options::new(&scenario, &common, policy.as_deref(), Some("sweep"))?, &team, &agents)
         }
         Command::Bench { quick } => out(&bench::run(quick)?),
         Command::Erlang(args) => erlang(&args),
@@ -122,7 +122,7 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
 pub(crate) fn run_record(opts: &Options, policies: &[Policy], wall: f64) -> serde_json::Value {
     let scenario = &opts.scenario;
     let sim = &scenario.simulation;
-    let names: Vec<&str> = policies.iter().map(|p| p.name()).collect();
+    let names: Vec<&str> = policies.iter().map(|&p| scenario.policy_name(p)).collect();
     json!({
         "scenario": scenario.name,
         "scenario_file": opts.path.display().to_string(),
@@ -197,7 +197,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     if opts.json {
         let v = json!({
             "scenario": scenario.name,
-            "policy": scenario.policy.name(),
+            "policy": scenario.policy_name(scenario.policy),
             "replications": sim.replications,
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
@@ -212,7 +212,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
             sim.replications,
             format_duration(sim.horizon - sim.warmup),
             format_duration(sim.warmup),
-            scenario.policy,
+            scenario.policy_name(scenario.policy),
             sim.seed
         );
         out(&header)?;
@@ -234,9 +234,9 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     let mut policies = Vec::new();
     for p in policy_args.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
         let policy = if p.eq_ignore_ascii_case("all") {
-            Policy::ALL.to_vec()
+            scenario.all_policies()
         } else {
-            vec![p.parse::<Policy>().map_err(|e| InputError::Argument(format!("--policies: {e}")))?]
+            vec![scenario.policy_named(p).map_err(|e| InputError::Argument(format!("--policies: {e}")))?]
         };
         for q in policy {
             if !policies.contains(&q) {
@@ -245,7 +245,7 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
         }
     }
     if policies.is_empty() {
-        policies = Policy::ALL.to_vec();
+        policies = scenario.all_policies();
     }
     scale_guard(
         path,
@@ -267,7 +267,7 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     bar.finish_and_clear();
 
     let runs: Vec<(String, &crate::stats::RunSummary)> =
-        policies.iter().zip(&summaries).map(|(p, r)| (p.name().to_string(), r)).collect();
+        policies.iter().zip(&summaries).map(|(&p, r)| (scenario.policy_name(p).to_string(), r)).collect();
     let dir = &opts.out;
     let mut set = OutputSet::folder(dir);
     let per_policy =
@@ -365,7 +365,11 @@ fn check(path: &Path) -> anyhow::Result<()> {
     // fails here too, with the same message.
     let size = size::guard(path, &s, 1, size::Kept::ONE, None, true)?;
     let _ = writeln!(t, "run size: {}", size.line(size::cores(None)));
-    let _ = writeln!(t, "backlog policy: {}", s.policy);
+    let _ = writeln!(t, "backlog policy: {}", s.policy_name(s.policy));
+    for plan in &s.plans {
+        let name = |p: Policy| s.policy_name(p).to_string();
+        let _ = writeln!(t, "  plan {}: {}", plan.name, plan.rule.describe(name, "tickets wait at the desk"));
+    }
     if let Some(d) = s.demand {
         let _ = writeln!(
             t,
@@ -411,7 +415,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
             "    concurrency {}, priority {}, discipline {}; work {:.1} agent-hours/week{}",
             q.concurrency,
             q.priority,
-            q.discipline.name(),
+            q.discipline.describe(|d| d.name().to_string(), "tickets wait in the queue"),
             hours,
             if derived > 0.0 {
                 format!(

@@ -6,10 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ChartFormat, CommonArgs, PolicyArg};
+use crate::cli::{ChartFormat, CommonArgs};
 use crate::error::InputError;
 use crate::report::chart::ImageFormat;
-use crate::scenario::{Policy, Scenario, fingerprint};
+use crate::scenario::{Scenario, fingerprint};
 
 /// Most worker threads accepted: more than any machine staffsim runs on.
 pub const MAX_THREADS: usize = 1024;
@@ -35,26 +35,15 @@ pub struct Options {
     pub out: PathBuf,
 }
 
-impl From<PolicyArg> for Policy {
-    fn from(p: PolicyArg) -> Policy {
-        match p {
-            PolicyArg::PerQueue => Policy::PerQueue,
-            PolicyArg::Fifo => Policy::Fifo,
-            PolicyArg::Lifo => Policy::Lifo,
-            PolicyArg::Priority => Policy::Priority,
-            PolicyArg::SlaFirst => Policy::SlaFirst,
-        }
-    }
-}
-
 impl Options {
-    /// Reads `path`, applies `common` and `policy`, and checks the output
+    /// Reads `path`, applies `common` and `policy` (a built-in order or one of
+    /// the scenario's plans, by name), and checks the output
     /// folder: `--out`, or `outputs/<scenario name>/` plus `subfolder`
     /// (`compare`, `staff`, `sweep`; none for `run`).
     pub fn new(
         path: &Path,
         common: &CommonArgs,
-        policy: Option<PolicyArg>,
+        policy: Option<&str>,
         subfolder: Option<&str>,
     ) -> anyhow::Result<Options> {
         let (mut scenario, text) = Scenario::read(path)?;
@@ -68,7 +57,7 @@ impl Options {
             scenario.simulation.seed = seed;
         }
         if let Some(p) = policy {
-            scenario.policy = p.into();
+            scenario.policy = scenario.policy_named(p).map_err(|e| InputError::Argument(format!("--policy: {e}")))?;
         }
         if let Some(n) = common.clear_below {
             scenario.simulation.clear_below = n;

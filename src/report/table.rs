@@ -189,9 +189,11 @@ pub fn rank(mut scores: Vec<PolicyScore>) -> Vec<PolicyScore> {
 /// `show_clear` adds when the backlog first cleared (runs with an initial backlog).
 pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> String {
     let mut out = String::new();
+    // Plans of the scenario may have longer names than the built-in orders.
+    let label = scores.iter().map(|s| s.policy.chars().count()).max().unwrap_or(0).max(10);
     let _ = writeln!(
         out,
-        "{:>4} {:<10} {:>12} {:>15} {:>8} {:>8} {:>8} {:>9}",
+        "{:>4} {:<label$} {:>12} {:>15} {:>8} {:>8} {:>8} {:>9}",
         "rank",
         "policy",
         "targets met",
@@ -214,7 +216,7 @@ pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> Stri
         let met = if s.targets_met == s.targets { paint(met, "32", color) } else { met };
         let _ = writeln!(
             out,
-            "{:>4} {:<10} {} {:>15} {:>8} {:>8} {:>8} {:>9}",
+            "{:>4} {:<label$} {} {:>15} {:>8} {:>8} {:>8} {:>9}",
             i + 1,
             s.policy,
             met,
@@ -229,15 +231,15 @@ pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> Stri
     let Some(first) = scores.first() else { return out };
     let names: Vec<&str> = first.queues.iter().map(|q| q.0.as_str()).collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(6).clamp(7, 14);
-    let shown = names.len().min((100 - 12) / (width + 1));
-    let _ = write!(out, "{:<11}", "policy");
+    let shown = names.len().min((100 - label - 2) / (width + 1));
+    let _ = write!(out, "{:<w$}", "policy", w = label + 1);
     for n in &names[..shown] {
         let n: String = n.chars().take(width).collect();
         let _ = write!(out, " {n:>width$}");
     }
     let _ = writeln!(out);
     for s in scores {
-        let _ = write!(out, "{:<11}", s.policy);
+        let _ = write!(out, "{:<w$}", s.policy, w = label + 1);
         for (_, sl, met) in s.queues.iter().take(shown) {
             let cell = format!("{:>width$}", pct(*sl));
             let cell = match met {

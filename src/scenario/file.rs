@@ -17,6 +17,9 @@ pub struct ScenarioFile {
     pub teams: Vec<TeamFile>,
     #[serde(default)]
     pub policy: Option<PolicyFile>,
+    /// Named plans, `[policies.NAME]`, usable wherever a policy name is.
+    #[serde(default)]
+    pub policies: std::collections::BTreeMap<String, PlanFile>,
     #[serde(default, rename = "overtime")]
     pub overtime: Vec<OvertimeFile>,
     #[serde(default)]
@@ -46,6 +49,35 @@ pub struct ShiftTemplateFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyFile {
+    pub order: String,
+}
+
+/// A policy or discipline that changes over time: either by the desk clock
+/// (`default` and `during`) or by a switch rule on the backlog (`order`,
+/// `while_backlog_above`, optional `back_below`, `otherwise`). Which fields
+/// belong together is checked by the validator.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanFile {
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub during: Option<Vec<DuringFile>>,
+    #[serde(default)]
+    pub order: Option<String>,
+    #[serde(default)]
+    pub while_backlog_above: Option<i64>,
+    #[serde(default)]
+    pub back_below: Option<i64>,
+    #[serde(default)]
+    pub otherwise: Option<String>,
+}
+
+/// One `during` entry: an order in force during some hours of the week.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DuringFile {
+    pub hours: String,
     pub order: String,
 }
 
@@ -128,8 +160,10 @@ pub struct QueueFile {
     pub concurrency: Option<i64>,
     #[serde(default)]
     pub priority: Option<i64>,
+    /// A discipline name, or a table in the form of a [`PlanFile`]; checked
+    /// by the validator so the message can say which.
     #[serde(default)]
-    pub discipline: Option<String>,
+    pub discipline: Option<toml::Value>,
     #[serde(default)]
     pub sla_clock: Option<String>,
     #[serde(default)]

@@ -10,7 +10,6 @@ pub mod suggest;
 pub mod units;
 mod validate;
 
-use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -31,6 +30,8 @@ pub struct Scenario {
     pub teams: Vec<Team>,
     /// How agents order the backlog unless `--policy` overrides it.
     pub policy: Policy,
+    /// The named plans of `[policies]`, in name order; `Policy::Plan(i)` is `plans[i]`.
+    pub plans: Vec<PolicyPlan>,
     /// Volumes derived from business drivers, when given.
     pub demand: Option<Demand>,
     /// Inputs given as ranges (`"1800..2600/week"`); the scenario itself uses
@@ -234,31 +235,35 @@ pub enum Policy {
     /// Tickets that can still meet their SLA first, least time left first;
     /// then breached tickets, oldest first. Priorities are ignored.
     SlaFirst,
+    /// A plan of the scenario's `[policies]` (an index into
+    /// [`Scenario::plans`]): one of the orders above, chosen by the desk
+    /// clock or by a switch rule on the backlog. A plan's orders are never
+    /// plans themselves (validation refuses it).
+    Plan(u32),
 }
 
 impl Policy {
     pub const NAMES: &'static str = "per-queue, fifo, lifo, priority, sla-first";
+    /// The built-in orders, in the order `compare` shows them.
     pub const ALL: [Policy; 5] = [Policy::PerQueue, Policy::Fifo, Policy::Lifo, Policy::Priority, Policy::SlaFirst];
 
-    pub fn name(self) -> &'static str {
-        match self {
+    /// The name of a built-in order; `None` for a plan, whose name only the
+    /// scenario knows ([`Scenario::policy_name`]).
+    pub fn builtin_name(self) -> Option<&'static str> {
+        Some(match self {
             Policy::PerQueue => "per-queue",
             Policy::Fifo => "fifo",
             Policy::Lifo => "lifo",
             Policy::Priority => "priority",
             Policy::SlaFirst => "sla-first",
-        }
-    }
-}
-
-impl fmt::Display for Policy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+            Policy::Plan(_) => return None,
+        })
     }
 }
 
 impl FromStr for Policy {
     type Err = String;
+    /// A built-in order by name (plans are looked up by [`Scenario::policy_named`]).
     fn from_str(s: &str) -> Result<Self, String> {
         match s.trim().to_ascii_lowercase().as_str() {
             "per-queue" | "perqueue" | "per_queue" => Ok(Policy::PerQueue),
@@ -267,6 +272,88 @@ impl FromStr for Policy {
             "priority" => Ok(Policy::Priority),
             "sla-first" | "sla_first" | "edf" => Ok(Policy::SlaFirst),
             other => Err(format!("unknown policy \"{other}\"; expected one of {}", Policy::NAMES)),
+        }
+    }
+}
+
+/// A named policy plan from the scenario's `[policies.NAME]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyPlan {
+    pub name: String,
+    /// Which built-in order is in force; its backlog is the desk's (tickets
+    /// waiting in all queues).
+    pub rule: Switching<Policy>,
+}
+
+/// A policy or discipline that may change while the desk runs. It is looked
+/// at only when an agent picks its next ticket, and the value in force at
+/// that moment is used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Switching<T> {
+    /// The same at all times.
+    Fixed(T),
+    /// By the desk clock: `(start, end, value)` pieces of the week, sorted,
+    /// contiguous and covering `[0, WEEK)`, so finding the one in force is a
+    /// step forward from the last, never a search.
+    Hours(Vec<(f64, f64, T)>),
+    /// A switch rule on the backlog: `order` once more than `above` tickets
+    /// wait, until the backlog falls to `back_below` or fewer; `otherwise`
+    /// before and after. With `back_below == above` it is simply "`order`
+    /// while more than `above` wait".
+    Backlog { order: T, above: u32, back_below: u32, otherwise: T },
+}
+
+impl<T: Copy + PartialEq> Switching<T> {
+    /// The value when it never changes.
+    pub fn fixed(&self) -> Option<T> {
+        match self {
+            Switching::Fixed(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Every value it can take.
+    pub fn values(&self) -> Vec<T> {
+        let mut out = Vec::new();
+        let mut add = |v: T| {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        };
+        match self {
+            Switching::Fixed(v) => add(*v),
+            Switching::Hours(pieces) => pieces.iter().for_each(|p| add(p.2)),
+            Switching::Backlog { order, otherwise, .. } => {
+                add(*order);
+                add(*otherwise);
+            }
+        }
+        out
+    }
+
+    /// A readable description, e.g. "lifo Mon 08:00-18:00, ...; fifo otherwise";
+    /// `backlog` names what is counted ("tickets waiting at the desk").
+    pub fn describe(&self, name: impl Fn(T) -> String, backlog: &str) -> String {
+        match self {
+            Switching::Fixed(v) => name(*v),
+            Switching::Hours(pieces) => {
+                let spans = |v: T| WeeklySpans::from_spans(pieces.iter().filter(|p| p.2 == v).map(|p| (p.0, p.1)));
+                // The value in force longest is named last, as "at other times".
+                let mut values: Vec<(T, WeeklySpans)> = self.values().into_iter().map(|v| (v, spans(v))).collect();
+                let longest = (0..values.len()).max_by(|&a, &b| values[a].1.total().total_cmp(&values[b].1.total()));
+                let rest = longest.map(|i| values.remove(i));
+                let mut parts: Vec<String> =
+                    values.iter().map(|(v, hours)| format!("{} {}", name(*v), hours.describe())).collect();
+                if let Some((v, _)) = rest {
+                    parts.push(if parts.is_empty() { name(v) } else { format!("{} at other times", name(v)) });
+                }
+                parts.join("; ")
+            }
+            Switching::Backlog { order, above, back_below, otherwise } => {
+                let back =
+                    if back_below == above { String::new() } else { format!(", until {back_below} or fewer wait") };
+                format!("{} once more than {above} {backlog}{back}; {} otherwise", name(*order), name(*otherwise))
+            }
         }
     }
 }
@@ -331,7 +418,9 @@ pub struct Queue {
     pub concurrency: u32,
     /// Higher is served first by agents holding several skills.
     pub priority: i32,
-    pub discipline: Discipline,
+    /// Under `per-queue`: which of its tickets is taken; its backlog is the
+    /// queue's own (tickets waiting in it).
+    pub discipline: Switching<Discipline>,
     pub sla_clock: SlaClock,
     pub initial_backlog: Option<InitialBacklog>,
     pub stale: Option<Stale>,
@@ -558,7 +647,12 @@ impl Scenario {
         }
         let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| {
             let mut message = e.to_string().trim_end().to_string();
-            if let Some(hint) = suggest::unknown_field_hint(&message) {
+            if message.contains("unknown field `") && message.contains("expected `order`") {
+                // `[policy.NAME]` for a plan: the plans have their own table.
+                message.push_str(
+                    "\n[policy] holds only order = \"...\"; a plan that changes the order over time is its own table, [policies.NAME]",
+                );
+            } else if let Some(hint) = suggest::unknown_field_hint(&message) {
                 message.push('\n');
                 message.push_str(&hint);
             } else if message.contains("expected a string") {
@@ -576,6 +670,43 @@ impl Scenario {
     pub fn team_index(&self, name: &str) -> Option<usize> {
         self.teams.iter().position(|t| t.name == name)
     }
+
+    /// The name a policy is shown by: a built-in order's, or the plan's.
+    pub fn policy_name(&self, policy: Policy) -> &str {
+        match policy {
+            Policy::Plan(i) => self.plans.get(i as usize).map_or("unknown plan", |p| p.name.as_str()),
+            builtin => builtin.builtin_name().unwrap_or_default(),
+        }
+    }
+
+    /// Every policy this scenario can run: the built-in orders, then its plans.
+    pub fn all_policies(&self) -> Vec<Policy> {
+        Policy::ALL.into_iter().chain((0..self.plans.len()).map(|i| Policy::Plan(i as u32))).collect()
+    }
+
+    /// A built-in order or one of the scenario's plans, by name; the error
+    /// lists every known name.
+    pub fn policy_named(&self, name: &str) -> Result<Policy, String> {
+        find_policy(name, &self.plans.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
+    }
+}
+
+/// A built-in order (any spelling) or the plan of that exact name among `plans`.
+fn find_policy(name: &str, plans: &[&str]) -> Result<Policy, String> {
+    if let Ok(p) = name.parse::<Policy>() {
+        return Ok(p);
+    }
+    if let Some(i) = plans.iter().position(|p| *p == name.trim()) {
+        return Ok(Policy::Plan(i as u32));
+    }
+    let known: Vec<&str> = Policy::NAMES.split(", ").chain(plans.iter().copied()).collect();
+    let hint = if plans.is_empty() { "; a scenario defines more as [policies.NAME]" } else { "" };
+    Err(format!(
+        "unknown policy \"{}\"; known policies: {}{hint}{}",
+        name.trim(),
+        known.join(", "),
+        suggest::did_you_mean(name.trim(), known.iter().copied())
+    ))
 }
 
 /// A stable 64-bit FNV-1a hash, used to fingerprint scenario files in `run.json`.

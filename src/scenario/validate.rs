@@ -5,12 +5,14 @@
 use std::collections::HashSet;
 
 use super::file::{
-    DemandFile, DistFile, OvertimeFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile, SimulationFile, TeamFile,
+    DemandFile, DistFile, OvertimeFile, PlanFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile,
+    SimulationFile, TeamFile,
 };
-use super::units::{self, DAY, HOUR, WeeklySpans};
+use super::units::{self, DAY, HOUR, WEEK, WeeklySpans};
 use super::{
-    Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, Queue,
-    RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Team, Uncertain, shapes,
+    Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, PolicyPlan,
+    Queue, RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Switching, Team, Uncertain,
+    shapes,
 };
 
 /// Collects problems with their field paths.
@@ -172,9 +174,11 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             }
         }
     }
+    let plans = plans(&raw, &mut p);
+    let plan_names: Vec<&str> = raw.policies.keys().map(String::as_str).collect();
     let policy = match &raw.policy {
         None => Policy::PerQueue,
-        Some(pf) => match pf.order.parse::<Policy>() {
+        Some(pf) => match super::find_policy(&pf.order, &plan_names) {
             Ok(policy) => policy,
             Err(e) => {
                 p.add("policy.order", e);
@@ -199,9 +203,267 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         queues,
         teams,
         policy,
+        plans,
         demand,
         assumptions,
     })
+}
+
+/// Longest plan name: it labels a row of `compare`'s tables.
+const MAX_PLAN_NAME: usize = 24;
+
+/// The `[policies.NAME]` plans, in name order (the index of `Policy::Plan`).
+fn plans(raw: &ScenarioFile, p: &mut Problems) -> Vec<PolicyPlan> {
+    let names: Vec<&str> = raw.policies.keys().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for (name, plan) in &raw.policies {
+        let at = format!("policies.{}", shown(name));
+        if name.parse::<Policy>().is_ok() {
+            p.add(
+                &at,
+                format!(
+                    "\"{}\" is the name of a built-in order ({}); name the plan something else, e.g. \"{}-nights\"",
+                    shown(name),
+                    Policy::NAMES,
+                    shown(name)
+                ),
+            );
+        } else if name.eq_ignore_ascii_case("all") {
+            p.add(&at, "\"all\" is reserved (compare --policies all); name the plan something else");
+        } else if name.trim().is_empty() || name.trim() != name || name.chars().any(|c| c.is_control() || c == ',') {
+            p.add(
+                &at,
+                format!(
+                    "\"{}\" cannot name a plan: use printable text without commas or surrounding spaces \
+                     (compare --policies is a comma-separated list), e.g. \"office-lifo\"",
+                    shown(name)
+                ),
+            );
+        } else if name.chars().count() > MAX_PLAN_NAME {
+            p.add(
+                &at,
+                format!("the name is {} characters long; keep it to at most {MAX_PLAN_NAME}", name.chars().count()),
+            );
+        }
+        let order = |text: &str| -> Result<Policy, String> {
+            match text.parse::<Policy>() {
+                Ok(policy) => Ok(policy),
+                Err(_) if names.contains(&text.trim()) => Err(format!(
+                    "\"{}\" is a plan; a plan's orders must be built-in orders ({}), as plans cannot refer to plans: \
+                     copy that plan's hours or rule here instead",
+                    shown(text),
+                    Policy::NAMES
+                )),
+                Err(_) => Err(format!(
+                    "\"{}\" is not an order; expected one of {}{}",
+                    shown(text),
+                    Policy::NAMES,
+                    super::suggest::did_you_mean(text, Policy::NAMES.split(", "))
+                )),
+            }
+        };
+        if let Some(rule) = switching(plan, &at, &order, p) {
+            out.push(PolicyPlan { name: name.clone(), rule });
+        }
+    }
+    out
+}
+
+/// A queue's `discipline`: a name, or a table in the form of a plan whose
+/// orders are disciplines.
+fn discipline(value: &toml::Value, at: &str, p: &mut Problems) -> Option<Switching<Discipline>> {
+    let name = |d: &str| -> Result<Discipline, String> {
+        d.parse::<Discipline>().map_err(|_| {
+            format!(
+                "\"{}\" is not a discipline; expected one of {}{}",
+                shown(d),
+                Discipline::NAMES,
+                super::suggest::did_you_mean(d, Discipline::NAMES.split(", "))
+            )
+        })
+    };
+    match value {
+        toml::Value::String(d) => p.take(at, name(d)).map(Switching::Fixed),
+        toml::Value::Table(_) => match value.clone().try_into::<PlanFile>() {
+            Ok(plan) => switching(&plan, at, &name, p),
+            Err(e) => {
+                p.add(
+                    at,
+                    format!(
+                        "{}; a discipline that changes is {{ default = \"fifo\", during = [{{ hours = \"...\", order = \"lifo\" }}] }} \
+                         or {{ order = \"lifo\", while_backlog_above = 50, otherwise = \"fifo\" }}",
+                        e.to_string().trim_end()
+                    ),
+                );
+                None
+            }
+        },
+        other => {
+            p.add(at, format!("{other} is neither a discipline name ({}) nor a table", Discipline::NAMES));
+            None
+        }
+    }
+}
+
+/// A plan table as a [`Switching`]: by the desk clock (`default`, `during`)
+/// or a switch rule on the backlog (`order`, `while_backlog_above`,
+/// `back_below`, `otherwise`). `value` reads one order name.
+fn switching<T: Copy + PartialEq>(
+    f: &PlanFile,
+    at: &str,
+    value: &dyn Fn(&str) -> Result<T, String>,
+    p: &mut Problems,
+) -> Option<Switching<T>> {
+    let before = p.0.len();
+    let by_hours = f.default.is_some() || f.during.is_some();
+    let by_backlog =
+        f.order.is_some() || f.while_backlog_above.is_some() || f.back_below.is_some() || f.otherwise.is_some();
+    let forms = "give default and during (an order by the desk clock), or order, while_backlog_above and otherwise \
+                 (a switch rule on the backlog)";
+    match (by_hours, by_backlog) {
+        (true, true) => {
+            p.add(at, format!("mixes the two forms of a plan; {forms}, not both"));
+            None
+        }
+        (false, false) => {
+            p.add(
+                at,
+                format!(
+                    "is empty; {forms}, e.g. default = \"fifo\", during = [{{ hours = \"mon-fri 08:00-18:00\", order = \"lifo\" }}]"
+                ),
+            );
+            None
+        }
+        (true, false) => {
+            let default = match &f.default {
+                Some(d) => p.take(&format!("{at}.default"), value(d)),
+                None => {
+                    p.add(
+                        &format!("{at}.default"),
+                        "is missing: the order outside the during hours, e.g. default = \"fifo\"",
+                    );
+                    None
+                }
+            };
+            let during = f.during.as_deref().unwrap_or_default();
+            if f.during.is_none() {
+                p.add(
+                    &format!("{at}.during"),
+                    "is missing: the hours with another order, e.g. during = [{ hours = \"mon-fri 08:00-18:00\", order = \"lifo\" }]",
+                );
+            }
+            let mut entries: Vec<(WeeklySpans, T)> = Vec::new();
+            for (i, d) in during.iter().enumerate() {
+                let here = format!("{at}.during[{}]", i + 1);
+                let hours = p.take(&format!("{here}.hours"), units::parse_hours(&d.hours));
+                let order = p.take(&format!("{here}.order"), value(&d.order));
+                let Some(hours) = hours else { continue };
+                if hours.is_never() {
+                    p.add(&format!("{here}.hours"), format!("\"{}\" covers no time; give at least one span", d.hours));
+                    continue;
+                }
+                for (k, (earlier, _)) in entries.iter().enumerate() {
+                    let both = hours.minus(&hours.minus(earlier));
+                    if !both.is_never() {
+                        p.add(
+                            &format!("{here}.hours"),
+                            format!(
+                                "\"{}\" overlaps during[{}] (\"{}\") on {}; each hour can have only one order, \
+                                 so split the hours so that they do not overlap",
+                                d.hours,
+                                k + 1,
+                                during[k].hours,
+                                both.describe()
+                            ),
+                        );
+                    }
+                }
+                if let Some(order) = order {
+                    entries.push((hours, order));
+                }
+            }
+            if p.0.len() > before {
+                return None;
+            }
+            let default = default?;
+            let mut cuts: Vec<f64> = vec![0.0, WEEK];
+            for (hours, _) in &entries {
+                for &(s, e) in hours.spans() {
+                    cuts.extend([s, e]);
+                }
+            }
+            cuts.sort_by(f64::total_cmp);
+            cuts.dedup();
+            // Each piece remembers which entry it came from (None: the
+            // default), so the pieces of one entry that touch are one piece.
+            let mut pieces: Vec<(f64, f64, T, Option<usize>)> = Vec::new();
+            for w in cuts.windows(2) {
+                let mid = (w[0] + w[1]) / 2.0;
+                let source = entries.iter().position(|(hours, _)| hours.contains(mid));
+                let v = source.map_or(default, |k| entries[k].1);
+                match pieces.last_mut() {
+                    Some(last) if last.3 == source => last.1 = w[1],
+                    _ => pieces.push((w[0], w[1], v, source)),
+                }
+            }
+            Some(Switching::Hours(pieces.into_iter().map(|(s, e, v, _)| (s, e, v)).collect()))
+        }
+        (false, true) => {
+            let required = |field: &str, text: &Option<String>, example: &str, p: &mut Problems| match text {
+                Some(t) => p.take(&format!("{at}.{field}"), value(t)),
+                None => {
+                    p.add(&format!("{at}.{field}"), format!("is missing, e.g. {field} = \"{example}\""));
+                    None
+                }
+            };
+            let order = required("order", &f.order, "lifo", p);
+            let otherwise = required("otherwise", &f.otherwise, "fifo", p);
+            const MAX: i64 = 10_000_000;
+            let above = match f.while_backlog_above {
+                None => {
+                    p.add(
+                        &format!("{at}.while_backlog_above"),
+                        "is missing: the order applies once more tickets than this wait, e.g. while_backlog_above = 200",
+                    );
+                    None
+                }
+                Some(n) if !(0..=MAX).contains(&n) => {
+                    p.add(
+                        &format!("{at}.while_backlog_above"),
+                        format!("{n} must be between 0 and {MAX} (tickets waiting)"),
+                    );
+                    None
+                }
+                Some(n) => Some(n),
+            };
+            let back_below = f.back_below.or(above);
+            if let (Some(b), Some(a)) = (back_below, above)
+                && !(0..=a).contains(&b)
+            {
+                p.add(
+                    &format!("{at}.back_below"),
+                    format!(
+                        "{b} must be zero or more and at most while_backlog_above ({a}): the rule switches back \
+                         once the backlog has fallen to back_below tickets or fewer"
+                    ),
+                );
+            }
+            if let (None, Some(b)) = (above, f.back_below)
+                && b < 0
+            {
+                p.add(&format!("{at}.back_below"), format!("{b} must be zero or more"));
+            }
+            if p.0.len() > before {
+                return None;
+            }
+            Some(Switching::Backlog {
+                order: order?,
+                above: above? as u32,
+                back_below: back_below? as u32,
+                otherwise: otherwise?,
+            })
+        }
+    }
 }
 
 fn demand(d: &DemandFile, p: &mut Problems, assumptions: &mut Vec<Assumption>) -> Option<Demand> {
@@ -465,21 +727,8 @@ fn queue(
         p.add(&format!("{at}: priority"), format!("{priority} is out of range"));
     }
     let discipline = match &q.discipline {
-        None => Some(Discipline::Fifo),
-        Some(d) => {
-            let parsed = d.parse::<Discipline>().ok();
-            if parsed.is_none() {
-                p.add(
-                    &format!("{at}: discipline"),
-                    format!(
-                        "\"{d}\" is not a discipline; expected one of {}{}",
-                        Discipline::NAMES,
-                        super::suggest::did_you_mean(d, Discipline::NAMES.split(", "))
-                    ),
-                );
-            }
-            parsed
-        }
+        None => Some(Switching::Fixed(Discipline::Fifo)),
+        Some(d) => discipline(d, &format!("{at}: discipline"), p),
     };
     let sla_clock = match q.sla_clock.as_deref().map(|c| c.trim().to_ascii_lowercase()) {
         None => Some(SlaClock::Wall),

@@ -23,18 +23,20 @@ pub mod arrivals;
 pub mod calendar;
 pub mod events;
 pub mod queue;
+pub mod switching;
 
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 
-use crate::scenario::{Discipline, Policy, Scenario, SlaClock};
+use crate::scenario::{Discipline, Policy, Scenario, SlaClock, Switching};
 use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::{ArrivalClock, NextArrivals};
 use calendar::CalendarCursor;
 use events::{Event, EventQueue};
 use queue::{TicketStore, WaitingLine};
+use switching::SwitchState;
 
 /// What a random stream is used for; part of its seed.
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +94,8 @@ struct QueueRuntime {
     pending_callbacks: u32,
     /// The backlog has fallen to the clearing threshold at least once.
     cleared: bool,
+    /// Which discipline is in force (a discipline that changes over time).
+    discipline: SwitchState,
 }
 
 /// Which ticket of a queue to take.
@@ -106,6 +110,9 @@ enum Take {
 struct Engine<'a> {
     scenario: &'a Scenario,
     policy: Policy,
+    /// The plan's rule when `policy` is a plan, and its state.
+    plan: Option<&'a Switching<Policy>>,
+    plan_state: SwitchState,
     now: f64,
     horizon: f64,
     events: EventQueue,
@@ -163,6 +170,7 @@ impl<'a> Engine<'a> {
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
                     pending_callbacks: 0,
                     cleared: false,
+                    discipline: SwitchState::new(&q.discipline, sim.start),
                 }
             })
             .collect();
@@ -187,9 +195,16 @@ impl<'a> Engine<'a> {
             scenario.queues.iter().map(|q| q.sla.within).collect(),
             scenario.teams.len(),
         );
+        let plan = match policy {
+            Policy::Plan(i) => scenario.plans.get(i as usize).map(|p| &p.rule),
+            _ => None,
+        };
         Engine {
             scenario,
             policy,
+            plan,
+            plan_state: plan
+                .map_or_else(|| SwitchState::new(&Switching::Fixed(()), 0.0), |r| SwitchState::new(r, sim.start)),
             now: 0.0,
             horizon: sim.horizon,
             events: EventQueue::default(),
@@ -426,22 +441,35 @@ impl<'a> Engine<'a> {
     /// The next ticket for an agent of `team` with `spare` capacity units,
     /// by the backlog policy: its queue and which ticket of it.
     fn choose(&mut self, team: usize, spare: agents::Units) -> Option<(usize, Take)> {
-        let Engine { scenario, queues, store, pick_order, now, policy, .. } = self;
+        let Engine { scenario, queues, store, pick_order, now, policy, plan, plan_state, waiting, .. } = self;
+        // A plan's order in force now; its backlog is the desk's.
+        let policy = match plan {
+            Some(rule) => plan_state.current(rule, *now, *waiting),
+            None => *policy,
+        };
         let is_eligible = |queues: &[QueueRuntime], q: usize| {
             let rt = &queues[q];
             rt.open && !rt.line.is_empty() && rt.units <= spare
         };
         let order = &pick_order[team];
         let first = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q))?;
+        let discipline = match policy {
+            Policy::PerQueue => {
+                let rt = &mut queues[first];
+                // The queue's own backlog decides a discipline's switch rule.
+                let backlog = rt.line.len();
+                rt.discipline.current(&scenario.queues[first].discipline, *now, backlog)
+            }
+            _ => Discipline::Fifo,
+        };
         // Most decisions end here: no allocation on the hot path.
-        if *policy == Policy::PerQueue && scenario.queues[first].discipline != Discipline::SlaFirst {
-            let take = if scenario.queues[first].discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
+        if policy == Policy::PerQueue && discipline != Discipline::SlaFirst {
+            let take = if discipline == Discipline::Lifo { Take::Newest } else { Take::Oldest };
             return Some((first, take));
         }
-        let eligible: Vec<usize> = order.iter().map(|&q| q as usize).filter(|&q| is_eligible(queues, q)).collect();
         let start = scenario.simulation.start;
         // The sla-first choice within one queue: (take, class, key), smaller first.
-        let mut sla_first = |q: usize| -> Option<(Take, u8, f64)> {
+        let sla_first = |queues: &mut [QueueRuntime], store: &mut TicketStore, q: usize| -> Option<(Take, u8, f64)> {
             let queue = &scenario.queues[q];
             let age = |arrival: f64| match queue.sla_clock {
                 SlaClock::Wall => *now - arrival,
@@ -454,44 +482,63 @@ impl<'a> Engine<'a> {
             }
             line.oldest(store).map(|t| (Take::Oldest, 1, t.arrival))
         };
+        // The agent's eligible queues are walked in its order, not collected:
+        // looking at one line never changes whether another is eligible, and
+        // a pick allocates nothing. Ties go to the queue met first.
+        let mut best: Option<(usize, Take, u8, f64)> = None;
         match policy {
-            Policy::PerQueue => {
-                let take = match scenario.queues[first].discipline {
+            // A plan's orders are built-in orders (validation refuses a plan
+            // inside a plan), so `Plan` never comes out of `current`.
+            Policy::PerQueue | Policy::Plan(_) => {
+                let take = match discipline {
                     Discipline::Fifo => Take::Oldest,
                     Discipline::Lifo => Take::Newest,
-                    Discipline::SlaFirst => sla_first(first)?.0,
+                    Discipline::SlaFirst => sla_first(queues, store, first)?.0,
                 };
-                Some((first, take))
+                return Some((first, take));
             }
-            Policy::Fifo => {
-                let best = eligible.iter().filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
-                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+            Policy::Fifo | Policy::Priority => {
+                let top = scenario.queues[first].priority;
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) || (policy == Policy::Priority && scenario.queues[q].priority != top) {
+                        continue;
+                    }
+                    if let Some(t) = queues[q].line.oldest(store)
+                        && best.is_none_or(|b| t.arrival.total_cmp(&b.3).is_lt())
+                    {
+                        best = Some((q, Take::Oldest, 0, t.arrival));
+                    }
+                }
             }
             Policy::Lifo => {
-                let best = eligible.iter().filter_map(|&q| queues[q].line.newest(store).map(|t| (q, t.arrival)));
-                // max_by keeps the last of equals; reverse so the earlier queue wins ties.
-                best.rev().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Newest))
-            }
-            Policy::Priority => {
-                let top = scenario.queues[first].priority;
-                let best = eligible
-                    .iter()
-                    .filter(|&&q| scenario.queues[q].priority == top)
-                    .filter_map(|&q| queues[q].line.oldest(store).map(|t| (q, t.arrival)));
-                best.min_by(|a, b| a.1.total_cmp(&b.1)).map(|(q, _)| (q, Take::Oldest))
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) {
+                        continue;
+                    }
+                    if let Some(t) = queues[q].line.newest(store)
+                        && best.is_none_or(|b| t.arrival.total_cmp(&b.3).is_gt())
+                    {
+                        best = Some((q, Take::Newest, 0, t.arrival));
+                    }
+                }
             }
             Policy::SlaFirst => {
-                let mut best: Option<(usize, Take, u8, f64)> = None;
-                for &q in &eligible {
-                    if let Some((take, class, key)) = sla_first(q)
+                for &q in order {
+                    let q = q as usize;
+                    if !is_eligible(queues, q) {
+                        continue;
+                    }
+                    if let Some((take, class, key)) = sla_first(queues, store, q)
                         && best.is_none_or(|b| (class, key) < (b.2, b.3))
                     {
                         best = Some((q, take, class, key));
                     }
                 }
-                best.map(|(q, take, _, _)| (q, take))
             }
         }
+        best.map(|(q, take, _, _)| (q, take))
     }
 
     /// Lets an agent with spare capacity take waiting tickets until none fits.

@@ -154,7 +154,7 @@ fn closed_hours_ahead(s: &Scenario, work: &Workload, q: usize, slot: usize) -> b
     let night_tickets = (0..slots).any(|k| !work.open[q][k] && work.tickets[q][k] > 0.0);
     opened_recently
         && night_tickets
-        && queue.discipline == Discipline::Fifo
+        && queue.discipline.fixed() == Some(Discipline::Fifo)
         && s.policy == crate::scenario::Policy::PerQueue
         && queue.sla_clock == SlaClock::Wall
         && queue.callback.is_none()

@@ -6,5 +6,6 @@ mod cli;
 mod fuzz;
 mod guards;
 mod invariants;
+mod plans;
 mod staffing;
 mod theory;

@@ -346,7 +346,7 @@ agents = 3
     let reference = busy(Policy::PerQueue);
     for p in [Policy::Fifo, Policy::Lifo, Policy::Priority, Policy::SlaFirst] {
         for (a, b) in busy(p).iter().zip(&reference) {
-            assert!((a - b).abs() < 1e-6 * b, "{p}: busy {a} vs {b}");
+            assert!((a - b).abs() < 1e-6 * b, "{p:?}: busy {a} vs {b}");
         }
     }
     // And the orders really differ.
@@ -480,7 +480,7 @@ agents = 5
     for p in [Policy::Fifo, Policy::Lifo] {
         let sum = summarize(&s, &replicate(&s, p));
         let q = &sum.queues[0];
-        assert_eq!(q.time_to_clear_h.mean, Some(9.5), "{p}");
+        assert_eq!(q.time_to_clear_h.mean, Some(9.5), "{p:?}");
         assert_eq!(q.offered, 100.0);
         assert_eq!(q.answered, 100.0);
         // None of the backlog, at least 0 to 2 days old, is answered within 4 hours of arrival
