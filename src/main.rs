@@ -10,6 +10,7 @@ use staffsim::{InputError, app, cli::Cli};
 static ALLOCATOR: oom::ExitOnOutOfMemory = oom::ExitOnOutOfMemory;
 
 fn main() -> ExitCode {
+    oom::release_large_blocks();
     // A bug ends with one `error:` line and exit code 1, not a backtrace;
     // only the first panic speaks (parallel replications may all fail).
     static SPOKEN: AtomicBool = AtomicBool::new(false);
