@@ -78,6 +78,20 @@ pub const SUMMARY: &[Column<QueueSummary>] = &[
     Column { name: "time_to_clear_h", value: |r| Cell::Number(r.time_to_clear_h.mean, 2) },
     Column { name: "time_to_clear_h_ci95", value: |r| Cell::Number(r.time_to_clear_h.ci95, 2) },
     Column { name: "never_cleared", value: |r| Cell::Count(r.never_cleared as u64) },
+    Column { name: "wait_all_mean_s", value: |r| Cell::Number(r.wait_all_mean_s.mean, 1) },
+    Column { name: "wait_all_mean_s_ci95", value: |r| Cell::Number(r.wait_all_mean_s.ci95, 1) },
+    Column { name: "wait_all_p50_s", value: |r| Cell::Number(r.wait_all_p50_s, 1) },
+    Column { name: "wait_all_p90_s", value: |r| Cell::Number(r.wait_all_p90_s, 1) },
+    Column { name: "answered_in_time_all", value: |r| Cell::Number(r.answered_in_time_all.mean, 4) },
+    Column { name: "answered_in_time_all_ci95", value: |r| Cell::Number(r.answered_in_time_all.ci95, 4) },
+    Column { name: "waited_over_week", value: |r| Cell::Number(r.waited_over_week.mean, 4) },
+    Column { name: "waited_over_week_ci95", value: |r| Cell::Number(r.waited_over_week.ci95, 4) },
+    Column { name: "left_in_sla", value: |r| n(r.left_by_age[0], 2) },
+    Column { name: "left_under_1d", value: |r| n(r.left_by_age[1], 2) },
+    Column { name: "left_1d_to_3d", value: |r| n(r.left_by_age[2], 2) },
+    Column { name: "left_over_3d", value: |r| n(r.left_by_age[3], 2) },
+    Column { name: "oldest_left_h", value: |r| Cell::Number(r.oldest_left_h.mean, 2) },
+    Column { name: "oldest_left_h_ci95", value: |r| Cell::Number(r.oldest_left_h.ci95, 2) },
 ];
 
 /// The header of a table.

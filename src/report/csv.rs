@@ -58,7 +58,7 @@ pub fn summary(rows: &[QueueSummary]) -> anyhow::Result<Vec<u8>> {
     write_rows(&summary_header(), rows.iter().map(summary_fields))
 }
 
-pub const INTERVALS_HEADER: [&str; 14] = [
+pub const INTERVALS_HEADER: [&str; 18] = [
     "interval_start",
     "day",
     "t_s",
@@ -71,6 +71,10 @@ pub const INTERVALS_HEADER: [&str; 14] = [
     "service_level_ci95",
     "asa_s",
     "backlog",
+    "backlog_in_sla",
+    "backlog_under_1d",
+    "backlog_1d_to_3d",
+    "backlog_over_3d",
     "agents_on_duty",
     "occupancy",
 ];
@@ -86,6 +90,10 @@ fn interval_fields(r: &IntervalSummary) -> Vec<String> {
         num(r.service_level.ci95, 4),
         num(r.asa_s, 1),
         num(Some(r.backlog), 2),
+        num(Some(r.backlog_by_age[0]), 2),
+        num(Some(r.backlog_by_age[1]), 2),
+        num(Some(r.backlog_by_age[2]), 2),
+        num(Some(r.backlog_by_age[3]), 2),
         num(Some(r.agents_on_duty), 2),
         num(r.occupancy, 4),
     ]

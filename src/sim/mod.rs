@@ -30,6 +30,7 @@ use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1};
 
 use crate::scenario::{Discipline, Policy, Scenario, SlaClock, Switching};
+use crate::stats::recorder::age_band;
 use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::{ArrivalClock, NextArrivals};
@@ -314,10 +315,28 @@ impl<'a> Engine<'a> {
                 self.queues[q].line.waiting(&self.store).map(|t| (t.arrival, t.origin)).collect();
             for (arrival, origin) in left {
                 let age = self.age(q, arrival);
-                self.recorder.waiting_at_end(q, arrival, age, origin);
+                self.recorder.waiting_at_end(q, arrival, age, self.now - arrival, origin);
             }
         }
         self.recorder.finish()
+    }
+
+    /// The tickets waiting in queue `q` now in the first three age bands
+    /// (see [`crate::stats::recorder::age_band`]): one pass over its line,
+    /// with the SLA clock consulted only for tickets older than the SLA on
+    /// the wall clock (a business-hours age is never longer).
+    fn age_bands(&self, q: usize) -> [u32; 3] {
+        let mut bands = [0u32; 4];
+        if self.queues[q].line.is_empty() {
+            return [0; 3];
+        }
+        let within = self.scenario.queues[q].sla.within;
+        for t in self.queues[q].line.waiting(&self.store) {
+            let wall = self.now - t.arrival;
+            let in_sla = wall <= within || self.age(q, t.arrival) <= within;
+            bands[age_band(in_sla, wall)] += 1;
+        }
+        [bands[0], bands[1], bands[2]]
     }
 
     /// Time since `arrival` on the queue's SLA clock.
@@ -370,7 +389,7 @@ impl<'a> Engine<'a> {
             // A closed phone line cannot hold the call: it is missed (closed,
             // not abandoned: the caller did not give up), and may leave a
             // callback request.
-            self.recorder.closed(q, arrival, origin);
+            self.recorder.closed(q, arrival, self.now - arrival, origin);
             if callback.is_some() {
                 self.recorder.callback_created(q, arrival, origin);
                 self.request_callback(cb.queue);
@@ -381,7 +400,7 @@ impl<'a> Engine<'a> {
             && arrival + st.after <= self.now
         {
             // Already stale when it enters (old initial backlog): groomed at once.
-            self.recorder.withdrawn(q, arrival, origin);
+            self.recorder.withdrawn(q, arrival, self.now - arrival, origin);
             return;
         }
         if may_start && self.queues[q].open {
@@ -589,10 +608,11 @@ impl<'a> Engine<'a> {
         self.store.mark_gone(ticket);
         self.queues[q].line.note_gone(&mut self.store);
         self.waiting -= 1;
+        let waited = self.now - t.arrival;
         if withdrawn {
-            self.recorder.withdrawn(q, t.arrival, t.origin);
+            self.recorder.withdrawn(q, t.arrival, waited, t.origin);
         } else {
-            self.recorder.abandoned(q, t.arrival, t.origin);
+            self.recorder.abandoned(q, t.arrival, waited, t.origin);
             if let Some(cb) = self.scenario.queues[q].callback
                 && t.callback
             {
@@ -617,7 +637,7 @@ impl<'a> Engine<'a> {
             // callback request, like calls arriving while it is closed.
             while let Some(t) = self.queues[q].line.take_oldest(&mut self.store) {
                 self.waiting -= 1;
-                self.recorder.closed(q, t.arrival, t.origin);
+                self.recorder.closed(q, t.arrival, self.now - t.arrival, t.origin);
                 if t.callback {
                     self.recorder.callback_created(q, t.arrival, t.origin);
                     self.request_callback(cb.queue);
@@ -654,7 +674,11 @@ impl<'a> Engine<'a> {
         let index = self.interval_index;
         self.interval_index += 1;
         let now = self.now;
-        let backlog: Vec<usize> = self.queues.iter().map(|rt| rt.line.len()).collect();
+        let backlog: Vec<(usize, [u32; 3])> = if self.recorder.records_interval(index) {
+            (0..self.queues.len()).map(|q| (self.queues[q].line.len(), self.age_bands(q))).collect()
+        } else {
+            Vec::new()
+        };
         let times: Vec<_> = (0..self.floor.teams.len()).map(|t| self.floor.take_time(t, now)).collect();
         self.recorder.interval_end(index, backlog.into_iter(), times.into_iter());
         let next = (index + 2) as f64 * self.scenario.simulation.interval;

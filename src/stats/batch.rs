@@ -7,13 +7,19 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
-    IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, team_total, total, total_of,
-    typical_week,
+    EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, everyone_total,
+    slot_ages, team_total, total, total_of, typical_week,
 };
 use crate::scenario::Scenario;
 
 fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
+}
+
+/// The mean of the defined values, `None` when there are none.
+fn defined_mean(xs: impl IntoIterator<Item = Option<f64>>) -> Option<f64> {
+    let v: Vec<f64> = xs.into_iter().flatten().collect();
+    (!v.is_empty()).then(|| mean(v))
 }
 
 fn mean(xs: impl IntoIterator<Item = f64>) -> f64 {
@@ -45,6 +51,14 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
         let teams = if is_all { &all_teams } else { &serving[q] };
         let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
         let sla = (!is_all).then(|| scenario.queues[q].sla);
+        let everyone: Vec<EveryoneFigures> = reps
+            .iter()
+            .zip(&counts)
+            .map(|(r, c)| {
+                let e = if is_all { everyone_total(&r.everyone) } else { r.everyone[q].clone() };
+                EveryoneFigures::of(&e, c)
+            })
+            .collect();
         let quant = |p: f64| {
             let v: Vec<f64> = waits.iter().filter_map(|h| quantile(h, p)).collect();
             (!v.is_empty()).then(|| mean(v))
@@ -73,6 +87,13 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             service_level_open: estimate(counts.iter().zip(&after_hours).map(|(c, a)| c.minus(a).service_level())),
             time_to_clear_h: estimate(clear.iter().copied()),
             never_cleared: clear.iter().filter(|c| c.is_none()).count(),
+            wait_all_mean_s: estimate(everyone.iter().map(|f| f.mean_s)),
+            wait_all_p50_s: defined_mean(everyone.iter().map(|f| f.p50_s)),
+            wait_all_p90_s: defined_mean(everyone.iter().map(|f| f.p90_s)),
+            answered_in_time_all: estimate(everyone.iter().map(|f| f.in_time)),
+            waited_over_week: estimate(everyone.iter().map(|f| f.over_week)),
+            left_by_age: std::array::from_fn(|b| mean(everyone.iter().map(|f| f.left[b]))),
+            oldest_left_h: estimate(everyone.iter().map(|f| f.oldest_left_h)),
         });
     }
 
@@ -148,6 +169,9 @@ fn pooled_rows(
                 backlog,
                 agents_on_duty: mean(time.iter().map(|t| t.on_duty / sim.interval / n)),
                 occupancy: estimate(time.iter().map(AgentTime::occupancy)).mean,
+                backlog_by_age: std::array::from_fn(|b| {
+                    mean(reps.iter().map(|r| slot_ages(r, slot, nq, (!is_all).then_some(q))[b] / n))
+                }),
             });
         }
         for (t, team) in scenario.teams.iter().enumerate() {
@@ -312,6 +336,10 @@ mod tests {
                 (&x.service_level_new, &y.service_level_new, "service_level_new"),
                 (&x.service_level_open, &y.service_level_open, "service_level_open"),
                 (&x.time_to_clear_h, &y.time_to_clear_h, "time_to_clear_h"),
+                (&x.wait_all_mean_s, &y.wait_all_mean_s, "wait_all_mean_s"),
+                (&x.answered_in_time_all, &y.answered_in_time_all, "answered_in_time_all"),
+                (&x.waited_over_week, &y.waited_over_week, "waited_over_week"),
+                (&x.oldest_left_h, &y.oldest_left_h, "oldest_left_h"),
             ] {
                 same_estimate(e, f, &format!("{what}: {name}"));
             }
@@ -341,6 +369,7 @@ mod tests {
                 assert_eq!(x.asa_s.map(f64::to_bits), y.asa_s.map(f64::to_bits));
                 assert_eq!(x.occupancy.map(f64::to_bits), y.occupancy.map(f64::to_bits));
                 assert_eq!(x.backlog.to_bits(), y.backlog.to_bits());
+                assert_eq!(x.backlog_by_age.map(f64::to_bits), y.backlog_by_age.map(f64::to_bits));
             }
             for (x, y) in batch.wait_curves.iter().zip(&streamed.wait_curves) {
                 assert_eq!(x.points, y.points, "{desk}: wait curve of {}", x.queue);

@@ -204,6 +204,100 @@ impl TicketCounts {
     }
 }
 
+/// Wall-clock age limits of the backlog's age bands after the SLA one:
+/// breached but under a day, one to three days, three days or more.
+pub const AGE_BAND_LIMITS: [f64; 2] = [86_400.0, 3.0 * 86_400.0];
+
+/// Tickets waiting at one moment by age: still within their SLA (on the
+/// queue's SLA clock), then breached and waiting (wall clock) under a day,
+/// one to three days, three days or more.
+pub type AgeBands = [u32; 4];
+
+/// The band of a waiting ticket: 0 while it can still make its SLA, then by
+/// its wall-clock age (see [`AGE_BAND_LIMITS`]).
+#[inline]
+pub fn age_band(in_sla: bool, wall_age: f64) -> usize {
+    if in_sla {
+        0
+    } else if wall_age < AGE_BAND_LIMITS[0] {
+        1
+    } else if wall_age < AGE_BAND_LIMITS[1] {
+        2
+    } else {
+        3
+    }
+}
+
+/// How long every customer of a queue waited, answered or not: an answered
+/// ticket its wait (SLA clock), one that gave up, was groomed away or reached
+/// a closed line the time it waited until then (wall clock), one still
+/// waiting at the horizon its age so far (SLA clock; a censored wait, the
+/// least it will wait).
+#[derive(Debug, Clone)]
+pub struct EveryoneWaits {
+    /// Milliseconds.
+    pub waits: Histogram<u64>,
+    /// Seconds.
+    pub sum: f64,
+    pub count: u64,
+    /// Customers who waited (or, still waiting, have waited) more than a week.
+    pub over_week: u64,
+    /// Tickets still waiting at the horizon, by age band.
+    pub left: [u64; 4],
+    /// Wall-clock age of the oldest ticket still waiting at the horizon.
+    pub oldest_left: Option<f64>,
+}
+
+impl EveryoneWaits {
+    fn new() -> Self {
+        EveryoneWaits { waits: wait_histogram(), sum: 0.0, count: 0, over_week: 0, left: [0; 4], oldest_left: None }
+    }
+
+    #[inline]
+    fn record(&mut self, wait: f64) {
+        let wait = wait.max(0.0);
+        self.waits.saturating_record((wait * 1000.0).round() as u64);
+        self.sum += wait;
+        self.count += 1;
+        self.over_week += u64::from(wait > 7.0 * 86_400.0);
+    }
+
+    /// Adds another queue's (for the desk total).
+    pub fn add(&mut self, o: &EveryoneWaits) {
+        self.waits.add(&o.waits).expect("wait histograms share their bounds");
+        self.sum += o.sum;
+        self.count += o.count;
+        self.over_week += o.over_week;
+        for (a, b) in self.left.iter_mut().zip(o.left) {
+            *a += b;
+        }
+        self.oldest_left = match (self.oldest_left, o.oldest_left) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+
+    /// Mean wait of every customer (censored), seconds.
+    pub fn mean(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.sum / self.count as f64)
+    }
+
+    /// Share of customers who waited more than a week.
+    pub fn over_week_share(&self) -> Option<f64> {
+        (self.count > 0).then(|| self.over_week as f64 / self.count as f64)
+    }
+
+    pub fn quantile(&self, q: f64) -> Option<f64> {
+        (!self.waits.is_empty()).then(|| self.waits.value_at_quantile(q) as f64 / 1000.0)
+    }
+}
+
+impl Default for EveryoneWaits {
+    fn default() -> Self {
+        EveryoneWaits::new()
+    }
+}
+
 /// Agent time of one team over one stretch, agent-seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct AgentTime {
@@ -238,12 +332,17 @@ pub struct ReplicationStats {
     pub time_to_clear: Vec<Option<f64>>,
     /// Waits of answered tickets per queue, milliseconds.
     pub waits: Vec<Histogram<u64>>,
+    /// Per queue: how long every customer waited, answered or not.
+    pub everyone: Vec<EveryoneWaits>,
     /// Per team, over the whole window.
     pub teams: Vec<AgentTime>,
     /// Per interval × queue (row-major by interval).
     pub interval_tickets: Vec<IntervalCounts>,
     /// Tickets waiting at each interval's end, interval × queue.
     pub interval_backlog: Vec<u32>,
+    /// The same tickets in the first three age bands (the fourth is the
+    /// rest of the backlog), interval × queue.
+    pub interval_ages: Vec<[u32; 3]>,
     /// Per interval × team.
     pub interval_agents: Vec<AgentTime>,
     /// Tickets started by an agent whose team lacks the queue's skill; an
@@ -286,9 +385,11 @@ impl Recorder {
                 after_hours: vec![TicketCounts::default(); queue_count],
                 time_to_clear: vec![None; queue_count + 1],
                 waits: vec![histogram; queue_count],
+                everyone: vec![EveryoneWaits::new(); queue_count],
                 teams: vec![AgentTime::default(); team_count],
                 interval_tickets: vec![IntervalCounts::default(); intervals * queue_count],
                 interval_backlog: vec![0; intervals * queue_count],
+                interval_ages: vec![[0; 3]; intervals * queue_count],
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
                 served_without_skill: 0,
             },
@@ -338,24 +439,35 @@ impl Recorder {
         let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
         if counted {
             self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+            self.stats.everyone[queue].record(wait);
         }
     }
 
+    /// A customer who gave up after waiting `waited` seconds.
     #[inline]
-    pub fn abandoned(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, Outcome::Abandoned);
+    pub fn abandoned(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
+        if self.each(queue, arrival, origin, Outcome::Abandoned) {
+            self.stats.everyone[queue].record(waited);
+        }
     }
 
     /// A ticket missed because its line was closed (a call reaching a closed
     /// phone line, or a caller still waiting when it closed).
+    /// `waited`: seconds from arrival until the line closed on it (0 for a
+    /// call that reached a closed line).
     #[inline]
-    pub fn closed(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, Outcome::Closed);
+    pub fn closed(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
+        if self.each(queue, arrival, origin, Outcome::Closed) {
+            self.stats.everyone[queue].record(waited);
+        }
     }
 
+    /// A ticket groomed away after waiting `waited` seconds.
     #[inline]
-    pub fn withdrawn(&mut self, queue: usize, arrival: f64, origin: Origin) {
-        self.each(queue, arrival, origin, Outcome::Withdrawn);
+    pub fn withdrawn(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
+        if self.each(queue, arrival, origin, Outcome::Withdrawn) {
+            self.stats.everyone[queue].record(waited);
+        }
     }
 
     /// A missed call of `queue` that left a callback request.
@@ -365,10 +477,22 @@ impl Recorder {
     }
 
     /// A ticket still waiting when the horizon is reached, `age` seconds old
-    /// on the queue's SLA clock.
-    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, origin: Origin) {
+    /// on the queue's SLA clock and `wall_age` on the wall clock.
+    pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, wall_age: f64, origin: Origin) {
         let in_sla = age <= self.sla_within[queue];
-        self.each(queue, arrival, origin, Outcome::WaitingAtEnd { in_sla });
+        if self.each(queue, arrival, origin, Outcome::WaitingAtEnd { in_sla }) {
+            let e = &mut self.stats.everyone[queue];
+            e.record(age);
+            e.left[age_band(in_sla, wall_age)] += 1;
+            e.oldest_left = Some(e.oldest_left.map_or(wall_age, |o| o.max(wall_age)));
+        }
+    }
+
+    /// Whether the end of reporting interval `index` (counted from t = 0)
+    /// is recorded: the engine counts the backlog's ages only then.
+    pub fn records_interval(&self, index: usize) -> bool {
+        let warm = (self.warmup / self.interval).round() as usize;
+        index.checked_sub(warm).is_some_and(|k| k < self.intervals)
     }
 
     /// A ticket was started by an agent without the queue's skill (a bug).
@@ -386,18 +510,21 @@ impl Recorder {
     }
 
     /// Closes reporting interval `index` (counted from t = 0, warm-up included).
+    /// `backlog`: per queue, the tickets waiting and those of them in the
+    /// first three age bands.
     pub fn interval_end(
         &mut self,
         index: usize,
-        backlog: impl Iterator<Item = usize>,
+        backlog: impl Iterator<Item = (usize, [u32; 3])>,
         agents: impl Iterator<Item = AgentTime>,
     ) {
         let warm = (self.warmup / self.interval).round() as usize;
         let Some(k) = index.checked_sub(warm).filter(|&k| k < self.intervals) else {
             return;
         };
-        for (q, n) in backlog.enumerate() {
+        for (q, (n, ages)) in backlog.enumerate() {
             self.stats.interval_backlog[k * self.queue_count + q] = n as u32;
+            self.stats.interval_ages[k * self.queue_count + q] = ages;
         }
         for (t, time) in agents.enumerate() {
             self.stats.interval_agents[k * self.team_count + t] = time;
@@ -424,11 +551,11 @@ mod tests {
         r.offered(0, 250.0, OpenHours);
         r.answered(0, 250.0, 50.0, OpenHours);
         r.offered(0, 395.0, OpenHours);
-        r.waiting_at_end(0, 395.0, 5.0, OpenHours); // 5 s old at the horizon: can still make it
+        r.waiting_at_end(0, 395.0, 5.0, 5.0, OpenHours); // 5 s old at the horizon: can still make it
         r.offered(0, 300.0, OpenHours);
-        r.abandoned(0, 300.0, OpenHours);
+        r.abandoned(0, 300.0, 40.0, OpenHours);
         r.offered(0, -20.0, InitialBacklog); // initial backlog: counted whatever the warm-up
-        r.withdrawn(0, -20.0, InitialBacklog);
+        r.withdrawn(0, -20.0, 420.0, InitialBacklog);
         let s = r.finish();
         let q = s.queues[0];
         assert_eq!(
@@ -444,6 +571,21 @@ mod tests {
         assert_eq!(s.interval_tickets[0].offered, 1);
         assert_eq!(s.interval_tickets[2].offered, 2);
         assert_eq!(s.waits[0].len(), 2);
+        // Every customer: answered 5 s and 50 s, 5 s old at the horizon,
+        // gave up after 40 s, groomed away after 420 s.
+        let e = &s.everyone[0];
+        assert_eq!((e.count, e.sum, e.mean()), (5, 520.0, Some(104.0)));
+        assert_eq!((e.left, e.oldest_left, e.over_week), ([1, 0, 0, 0], Some(5.0), 0));
+        assert!((e.quantile(1.0).unwrap() - 420.0).abs() < 0.01 * 420.0, "to the histogram's 1 %");
+    }
+
+    #[test]
+    fn age_bands_follow_the_sla_then_the_wall_clock() {
+        assert_eq!(age_band(true, 10.0 * 86_400.0), 0, "still within a business-hours SLA");
+        assert_eq!(age_band(false, 3600.0), 1);
+        assert_eq!(age_band(false, 86_400.0), 2, "a day old is in 1-3 days");
+        assert_eq!(age_band(false, 3.0 * 86_400.0 - 1.0), 2);
+        assert_eq!(age_band(false, 3.0 * 86_400.0), 3);
     }
 
     #[test]
@@ -456,20 +598,20 @@ mod tests {
             r.offered(0, t, OpenHours);
         }
         r.answered(0, 10.0, 5.0, OpenHours);
-        r.abandoned(0, 20.0, OpenHours);
-        r.closed(0, 30.0, OpenHours);
+        r.abandoned(0, 20.0, 15.0, OpenHours);
+        r.closed(0, 30.0, 170.0, OpenHours);
         // After hours: two calls reach the closed line, one e-mail-like ticket
         // waits for the morning and is answered late, one is still waiting.
         for t in [110.0, 120.0, 130.0, 140.0] {
             r.offered(0, t, AfterHours);
         }
-        r.closed(0, 110.0, AfterHours);
-        r.closed(0, 120.0, AfterHours);
+        r.closed(0, 110.0, 0.0, AfterHours);
+        r.closed(0, 120.0, 0.0, AfterHours);
         r.answered(0, 130.0, 50.0, AfterHours);
-        r.waiting_at_end(0, 140.0, 60.0, AfterHours);
+        r.waiting_at_end(0, 140.0, 60.0, 60.0, AfterHours);
         // The initial backlog is never after hours, even when its line is closed.
         r.offered(0, -5.0, InitialBacklog);
-        r.closed(0, -5.0, InitialBacklog);
+        r.closed(0, -5.0, 0.0, InitialBacklog);
         let s = r.finish();
 
         let q = s.queues[0];

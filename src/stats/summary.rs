@@ -10,7 +10,7 @@ use std::sync::Arc;
 use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::recorder::{AgentTime, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram};
+use super::recorder::{AgentTime, EveryoneWaits, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram};
 use super::running::{RunningEstimate, RunningMean, SampleMean};
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
@@ -87,6 +87,24 @@ pub struct QueueSummary {
     pub time_to_clear_h: Estimate,
     /// Replications in which it never did.
     pub never_cleared: usize,
+    /// Every customer counted (see [`EveryoneWaits`]): the mean wait of all
+    /// customers, answered or not, with the tickets still waiting at the
+    /// horizon counted at their age so far (a censored wait, so a lower
+    /// bound), seconds.
+    pub wait_all_mean_s: Estimate,
+    pub wait_all_p50_s: Option<f64>,
+    pub wait_all_p90_s: Option<f64>,
+    /// Share of all customers answered within the SLA (answered in time ÷
+    /// offered: tickets left waiting count against it).
+    pub answered_in_time_all: Estimate,
+    /// Share of all customers who waited (or have waited) more than a week.
+    pub waited_over_week: Estimate,
+    /// Tickets still waiting at the horizon by age band (within the SLA,
+    /// breached under a day, one to three days, three days or more).
+    pub left_by_age: [f64; 4],
+    /// Wall-clock age of the oldest ticket left, hours, over the
+    /// replications that left any.
+    pub oldest_left_h: Estimate,
 }
 
 impl QueueSummary {
@@ -116,6 +134,9 @@ pub struct IntervalSummary {
     /// Mean agents on duty during the interval (of the teams serving the queue).
     pub agents_on_duty: f64,
     pub occupancy: Option<f64>,
+    /// The backlog at the interval's end by age band (within the SLA,
+    /// breached under a day, one to three days, three days or more).
+    pub backlog_by_age: [f64; 4],
 }
 
 /// Agent time of one team in one reporting interval.
@@ -213,6 +234,7 @@ impl<'a> RunningSummary<'a> {
     pub fn add(&mut self, r: &ReplicationStats) {
         let nq = self.scenario.queues.len();
         let desk_waits = merged_waits(&r.waits);
+        let desk_everyone = everyone_total(&r.everyone);
         for q in 0..=nq {
             let is_all = q == nq;
             let pick = |rows: &[TicketCounts]| if is_all { total(rows) } else { rows[q] };
@@ -221,6 +243,8 @@ impl<'a> RunningSummary<'a> {
             let time = team_total(self.serving[q].iter().map(|&t| r.teams[t]));
             let clear = r.time_to_clear[q].map(|t| t / 3600.0);
             self.queues[q].add(&counts, &pick(&r.initial), &pick(&r.after_hours), clear, waits, &time);
+            let everyone = if is_all { &desk_everyone } else { &r.everyone[q] };
+            self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
         }
         self.intervals.add(self.scenario, r, &self.serving);
@@ -297,9 +321,63 @@ struct QueueTally {
     service_level_open: RunningEstimate,
     time_to_clear_h: RunningEstimate,
     never_cleared: usize,
+    wait_all_mean_s: RunningEstimate,
+    wait_all_p50_s: RunningMean,
+    wait_all_p90_s: RunningMean,
+    answered_in_time_all: RunningEstimate,
+    waited_over_week: RunningEstimate,
+    left_by_age: [RunningMean; 4],
+    oldest_left_h: RunningEstimate,
+}
+
+/// One replication's figures over every customer of a queue (or the desk).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct EveryoneFigures {
+    pub mean_s: Option<f64>,
+    pub p50_s: Option<f64>,
+    pub p90_s: Option<f64>,
+    pub in_time: Option<f64>,
+    pub over_week: Option<f64>,
+    pub left: [f64; 4],
+    pub oldest_left_h: Option<f64>,
+}
+
+impl EveryoneFigures {
+    pub(super) fn of(e: &EveryoneWaits, c: &TicketCounts) -> Self {
+        EveryoneFigures {
+            mean_s: e.mean(),
+            p50_s: e.quantile(0.5),
+            p90_s: e.quantile(0.9),
+            in_time: (c.offered > 0).then(|| c.answered_in_sla as f64 / c.offered as f64),
+            over_week: e.over_week_share(),
+            left: e.left.map(|n| n as f64),
+            oldest_left_h: e.oldest_left.map(|a| a / 3600.0),
+        }
+    }
+}
+
+/// The desk's customers: every queue's, together.
+pub(super) fn everyone_total(queues: &[EveryoneWaits]) -> EveryoneWaits {
+    let mut t = EveryoneWaits::default();
+    for q in queues {
+        t.add(q);
+    }
+    t
 }
 
 impl QueueTally {
+    fn add_everyone(&mut self, f: &EveryoneFigures) {
+        self.wait_all_mean_s.add(f.mean_s);
+        self.wait_all_p50_s.add_defined(f.p50_s);
+        self.wait_all_p90_s.add_defined(f.p90_s);
+        self.answered_in_time_all.add(f.in_time);
+        self.waited_over_week.add(f.over_week);
+        for (m, x) in self.left_by_age.iter_mut().zip(f.left) {
+            m.add(x);
+        }
+        self.oldest_left_h.add(f.oldest_left_h);
+    }
+
     fn add(
         &mut self,
         c: &TicketCounts,
@@ -356,6 +434,13 @@ impl QueueTally {
             service_level_open: self.service_level_open.estimate(),
             time_to_clear_h: self.time_to_clear_h.estimate(),
             never_cleared: self.never_cleared,
+            wait_all_mean_s: self.wait_all_mean_s.estimate(),
+            wait_all_p50_s: self.wait_all_p50_s.defined_mean(),
+            wait_all_p90_s: self.wait_all_p90_s.defined_mean(),
+            answered_in_time_all: self.answered_in_time_all.estimate(),
+            waited_over_week: self.waited_over_week.estimate(),
+            left_by_age: self.left_by_age.map(|m| m.mean()),
+            oldest_left_h: self.oldest_left_h.estimate(),
         }
     }
 }
@@ -418,6 +503,8 @@ struct SlotTally {
     abandoned: f64,
     closed: f64,
     backlog: f64,
+    /// Sums of the backlog's age bands (their total is `backlog`'s).
+    backlog_by_age: [f64; 4],
     agents_on_duty: f64,
     service_level: RunningEstimate,
     asa_s: SampleMean,
@@ -462,7 +549,11 @@ impl PooledTally {
                         if is_all { row.iter().map(|&b| f64::from(b)).sum() } else { f64::from(row[q]) }
                     })
                     .sum();
+                let ages = slot_ages(r, slot, nq, (!is_all).then_some(q));
                 let row = &mut self.rows[s * (nq + 1) + q];
+                for (sum, a) in row.backlog_by_age.iter_mut().zip(ages) {
+                    *sum += a / n;
+                }
                 row.offered += c.offered as f64 / n;
                 row.answered += c.answered as f64 / n;
                 row.abandoned += c.abandoned as f64 / n;
@@ -523,6 +614,7 @@ impl PooledTally {
                     backlog: mean(row.backlog),
                     agents_on_duty: mean(row.agents_on_duty),
                     occupancy: row.occupancy.mean(),
+                    backlog_by_age: row.backlog_by_age.map(mean),
                 });
             }
             if s % RELEASE_EVERY == 0 {
@@ -661,6 +753,27 @@ pub(super) fn total(rows: &[TicketCounts]) -> TicketCounts {
         t.add(r);
     }
     t
+}
+
+/// One replication's backlog by age band, summed over the intervals of a
+/// slot, for one queue (or, `None`, the desk).
+pub(super) fn slot_ages(r: &ReplicationStats, slot: &[usize], nq: usize, queue: Option<usize>) -> [f64; 4] {
+    let mut bands = [0.0; 4];
+    for &k in slot {
+        let cells = k * nq..(k + 1) * nq;
+        let queues = match queue {
+            Some(q) => k * nq + q..k * nq + q + 1,
+            None => cells,
+        };
+        for i in queues {
+            let [a, b, c] = r.interval_ages[i];
+            let rest = r.interval_backlog[i] - a - b - c;
+            for (sum, x) in bands.iter_mut().zip([a, b, c, rest]) {
+                *sum += f64::from(x);
+            }
+        }
+    }
+    bands
 }
 
 /// The desk's counts in one interval: every queue's, summed.
