@@ -49,6 +49,9 @@ pub enum Command {
         /// scenario's plans ([policies]), or all [default: all: the five, then the plans].
         #[arg(long, value_delimiter = ',', value_name = "LIST")]
         policies: Vec<String>,
+        /// What the ranking puts first (every objective counts the tickets still waiting)
+        #[arg(long, value_enum, default_value_t = RankBy::Targets, value_name = "OBJECTIVE")]
+        rank_by: RankBy,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -133,6 +136,37 @@ pub struct CommonArgs {
     /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
     #[arg(long, value_name = "N")]
     pub clear_below: Option<u32>,
+}
+
+/// What `compare` ranks policies by. None can be won by leaving tickets
+/// behind: tickets still waiting count as misses in every service figure,
+/// at their age so far in every wait, and the ties go to fewer tickets left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum RankBy {
+    /// Most SLA targets met, then the share of all customers answered in time
+    #[default]
+    Targets,
+    /// The share of all customers answered within their SLA
+    InTime,
+    /// The mean wait of all customers, the ones still waiting at their age so far
+    MeanWait,
+    /// The fewest tickets left waiting at the end, then the youngest oldest one
+    Backlog,
+    /// The earliest time the backlog falls to clear_below (never: last)
+    Clear,
+}
+
+impl RankBy {
+    /// The objective in words, for the table's last line.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RankBy::Targets => "most SLA targets met, then the share of all customers answered in time",
+            RankBy::InTime => "the share of all customers answered in time",
+            RankBy::MeanWait => "the mean wait of all customers (those still waiting at their age so far)",
+            RankBy::Backlog => "the fewest tickets left waiting, then the youngest oldest ticket",
+            RankBy::Clear => "the earliest time the backlog cleared",
+        }
+    }
 }
 
 /// The quantile of the uncertain requirement a roster is planned for.

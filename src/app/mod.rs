@@ -50,8 +50,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy.as_deref(), None)?),
-        Command::Compare { scenario, policies, common } => {
-            compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies)
+        Command::Compare { scenario, policies, rank_by, common } => {
+            compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies, rank_by)
         }
         Command::Staff { scenario, write_scenario, samples, plan_for, force, policy, common } => staff::staff(
             Options::new(&scenario, &common, policy.as_deref(), Some("staff"))?,
@@ -229,7 +229,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
+fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     let mut policies = Vec::new();
     for p in policy_args.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
@@ -291,7 +291,8 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
     set.add("run.json", report::json::to_bytes(&run_record(opts, &policies, wall))?);
     set.commit()?;
 
-    let scores = report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect());
+    let scores =
+        report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect(), rank_by);
     if opts.json {
         let v = json!({
             "scenario": scenario.name,
@@ -299,6 +300,7 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
             "ranking": scores.iter().map(|s| s.policy.clone()).collect::<Vec<_>>(),
+            "rank_by": format!("{rank_by:?}").to_lowercase(),
             "policies": runs.iter().map(|(p, r)| json!({
                 "policy": p,
                 "queues": r.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
@@ -316,23 +318,13 @@ fn compare(opts: &Options, policy_args: &[String]) -> anyhow::Result<()> {
         sim.seed
     );
     let below = sim.clear_below;
-    let show_clear = scenario.queues.iter().any(|q| q.initial_backlog.is_some_and(|b| b.tickets > below));
-    text.push_str(&report::table::comparison(&scores, report::table::use_color(), show_clear));
-    if let Some(best) = scores.first() {
-        let tied: Vec<&str> =
-            scores.iter().filter(|s| s.targets_met == best.targets_met).map(|s| s.policy.as_str()).collect();
-        text.push_str(&format!(
-            "\n{} meets the most SLA targets ({} of {}){}.\n",
-            best.policy,
-            best.targets_met,
-            best.targets,
-            if tied.len() > 1 {
-                format!("; tied with {}, ranked by the desk's service level", tied[1..].join(", "))
-            } else {
-                String::new()
-            }
-        ));
-    }
+    // The desk's backlog starts above the threshold: when each policy brings
+    // it down is the answer a crisis plan needs.
+    let initial: u32 = scenario.queues.iter().filter_map(|q| q.initial_backlog).map(|b| b.tickets).sum();
+    let show_clear = initial > below;
+    let clock = report::table::ClearClock { start: sim.start, below };
+    text.push_str(&report::table::comparison(&scores, report::table::use_color(), show_clear.then_some(clock)));
+    text.push_str(&report::table::ranking_verdict(&scores, rank_by));
     text.push_str(&format!(
         "written to {}/ in {wall:.1} s: summary.csv intervals.csv waits.csv run.json\ncharts: {}\n",
         dir.display(),

@@ -2,7 +2,10 @@
 
 use std::fmt::Write as _;
 
-use crate::scenario::units::{format_duration, format_wait};
+use std::cmp::Ordering;
+
+use crate::cli::RankBy;
+use crate::scenario::units::{format_duration, format_wait, format_week_time};
 use crate::stats::QueueSummary;
 
 fn pct(x: Option<f64>) -> String {
@@ -175,56 +178,112 @@ impl PolicyScore {
     }
 }
 
-/// Ranks policies: most SLA targets met, then the desk's service level.
-pub fn rank(mut scores: Vec<PolicyScore>) -> Vec<PolicyScore> {
-    scores.sort_by(|a, b| {
-        b.targets_met
-            .cmp(&a.targets_met)
-            .then_with(|| b.desk.service_level.mean.unwrap_or(0.0).total_cmp(&a.desk.service_level.mean.unwrap_or(0.0)))
-    });
+/// Orders two policies by `rank_by`; ties go on to the share of all
+/// customers answered in time, then fewer tickets left, then a younger
+/// oldest ticket left, so no objective is won by leaving tickets behind.
+fn by(rank_by: RankBy, a: &PolicyScore, b: &PolicyScore) -> Ordering {
+    let (x, y) = (&a.desk, &b.desk);
+    // Higher is better for shares; lower for waits, tickets and ages.
+    let high = |f: fn(&QueueSummary) -> Option<f64>| {
+        f(y).unwrap_or(f64::NEG_INFINITY).total_cmp(&f(x).unwrap_or(f64::NEG_INFINITY))
+    };
+    let low =
+        |f: fn(&QueueSummary) -> Option<f64>| f(x).unwrap_or(f64::INFINITY).total_cmp(&f(y).unwrap_or(f64::INFINITY));
+    let in_time = || high(|d| d.answered_in_time_all.mean);
+    let left = || low(|d| Some(d.waiting_at_end)).then_with(|| low(|d| d.oldest_left_h.mean.or(Some(0.0))));
+    let first = match rank_by {
+        RankBy::Targets => b.targets_met.cmp(&a.targets_met),
+        RankBy::InTime => in_time(),
+        RankBy::MeanWait => low(|d| d.wait_all_mean_s.mean),
+        RankBy::Backlog => left(),
+        RankBy::Clear => low(|d| if d.never_cleared > 0 { None } else { d.time_to_clear_h.mean }),
+    };
+    first.then_with(in_time).then_with(left)
+}
+
+/// Ranks policies by `rank_by` (see [`RankBy`]).
+pub fn rank(mut scores: Vec<PolicyScore>, rank_by: RankBy) -> Vec<PolicyScore> {
+    scores.sort_by(|a, b| by(rank_by, a, b));
     scores
 }
 
+/// How to show when a backlog cleared: the run's start on the desk clock and
+/// the threshold.
+#[derive(Debug, Clone, Copy)]
+pub struct ClearClock {
+    pub start: f64,
+    pub below: u32,
+}
+
+/// "day 3 Wed 13:00 ±5h", "never", or with `*` when some replications never cleared.
+fn cleared_cell(d: &QueueSummary, clock: ClearClock) -> String {
+    let Some(h) = d.time_to_clear_h.mean else { return "never".into() };
+    let t = h * 3600.0;
+    let day = (t / 86_400.0).floor() as u64 + 1;
+    let ci =
+        d.time_to_clear_h.ci95.filter(|&c| c > 0.0).map_or(String::new(), |c| format!(" ±{}", format_wait(c * 3600.0)));
+    let mark = if d.never_cleared > 0 { "*" } else { "" };
+    format!("day {day} {}{ci}{mark}", format_week_time(clock.start + t))
+}
+
+/// "2103 (20d00h)": tickets left waiting at the end and the oldest one's age.
+fn left_cell(d: &QueueSummary) -> String {
+    match d.oldest_left_h.mean {
+        Some(h) if d.waiting_at_end > 0.0 => format!("{:.0} ({})", d.waiting_at_end, format_wait(h * 3600.0)),
+        _ => format!("{:.0}", d.waiting_at_end),
+    }
+}
+
 /// The ranking table of `compare` and its per-queue service levels;
-/// `show_clear` adds when the backlog first cleared (runs with an initial backlog).
-pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> String {
+/// `clear` adds when the backlog first cleared (runs with an initial backlog).
+pub fn comparison(scores: &[PolicyScore], color: bool, clear: Option<ClearClock>) -> String {
     let mut out = String::new();
     // Plans of the scenario may have longer names than the built-in orders.
     let label = scores.iter().map(|s| s.policy.chars().count()).max().unwrap_or(0).max(10);
     let _ = writeln!(
         out,
-        "{:>4} {:<label$} {:>12} {:>15} {:>8} {:>8} {:>8} {:>9}",
+        "{:>4} {:<label$} {:>7} {:>13} {:>8} {:>9} {:>8} {:>14} {:>7}  {}",
         "rank",
         "policy",
-        "targets met",
+        "targets",
         "desk service",
+        "in time",
+        "mean wait",
         "ASA",
-        "p90 wait",
-        "abandon",
-        if show_clear { "cleared" } else { "" }
+        "left (oldest)",
+        ">1 week",
+        if clear.is_some() { "cleared" } else { "" }
     );
     for (i, s) in scores.iter().enumerate() {
         let d = &s.desk;
-        let sl = service_level_cell(&d.service_level);
-        let cleared = match (show_clear, d.time_to_clear_h.mean) {
-            (false, _) => String::new(),
-            (true, None) => "never".to_string(),
-            (true, Some(h)) if d.never_cleared > 0 => format!("{}*", format_wait(h * 3600.0)),
-            (true, Some(h)) => format_wait(h * 3600.0),
-        };
-        let met = format!("{:>12}", format!("{} of {}", s.targets_met, s.targets));
+        let met = format!("{:>7}", format!("{} of {}", s.targets_met, s.targets));
         let met = if s.targets_met == s.targets { paint(met, "32", color) } else { met };
         let _ = writeln!(
             out,
-            "{:>4} {:<label$} {} {:>15} {:>8} {:>8} {:>8} {:>9}",
+            "{:>4} {:<label$} {} {:>13} {:>8} {:>9} {:>8} {:>14} {:>7}  {}",
             i + 1,
             s.policy,
             met,
-            sl,
+            service_level_cell(&d.service_level),
+            pct(d.answered_in_time_all.mean),
+            secs(d.wait_all_mean_s.mean),
             secs(d.asa_s.mean),
-            secs(d.wait_p90_s),
-            pct(d.abandon_rate.mean),
-            cleared
+            left_cell(d),
+            pct(d.waited_over_week.mean),
+            clear.map_or(String::new(), |c| cleared_cell(d, c)),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "in time: share of all customers answered within their SLA; mean wait: of all customers, those still\n\
+         waiting at their age so far (ASA counts only the answered); left: tickets waiting at the end (the oldest's\n\
+         age); >1 week: customers who waited, or have waited, more than a week"
+    );
+    if let Some(c) = clear {
+        let _ = writeln!(
+            out,
+            "cleared: when the backlog first fell to {} tickets or fewer, mean ± 95 % confidence over the replications",
+            c.below
         );
     }
     let _ = writeln!(out);
@@ -254,8 +313,82 @@ pub fn comparison(scores: &[PolicyScore], color: bool, show_clear: bool) -> Stri
     if shown < names.len() {
         let _ = writeln!(out, "({} more queues in summary.csv)", names.len() - shown);
     }
-    if show_clear && scores.iter().any(|s| s.desk.never_cleared > 0) {
+    if clear.is_some() && scores.iter().any(|s| s.desk.never_cleared > 0 && s.desk.time_to_clear_h.mean.is_some()) {
         let _ = writeln!(out, "* some replications never cleared the backlog; the time is the mean of those that did");
     }
+    out
+}
+
+/// The sentence under the ranking: who leads by the stated objective, and
+/// the trade-off a faster average hides (a policy that answers its answered
+/// customers sooner while leaving more of them waiting).
+pub fn ranking_verdict(scores: &[PolicyScore], rank_by: RankBy) -> String {
+    let Some(best) = scores.first() else { return String::new() };
+    let d = &best.desk;
+    let mut text = format!("ranked by {}: {} first", rank_by.describe(), best.policy);
+    if rank_by == RankBy::Targets {
+        let _ = write!(text, " ({} of {} targets met)", best.targets_met, best.targets);
+    }
+    text.push('.');
+    let mut sentences = vec![text];
+    if let Some(other) = scores.iter().skip(1).find(|o| {
+        o.desk.asa_s.mean.zip(d.asa_s.mean).is_some_and(|(fast, slow)| fast < slow)
+            && o.desk.waiting_at_end > d.waiting_at_end
+    }) {
+        let o = &other.desk;
+        sentences.push(format!(
+            "{} answers faster on average (ASA {} against {}) but leaves {:.0} tickets waiting against {:.0} and \
+             answers {} of all customers in time against {}: its ASA leaves out the customers still waiting.",
+            other.policy,
+            secs(o.asa_s.mean),
+            secs(d.asa_s.mean),
+            o.waiting_at_end,
+            d.waiting_at_end,
+            pct(o.answered_in_time_all.mean),
+            pct(d.answered_in_time_all.mean),
+        ));
+    }
+    // The oldest-first trade-off: the lowest mean wait of all customers and
+    // the youngest backlog, at the price of answering fewer in time.
+    let calm = scores.iter().min_by(|a, b| {
+        let w = |s: &PolicyScore| s.desk.wait_all_mean_s.mean.unwrap_or(f64::INFINITY);
+        w(a).total_cmp(&w(b))
+    });
+    if let Some(c) = calm.filter(|c| c.policy != best.policy) {
+        let o = &c.desk;
+        sentences.push(format!(
+            "{} gives the lowest mean wait of all customers ({} against {}), the oldest ticket left {}, but answers \
+             {} in time.",
+            c.policy,
+            secs(o.wait_all_mean_s.mean),
+            secs(d.wait_all_mean_s.mean),
+            o.oldest_left_h.mean.map_or("none".into(), |h| format_wait(h * 3600.0)),
+            pct(o.answered_in_time_all.mean),
+        ));
+    }
+    let mut out = String::from("\n");
+    for sentence in sentences {
+        out.push_str(&wrap_words(&sentence, 100));
+    }
+    out
+}
+
+/// Text broken at spaces into lines of at most `width` characters.
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out.push('\n');
     out
 }

@@ -492,7 +492,7 @@ fn compare_ranks_policies_on_the_same_tickets() {
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
-    assert!(stdout.contains("meets the most SLA targets"), "{stdout}");
+    assert!(stdout.contains("ranked by most SLA targets met"), "{stdout}");
     assert!(stdout.contains("rank") && stdout.contains("sla-first"));
     let (h, rows) = read_csv(&out.join("summary.csv"));
     assert_eq!(h[0], "policy");

@@ -2,6 +2,7 @@
 //! scenarios (`cli`), and the engine against queueing theory on long runs
 //! (`theory`).
 
+mod backlog;
 mod cli;
 mod fuzz;
 mod guards;
