@@ -134,6 +134,16 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
         if r.withdrawn > 0.0 {
             parts.push(format!("{:.0} stale tickets withdrawn", r.withdrawn));
         }
+        if r.waiting_at_end >= 0.5 {
+            // ASA counts only the answered: say what the tickets left change.
+            parts.push(format!(
+                "{:.0} left waiting at the end (oldest {}); mean wait of all customers {} against ASA {}",
+                r.waiting_at_end,
+                r.oldest_left_h.mean.map_or("-".into(), |h| format_wait(h * 3600.0)),
+                secs(r.wait_all_mean_s.mean),
+                secs(r.asa_s.mean),
+            ));
+        }
         if r.callbacks_created > 0.0 {
             parts.push(format!("{:.0} callbacks requested", r.callbacks_created));
         }
