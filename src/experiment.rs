@@ -51,10 +51,22 @@ pub fn replicate(
 /// Runs every replication of `scenario` on the current rayon pool (for
 /// callers that already run inside one, like `staff`), in replication order.
 pub fn replicate_here(scenario: &Scenario, policy: Policy, progress: &(dyn Fn() + Sync)) -> Vec<ReplicationStats> {
+    reduce_here(scenario, policy, progress, |s| s)
+}
+
+/// Runs every replication on the current rayon pool and keeps of each only
+/// what `reduce` makes of it, in replication order: a replication's tables
+/// are dropped in the worker as soon as they are reduced.
+pub fn reduce_here<T: Send>(
+    scenario: &Scenario,
+    policy: Policy,
+    progress: &(dyn Fn() + Sync),
+    reduce: impl Fn(ReplicationStats) -> T + Sync,
+) -> Vec<T> {
     (0..scenario.simulation.replications)
         .into_par_iter()
         .map(|r| {
-            let s = sim::simulate(scenario, policy, r);
+            let s = reduce(sim::simulate(scenario, policy, r));
             progress();
             s
         })

@@ -33,7 +33,7 @@ use super::analytic::Workload;
 use crate::experiment;
 use crate::scenario::units::{WEEK, WeeklySpans};
 use crate::scenario::{Scenario, Shift, SlaClock};
-use crate::stats::{Estimate, ReplicationStats, estimate};
+use crate::stats::{Estimate, estimate};
 
 /// Weeks the staffing simulation measures after its week of warm-up: four
 /// for a desk of up to 50 000 tickets a week, three up to 200 000, two
@@ -296,10 +296,13 @@ pub fn duty_levels(per_slot: &[u32], slot_len: f64) -> Vec<Shift> {
         .collect()
 }
 
-/// One simulation of a staffing: the replications' raw statistics.
+/// One simulation of a staffing: per replication, queue and slot of the
+/// week, the customers answered in time and those judged, pooled over the
+/// measured weeks (all the search reads; each replication's tables are
+/// reduced to this in its worker, a few hundred kilobytes at most).
 pub struct Verdict {
-    reps: Vec<ReplicationStats>,
-    weeks: usize,
+    /// Replication-major, then queue, then slot: (in time, judged).
+    reps: Vec<Vec<(u64, u64)>>,
     queues: usize,
     slots: usize,
 }
@@ -313,23 +316,35 @@ impl Verdict {
     /// Simulates `staffing` with the first `replications` replications.
     pub fn with_replications(base: &Scenario, staffing: &[Vec<u32>], ctx: &Context, replications: u32) -> Verdict {
         let s = staffing_scenario(base, staffing, ctx.slot_len, replications);
-        let reps = experiment::replicate_here(&s, ctx.options.policy, ctx.tick);
         let weeks = measured_weeks(base) as usize;
-        Verdict { reps, weeks, queues: s.queues.len(), slots: (WEEK / ctx.slot_len).round() as usize }
+        let (queues, slots) = (s.queues.len(), (WEEK / ctx.slot_len).round() as usize);
+        let reps = experiment::reduce_here(&s, ctx.options.policy, ctx.tick, |r| {
+            let mut cells = vec![(0u64, 0u64); queues * slots];
+            for w in 0..weeks {
+                for k in 0..slots {
+                    for q in 0..queues {
+                        if let Some(c) = r.interval_tickets.get((w * slots + k) * queues + q) {
+                            let cell = &mut cells[q * slots + k];
+                            cell.0 += u64::from(c.answered_in_sla);
+                            cell.1 += u64::from(c.offered - c.waiting_in_sla);
+                        }
+                    }
+                }
+            }
+            cells
+        });
+        Verdict { reps, queues, slots }
     }
 
     /// Service level of the tickets of queue `q` arriving in the given slots
     /// of the week, pooled over the measured weeks within each replication.
     pub fn service_level(&self, q: usize, arrival_slots: &[usize]) -> Estimate {
-        estimate(self.reps.iter().map(|r| {
+        estimate(self.reps.iter().map(|cells| {
             let (mut hit, mut judged) = (0u64, 0u64);
-            for w in 0..self.weeks {
-                for &k in arrival_slots {
-                    if let Some(c) = r.interval_tickets.get((w * self.slots + k) * self.queues + q) {
-                        hit += u64::from(c.answered_in_sla);
-                        judged += u64::from(c.offered - c.waiting_in_sla);
-                    }
-                }
+            for &k in arrival_slots {
+                let (h, j) = cells[q * self.slots + k];
+                hit += h;
+                judged += j;
             }
             (judged > 0).then(|| hit as f64 / judged as f64)
         }))
