@@ -68,7 +68,7 @@ fn out_of_memory(size: usize) -> ! {
     );
     let n = cursor.position() as usize;
     let _ = std::io::stderr().write_all(&line[..n]);
-    staffsim::report::remove_in_flight();
+    staffsim::report::remove_in_flight_unlocked();
     std::process::exit(1);
 }
 

@@ -32,8 +32,11 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
     // Interrupted (Ctrl-C, SIGTERM): remove the temporary files and folders
     // being written, so nothing half-written is left, and exit 130.
     let _ = ctrlc::set_handler(|| {
-        report::remove_in_flight();
-        eprintln!("error: interrupted; nothing was written");
+        if report::remove_in_flight() {
+            eprintln!("error: interrupted after the output folder was written (it is complete)");
+        } else {
+            eprintln!("error: interrupted; nothing was written");
+        }
         std::process::exit(130);
     });
     let result = dispatch(cli);

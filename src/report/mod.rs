@@ -33,9 +33,29 @@ fn untrack(path: &Path) {
     }
 }
 
+/// Held while an output folder is swapped into place, so an interruption
+/// either comes before the swap (the temporary folder is removed, nothing is
+/// written) or after it (the new folder is whole); never in the middle,
+/// removing files from a folder that is being renamed.
+static SWAP: Mutex<()> = Mutex::new(());
+
+/// Set once an output folder is in place.
+static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Removes every temporary file and folder still being written: called on
-/// SIGINT and SIGTERM, before the process exits.
-pub fn remove_in_flight() {
+/// SIGINT and SIGTERM, before the process exits. Returns whether an output
+/// folder had already been swapped into place (the interruption came too
+/// late to stop it, and it is whole).
+pub fn remove_in_flight() -> bool {
+    let _swap = SWAP.lock();
+    remove_in_flight_unlocked();
+    COMMITTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// [`remove_in_flight`] without waiting for a swap: for running out of
+/// memory, which happens on the thread doing the swap (it cannot race with
+/// itself).
+pub fn remove_in_flight_unlocked() {
     if let Ok(v) = IN_FLIGHT.lock() {
         for p in v.iter() {
             if p.is_dir() {
@@ -250,6 +270,7 @@ impl OutputSet {
         }
         let staging = self.staging.clone().expect("staged above");
         let fail = |e: std::io::Error, what: String| Err(anyhow::Error::new(e).context(what));
+        let _swap = SWAP.lock();
         // Other commands' results inside the old folder stay.
         if let Ok(entries) = std::fs::read_dir(&self.dir) {
             for e in entries.flatten() {
@@ -277,6 +298,7 @@ impl OutputSet {
         }
         untrack(&staging);
         self.staging = None;
+        COMMITTED.store(true, std::sync::atomic::Ordering::SeqCst);
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
             untrack(&old);

@@ -120,13 +120,20 @@ pub struct IntervalCounts {
     pub withdrawn: u32,
     pub waiting_at_end: u32,
     pub waiting_in_sla: u32,
-    pub callbacks_created: u32,
+    /// Tickets waiting at the interval's end, and of them those in the first
+    /// three age bands (see [`age_band`]; the fourth is the rest): a snapshot
+    /// of the interval's end, unlike the counts above (which follow the
+    /// tickets that arrived in it).
+    pub backlog: u32,
+    pub ages: [u32; 3],
     /// Sum of waits of answered tickets, seconds.
     pub wait_sum: f64,
 }
 
 impl IntervalCounts {
     /// The same counts as [`TicketCounts`], for its ratios and sums.
+    /// Callback requests are counted per queue only, not per interval
+    /// (`callbacks_created` is 0 here).
     #[inline]
     pub fn widen(&self) -> TicketCounts {
         TicketCounts {
@@ -139,7 +146,7 @@ impl IntervalCounts {
             waiting_at_end: self.waiting_at_end.into(),
             waiting_in_sla: self.waiting_in_sla.into(),
             wait_sum: self.wait_sum,
-            callbacks_created: self.callbacks_created.into(),
+            callbacks_created: 0,
         }
     }
 
@@ -155,7 +162,7 @@ impl IntervalCounts {
             Outcome::Abandoned => self.abandoned += 1,
             Outcome::Closed => self.closed += 1,
             Outcome::Withdrawn => self.withdrawn += 1,
-            Outcome::CallbackCreated => self.callbacks_created += 1,
+            Outcome::CallbackCreated => {}
             Outcome::WaitingAtEnd { in_sla } => {
                 self.waiting_at_end += 1;
                 self.waiting_in_sla += u32::from(in_sla);
@@ -338,11 +345,6 @@ pub struct ReplicationStats {
     pub teams: Vec<AgentTime>,
     /// Per interval × queue (row-major by interval).
     pub interval_tickets: Vec<IntervalCounts>,
-    /// Tickets waiting at each interval's end, interval × queue.
-    pub interval_backlog: Vec<u32>,
-    /// The same tickets in the first three age bands (the fourth is the
-    /// rest of the backlog), interval × queue.
-    pub interval_ages: Vec<[u32; 3]>,
     /// Per interval × team.
     pub interval_agents: Vec<AgentTime>,
     /// Tickets started by an agent whose team lacks the queue's skill; an
@@ -388,8 +390,6 @@ impl Recorder {
                 everyone: vec![EveryoneWaits::new(); queue_count],
                 teams: vec![AgentTime::default(); team_count],
                 interval_tickets: vec![IntervalCounts::default(); intervals * queue_count],
-                interval_backlog: vec![0; intervals * queue_count],
-                interval_ages: vec![[0; 3]; intervals * queue_count],
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
                 served_without_skill: 0,
             },
@@ -523,8 +523,9 @@ impl Recorder {
             return;
         };
         for (q, (n, ages)) in backlog.enumerate() {
-            self.stats.interval_backlog[k * self.queue_count + q] = n as u32;
-            self.stats.interval_ages[k * self.queue_count + q] = ages;
+            let cell = &mut self.stats.interval_tickets[k * self.queue_count + q];
+            cell.backlog = n as u32;
+            cell.ages = ages;
         }
         for (t, time) in agents.enumerate() {
             self.stats.interval_agents[k * self.team_count + t] = time;

@@ -503,9 +503,10 @@ struct SlotTally {
     abandoned: f64,
     closed: f64,
     backlog: f64,
-    /// Sums of the backlog's age bands (their total is `backlog`'s).
-    backlog_by_age: [f64; 4],
-    agents_on_duty: f64,
+    /// Sums of the backlog's first three age bands (the fourth is the rest
+    /// of `backlog`). A queue's agents on duty are its teams' rows' sum, so
+    /// they are not kept here: a year of a 40-queue desk is 351 000 rows.
+    backlog_by_age: [f64; 3],
     service_level: RunningEstimate,
     asa_s: SampleMean,
     occupancy: SampleMean,
@@ -545,8 +546,8 @@ impl PooledTally {
                 let waiting: f64 = slot
                     .iter()
                     .map(|&k| {
-                        let row = &r.interval_backlog[k * nq..(k + 1) * nq];
-                        if is_all { row.iter().map(|&b| f64::from(b)).sum() } else { f64::from(row[q]) }
+                        let row = &r.interval_tickets[k * nq..(k + 1) * nq];
+                        if is_all { row.iter().map(|c| f64::from(c.backlog)).sum() } else { f64::from(row[q].backlog) }
                     })
                     .sum();
                 let ages = slot_ages(r, slot, nq, (!is_all).then_some(q));
@@ -559,7 +560,6 @@ impl PooledTally {
                 row.abandoned += c.abandoned as f64 / n;
                 row.closed += c.closed as f64 / n;
                 row.backlog += waiting / n;
-                row.agents_on_duty += time.on_duty / interval / n;
                 row.service_level.add(c.service_level());
                 row.asa_s.add(c.asa());
                 row.occupancy.add(time.occupancy());
@@ -586,6 +586,7 @@ impl PooledTally {
         let mean = |sum: f64| if replications == 0 { 0.0 } else { sum / replications as f64 };
         let names: Vec<Arc<str>> = (0..=nq).map(|q| queue_name(scenario, q).into()).collect();
         let teams: Vec<Arc<str>> = scenario.teams.iter().map(|t| t.name.as_str().into()).collect();
+        let serving = serving(scenario);
         let mut rows = Vec::with_capacity(self.rows.len());
         let mut team_rows = Vec::with_capacity(self.team_rows.len());
         for s in (0..self.slots.len()).rev() {
@@ -602,6 +603,10 @@ impl PooledTally {
             }
             for q in (0..=nq).rev() {
                 let row = &self.rows[s * (nq + 1) + q];
+                // From 0.0, not `sum()`'s -0.0: a queue no team serves has 0.00 agents.
+                let on_duty = serving[q].iter().fold(0.0, |a, &t| a + self.team_rows[s * nt + t].agents_on_duty);
+                let [a, b, c] = row.backlog_by_age.map(mean);
+                let backlog = mean(row.backlog);
                 rows.push(IntervalSummary {
                     t_s,
                     queue: names[q].clone(),
@@ -611,10 +616,10 @@ impl PooledTally {
                     closed: mean(row.closed),
                     service_level: row.service_level.estimate(),
                     asa_s: row.asa_s.mean(),
-                    backlog: mean(row.backlog),
-                    agents_on_duty: mean(row.agents_on_duty),
+                    backlog,
+                    agents_on_duty: mean(on_duty),
                     occupancy: row.occupancy.mean(),
-                    backlog_by_age: row.backlog_by_age.map(mean),
+                    backlog_by_age: [a, b, c, (backlog - a - b - c).max(0.0)],
                 });
             }
             if s % RELEASE_EVERY == 0 {
@@ -766,8 +771,8 @@ pub(super) fn slot_ages(r: &ReplicationStats, slot: &[usize], nq: usize, queue: 
             None => cells,
         };
         for i in queues {
-            let [a, b, c] = r.interval_ages[i];
-            let rest = r.interval_backlog[i] - a - b - c;
+            let [a, b, c] = r.interval_tickets[i].ages;
+            let rest = r.interval_tickets[i].backlog - a - b - c;
             for (sum, x) in bands.iter_mut().zip([a, b, c, rest]) {
                 *sum += f64::from(x);
             }

@@ -38,8 +38,8 @@ agents = 1
 "#;
 
 fn bands(r: &ReplicationStats, k: usize) -> [u32; 4] {
-    let [a, b, c] = r.interval_ages[k];
-    [a, b, c, r.interval_backlog[k] - a - b - c]
+    let [a, b, c] = r.interval_tickets[k].ages;
+    [a, b, c, r.interval_tickets[k].backlog - a - b - c]
 }
 
 #[test]
@@ -119,7 +119,7 @@ fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
 
 /// Time-average number waiting, from the snapshot at every minute's end.
 fn mean_waiting(r: &ReplicationStats) -> f64 {
-    r.interval_backlog.iter().map(|&b| f64::from(b)).sum::<f64>() / r.interval_backlog.len() as f64
+    r.interval_tickets.iter().map(|c| f64::from(c.backlog)).sum::<f64>() / r.interval_tickets.len() as f64
 }
 
 /// Within K standard errors plus `slack` (for a discretisation, not noise).

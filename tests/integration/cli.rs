@@ -795,33 +795,39 @@ fn written_scenarios_never_replace_the_input_or_a_device() {
 
 #[test]
 fn an_interrupted_run_leaves_nothing_half_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let slow = tmp.path().join("slow.toml");
-    let text = fs::read_to_string(fixture("small.toml")).unwrap().replace("replications = ", "replications = 400 #");
-    fs::write(&slow, text).unwrap();
-    let out = tmp.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("staffsim"))
-        .arg("run")
-        .arg(&slow)
-        .args(["-q", "--format", "svg", "-o"])
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let status = child.wait().unwrap();
-    // Either it finished first (a whole folder) or it was stopped (nothing).
-    if out.exists() {
-        assert!(out.join("run.json").exists() && out.join("summary.csv").exists());
-    } else {
-        assert_eq!(status.code(), Some(130), "{status:?}");
+    // Interrupted at several moments: while simulating, while the files go
+    // into the temporary folder one by one, while the folder is swapped in.
+    for delay_ms in [150, 300, 450, 600, 750] {
+        let tmp = tempfile::tempdir().unwrap();
+        let slow = tmp.path().join("slow.toml");
+        let text =
+            fs::read_to_string(fixture("small.toml")).unwrap().replace("replications = ", "replications = 400 #");
+        fs::write(&slow, text).unwrap();
+        let out = tmp.path().join("out");
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("staffsim"))
+            .arg("run")
+            .arg(&slow)
+            .args(["-q", "--format", "both", "-o"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        let status = child.wait().unwrap();
+        // Either it finished first (a whole folder) or it was stopped (nothing).
+        if out.exists() {
+            let files = fs::read_dir(&out).unwrap().count();
+            assert!(out.join("run.json").exists() && files >= 15, "after {delay_ms} ms: {files} files");
+        } else {
+            assert_eq!(status.code(), Some(130), "{status:?}");
+        }
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("staffsim-"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary left after {delay_ms} ms: {leftovers:?}");
     }
-    let leftovers: Vec<_> = fs::read_dir(tmp.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains("staffsim-"))
-        .collect();
-    assert!(leftovers.is_empty(), "no temporary left: {leftovers:?}");
 }

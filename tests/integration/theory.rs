@@ -105,7 +105,7 @@ fn mmc_little_law_for_the_queue_length() {
     let lambda = 100.0 / 3600.0;
     // Time-average queue length, sampled at every interval end (hourly).
     let lq = estimate(reps.iter().map(|r| {
-        Some(r.interval_backlog.iter().map(|&b| f64::from(b)).sum::<f64>() / r.interval_backlog.len() as f64)
+        Some(r.interval_tickets.iter().map(|c| f64::from(c.backlog)).sum::<f64>() / r.interval_tickets.len() as f64)
     }));
     let asa = sum.queues[0].asa_s.mean.expect("answered tickets");
     // Little's law with the simulated wait: L_q = λ W_q.
