@@ -680,7 +680,7 @@ mod tests {
     fn lines(c: &Chart) -> &[Line] {
         match &c.body {
             Body::Lines { lines, .. } => lines,
-            Body::Bars { .. } => panic!("not a line chart"),
+            _ => panic!("not a line chart"),
         }
     }
 
