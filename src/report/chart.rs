@@ -577,14 +577,31 @@ fn plot_body<DB: DrawingBackend>(
             )?;
             let clamp = |v: f64| v.clamp(y0, y1);
             for area in areas {
-                let mut poly: Vec<(f64, f64)> = area.points.iter().map(|&(x, (_, hi))| (x, clamp(hi))).collect();
-                poly.extend(area.points.iter().rev().map(|&(x, (lo, _))| (x, clamp(lo))));
-                cc.draw_series(std::iter::once(Polygon::new(poly, area.color.filled())))?;
+                // Only where the layer has a thickness (and the points next to
+                // that, so it tapers): a flat polygon still paints its edge.
+                let thick = |i: usize| area.points.get(i).is_some_and(|p| p.1.1 > p.1.0);
+                let kept =
+                    area.points.iter().enumerate().map(|(i, &(x, span))| {
+                        (x, (thick(i) || thick(i + 1) || (i > 0 && thick(i - 1))).then_some(span))
+                    });
+                for run in runs(kept) {
+                    let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, clamp(hi))).collect();
+                    poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, clamp(lo))));
+                    cc.draw_series(std::iter::once(Polygon::new(poly, area.color.filled())))?;
+                }
             }
-            // A thin white seam between layers keeps them apart in grey print too.
+            // A thin white seam between layers keeps them apart in grey print
+            // too; only where a layer lies above, or it would halo the stack.
             let seam = ShapeStyle { color: WHITE.to_rgba(), filled: false, stroke_width: px(1.5) };
+            let top = areas.last().map_or(&[][..], |a| a.points.as_slice());
             for area in &areas[..areas.len().saturating_sub(1)] {
-                cc.draw_series(LineSeries::new(area.points.iter().map(|&(x, (_, hi))| (x, clamp(hi))), seam))?;
+                let covered = area.points.iter().enumerate().map(|(i, &(x, (_, hi)))| {
+                    let above = top.get(i).is_none_or(|t| t.1.1 > hi + 1e-9 * hi.abs().max(1.0));
+                    (x, above.then_some(clamp(hi)))
+                });
+                for run in runs(covered) {
+                    cc.draw_series(LineSeries::new(run, seam))?;
+                }
             }
             entries.extend(areas.iter().rev().map(|a| (a.label.clone(), a.color, LegendMark::Area)));
             if !shaded.is_empty() {
