@@ -338,8 +338,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
         return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, px(30.0) as i32), 26, &px);
     };
 
-    // Small multiples: a cell per panel and one more for the shared legend.
-    let (cols, rows) = grid(panels.len() + 1);
+    // Small multiples: a cell per panel and one more for the shared legend,
+    // or the legend beside the grid when it would sit alone in a row.
+    let (cols, rows, beside) = layout(panels.len());
+    let (rest, beside) = if beside {
+        let (grid_area, legend) = rest.split_horizontally(w.saturating_sub(px(430.0)));
+        (grid_area, Some(legend))
+    } else {
+        (rest, None)
+    };
     let cells = rest.split_evenly((rows, cols));
     let panel_title = TextStyle::from((FONT, px(26.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
     let head = px(40.0);
@@ -372,6 +379,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
             }
         }
     }
+    if let Some(legend) = beside {
+        return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, (head + px(6.0)) as i32), 26, &px);
+    }
     let Some(cell) = cells.get(panels.len()) else { return Ok(()) };
     let room = (f64::from(cell.dim_in_pixel().0.saturating_sub(px(80.0))) / (0.6 * f64::from(px(24.0)))) as usize;
     draw_legend(cell, entries, &legend_font, (px(24.0) as i32, (head + px(6.0)) as i32), room.clamp(8, 26), &px)
@@ -388,6 +398,21 @@ fn grid(cells: usize) -> (usize, usize) {
         n => (n as f64).sqrt().ceil() as usize + 1,
     };
     (cols, cells.max(1).div_ceil(cols))
+}
+
+/// Columns and rows for `panels` small multiples, and whether the legend
+/// goes beside the grid (where it would otherwise sit alone in a row); a
+/// few panels beside a legend are stacked, one wide panel over another.
+fn layout(panels: usize) -> (usize, usize, bool) {
+    let (cols, rows) = grid(panels + 1);
+    if panels % cols != 0 {
+        (cols, rows, false)
+    } else if panels <= 3 {
+        (1, panels.max(1), true)
+    } else {
+        let (cols, rows) = grid(panels);
+        (cols, rows, true)
+    }
 }
 
 /// Every k-th tick, at most `max` of them.
@@ -829,7 +854,15 @@ mod tests {
             assert!(cols * (rows - 1) < cells, "{cells} cells in {cols}×{rows}: no empty row");
         }
         assert_eq!(grid(8), (4, 2), "seven policies and the legend");
-        assert_eq!(grid(3), (2, 2), "two policies: wide panels");
+        assert_eq!(grid(3), (2, 2));
+        assert_eq!(layout(7), (4, 2, false), "seven policies, the legend in the eighth cell");
+        assert_eq!(layout(2), (1, 2, true), "two wide panels, one over the other, the legend beside");
+        assert_eq!(layout(3), (2, 2, false));
+        for n in 1..40 {
+            let (cols, rows, beside) = layout(n);
+            let cells = n + usize::from(!beside);
+            assert!(cols * rows >= cells && cols * (rows - 1) < cells, "{n} panels in {cols}×{rows}");
+        }
     }
 
     #[test]
