@@ -44,6 +44,17 @@ pub fn color(i: usize) -> RGBColor {
 /// "the goal", not as another series.
 pub const TARGET: RGBColor = RGBColor(90, 90, 90);
 
+/// Colours for ages of waiting tickets, from fine to worst: Okabe–Ito bluish
+/// green, yellow and orange, then a dark red. They differ in lightness as
+/// well as hue, so they stay apart for the common colour-vision
+/// deficiencies and in print.
+pub const AGES: [RGBColor; 4] = [
+    RGBColor(0, 158, 115),  // bluish green
+    RGBColor(240, 228, 66), // yellow
+    RGBColor(230, 159, 0),  // orange
+    RGBColor(150, 20, 20),  // dark red
+];
+
 /// Image formats a chart can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImageFormat {
@@ -113,6 +124,24 @@ pub struct Bar {
     pub ci95: Option<f64>,
 }
 
+/// One layer of a stacked area chart, filled from `lo` to `hi` at each x;
+/// the layer above starts where this one ends.
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub label: String,
+    pub color: RGBColor,
+    pub points: Vec<(f64, (f64, f64))>,
+}
+
+/// One of a chart's small multiples: its own title over its own plot, on the
+/// chart's axes and scales so panels compare at a glance.
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub title: String,
+    /// Lines, stacked areas or bars; panels within a panel are not drawn.
+    pub body: Body,
+}
+
 /// What is drawn in the plot area.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -129,6 +158,16 @@ pub enum Body {
     },
     /// Groups of bars (e.g. one group per queue, one bar per policy).
     Bars { bars: Vec<Bar>, hlines: Vec<RefLine> },
+    /// Opaque areas stacked over a numeric x axis, the first at the bottom;
+    /// the legend lists them top first, as they appear.
+    Stacked {
+        areas: Vec<Area>,
+        /// Shaded x spans and what they mean (e.g. "desk closed").
+        shaded: Vec<(f64, f64)>,
+        shaded_label: String,
+    },
+    /// Small multiples in a grid, one legend for all of them in a cell of its own.
+    Panels(Vec<Panel>),
 }
 
 /// A complete chart description.
@@ -250,6 +289,25 @@ pub fn nice_ticks(lo: f64, hi: f64, format: YFormat) -> Vec<f64> {
     (first..=last).map(|k| (k as f64 * step * 1e9).round() / 1e9).collect()
 }
 
+/// A legend entry: its label, colour and mark.
+type Entry = (String, RGBColor, LegendMark);
+
+/// How one plot's axes are dressed: the chart's single plot, or a panel of
+/// small multiples (smaller text, axis titles only on the outer panels).
+struct Frame {
+    tick: TextStyle<'static>,
+    desc: TextStyle<'static>,
+    /// Left, right, top and bottom margins.
+    margin: (u32, u32, u32, u32),
+    x_area: u32,
+    y_area: u32,
+    x_desc: bool,
+    y_desc: bool,
+    /// At most this many x ticks (every k-th kept), so a narrow panel's
+    /// labels do not run into each other.
+    max_x_ticks: Option<usize>,
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let (w, h) = root.dim_in_pixel();
@@ -257,23 +315,131 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let s = (f64::from(h) / 900.0).min(f64::from(w) / 1600.0).max(0.4);
     let px = |x: f64| (x * s).round() as u32;
     let title = TextStyle::from((FONT, px(40.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
-    let tick = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&RGBColor(40, 40, 40));
-    let desc = TextStyle::from((FONT, px(28.0) as f64).into_font()).color(&BLACK);
     let legend_font = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
 
     let (header, rest) = root.split_vertically(px(70.0));
     header.draw_text(&printable(&chart.title), &title, (px(30.0) as i32, px(18.0) as i32))?;
-    let legend_width = px(430.0);
-    let (plot, legend) = rest.split_horizontally(w.saturating_sub(legend_width));
 
+    let Body::Panels(panels) = &chart.body else {
+        let legend_width = px(430.0);
+        let (plot, legend) = rest.split_horizontally(w.saturating_sub(legend_width));
+        let frame = Frame {
+            tick: TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&RGBColor(40, 40, 40)),
+            desc: TextStyle::from((FONT, px(28.0) as f64).into_font()).color(&BLACK),
+            margin: (px(10.0), px(30.0), px(10.0), px(10.0)),
+            x_area: px(90.0),
+            y_area: px(120.0),
+            x_desc: true,
+            y_desc: true,
+            max_x_ticks: None,
+        };
+        let entries = plot_body(&plot, chart, &chart.body, &frame, &px)?;
+        // The legend lives in its own panel to the right, so it never covers data.
+        return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, px(30.0) as i32), 26, &px);
+    };
+
+    // Small multiples: a cell per panel and one more for the shared legend,
+    // or the legend beside the grid when it would sit alone in a row.
+    let (cols, rows, beside) = layout(panels.len());
+    let (rest, beside) = if beside {
+        let (grid_area, legend) = rest.split_horizontally(w.saturating_sub(px(430.0)));
+        (grid_area, Some(legend))
+    } else {
+        (rest, None)
+    };
+    let cells = rest.split_evenly((rows, cols));
+    let panel_title = TextStyle::from((FONT, px(26.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
+    let head = px(40.0);
+    let mut entries: Vec<Entry> = Vec::new();
+    for (i, (panel, cell)) in panels.iter().zip(&cells).enumerate() {
+        let (top, plot) = cell.split_vertically(head);
+        let frame = Frame {
+            tick: TextStyle::from((FONT, px(20.0) as f64).into_font()).color(&RGBColor(40, 40, 40)),
+            desc: TextStyle::from((FONT, px(22.0) as f64).into_font()).color(&BLACK),
+            margin: (px(10.0), px(40.0), px(6.0), px(6.0)),
+            x_area: px(70.0),
+            y_area: px(100.0),
+            // Axis titles on the outer panels only: the left column and
+            // the panels with nothing below them.
+            x_desc: i + cols >= panels.len(),
+            y_desc: i % cols == 0,
+            max_x_ticks: None,
+        };
+        let plot_width = plot.dim_in_pixel().0.saturating_sub(frame.y_area + frame.margin.0 + frame.margin.1);
+        let widest = chart.x_ticks.iter().map(|t| t.1.chars().count()).max().unwrap_or(1);
+        // A tick label is about 0.55 em a character, with a character's room between labels.
+        let label = (widest as f64 + 1.0) * 0.55 * f64::from(px(20.0));
+        let frame = Frame { max_x_ticks: Some(((f64::from(plot_width) / label).floor() as usize).max(2)), ..frame };
+        let left = (frame.margin.0 + frame.y_area) as i32;
+        let room = ((f64::from(top.dim_in_pixel().0) - f64::from(left as u32)) / (0.62 * f64::from(px(26.0)))) as usize;
+        top.draw_text(&shorten(&printable(&panel.title), room.max(4)), &panel_title, (left, px(10.0) as i32))?;
+        for entry in plot_body(&plot, chart, &panel.body, &frame, &px)? {
+            if !entries.iter().any(|e| e.0 == entry.0) {
+                entries.push(entry);
+            }
+        }
+    }
+    if let Some(legend) = beside {
+        return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, (head + px(6.0)) as i32), 26, &px);
+    }
+    let Some(cell) = cells.get(panels.len()) else { return Ok(()) };
+    let room = (f64::from(cell.dim_in_pixel().0.saturating_sub(px(80.0))) / (0.6 * f64::from(px(24.0)))) as usize;
+    draw_legend(cell, entries, &legend_font, (px(24.0) as i32, (head + px(6.0)) as i32), room.clamp(8, 26), &px)
+}
+
+/// Columns and rows of a grid of `cells` small multiples on a 16:9 image:
+/// wide cells, since the panels are time series.
+fn grid(cells: usize) -> (usize, usize) {
+    let cols = match cells {
+        0..=1 => 1,
+        2..=4 => 2,
+        5..=6 => 3,
+        7..=12 => 4,
+        n => (n as f64).sqrt().ceil() as usize + 1,
+    };
+    (cols, cells.max(1).div_ceil(cols))
+}
+
+/// Columns and rows for `panels` small multiples, and whether the legend
+/// goes beside the grid (where it would otherwise sit alone in a row); a
+/// few panels beside a legend are stacked, one wide panel over another.
+fn layout(panels: usize) -> (usize, usize, bool) {
+    let (cols, rows) = grid(panels + 1);
+    if panels % cols != 0 {
+        (cols, rows, false)
+    } else if panels <= 3 {
+        (1, panels.max(1), true)
+    } else {
+        let (cols, rows) = grid(panels);
+        (cols, rows, true)
+    }
+}
+
+/// Every k-th tick, at most `max` of them.
+fn thin(ticks: Vec<(f64, String)>, max: usize) -> Vec<(f64, String)> {
+    let k = ticks.len().div_ceil(max.max(1)).max(1);
+    ticks.into_iter().step_by(k).collect()
+}
+
+/// Draws `body` (never itself panels) on `chart`'s axes into `area`; returns its legend entries.
+fn plot_body<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    body: &Body,
+    frame: &Frame,
+    px: &dyn Fn(f64) -> u32,
+) -> Result<Vec<Entry>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut entries: Vec<Entry> = Vec::new();
+    if matches!(body, Body::Panels(_)) {
+        return Ok(entries);
+    }
     let (x0, x1) = chart.x_range;
     let (y0, y1) = chart.y_range;
     let y_ticks = nice_ticks(y0, y1, chart.y_format);
     let span = y1 - y0;
     let y_fmt = |v: &f64| y_tick(chart.y_format, *v, span);
-    let mut entries: Vec<(String, RGBColor, LegendMark)> = Vec::new();
 
-    // The x axis: the chart's own for lines; one slot per group for bars.
+    // The x axis: the chart's own for lines and areas; one slot per group for bars.
     let distinct = |f: fn(&Bar) -> &String, bars: &[Bar]| {
         bars.iter().fold(Vec::<String>::new(), |mut v, b| {
             if !v.contains(f(b)) {
@@ -282,16 +448,20 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
             v
         })
     };
-    let (groups, labels) = match &chart.body {
+    let (groups, labels) = match body {
         Body::Bars { bars, .. } => (distinct(|b| &b.group, bars), distinct(|b| &b.label, bars)),
-        Body::Lines { .. } => (Vec::new(), Vec::new()),
+        _ => (Vec::new(), Vec::new()),
     };
-    let (x_range, x_ticks): ((f64, f64), Vec<(f64, String)>) = match &chart.body {
-        Body::Lines { .. } => (chart.x_range, chart.x_ticks.iter().map(|(x, t)| (*x, printable(t))).collect()),
+    let (x_range, x_ticks): ((f64, f64), Vec<(f64, String)>) = match body {
         Body::Bars { .. } => (
             (0.0, groups.len().max(1) as f64),
             groups.iter().enumerate().map(|(i, g)| (i as f64 + 0.5, printable(g))).collect(),
         ),
+        _ => (chart.x_range, chart.x_ticks.iter().map(|(x, t)| (*x, printable(t))).collect()),
+    };
+    let x_ticks = match frame.max_x_ticks {
+        Some(max) => thin(x_ticks, max),
+        None => x_ticks,
     };
     let x_fmt = |v: &f64| {
         x_ticks
@@ -300,34 +470,37 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
             .map(|t| t.1.clone())
             .unwrap_or_default()
     };
-    let mut cc = ChartBuilder::on(&plot)
-        .margin_left(px(10.0))
-        .margin_right(px(30.0))
-        .margin_top(px(10.0))
-        .margin_bottom(px(10.0))
-        .x_label_area_size(px(90.0))
-        .y_label_area_size(px(120.0))
+    let mut cc = ChartBuilder::on(area)
+        .margin_left(frame.margin.0)
+        .margin_right(frame.margin.1)
+        .margin_top(frame.margin.2)
+        .margin_bottom(frame.margin.3)
+        .x_label_area_size(frame.x_area)
+        .y_label_area_size(frame.y_area)
         .build_cartesian_2d(
             ticked(x_range.0, x_range.1, x_ticks.iter().map(|t| t.0).collect()),
             ticked(y0, y1, y_ticks),
         )?;
     let mut mesh = cc.configure_mesh();
-    mesh.x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .x_desc(printable(&chart.x_label))
-        .y_desc(printable(&chart.y_label))
-        .label_style(tick.clone())
-        .axis_desc_style(desc.clone())
+    mesh.x_label_formatter(&x_fmt).y_label_formatter(&y_fmt);
+    if frame.x_desc {
+        mesh.x_desc(printable(&chart.x_label));
+    }
+    if frame.y_desc {
+        mesh.y_desc(printable(&chart.y_label));
+    }
+    mesh.label_style(frame.tick.clone())
+        .axis_desc_style(frame.desc.clone())
         .bold_line_style(RGBColor(225, 225, 225))
         .light_line_style(TRANSPARENT);
-    if matches!(chart.body, Body::Bars { .. }) {
+    if matches!(body, Body::Bars { .. }) {
         mesh.disable_x_mesh();
     }
     mesh.draw()?;
 
-    match &chart.body {
+    let shade = RGBColor(120, 120, 120).mix(0.13);
+    match body {
         Body::Lines { lines, bands, hlines, vlines, markers, shaded, shaded_label } => {
-            let shade = RGBColor(120, 120, 120).mix(0.13);
             cc.draw_series(
                 shaded.iter().map(|&(a, b)| Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], shade.filled())),
             )?;
@@ -423,12 +596,58 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
                 entries.insert(i, (label.clone(), c, LegendMark::Box));
             }
         }
+        Body::Stacked { areas, shaded, shaded_label } => {
+            cc.draw_series(
+                shaded.iter().map(|&(a, b)| Rectangle::new([(a.max(x0), y0), (b.min(x1), y1)], shade.filled())),
+            )?;
+            let clamp = |v: f64| v.clamp(y0, y1);
+            for area in areas {
+                // Only where the layer has a thickness (and the points next to
+                // that, so it tapers): a flat polygon still paints its edge.
+                let thick = |i: usize| area.points.get(i).is_some_and(|p| p.1.1 > p.1.0);
+                let kept =
+                    area.points.iter().enumerate().map(|(i, &(x, span))| {
+                        (x, (thick(i) || thick(i + 1) || (i > 0 && thick(i - 1))).then_some(span))
+                    });
+                for run in runs(kept) {
+                    let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, clamp(hi))).collect();
+                    poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, clamp(lo))));
+                    cc.draw_series(std::iter::once(Polygon::new(poly, area.color.filled())))?;
+                }
+            }
+            // A thin white seam between layers keeps them apart in grey print
+            // too; only where a layer lies above, or it would halo the stack.
+            let seam = ShapeStyle { color: WHITE.to_rgba(), filled: false, stroke_width: px(1.5) };
+            let top = areas.last().map_or(&[][..], |a| a.points.as_slice());
+            for area in &areas[..areas.len().saturating_sub(1)] {
+                let covered = area.points.iter().enumerate().map(|(i, &(x, (_, hi)))| {
+                    let above = top.get(i).is_none_or(|t| t.1.1 > hi + 1e-9 * hi.abs().max(1.0));
+                    (x, above.then_some(clamp(hi)))
+                });
+                for run in runs(covered) {
+                    cc.draw_series(LineSeries::new(run, seam))?;
+                }
+            }
+            entries.extend(areas.iter().rev().map(|a| (a.label.clone(), a.color, LegendMark::Area)));
+            if !shaded.is_empty() {
+                entries.push((shaded_label.clone(), RGBColor(200, 200, 200), LegendMark::Box));
+            }
+        }
+        Body::Panels(_) => {}
     }
+    Ok(entries)
+}
 
-    // The legend lives in its own panel to the right, so it never covers data.
+/// Draws the legend `entries` from `(x, y)` down, labels wrapped at `wrap_at` characters.
+fn draw_legend<DB: DrawingBackend>(
+    legend: &DrawingArea<DB, Shift>,
+    entries: Vec<Entry>,
+    legend_font: &TextStyle,
+    (x, mut y): (i32, i32),
+    wrap_at: usize,
+    px: &dyn Fn(f64) -> u32,
+) -> DrawResult<DB> {
     let line_h = px(38.0) as i32;
-    let mut y = px(30.0) as i32;
-    let x = px(12.0) as i32;
     for (label, c, mark) in entries {
         let mid = y + line_h / 2 - px(4.0) as i32;
         match mark {
@@ -453,10 +672,19 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
                     c.filled(),
                 ))?;
             }
+            LegendMark::Area => {
+                // Taller than a band's box, outlined so the yellow shows on white.
+                let corners = [(x, mid - px(14.0) as i32), (x + px(44.0) as i32, mid + px(14.0) as i32)];
+                legend.draw(&Rectangle::new(corners, c.filled()))?;
+                legend.draw(&Rectangle::new(
+                    corners,
+                    ShapeStyle { color: RGBColor(60, 60, 60).to_rgba(), filled: false, stroke_width: px(1.0) },
+                ))?;
+            }
         }
-        for (k, text) in wrap(&printable(&label), 26).iter().enumerate() {
+        for (k, text) in wrap(&printable(&label), wrap_at).iter().enumerate() {
             let dy = k as i32 * (line_h * 3 / 4);
-            legend.draw_text(text, &legend_font, (x + px(56.0) as i32, y + px(4.0) as i32 + dy))?;
+            legend.draw_text(text, legend_font, (x + px(56.0) as i32, y + px(4.0) as i32 + dy))?;
             if k > 0 {
                 y += line_h * 3 / 4;
             }
@@ -471,6 +699,17 @@ enum LegendMark {
     Solid,
     Dashed,
     Box,
+    /// A layer of stacked areas.
+    Area,
+}
+
+/// `text` cut to `n` characters, an ellipsis marking the cut.
+fn shorten(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        text.chars().take(n.saturating_sub(1)).chain(std::iter::once('…')).collect()
+    }
 }
 
 /// Text as it may appear in a chart: control characters (and the two
@@ -605,6 +844,62 @@ mod tests {
         );
         assert_eq!(wrap("a-very-long-queue-name-indeed-yes", 10), vec!["a-very-lo…"]);
         assert_eq!(wrap("chat", 26), vec!["chat"]);
+    }
+
+    #[test]
+    fn panels_and_their_legend_fit_the_grid() {
+        for cells in 1..40 {
+            let (cols, rows) = grid(cells);
+            assert!(cols * rows >= cells, "{cells} cells in {cols}×{rows}");
+            assert!(cols * (rows - 1) < cells, "{cells} cells in {cols}×{rows}: no empty row");
+        }
+        assert_eq!(grid(8), (4, 2), "seven policies and the legend");
+        assert_eq!(grid(3), (2, 2));
+        assert_eq!(layout(7), (4, 2, false), "seven policies, the legend in the eighth cell");
+        assert_eq!(layout(2), (1, 2, true), "two wide panels, one over the other, the legend beside");
+        assert_eq!(layout(3), (2, 2, false));
+        for n in 1..40 {
+            let (cols, rows, beside) = layout(n);
+            let cells = n + usize::from(!beside);
+            assert!(cols * rows >= cells && cols * (rows - 1) < cells, "{n} panels in {cols}×{rows}");
+        }
+    }
+
+    #[test]
+    fn thinned_ticks_keep_every_kth_and_no_more_than_asked() {
+        let ticks: Vec<(f64, String)> = (0..8).map(|k| (k as f64, format!("t{k}"))).collect();
+        let kept = thin(ticks.clone(), 4);
+        assert_eq!(kept.iter().map(|t| t.0).collect::<Vec<_>>(), vec![0.0, 2.0, 4.0, 6.0]);
+        assert_eq!(thin(ticks.clone(), 3).len(), 3);
+        assert_eq!(thin(ticks, 20).len(), 8);
+    }
+
+    #[test]
+    fn stacked_areas_in_panels_render() {
+        let area = |k: usize, lo: f64, hi: f64| Area {
+            label: format!("layer {k}"),
+            color: AGES[k],
+            points: vec![(0.0, (lo, hi)), (10.0, (lo, hi + 1.0))],
+        };
+        let body = Body::Stacked {
+            areas: vec![area(0, 0.0, 2.0), area(1, 2.0, 5.0)],
+            shaded: vec![(4.0, 6.0)],
+            shaded_label: "closed".into(),
+        };
+        let c = Chart {
+            y_format: YFormat::Number,
+            y_range: (0.0, 8.0),
+            body: Body::Panels(vec![
+                Panel { title: "first panel".into(), body: body.clone() },
+                Panel { title: "second panel".into(), body },
+            ]),
+            ..sample()
+        };
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        assert!(svg.contains("first panel") && svg.contains("second panel"));
+        assert_eq!(svg.matches("\nlayer 1\n").count(), 1, "one legend for both panels");
+        assert!(svg.find("\nlayer 1\n") < svg.find("\nlayer 0\n"), "the top layer is listed first");
+        assert_eq!(svg.matches("<polygon").count(), 4, "two layers in each panel");
     }
 
     #[test]

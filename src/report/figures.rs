@@ -1,10 +1,10 @@
 //! The charts of a run, built from the same [`RunSummary`] the CSV files are
-//! written from: service level, backlog, waits, occupancy and arrivals. Each
-//! function returns a [`Chart`] description; `chart` draws it.
+//! written from: service level, backlog and its age, waits, occupancy and
+//! arrivals. Each function returns a [`Chart`] description; `chart` draws it.
 
 use std::collections::HashMap;
 
-use super::chart::{Band, Bar, Body, Chart, Line, Marker, RefLine, TARGET, YFormat, color};
+use super::chart::{AGES, Area, Band, Bar, Body, Chart, Line, Marker, Panel, RefLine, TARGET, YFormat, color};
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
 use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
@@ -13,10 +13,16 @@ use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
 /// simulated time, aligned to the desk's clock: "Tue 10:00" within eight
 /// days, "Tue 9" (weekday and the CSV's `day`) beyond.
 pub fn time_ticks(start: f64, t0: f64, t1: f64) -> Vec<(f64, String)> {
+    time_ticks_at_most(start, t0, t1, 12.0)
+}
+
+/// [`time_ticks`] with about `most` ticks at most instead of a dozen, for
+/// the narrow plots of small multiples.
+fn time_ticks_at_most(start: f64, t0: f64, t1: f64, most: f64) -> Vec<(f64, String)> {
     let span = t1 - t0;
     let steps = [HOUR, 2.0 * HOUR, 3.0 * HOUR, 6.0 * HOUR, 12.0 * HOUR, DAY, 2.0 * DAY, WEEK];
-    // Beyond twelve weeks, whole weeks: never more than about a dozen ticks.
-    let step = steps.iter().copied().find(|s| span / s <= 12.0).unwrap_or_else(|| (span / WEEK / 12.0).ceil() * WEEK);
+    // Beyond `most` weeks, whole weeks: never more than about `most` ticks.
+    let step = steps.iter().copied().find(|s| span / s <= most).unwrap_or_else(|| (span / WEEK / most).ceil() * WEEK);
     let long = span > 8.0 * DAY;
     let mut ticks = Vec::new();
     // First tick: the first multiple of `step` on the desk clock at or after t0.
@@ -434,6 +440,79 @@ pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart 
     }
 }
 
+/// The legend's words for the age bands of `IntervalSummary::backlog_by_age`,
+/// bottom of the stack first; no-break spaces keep "< 1 day" on one line of
+/// a narrow legend.
+pub const AGE_BANDS: [&str; 4] =
+    ["within SLA", "breached, waiting <\u{a0}1\u{a0}day", "waiting 1–3\u{a0}days", "waiting 3+\u{a0}days"];
+
+/// The desk's waiting tickets at each interval's end ("all" rows, the whole
+/// run), stacked by age band: each layer runs from the sum of the bands
+/// below it to that sum plus its own.
+fn age_areas(s: &Scenario, r: &RunSummary) -> Vec<Area> {
+    let end = s.simulation.interval;
+    let desk: Vec<&IntervalSummary> = r.intervals.iter().filter(|x| *x.queue == *"all").collect();
+    (0..AGE_BANDS.len())
+        .map(|k| Area {
+            label: AGE_BANDS[k].into(),
+            color: AGES[k],
+            points: desk
+                .iter()
+                .map(|x| {
+                    let lo: f64 = x.backlog_by_age[..k].iter().sum();
+                    (x.t_s + end, (lo, lo + x.backlog_by_age[k]))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A chart of the desk's backlog by age over the whole run, on the scale `top`.
+fn ages_chart(s: &Scenario, title: String, top: f64, body: Body) -> Chart {
+    let (t0, t1) = window(s);
+    Chart {
+        name: "backlog_ages".into(),
+        title,
+        x_label: "desk time".into(),
+        y_label: "tickets waiting, all queues".into(),
+        x_range: (t0, t1),
+        y_range: (0.0, top),
+        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        y_format: YFormat::Number,
+        body,
+    }
+}
+
+/// Stacked areas over the run, the desk's closed hours shaded.
+fn stacked(s: &Scenario, areas: Vec<Area>) -> Body {
+    Body::Stacked { areas, shaded: closed_spans(s, window(s)), shaded_label: "desk closed".into() }
+}
+
+/// How old the desk's backlog is: tickets waiting at each interval's end,
+/// stacked by age band (within the SLA, then breached for under a day,
+/// one to three days, three days or more).
+pub fn backlog_ages(s: &Scenario, r: &RunSummary) -> Chart {
+    let top = upper(r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog_by_age.iter().sum()));
+    let title = format!("{}: how old the backlog is (tickets waiting at each interval's end)", s.name);
+    ages_chart(s, title, top, stacked(s, age_areas(s, r)))
+}
+
+/// [`backlog_ages`] for every policy, one panel each on the same scale.
+pub fn backlog_ages_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
+    let top =
+        upper(runs.iter().flat_map(|(_, r)| {
+            r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog_by_age.iter().sum())
+        }));
+    let panels =
+        runs.iter().map(|(policy, r)| Panel { title: policy.clone(), body: stacked(s, age_areas(s, r)) }).collect();
+    let title = format!("{}: how old the backlog is, by backlog policy (tickets waiting)", s.name);
+    let (t0, t1) = window(s);
+    Chart {
+        x_ticks: time_ticks_at_most(s.simulation.start, t0, t1, 6.0),
+        ..ages_chart(s, title, top, Body::Panels(panels))
+    }
+}
+
 /// The share of all customers answered within each wait, one curve per policy.
 pub fn waits_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
     let lines = runs
@@ -449,7 +528,7 @@ pub fn waits_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
 
 /// Every chart of `compare`.
 pub fn compare_charts(s: &Scenario, runs: &[(String, &RunSummary)]) -> Vec<Chart> {
-    vec![comparison(s, runs), backlog_by_policy(s, runs), waits_by_policy(s, runs)]
+    vec![comparison(s, runs), backlog_by_policy(s, runs), backlog_ages_by_policy(s, runs), waits_by_policy(s, runs)]
 }
 
 /// A step line over the week: each slot's value held across the slot.
@@ -661,7 +740,7 @@ pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart
 
 /// Every chart of `run`, in the order they are listed to the user.
 pub fn run_charts(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
-    vec![service_level(s, r), backlog(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)]
+    vec![service_level(s, r), backlog(s, r), backlog_ages(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)]
 }
 
 #[cfg(test)]
@@ -680,7 +759,7 @@ mod tests {
     fn lines(c: &Chart) -> &[Line] {
         match &c.body {
             Body::Lines { lines, .. } => lines,
-            Body::Bars { .. } => panic!("not a line chart"),
+            _ => panic!("not a line chart"),
         }
     }
 
@@ -782,5 +861,112 @@ mod tests {
             let svg = super::super::chart::render(&c, super::super::chart::ImageFormat::Svg, (1600, 900)).unwrap();
             assert!(String::from_utf8(svg).unwrap().contains(&s.name), "{}", c.name);
         }
+    }
+
+    /// The backlog-crisis scenario (1800 old emails at the start) with few replications.
+    fn crisis() -> Scenario {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/backlog-crisis.toml");
+        let mut s = Scenario::from_toml(&std::fs::read_to_string(path).unwrap(), "backlog-crisis.toml").unwrap();
+        s.simulation.replications = 2;
+        s
+    }
+
+    fn areas(body: &Body) -> &[Area] {
+        match body {
+            Body::Stacked { areas, .. } => areas,
+            _ => panic!("not a stacked chart"),
+        }
+    }
+
+    /// Checks that `areas` stack the age bands of the desk's rows of `r`:
+    /// layer k runs from the sum of the bands below it to the sum up to it,
+    /// and the top is the backlog the CSV shows.
+    fn assert_stacks_the_age_bands(s: &Scenario, r: &RunSummary, areas: &[Area]) {
+        let desk: Vec<&IntervalSummary> = r.intervals.iter().filter(|x| *x.queue == *"all").collect();
+        assert_eq!(desk.len(), s.simulation.intervals(), "one point per interval of the run");
+        assert_eq!(areas.iter().map(|a| a.label.as_str()).collect::<Vec<_>>(), AGE_BANDS, "bottom to top");
+        assert_eq!(areas.iter().map(|a| a.color).collect::<Vec<_>>(), AGES);
+        for (k, area) in areas.iter().enumerate() {
+            assert_eq!(area.points.len(), desk.len(), "{}", area.label);
+            for (&(x, (lo, hi)), row) in area.points.iter().zip(&desk) {
+                assert_eq!(x, row.t_s + s.simulation.interval, "at the interval's end");
+                let below = if k == 0 { 0.0 } else { areas[k - 1].points.iter().find(|p| p.0 == x).unwrap().1.1 };
+                assert_eq!(lo, below, "{} starts where the layer below ends", area.label);
+                let running: f64 = row.backlog_by_age.iter().take(k + 1).fold(0.0, |a, b| a + b);
+                assert!((hi - running).abs() <= 1e-9 * running.max(1.0), "{} at {x}: {hi} vs {running}", area.label);
+            }
+        }
+        for (&(x, (_, top)), row) in areas[3].points.iter().zip(&desk) {
+            assert!(
+                (top - row.backlog).abs() <= 1e-9 * row.backlog.max(1.0),
+                "top {top} vs backlog {} at {x}",
+                row.backlog
+            );
+        }
+    }
+
+    #[test]
+    fn backlog_ages_stack_the_age_bands_of_the_csv_rows() {
+        let s = crisis();
+        let r = experiment::run(&s, Plan { policy: Policy::Fifo, threads: Some(1) }, &|| {}).unwrap();
+        let c = backlog_ages(&s, &r);
+        assert_eq!(c.name, "backlog_ages");
+        assert_stacks_the_age_bands(&s, &r, areas(&c.body));
+        // The crisis shows: old tickets at the start, and the scale holds the whole stack.
+        let old = &areas(&c.body)[3];
+        assert!(old.points[0].1.1 - old.points[0].1.0 > 100.0, "the initial backlog is days old");
+        let top = old.points.iter().map(|p| p.1.1).fold(0.0, f64::max);
+        assert!(c.y_range.1 >= top && top > 1000.0);
+        let Body::Stacked { shaded, .. } = &c.body else { unreachable!() };
+        assert!(!shaded.is_empty(), "nights are shaded");
+        assert!(run_charts(&s, &r).iter().any(|c| c.name == "backlog_ages"));
+    }
+
+    #[test]
+    fn backlog_ages_by_policy_has_one_panel_per_policy_on_one_scale() {
+        let s = crisis();
+        let policies = [Policy::Fifo, Policy::Lifo];
+        let summaries = experiment::compare(&s, &policies, Some(1), &|| {}).unwrap();
+        let runs: Vec<(String, &RunSummary)> =
+            policies.iter().zip(&summaries).map(|(&p, r)| (s.policy_name(p).to_string(), r)).collect();
+        let c = backlog_ages_by_policy(&s, &runs);
+        assert_eq!(c.name, "backlog_ages");
+        let Body::Panels(panels) = &c.body else { panic!("not panels") };
+        assert_eq!(panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["fifo", "lifo"]);
+        let mut tops = Vec::new();
+        for (panel, (_, r)) in panels.iter().zip(&runs) {
+            assert_stacks_the_age_bands(&s, r, areas(&panel.body));
+            tops.push(areas(&panel.body)[3].points.iter().map(|p| p.1.1).fold(0.0, f64::max));
+        }
+        assert!(tops.iter().all(|&t| t <= c.y_range.1), "one scale holds every panel");
+        // Freshest first leaves more tickets waiting three days or more at the end.
+        let last_old = |p: &Panel| areas(&p.body)[3].points.last().map(|q| q.1.1 - q.1.0).unwrap();
+        assert!(last_old(&panels[1]) > last_old(&panels[0]), "lifo ages the backlog more than fifo");
+        assert!(compare_charts(&s, &runs).iter().any(|c| c.name == "backlog_ages"));
+    }
+
+    #[test]
+    fn backlog_age_charts_render_as_svg() {
+        use super::super::chart::{ImageFormat, render};
+        let s = crisis();
+        let policies = [Policy::Fifo, Policy::Lifo];
+        let summaries = experiment::compare(&s, &policies, Some(1), &|| {}).unwrap();
+        let runs: Vec<(String, &RunSummary)> =
+            policies.iter().zip(&summaries).map(|(&p, r)| (s.policy_name(p).to_string(), r)).collect();
+        for c in [backlog_ages(&s, &summaries[0]), backlog_ages_by_policy(&s, &runs)] {
+            let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", c.name);
+            assert!(svg.contains("<polygon") && svg.contains("how old the backlog is"));
+            // The legend lists the layers as they are stacked: the oldest on top.
+            let at = |t: &str| svg.find(t).unwrap_or_else(|| panic!("{}: no {t:?}", c.name));
+            assert!(at("waiting 3+\u{a0}days") < at("waiting 1–3\u{a0}days"));
+            assert!(at("waiting 1–3\u{a0}days") < at("within SLA"));
+            assert!(at("within SLA") < at("desk closed"));
+            let png = render(&c, ImageFormat::Png, (800, 450)).unwrap();
+            assert!(png.starts_with(b"\x89PNG"));
+        }
+        let svg = String::from_utf8(render(&backlog_ages_by_policy(&s, &runs), ImageFormat::Svg, (1600, 900)).unwrap())
+            .unwrap();
+        assert!(svg.contains("\nfifo\n") && svg.contains("\nlifo\n"), "each panel has its policy as title");
     }
 }
