@@ -350,6 +350,15 @@ pub fn guard(
             size.way_out()
         )));
     }
+    // Wait histograms count in 32 bits per replication (half their memory).
+    let per_replication = size.tickets / (f64::from(s.simulation.replications) * variants as f64).max(1.0);
+    if per_replication > 0.9 * f64::from(u32::MAX) {
+        return Err(InputError::Argument(format!(
+            "{}: one replication would simulate about {} tickets, more than a replication can count (4.29 billion); shorten simulation.horizon (and run more replications instead)",
+            path.display(),
+            count(per_replication),
+        )));
+    }
     if let Some((queue, tickets)) = busiest_interval(s) {
         return Err(InputError::Argument(format!(
             "{}: queue \"{queue}\" would receive about {} tickets in one reporting interval of {}, more than an interval can count (4.29 billion); use a shorter simulation.interval",
@@ -441,6 +450,14 @@ mod tests {
             "shifts = [{ days = \"daily\", start = \"09:00\", length = \"8h\", agents = 100000 }]",
         ));
         assert!(e.contains("agents starting or ending duty"), "{e}");
+        // Five billion tickets in one replication: more than its 32-bit
+        // wait histograms count.
+        let e = refused(&desk(
+            "horizon = \"5w\"\nwarmup = \"0s\"\ninterval = \"1w\"\nreplications = 1",
+            "volume = \"1000000000/week\"",
+            "agents = 3",
+        ));
+        assert!(e.contains("one replication would simulate about 5.0 billion tickets"), "{e}");
         // Memory: 1.9 million 1-minute intervals of 60 queues.
         let mut s =
             desk("horizon = \"190w\"\ninterval = \"1m\"\nreplications = 2", "volume = \"0/week\"", "agents = 1");

@@ -33,10 +33,11 @@ fn untrack(path: &Path) {
     }
 }
 
-/// Held while an output folder is swapped into place, so an interruption
-/// either comes before the swap (the temporary folder is removed, nothing is
-/// written) or after it (the new folder is whole); never in the middle,
-/// removing files from a folder that is being renamed.
+/// Held while a file is staged and while an output folder is swapped into
+/// place, so an interruption either comes before the swap (the temporary
+/// folder is removed, nothing is written) or after it (the new folder is
+/// whole); never in the middle, removing files from a folder that is being
+/// renamed or made.
 static SWAP: Mutex<()> = Mutex::new(());
 
 /// Set once an output folder is in place.
@@ -221,6 +222,9 @@ impl OutputSet {
         if self.failed.is_some() {
             return;
         }
+        // An interruption waits for this file (and the staging folder's
+        // creation), then removes them: it never runs between the two.
+        let _swap = SWAP.lock();
         let result = (|| -> anyhow::Result<()> {
             let staging = match &self.staging {
                 Some(p) => p.clone(),

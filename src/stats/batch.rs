@@ -12,7 +12,7 @@ use super::summary::{
 };
 use crate::scenario::Scenario;
 
-fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
+fn quantile(h: &Histogram<u32>, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
 }
 
@@ -47,7 +47,7 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
         let after_hours: Vec<TicketCounts> =
             reps.iter().map(|r| if is_all { total(&r.after_hours) } else { r.after_hours[q] }).collect();
         let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
-        let waits: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
+        let waits: Vec<Histogram<u32>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
         let teams = if is_all { &all_teams } else { &serving[q] };
         let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
         let sla = (!is_all).then(|| scenario.queues[q].sla);
@@ -214,7 +214,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
     let is_all = q == nq;
     let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
     let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
-    let histograms: Vec<Histogram<u64>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
+    let histograms: Vec<Histogram<u32>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
     let longest = histograms.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
     let top = longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
     let steps = 160;
@@ -238,7 +238,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
             let mut cumulative = Vec::new();
             let mut count = 0u64;
             for v in h.iter_recorded() {
-                count += v.count_at_value();
+                count += u64::from(v.count_at_value());
                 cumulative.push((v.value_iterated_to(), count));
             }
             Some(
@@ -272,7 +272,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
 }
 
 /// The waits of one queue, or (`None`) of every queue merged.
-fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Histogram<u64> {
+fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Histogram<u32> {
     match queue {
         Some(q) => r.waits[q].clone(),
         None => {

@@ -15,7 +15,7 @@ use hdrhistogram::Histogram;
 const MAX_WAIT_MS: u64 = 1 << 36;
 
 /// An empty histogram of waits in milliseconds, as every queue records them.
-pub fn wait_histogram() -> Histogram<u64> {
+pub fn wait_histogram() -> Histogram<u32> {
     Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid")
 }
 
@@ -243,7 +243,7 @@ pub fn age_band(in_sla: bool, wall_age: f64) -> usize {
 #[derive(Debug, Clone)]
 pub struct EveryoneWaits {
     /// Milliseconds.
-    pub waits: Histogram<u64>,
+    pub waits: Histogram<u32>,
     /// Seconds.
     pub sum: f64,
     pub count: u64,
@@ -338,7 +338,7 @@ pub struct ReplicationStats {
     /// `clear_below` tickets or fewer, seconds from the start.
     pub time_to_clear: Vec<Option<f64>>,
     /// Waits of answered tickets per queue, milliseconds.
-    pub waits: Vec<Histogram<u64>>,
+    pub waits: Vec<Histogram<u32>>,
     /// Per queue: how long every customer waited, answered or not.
     pub everyone: Vec<EveryoneWaits>,
     /// Per team, over the whole window.

@@ -64,15 +64,47 @@ impl SampleMean {
     /// Adds `x` if it is defined and finite; returns it if so.
     #[inline]
     pub fn add(&mut self, x: Option<f64>) -> Option<f64> {
-        let x = x.filter(|x| x.is_finite())?;
-        self.sum += x;
-        self.n += 1;
-        Some(x)
+        add_sample(&mut self.sum, &mut self.n, x)
     }
 
     pub fn mean(&self) -> Option<f64> {
-        (self.n > 0).then(|| self.sum / f64::from(self.n))
+        sample_mean(self.sum, self.n)
     }
+}
+
+/// [`SampleMean::add`] on its two parts kept apart, for tables of many
+/// sums that pack their counts together (no padding after each count).
+/// The sum must start at −0, as [`SampleMean`]'s does.
+#[inline]
+pub fn add_sample(sum: &mut f64, n: &mut u32, x: Option<f64>) -> Option<f64> {
+    let x = x.filter(|x| x.is_finite())?;
+    *sum += x;
+    *n += 1;
+    Some(x)
+}
+
+/// [`SampleMean::mean`] of the two parts.
+pub fn sample_mean(sum: f64, n: u32) -> Option<f64> {
+    (n > 0).then(|| sum / f64::from(n))
+}
+
+/// [`RunningEstimate::add`] on its parts kept apart (see [`add_sample`]).
+#[inline]
+pub fn add_welford(sum: &mut f64, n: &mut u32, centre: &mut f64, squares: &mut f64, x: Option<f64>) {
+    let Some(x) = add_sample(sum, n, x) else { return };
+    let delta = x - *centre;
+    *centre += delta / f64::from(*n);
+    *squares += delta * (x - *centre);
+}
+
+/// [`RunningEstimate::estimate`] of its parts.
+pub fn welford_estimate(sum: f64, n: u32, squares: f64) -> Estimate {
+    let count = n as usize;
+    let ci95 = (count >= 2).then(|| {
+        let var = squares.max(0.0) / (count - 1) as f64;
+        t_975(count - 1) * (var / count as f64).sqrt()
+    });
+    Estimate { mean: sample_mean(sum, n), ci95 }
 }
 
 /// Mean and 95 % confidence half-width (Student t) of the finite values
@@ -88,19 +120,12 @@ pub struct RunningEstimate {
 impl RunningEstimate {
     #[inline]
     pub fn add(&mut self, x: Option<f64>) {
-        let Some(x) = self.values.add(x) else { return };
-        let delta = x - self.centre;
-        self.centre += delta / f64::from(self.values.n);
-        self.squares += delta * (x - self.centre);
+        let SampleMean { sum, n } = &mut self.values;
+        add_welford(sum, n, &mut self.centre, &mut self.squares, x);
     }
 
     pub fn estimate(&self) -> Estimate {
-        let n = self.values.n as usize;
-        let ci95 = (n >= 2).then(|| {
-            let var = self.squares.max(0.0) / (n - 1) as f64;
-            t_975(n - 1) * (var / n as f64).sqrt()
-        });
-        Estimate { mean: self.values.mean(), ci95 }
+        welford_estimate(self.values.sum, self.values.n, self.squares)
     }
 }
 

@@ -11,7 +11,9 @@ use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::recorder::{AgentTime, EveryoneWaits, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram};
-use super::running::{RunningEstimate, RunningMean, SampleMean};
+use super::running::{
+    RunningEstimate, RunningMean, SampleMean, add_sample, add_welford, sample_mean, welford_estimate,
+};
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
 
@@ -182,7 +184,7 @@ pub struct RunSummary {
     pub wait_curves: Vec<WaitCurve>,
 }
 
-fn quantile(h: &Histogram<u64>, q: f64) -> Option<f64> {
+fn quantile(h: &Histogram<u32>, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
 }
 
@@ -384,7 +386,7 @@ impl QueueTally {
         initial: &TicketCounts,
         after_hours: &TicketCounts,
         clear_h: Option<f64>,
-        waits: &Histogram<u64>,
+        waits: &Histogram<u32>,
         time: &AgentTime,
     ) {
         self.offered.add(c.offered as f64);
@@ -495,8 +497,10 @@ struct PooledTally {
 }
 
 /// Sums of one value per replication (divided by the replications at the
-/// end), and the figures a replication may leave undefined.
-#[derive(Debug, Clone, Default)]
+/// end), and the figures a replication may leave undefined: the service
+/// level (mean and Welford's spread), ASA and occupancy, their counts packed
+/// together at the end (a year of a 40-queue desk holds 351 000 of these).
+#[derive(Debug, Clone)]
 struct SlotTally {
     offered: f64,
     answered: f64,
@@ -505,11 +509,39 @@ struct SlotTally {
     backlog: f64,
     /// Sums of the backlog's first three age bands (the fourth is the rest
     /// of `backlog`). A queue's agents on duty are its teams' rows' sum, so
-    /// they are not kept here: a year of a 40-queue desk is 351 000 rows.
+    /// they are not kept here.
     backlog_by_age: [f64; 3],
-    service_level: RunningEstimate,
-    asa_s: SampleMean,
-    occupancy: SampleMean,
+    service_level_sum: f64,
+    service_level_centre: f64,
+    service_level_squares: f64,
+    asa_sum: f64,
+    occupancy_sum: f64,
+    service_level_n: u32,
+    asa_n: u32,
+    occupancy_n: u32,
+}
+
+impl Default for SlotTally {
+    fn default() -> Self {
+        // The sums of figures a replication may leave undefined start at
+        // −0, as `SampleMean`'s do, so they equal a batch's sums.
+        SlotTally {
+            offered: 0.0,
+            answered: 0.0,
+            abandoned: 0.0,
+            closed: 0.0,
+            backlog: 0.0,
+            backlog_by_age: [0.0; 3],
+            service_level_sum: -0.0,
+            service_level_centre: 0.0,
+            service_level_squares: 0.0,
+            asa_sum: -0.0,
+            occupancy_sum: -0.0,
+            service_level_n: 0,
+            asa_n: 0,
+            occupancy_n: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -560,9 +592,15 @@ impl PooledTally {
                 row.abandoned += c.abandoned as f64 / n;
                 row.closed += c.closed as f64 / n;
                 row.backlog += waiting / n;
-                row.service_level.add(c.service_level());
-                row.asa_s.add(c.asa());
-                row.occupancy.add(time.occupancy());
+                add_welford(
+                    &mut row.service_level_sum,
+                    &mut row.service_level_n,
+                    &mut row.service_level_centre,
+                    &mut row.service_level_squares,
+                    c.service_level(),
+                );
+                add_sample(&mut row.asa_sum, &mut row.asa_n, c.asa());
+                add_sample(&mut row.occupancy_sum, &mut row.occupancy_n, time.occupancy());
             }
             for t in 0..nt {
                 let time = team_total(slot.iter().map(|&k| r.interval_agents[k * nt + t]));
@@ -614,11 +652,15 @@ impl PooledTally {
                     answered: mean(row.answered),
                     abandoned: mean(row.abandoned),
                     closed: mean(row.closed),
-                    service_level: row.service_level.estimate(),
-                    asa_s: row.asa_s.mean(),
+                    service_level: welford_estimate(
+                        row.service_level_sum,
+                        row.service_level_n,
+                        row.service_level_squares,
+                    ),
+                    asa_s: sample_mean(row.asa_sum, row.asa_n),
                     backlog,
                     agents_on_duty: mean(on_duty),
-                    occupancy: row.occupancy.mean(),
+                    occupancy: sample_mean(row.occupancy_sum, row.occupancy_n),
                     backlog_by_age: [a, b, c, (backlog - a - b - c).max(0.0)],
                 });
             }
@@ -672,7 +714,7 @@ impl WaitTally {
         }
     }
 
-    fn add(&mut self, waits: &Histogram<u64>, c: &TicketCounts, bucket_tops: &[u64]) {
+    fn add(&mut self, waits: &Histogram<u32>, c: &TicketCounts, bucket_tops: &[u64]) {
         self.longest = f64::max(self.longest, waits.max() as f64 / 1000.0);
         let judged = c.offered - c.waiting_in_sla;
         if judged == 0 {
@@ -686,7 +728,7 @@ impl WaitTally {
         for (i, &top) in bucket_tops.iter().enumerate().take(self.within.len()) {
             let before = count;
             while let Some(v) = recorded.next_if(|v| v.value_iterated_to() <= top) {
-                count += v.count_at_value();
+                count += u64::from(v.count_at_value());
             }
             if count != before {
                 share = count as f64 / judged as f64;
@@ -743,7 +785,7 @@ impl WaitTally {
 }
 
 /// The waits of every queue merged (the desk's).
-fn merged_waits(waits: &[Histogram<u64>]) -> Histogram<u64> {
+fn merged_waits(waits: &[Histogram<u32>]) -> Histogram<u32> {
     let mut h = waits.first().cloned().unwrap_or_else(wait_histogram);
     for other in waits.iter().skip(1) {
         // Same bounds everywhere, so adding cannot fail.
