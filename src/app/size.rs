@@ -34,15 +34,15 @@ const MAX_CORE_SECONDS: f64 = 2.0e10 / TICKETS_PER_CORE_SECOND;
 /// A run announces its estimate when it will take longer than this.
 const ANNOUNCE_S: f64 = 30.0;
 
-/// Bytes of one queue's counts in one interval of a replication (32-bit
-/// ticket counts, the wait sum and the backlog).
-const QUEUE_CELL_BYTES: f64 = 52.0;
+/// Bytes of one queue's cell in one interval of a replication (32-bit ticket
+/// counts, the backlog and its age bands, the wait sum).
+const QUEUE_CELL_BYTES: f64 = 56.0;
 /// Bytes of one team's agent time in one interval.
 const TEAM_CELL_BYTES: f64 = 16.0;
 /// Bytes of one queue's wait histogram (2 significant digits up to two years).
 const HISTOGRAM_BYTES: f64 = 31_000.0;
 /// Bytes of one reported row's running sums over replications.
-const SUM_ROW_BYTES: f64 = 112.0;
+const SUM_ROW_BYTES: f64 = 120.0;
 /// Bytes of one row of a summarised table with its chart points (CSV text
 /// is streamed to disk).
 const ROW_BYTES: f64 = 200.0;

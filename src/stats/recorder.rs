@@ -106,6 +106,31 @@ impl TicketCounts {
     }
 }
 
+/// Adds one outcome to a set of counts whose counters are `$int`;
+/// `$callback` counts a callback request (or not: per interval they are not
+/// kept).
+macro_rules! count_outcome {
+    ($counts:expr, $outcome:expr, $int:ty, $callback:expr) => {{
+        let c = $counts;
+        match $outcome {
+            Outcome::Offered => c.offered += 1,
+            Outcome::Answered { in_sla, wait } => {
+                c.answered += 1;
+                c.answered_in_sla += <$int>::from(in_sla);
+                c.wait_sum += wait;
+            }
+            Outcome::Abandoned => c.abandoned += 1,
+            Outcome::Closed => c.closed += 1,
+            Outcome::Withdrawn => c.withdrawn += 1,
+            Outcome::CallbackCreated => ($callback)(c),
+            Outcome::WaitingAtEnd { in_sla } => {
+                c.waiting_at_end += 1;
+                c.waiting_in_sla += <$int>::from(in_sla);
+            }
+        }
+    }};
+}
+
 /// One queue's outcomes in one reporting interval: the fields of
 /// [`TicketCounts`] in 32-bit counters, which halves the per-interval tables
 /// every replication holds until it is folded into the summary (the size
@@ -152,22 +177,7 @@ impl IntervalCounts {
 
     #[inline]
     fn count(&mut self, o: Outcome) {
-        match o {
-            Outcome::Offered => self.offered += 1,
-            Outcome::Answered { in_sla, wait } => {
-                self.answered += 1;
-                self.answered_in_sla += u32::from(in_sla);
-                self.wait_sum += wait;
-            }
-            Outcome::Abandoned => self.abandoned += 1,
-            Outcome::Closed => self.closed += 1,
-            Outcome::Withdrawn => self.withdrawn += 1,
-            Outcome::CallbackCreated => {}
-            Outcome::WaitingAtEnd { in_sla } => {
-                self.waiting_at_end += 1;
-                self.waiting_in_sla += u32::from(in_sla);
-            }
-        }
+        count_outcome!(self, o, u32, |_| {});
     }
 }
 
@@ -192,22 +202,7 @@ enum Outcome {
 impl TicketCounts {
     #[inline]
     fn count(&mut self, o: Outcome) {
-        match o {
-            Outcome::Offered => self.offered += 1,
-            Outcome::Answered { in_sla, wait } => {
-                self.answered += 1;
-                self.answered_in_sla += u64::from(in_sla);
-                self.wait_sum += wait;
-            }
-            Outcome::Abandoned => self.abandoned += 1,
-            Outcome::Closed => self.closed += 1,
-            Outcome::Withdrawn => self.withdrawn += 1,
-            Outcome::CallbackCreated => self.callbacks_created += 1,
-            Outcome::WaitingAtEnd { in_sla } => {
-                self.waiting_at_end += 1;
-                self.waiting_in_sla += u64::from(in_sla);
-            }
-        }
+        count_outcome!(self, o, u64, |c: &mut Self| c.callbacks_created += 1);
     }
 }
 
