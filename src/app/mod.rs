@@ -303,7 +303,7 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
             "ranking": scores.iter().map(|s| s.policy.clone()).collect::<Vec<_>>(),
-            "rank_by": format!("{rank_by:?}").to_lowercase(),
+            "rank_by": clap::ValueEnum::to_possible_value(&rank_by).map(|v| v.get_name().to_string()),
             "policies": runs.iter().map(|(p, r)| json!({
                 "policy": p,
                 "queues": r.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),

@@ -220,6 +220,19 @@ fn compare_ranks_by_a_stated_objective_that_counts_the_tickets_left() {
     for column in ["wait_all_mean_s", "answered_in_time_all", "waited_over_week", "left_over_3d", "oldest_left_h"] {
         assert!(header.contains(column), "{header}");
     }
+    // The JSON summary names the objective as the flag does.
+    let json = staffsim()
+        .args(["compare", crisis, "-q", "-r", "2", "--format", "svg", "--policies", "fifo,lifo", "--json"])
+        .args(["--rank-by", "mean-wait", "-o"])
+        .arg(tmp.path().join("json"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["rank_by"], "mean-wait");
+    assert_eq!(v["ranking"].as_array().map(Vec::len), Some(2));
     staffsim()
         .args(["compare", crisis, "--rank-by", "fastest"])
         .assert()
