@@ -601,7 +601,12 @@ fn draw_heatmap<DB: DrawingBackend>(
     for v in nice_ticks(lo, hi, format) {
         let yy = at(v);
         area.draw(&PathElement::new(vec![(lx + bw, yy), (lx + bw + px(8.0) as i32, yy)], outline))?;
-        area.draw_text(&map.format.tick(v), &side, (lx + bw + px(12.0) as i32, yy))?;
+        // The bar's end stands for everything beyond it.
+        let beyond = matches!(map.scale, Scale::Diverging { .. })
+            && (v - lo).abs() < 1e-9
+            && map.cells.iter().flatten().flatten().any(|&c| c < lo);
+        let text = if beyond { format!("\u{2264} {}", map.format.tick(v)) } else { map.format.tick(v) };
+        area.draw_text(&text, &side, (lx + bw + px(12.0) as i32, yy))?;
     }
     if let Scale::Diverging { centre, .. } = map.scale {
         let yy = at(centre);

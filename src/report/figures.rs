@@ -1331,5 +1331,13 @@ mod tests {
             assert!(render(&c, ImageFormat::Png, (800, 450)).unwrap().starts_with(b"\x89PNG"));
         }
         assert_eq!(service_level_heatmaps(&s, &r)[0].name, "heatmap_service_level-email");
+        let mut slots = vec![(2.0, 2.0); (WEEK / 1800.0) as usize];
+        slots[20] = (4.0, 1.0);
+        let scale = Scale::Diverging { lo: -3.0, centre: 0.0, hi: 3.0 };
+        let mut map = week_heatmap(gap_cells(1800.0, slots.into_iter()), scale, CellFormat::Signed, "agents".into());
+        map.centre_label = "as planned".into();
+        let c = heatmap_chart("heatmap_staffing".into(), "a desk".into(), String::new(), map);
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        assert!(svg.contains("\u{2212}1.5") && svg.contains("as planned"), "the gap is written in its cell");
     }
 }
