@@ -1,6 +1,6 @@
 //! Drawing charts. Every chart staffsim makes is described as a [`Chart`] —
-//! lines, confidence bands, reference lines, shaded spans, or bars with error
-//! whiskers — and drawn here, once, into PNG or SVG bytes. Figures are built
+//! lines, confidence bands, reference lines, shaded spans, bars with error
+//! whiskers, stacked areas, or a heatmap with its colour bar — and drawn here, once, into PNG or SVG bytes. Figures are built
 //! elsewhere (`figures`); this module knows about pixels, fonts and colours
 //! and nothing about desks.
 //!

@@ -1,6 +1,7 @@
 //! The charts of a run, built from the same [`RunSummary`] the CSV files are
 //! written from: service level, backlog and its age, waits, occupancy and
-//! arrivals. Each function returns a [`Chart`] description; `chart` draws it.
+//! arrivals, and the weekday × hour heatmaps of service level, backlog and
+//! staffing. Each function returns a [`Chart`] description; `chart` draws it.
 
 use std::collections::HashMap;
 
@@ -1289,6 +1290,13 @@ mod tests {
         assert!(
             names.iter().any(|n| n == "heatmap_backlog") && names.iter().any(|n| n == "heatmap_service_level-email")
         );
+    }
+
+    #[test]
+    fn a_long_interval_is_shared_out_over_its_hours() {
+        assert_eq!(hours_of(9.0 * HOUR, 1800.0), vec![(0, 9, 1.0)]);
+        assert_eq!(hours_of(DAY + 9.5 * HOUR, 2.0 * HOUR), vec![(1, 9, 0.25), (1, 10, 0.5), (1, 11, 0.25)]);
+        assert_eq!(hours_of(WEEK - HOUR, 2.0 * HOUR), vec![(6, 23, 0.5), (0, 0, 0.5)], "Sunday night wraps to Monday");
     }
 
     #[test]
