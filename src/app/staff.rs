@@ -92,6 +92,10 @@ pub(super) fn staff(
     if scenario.teams.len() > 1 {
         charts.extend((0..scenario.teams.len()).map(|t| figures::staffing(&scenario, &st, Some(t))));
     }
+    charts.push(figures::staffing_heatmap(&scenario, &st, None));
+    if scenario.teams.len() > 1 {
+        charts.extend((0..scenario.teams.len()).map(|t| figures::staffing_heatmap(&scenario, &st, Some(t))));
+    }
     let chart_files = add_charts(&mut set, &charts, formats, size)?;
     // The schedule as a scenario: run it to learn the service level it promises.
     let body = staffing::write_scenario(&opts.text, &scenario, &st)?;

@@ -1,6 +1,6 @@
 //! Drawing charts. Every chart staffsim makes is described as a [`Chart`] —
-//! lines, confidence bands, reference lines, shaded spans, or bars with error
-//! whiskers — and drawn here, once, into PNG or SVG bytes. Figures are built
+//! lines, confidence bands, reference lines, shaded spans, bars with error
+//! whiskers, stacked areas, or a heatmap with its colour bar — and drawn here, once, into PNG or SVG bytes. Figures are built
 //! elsewhere (`figures`); this module knows about pixels, fonts and colours
 //! and nothing about desks.
 //!
@@ -168,6 +168,47 @@ pub enum Body {
     },
     /// Small multiples in a grid, one legend for all of them in a cell of its own.
     Panels(Vec<Panel>),
+    /// A grid of coloured cells (weekday × hour of day) with a colour bar;
+    /// drawn on its own (not within panels), the chart's axes unused.
+    Heatmap(Heatmap),
+}
+
+/// How a heatmap's colours follow its values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// White at `lo`, dark blue at `hi` (more is darker).
+    Sequential { lo: f64, hi: f64 },
+    /// Red at `lo`, white at `centre`, blue at `hi`: below and above a goal.
+    Diverging { lo: f64, centre: f64, hi: f64 },
+}
+
+/// How a heatmap writes a value in its cell and on its colour bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFormat {
+    /// 0..1 written as whole percent ("85").
+    Percent,
+    /// A count, with a decimal below ten ("3.5", "12").
+    Number,
+    /// A difference with its sign ("+2", "−1.5").
+    Signed,
+}
+
+/// A heatmap: `cells[row][col]`, `None` painted grey and named by `empty_label`.
+#[derive(Debug, Clone)]
+pub struct Heatmap {
+    /// Row names, top first (e.g. "Mon".."Sun").
+    pub rows: Vec<String>,
+    /// Column names, left first (e.g. "00".."23").
+    pub cols: Vec<String>,
+    pub cells: Vec<Vec<Option<f64>>>,
+    pub scale: Scale,
+    pub format: CellFormat,
+    /// What the colours mean, with the unit, above the colour bar.
+    pub unit: String,
+    /// The diverging scale's centre named on the bar (e.g. "target 80%").
+    pub centre_label: String,
+    /// What a grey cell means (e.g. "closed / no customers").
+    pub empty_label: String,
 }
 
 /// A complete chart description.
@@ -320,6 +361,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let (header, rest) = root.split_vertically(px(70.0));
     header.draw_text(&printable(&chart.title), &title, (px(30.0) as i32, px(18.0) as i32))?;
 
+    if let Body::Heatmap(map) = &chart.body {
+        return draw_heatmap(&rest, chart, map, &px);
+    }
     let Body::Panels(panels) = &chart.body else {
         let legend_width = px(430.0);
         let (plot, legend) = rest.split_horizontally(w.saturating_sub(legend_width));
@@ -387,6 +431,204 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     draw_legend(cell, entries, &legend_font, (px(24.0) as i32, (head + px(6.0)) as i32), room.clamp(8, 26), &px)
 }
 
+/// Grey for a heatmap's empty cells: no value, unlike any colour of the scales.
+pub const EMPTY: RGBColor = RGBColor(205, 205, 205);
+
+/// ColorBrewer's RdBu, red to blue through white (safe for the common
+/// colour-vision deficiencies).
+const RED_BLUE: [RGBColor; 7] = [
+    RGBColor(178, 24, 43),
+    RGBColor(239, 138, 98),
+    RGBColor(253, 219, 199),
+    RGBColor(247, 247, 247),
+    RGBColor(209, 229, 240),
+    RGBColor(103, 169, 207),
+    RGBColor(33, 102, 172),
+];
+
+/// ColorBrewer's Blues, light to dark.
+const BLUES: [RGBColor; 5] = [
+    RGBColor(247, 251, 255),
+    RGBColor(198, 219, 239),
+    RGBColor(107, 174, 214),
+    RGBColor(33, 113, 181),
+    RGBColor(8, 48, 107),
+];
+
+/// The colour at `share` (0..1, clamped) along `stops`.
+fn along(stops: &[RGBColor], share: f64) -> RGBColor {
+    let share = if share.is_finite() { share.clamp(0.0, 1.0) } else { 0.0 };
+    let at = share * (stops.len() - 1) as f64;
+    let k = (at.floor() as usize).min(stops.len() - 2);
+    let f = at - k as f64;
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * f).round() as u8;
+    let (a, b) = (stops[k], stops[k + 1]);
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+impl Scale {
+    /// The colour of `v`; values beyond the ends take the end's colour.
+    pub fn color(self, v: f64) -> RGBColor {
+        match self {
+            Scale::Sequential { lo, hi } => along(&BLUES, (v - lo) / (hi - lo).max(1e-12)),
+            // Each side of the centre spreads over its half of the colours,
+            // so the centre is white however lopsided the range.
+            Scale::Diverging { lo, centre, .. } if v < centre => {
+                along(&RED_BLUE, 0.5 * (v - lo) / (centre - lo).max(1e-12))
+            }
+            Scale::Diverging { centre, hi, .. } => {
+                along(&RED_BLUE, 0.5 + 0.5 * (v - centre) / (hi - centre).max(1e-12))
+            }
+        }
+    }
+
+    fn range(self) -> (f64, f64) {
+        match self {
+            Scale::Sequential { lo, hi } | Scale::Diverging { lo, hi, .. } => (lo, hi),
+        }
+    }
+}
+
+impl CellFormat {
+    /// `v` as written in a cell or on the colour bar.
+    pub fn text(self, v: f64) -> String {
+        let number = |v: f64| {
+            if v.abs() < 9.95 && (v - v.round()).abs() >= 0.05 { format!("{v:.1}") } else { format!("{v:.0}") }
+        };
+        match self {
+            CellFormat::Percent => format!("{:.0}", v * 100.0),
+            CellFormat::Number => number(v),
+            CellFormat::Signed => {
+                let t = number(v.abs());
+                if t.chars().all(|c| c == '0' || c == '.') {
+                    "0".into()
+                } else if v < 0.0 {
+                    format!("\u{2212}{t}")
+                } else {
+                    format!("+{t}")
+                }
+            }
+        }
+    }
+
+    fn tick(self, v: f64) -> String {
+        match self {
+            CellFormat::Percent => format!("{}%", self.text(v)),
+            _ => self.text(v),
+        }
+    }
+}
+
+/// Dark text on light cells, white on dark ones.
+fn ink(c: RGBColor) -> RGBColor {
+    let l = 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+    if l < 140.0 { WHITE } else { RGBColor(20, 20, 20) }
+}
+
+/// Draws a heatmap: row names on the left, column names above, the axis
+/// titles, and to the right the colour bar with its unit, centre and the
+/// meaning of grey.
+fn draw_heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    map: &Heatmap,
+    px: &dyn Fn(f64) -> u32,
+) -> DrawResult<DB> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let (w, h) = area.dim_in_pixel();
+    let tick = TextStyle::from((FONT, px(22.0) as f64).into_font()).color(&RGBColor(40, 40, 40));
+    let desc = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
+    let centred = |t: &TextStyle<'static>| t.clone().pos(Pos::new(HPos::Center, VPos::Center));
+    let legend_w = px(330.0) as i32;
+    let (left, top) = (px(110.0) as i32, px(70.0) as i32);
+    let (right, bottom) = (w as i32 - legend_w - px(20.0) as i32, h as i32 - px(50.0) as i32);
+    let (n_rows, n_cols) = (map.rows.len().max(1) as i32, map.cols.len().max(1) as i32);
+    let (cw, ch) = (f64::from(right - left) / f64::from(n_cols), f64::from(bottom - top) / f64::from(n_rows));
+    let x = |c: i32| left + (f64::from(c) * cw).round() as i32;
+    let y = |r: i32| top + (f64::from(r) * ch).round() as i32;
+
+    area.draw_text(&printable(&chart.x_label), &desc, (left, px(2.0) as i32))?;
+    for (c, name) in map.cols.iter().enumerate() {
+        let c = c as i32;
+        area.draw_text(&printable(name), &centred(&tick), ((x(c) + x(c + 1)) / 2, top - px(18.0) as i32))?;
+    }
+    for (r, name) in map.rows.iter().enumerate() {
+        let r = r as i32;
+        let style = tick.clone().pos(Pos::new(HPos::Right, VPos::Center));
+        area.draw_text(&printable(name), &style, (left - px(12.0) as i32, (y(r) + y(r + 1)) / 2))?;
+    }
+    // The values fit when the widest of them fits the cell at 20 px or less.
+    let widest = map.cells.iter().flatten().flatten().map(|&v| map.format.text(v).chars().count()).max().unwrap_or(1);
+    let size = (cw / (0.62 * widest as f64 + 0.4)).min(ch * 0.45).min(f64::from(px(20.0)));
+    let write = size >= 9.0;
+    let gap = px(1.5) as i32;
+    for (r, row) in map.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as i32, c as i32);
+            let fill = cell.map_or(EMPTY, |v| map.scale.color(v));
+            area.draw(&Rectangle::new([(x(c) + gap, y(r) + gap), (x(c + 1) - gap, y(r + 1) - gap)], fill.filled()))?;
+            if let (Some(v), true) = (cell, write) {
+                let ink = ink(fill);
+                let style =
+                    TextStyle::from((FONT, size).into_font()).color(&ink).pos(Pos::new(HPos::Center, VPos::Center));
+                area.draw_text(&map.format.text(*v), &style, ((x(c) + x(c + 1)) / 2, (y(r) + y(r + 1)) / 2))?;
+            }
+        }
+    }
+
+    let note = tick.clone().pos(Pos::new(HPos::Left, VPos::Top));
+    area.draw_text(&printable(&chart.y_label), &note, (left, bottom + px(12.0) as i32))?;
+
+    // The colour bar: the unit above, ticks to the right, the centre marked.
+    let lx = right + px(40.0) as i32;
+    let mut ly = px(2.0) as i32;
+    for line in wrap(&printable(&map.unit), 22) {
+        area.draw_text(&line, &desc, (lx, ly))?;
+        ly += px(30.0) as i32;
+    }
+    let (b0, b1) = (ly + px(16.0) as i32, bottom - px(110.0) as i32);
+    let bw = px(40.0) as i32;
+    let (lo, hi) = map.scale.range();
+    let at = |v: f64| b1 - ((v - lo) / (hi - lo).max(1e-12) * f64::from(b1 - b0)).round() as i32;
+    for k in 0..(b1 - b0).max(1) {
+        let v = lo + (hi - lo) * (f64::from(k) + 0.5) / f64::from((b1 - b0).max(1));
+        area.draw(&Rectangle::new([(lx, b1 - k - 1), (lx + bw, b1 - k)], map.scale.color(v).filled()))?;
+    }
+    let outline = ShapeStyle { color: RGBColor(60, 60, 60).to_rgba(), filled: false, stroke_width: px(1.0) };
+    area.draw(&Rectangle::new([(lx, b0), (lx + bw, b1)], outline))?;
+    let format = if map.format == CellFormat::Percent { YFormat::Percent } else { YFormat::Number };
+    let side = tick.clone().pos(Pos::new(HPos::Left, VPos::Center));
+    for v in nice_ticks(lo, hi, format) {
+        let yy = at(v);
+        area.draw(&PathElement::new(vec![(lx + bw, yy), (lx + bw + px(8.0) as i32, yy)], outline))?;
+        // The bar's end stands for everything beyond it.
+        let beyond = matches!(map.scale, Scale::Diverging { .. })
+            && (v - lo).abs() < 1e-9
+            && map.cells.iter().flatten().flatten().any(|&c| c < lo);
+        let text = if beyond { format!("\u{2264} {}", map.format.tick(v)) } else { map.format.tick(v) };
+        area.draw_text(&text, &side, (lx + bw + px(12.0) as i32, yy))?;
+    }
+    if let Scale::Diverging { centre, .. } = map.scale {
+        let yy = at(centre);
+        let mark = ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: px(3.0) };
+        area.draw(&PathElement::new(vec![(lx - px(8.0) as i32, yy), (lx + bw + px(8.0) as i32, yy)], mark))?;
+        let bold = TextStyle::from((FONT, px(22.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
+        let label = bold.pos(Pos::new(HPos::Left, VPos::Center));
+        area.draw_text(&printable(&map.centre_label), &label, (lx + bw + px(80.0) as i32, yy))?;
+    }
+    if !map.cells.iter().flatten().any(Option::is_none) {
+        return Ok(());
+    }
+    let ey = b1 + px(40.0) as i32;
+    area.draw(&Rectangle::new([(lx, ey), (lx + bw, ey + px(28.0) as i32)], EMPTY.filled()))?;
+    area.draw(&Rectangle::new([(lx, ey), (lx + bw, ey + px(28.0) as i32)], outline))?;
+    for (k, line) in wrap(&printable(&map.empty_label), 16).iter().enumerate() {
+        let yy = ey + px(14.0) as i32 + k as i32 * px(26.0) as i32;
+        area.draw_text(line, &side, (lx + bw + px(12.0) as i32, yy))?;
+    }
+    Ok(())
+}
+
 /// Columns and rows of a grid of `cells` small multiples on a 16:9 image:
 /// wide cells, since the panels are time series.
 fn grid(cells: usize) -> (usize, usize) {
@@ -430,7 +672,7 @@ fn plot_body<DB: DrawingBackend>(
     px: &dyn Fn(f64) -> u32,
 ) -> Result<Vec<Entry>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut entries: Vec<Entry> = Vec::new();
-    if matches!(body, Body::Panels(_)) {
+    if matches!(body, Body::Panels(_) | Body::Heatmap(_)) {
         return Ok(entries);
     }
     let (x0, x1) = chart.x_range;
@@ -633,7 +875,7 @@ fn plot_body<DB: DrawingBackend>(
                 entries.push((shaded_label.clone(), RGBColor(200, 200, 200), LegendMark::Box));
             }
         }
-        Body::Panels(_) => {}
+        Body::Panels(_) | Body::Heatmap(_) => {}
     }
     Ok(entries)
 }

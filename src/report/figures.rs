@@ -1,10 +1,14 @@
 //! The charts of a run, built from the same [`RunSummary`] the CSV files are
 //! written from: service level, backlog and its age, waits, occupancy and
-//! arrivals. Each function returns a [`Chart`] description; `chart` draws it.
+//! arrivals, and the weekday × hour heatmaps of service level, backlog and
+//! staffing. Each function returns a [`Chart`] description; `chart` draws it.
 
 use std::collections::HashMap;
 
-use super::chart::{AGES, Area, Band, Bar, Body, Chart, Line, Marker, Panel, RefLine, TARGET, YFormat, color};
+use super::chart::{
+    AGES, Area, Band, Bar, Body, CellFormat, Chart, Heatmap, Line, Marker, Panel, RefLine, Scale, TARGET, YFormat,
+    color,
+};
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
 use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
@@ -640,6 +644,18 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
 /// kept, anything else (a '/', a space) as '_', at most 80 bytes, and the
 /// team's number added when that makes two teams' files the same.
 pub fn team_file_stem(s: &Scenario, t: usize) -> String {
+    let names: Vec<&str> = s.teams.iter().map(|t| t.name.as_str()).collect();
+    file_stem(&names, t)
+}
+
+/// Queue `q`'s name as part of a file name, as [`team_file_stem`] makes a team's.
+pub fn queue_file_stem(s: &Scenario, q: usize) -> String {
+    let names: Vec<&str> = s.queues.iter().map(|q| q.name.as_str()).collect();
+    file_stem(&names, q)
+}
+
+/// `names[i]` as part of a file name (see [`team_file_stem`]).
+fn file_stem(names: &[&str], i: usize) -> String {
     let stem = |name: &str| {
         let mut out = String::new();
         for c in name.chars() {
@@ -651,8 +667,219 @@ pub fn team_file_stem(s: &Scenario, t: usize) -> String {
         }
         if out.starts_with('.') { out.replacen('.', "_", 1) } else { out }
     };
-    let mine = stem(&s.teams[t].name);
-    if s.teams[..t].iter().any(|other| stem(&other.name) == mine) { format!("{mine}-{}", t + 1) } else { mine }
+    let mine = stem(names[i]);
+    if names[..i].iter().any(|other| stem(other) == mine) { format!("{mine}-{}", i + 1) } else { mine }
+}
+
+/// The hours of the week a span of week time `[a, a + len)` overlaps, as
+/// (day, hour, share of the span in that hour): a reporting interval of an
+/// hour or less falls in one hour, a longer one is shared out.
+fn hours_of(a: f64, len: f64) -> Vec<(usize, usize, f64)> {
+    let a = a.rem_euclid(WEEK);
+    let len = len.max(1e-9);
+    let first = (a / HOUR + 1e-9).floor() as i64;
+    let last = ((a + len) / HOUR - 1e-9).ceil() as i64;
+    (first..last.max(first + 1))
+        .map(|k| {
+            let (h0, h1) = (k as f64 * HOUR, (k + 1) as f64 * HOUR);
+            let share = ((a + len).min(h1) - a.max(h0)).max(0.0) / len;
+            let k = k.rem_euclid(7 * 24) as usize;
+            (k / 24, k % 24, share)
+        })
+        .filter(|h| h.2 > 1e-12)
+        .collect()
+}
+
+/// Sums of weighted values for each weekday (Mon first) and hour of day.
+#[derive(Debug, Clone)]
+struct WeekHours {
+    sum: Vec<[f64; 24]>,
+    weight: Vec<[f64; 24]>,
+}
+
+impl WeekHours {
+    fn new() -> Self {
+        WeekHours { sum: vec![[0.0; 24]; 7], weight: vec![[0.0; 24]; 7] }
+    }
+
+    /// Adds `value` with `weight` over the hours of `[a, a + len)` of week time.
+    fn add(&mut self, a: f64, len: f64, value: f64, weight: f64) {
+        for (d, h, share) in hours_of(a, len) {
+            self.sum[d][h] += share * weight * value;
+            self.weight[d][h] += share * weight;
+        }
+    }
+
+    /// The weighted means; `None` where nothing was added.
+    fn cells(&self) -> Vec<Vec<Option<f64>>> {
+        self.sum
+            .iter()
+            .zip(&self.weight)
+            .map(|(s, w)| (0..24).map(|h| (w[h] > 1e-12).then(|| s[h] / w[h])).collect())
+            .collect()
+    }
+}
+
+/// The rows the weekday-hour heatmaps pool: the typical week of a long
+/// run, or every interval of a run of two weeks or less (each day of the
+/// run pooled into its weekday's hours: a one-week run shows each weekday
+/// once), with a note saying which.
+fn heatmap_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], String) {
+    if r.week.is_empty() {
+        let days = (s.simulation.horizon - s.simulation.warmup) / DAY;
+        (&r.intervals, format!("each cell pools the hour's intervals over the run's {days:.0} days"))
+    } else {
+        let weeks = ((s.simulation.horizon - s.simulation.warmup) / WEEK).round();
+        (&r.week, format!("each cell pools the hour's intervals of the typical week (mean of {weeks:.0} weeks)"))
+    }
+}
+
+/// Service level by weekday and hour of arrival for `rows` (one queue's):
+/// the tickets of the hour's intervals added up — each interval's service
+/// level weighs by its offered tickets — rather than its ratios averaged.
+/// Hours without customers are `None`.
+pub fn service_level_cells(s: &Scenario, rows: &[&IntervalSummary]) -> Vec<Vec<Option<f64>>> {
+    let mut hours = WeekHours::new();
+    for x in rows {
+        if let Some(sl) = x.service_level.mean.filter(|_| x.offered > 0.0) {
+            hours.add(s.simulation.start + x.t_s, s.simulation.interval, sl, x.offered);
+        }
+    }
+    hours.cells()
+}
+
+/// Tickets waiting by weekday and hour: the mean over the ends of the
+/// hour's reporting intervals of `rows`.
+pub fn backlog_cells(s: &Scenario, rows: &[&IntervalSummary]) -> Vec<Vec<Option<f64>>> {
+    let mut hours = WeekHours::new();
+    for x in rows {
+        hours.add(s.simulation.start + x.t_s, s.simulation.interval, x.backlog, 1.0);
+    }
+    hours.cells()
+}
+
+fn heatmap_chart(name: String, title: String, note: String, map: Heatmap) -> Chart {
+    Chart {
+        name,
+        title,
+        x_label: "hour of day (desk clock)".into(),
+        y_label: note,
+        x_range: (0.0, 24.0),
+        y_range: (0.0, 7.0),
+        x_ticks: Vec::new(),
+        y_format: YFormat::Number,
+        body: Body::Heatmap(map),
+    }
+}
+
+fn week_heatmap(cells: Vec<Vec<Option<f64>>>, scale: Scale, format: CellFormat, unit: String) -> Heatmap {
+    Heatmap {
+        rows: DAY_NAMES.iter().map(|d| d.to_string()).collect(),
+        cols: (0..24).map(|h| format!("{h:02}")).collect(),
+        cells,
+        scale,
+        format,
+        unit,
+        centre_label: String::new(),
+        empty_label: String::new(),
+    }
+}
+
+/// One service-level heatmap per queue (weekday × hour of arrival),
+/// coloured against the queue's SLA target: red below, white at, blue above.
+pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
+    let (rows, note) = heatmap_rows(s, r);
+    s.queues
+        .iter()
+        .zip(rows_by_queue(s, rows))
+        .enumerate()
+        .map(|(q, (queue, rows))| {
+            let target = queue.sla.target;
+            // As far below the target as it can go above (at least 15 points):
+            // a cell that far short is fully red.
+            let reach = (1.0 - target).max(0.15);
+            let scale = Scale::Diverging { lo: (target - reach).max(0.0), centre: target, hi: 1.0 };
+            let unit = format!("answered within {} (%)", format_duration(queue.sla.within));
+            let mut map = week_heatmap(service_level_cells(s, &rows), scale, CellFormat::Percent, unit);
+            map.centre_label = format!("target {:.0}%", target * 100.0);
+            map.empty_label = "closed / no customers".into();
+            let stem = if s.queues.len() > 1 {
+                format!("heatmap_service_level-{}", queue_file_stem(s, q))
+            } else {
+                "heatmap_service_level".into()
+            };
+            let title = format!("{}: service level of queue {} by weekday and hour of arrival", s.name, queue.name);
+            heatmap_chart(stem, title, note.clone(), map)
+        })
+        .collect()
+}
+
+/// The desk's backlog (all queues) by weekday and hour.
+pub fn backlog_heatmap(s: &Scenario, r: &RunSummary) -> Chart {
+    let (rows, note) = heatmap_rows(s, r);
+    let desk: Vec<&IntervalSummary> = rows.iter().filter(|x| *x.queue == *"all").collect();
+    let cells = backlog_cells(s, &desk);
+    let top = cells.iter().flatten().flatten().copied().fold(0.0, f64::max).max(1.0);
+    let mut map = week_heatmap(cells, Scale::Sequential { lo: 0.0, hi: top }, CellFormat::Number, String::new());
+    map.unit = "tickets waiting, all queues (mean at the hour's interval ends)".into();
+    map.empty_label = "no data".into();
+    let title = format!("{}: backlog by weekday and hour of day", s.name);
+    heatmap_chart("heatmap_backlog".into(), title, note, map)
+}
+
+/// Scheduled minus planned agents on duty by weekday and hour, for one
+/// team or (`team = None`) the desk: each cell the mean over the hour's
+/// slots; `None` where nobody is planned or scheduled in any of them.
+pub fn staffing_gap_cells(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize>) -> Vec<Vec<Option<f64>>> {
+    let teams: Vec<usize> = team.map_or_else(|| (0..s.teams.len()).collect(), |t| vec![t]);
+    let slots = (0..st.slots()).map(|k| {
+        let planned: f64 = teams.iter().map(|&t| f64::from(st.teams[t][k].planned)).sum();
+        let scheduled: f64 = teams.iter().map(|&t| st.teams[t][k].scheduled).sum();
+        (planned, scheduled)
+    });
+    gap_cells(st.slot_len, slots)
+}
+
+/// Scheduled − planned by weekday and hour from each slot's (planned,
+/// scheduled) agents, slot 0 at Monday 00:00.
+fn gap_cells(slot_len: f64, slots: impl Iterator<Item = (f64, f64)>) -> Vec<Vec<Option<f64>>> {
+    // The mean over all of the hour's slots, shown where any of them has
+    // somebody planned or scheduled.
+    let (mut hours, mut staffed) = (WeekHours::new(), WeekHours::new());
+    for (k, (planned, scheduled)) in slots.enumerate() {
+        hours.add(k as f64 * slot_len, slot_len, scheduled - planned, 1.0);
+        if planned > 0.0 || scheduled > 1e-9 {
+            staffed.add(k as f64 * slot_len, slot_len, 1.0, 1.0);
+        }
+    }
+    let mask = staffed.cells();
+    let mut cells = hours.cells();
+    for (row, seen) in cells.iter_mut().zip(&mask) {
+        for (cell, seen) in row.iter_mut().zip(seen) {
+            if seen.is_none() {
+                *cell = None;
+            }
+        }
+    }
+    cells
+}
+
+/// Agents scheduled against those planned, by weekday and hour: red where
+/// the schedule is short, blue where it is over.
+pub fn staffing_heatmap(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize>) -> Chart {
+    let cells = staffing_gap_cells(s, st, team);
+    let reach = cells.iter().flatten().flatten().fold(1.0f64, |m, v| m.max(v.abs()));
+    let scale = Scale::Diverging { lo: -reach, centre: 0.0, hi: reach };
+    let level = if st.samples > 0 { st.plan_for.name().to_uppercase() } else { "required".into() };
+    let unit = format!("agents scheduled − planned ({level})");
+    let mut map = week_heatmap(cells, scale, CellFormat::Signed, unit);
+    map.centre_label = "as planned".into();
+    map.empty_label = "nobody planned or scheduled".into();
+    let who = team.map_or("desk".to_string(), |t| format!("team {}", s.teams[t].name));
+    let name = team.map_or("heatmap_staffing".to_string(), |t| format!("heatmap_staffing-{}", team_file_stem(s, t)));
+    let title = format!("{}: scheduled against planned agents, {who}", s.name);
+    let note = "each cell: mean over the hour's intervals of the typical week; red short, blue over".to_string();
+    heatmap_chart(name, title, note, map)
 }
 
 /// Service level per queue, abandonment and occupancy against headcount.
@@ -740,7 +967,11 @@ pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart
 
 /// Every chart of `run`, in the order they are listed to the user.
 pub fn run_charts(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
-    vec![service_level(s, r), backlog(s, r), backlog_ages(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)]
+    let mut charts =
+        vec![service_level(s, r), backlog(s, r), backlog_ages(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)];
+    charts.extend(service_level_heatmaps(s, r));
+    charts.push(backlog_heatmap(s, r));
+    charts
 }
 
 #[cfg(test)]
@@ -968,5 +1199,153 @@ mod tests {
         let svg = String::from_utf8(render(&backlog_ages_by_policy(&s, &runs), ImageFormat::Svg, (1600, 900)).unwrap())
             .unwrap();
         assert!(svg.contains("\nfifo\n") && svg.contains("\nlifo\n"), "each panel has its policy as title");
+    }
+    /// The rows of `queue` whose interval starts in weekday `day`, hour `hour`.
+    fn in_hour<'a>(
+        s: &Scenario,
+        rows: &'a [IntervalSummary],
+        queue: &str,
+        day: usize,
+        hour: usize,
+    ) -> Vec<&'a IntervalSummary> {
+        rows.iter()
+            .filter(|x| *x.queue == *queue)
+            .filter(|x| {
+                let w = (s.simulation.start + x.t_s).rem_euclid(WEEK);
+                (w / DAY).floor() as usize == day && ((w % DAY) / HOUR).floor() as usize == hour
+            })
+            .collect()
+    }
+
+    /// Checks every cell of the service-level and backlog heatmaps against
+    /// the CSV rows (`rows`) recomputed by hand: tickets added, not ratios averaged.
+    fn assert_heatmaps_pool(s: &Scenario, r: &RunSummary, rows: &[IntervalSummary], per_hour: usize) {
+        let charts = service_level_heatmaps(s, r);
+        assert_eq!(charts.len(), s.queues.len());
+        let mut closed = 0;
+        for (queue, chart) in s.queues.iter().zip(&charts) {
+            let Body::Heatmap(map) = &chart.body else { panic!("not a heatmap") };
+            assert_eq!((map.rows.len(), map.cols.len()), (7, 24));
+            assert_eq!(map.rows[0], "Mon");
+            let Scale::Diverging { centre, .. } = map.scale else { panic!("not diverging") };
+            assert_eq!(centre, queue.sla.target);
+            assert!(map.centre_label.contains(&format!("{:.0}%", queue.sla.target * 100.0)));
+            for day in 0..7 {
+                for hour in 0..24 {
+                    let here = in_hour(s, rows, &queue.name, day, hour);
+                    assert!(here.len() <= per_hour, "{} {day} {hour}: {} rows", queue.name, here.len());
+                    let judged: f64 = here.iter().filter(|x| x.service_level.mean.is_some()).map(|x| x.offered).sum();
+                    let within: f64 = here.iter().filter_map(|x| x.service_level.mean.map(|sl| sl * x.offered)).sum();
+                    let cell = map.cells[day][hour];
+                    if judged > 0.0 {
+                        let want = within / judged;
+                        let got = cell.unwrap_or_else(|| panic!("{} {day} {hour}: no cell for {want}", queue.name));
+                        assert!((got - want).abs() < 1e-9, "{} {day} {hour}: {got} vs {want}", queue.name);
+                    } else {
+                        assert_eq!(cell, None, "{} {day} {hour}: no customers, no colour", queue.name);
+                        closed += 1;
+                    }
+                }
+            }
+        }
+        assert!(closed > 0, "closed hours are empty cells");
+        let b = backlog_heatmap(s, r);
+        let Body::Heatmap(map) = &b.body else { panic!("not a heatmap") };
+        for (day, hour) in (0..7).flat_map(|d| (0..24).map(move |h| (d, h))) {
+            let here = in_hour(s, rows, "all", day, hour);
+            if here.is_empty() {
+                assert_eq!(map.cells[day][hour], None, "backlog {day} {hour}: outside the window");
+                continue;
+            }
+            let want = here.iter().map(|x| x.backlog).sum::<f64>() / here.len() as f64;
+            let got = map.cells[day][hour].unwrap();
+            assert!((got - want).abs() <= 1e-9 * want.max(1.0), "backlog {day} {hour}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn heatmaps_of_a_short_run_pool_its_days() {
+        let (s, r) = small();
+        assert!(r.week.is_empty(), "no typical week for a short run");
+        let per_hour = (HOUR / s.simulation.interval).ceil() as usize;
+        let days = ((s.simulation.horizon - s.simulation.warmup) / DAY).ceil() as usize;
+        assert_heatmaps_pool(&s, &r, &r.intervals, per_hour * days.div_ceil(7));
+        let c = backlog_heatmap(&s, &r);
+        assert!(c.y_label.contains("days"), "{}", c.y_label);
+    }
+
+    #[test]
+    fn heatmaps_of_a_long_run_pool_the_typical_week() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/smb-saas.toml");
+        let mut s = Scenario::from_toml(&std::fs::read_to_string(path).unwrap(), "smb-saas.toml").unwrap();
+        s.simulation.replications = 2;
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        assert!(!r.week.is_empty());
+        assert_eq!(s.simulation.interval, 1800.0, "two half hours make a cell");
+        assert_heatmaps_pool(&s, &r, &r.week, 2);
+        let chat = service_level_heatmaps(&s, &r).into_iter().find(|c| c.name == "heatmap_service_level-chat").unwrap();
+        let Body::Heatmap(map) = &chat.body else { unreachable!() };
+        assert_eq!(map.cells[6][3], None, "chat is closed on Sunday night");
+        let names: Vec<String> = run_charts(&s, &r).into_iter().map(|c| c.name).collect();
+        assert!(
+            names.iter().any(|n| n == "heatmap_backlog") && names.iter().any(|n| n == "heatmap_service_level-email")
+        );
+    }
+
+    #[test]
+    fn a_long_interval_is_shared_out_over_its_hours() {
+        assert_eq!(hours_of(9.0 * HOUR, 1800.0), vec![(0, 9, 1.0)]);
+        assert_eq!(hours_of(DAY + 9.5 * HOUR, 2.0 * HOUR), vec![(1, 9, 0.25), (1, 10, 0.5), (1, 11, 0.25)]);
+        assert_eq!(hours_of(WEEK - HOUR, 2.0 * HOUR), vec![(6, 23, 0.5), (0, 0, 0.5)], "Sunday night wraps to Monday");
+    }
+
+    #[test]
+    fn staffing_gaps_are_scheduled_minus_planned() {
+        let slot = 1800.0;
+        let mut slots = vec![(0.0, 0.0); (WEEK / slot) as usize];
+        slots[18] = (3.0, 1.0); // Mon 09:00
+        slots[19] = (3.0, 2.0); // Mon 09:30
+        slots[48 + 20] = (2.0, 4.0); // Tue 10:00
+        slots[48 + 21] = (2.0, 4.0);
+        slots[48 * 6 + 47] = (0.0, 1.0); // Sun 23:30, nobody needed
+        let cells = gap_cells(slot, slots.into_iter());
+        assert_eq!(cells[0][9], Some(-1.5), "short on Monday at nine");
+        assert_eq!(cells[1][10], Some(2.0), "over on Tuesday at ten");
+        assert_eq!(cells[6][23], Some(0.5));
+        assert_eq!(cells[0][10], None, "nobody planned or scheduled");
+        assert_eq!(cells.iter().flatten().filter(|c| c.is_some()).count(), 3);
+        let scale = Scale::Diverging { lo: -2.0, centre: 0.0, hi: 2.0 };
+        let (short, over, even) = (scale.color(-1.5), scale.color(2.0), scale.color(0.0));
+        assert!(short.0 > short.2 + 60, "short is red: {short:?}");
+        assert!(over.2 > over.0 + 60, "over is blue: {over:?}");
+        assert!(even.0 > 240 && even.1 > 240 && even.2 > 240, "as planned is white: {even:?}");
+        assert_eq!(CellFormat::Signed.text(-1.5), "\u{2212}1.5");
+        assert_eq!(CellFormat::Signed.text(2.0), "+2");
+    }
+
+    #[test]
+    fn heatmaps_render_with_their_legend() {
+        use super::super::chart::{ImageFormat, render};
+        let (s, r) = small();
+        for c in service_level_heatmaps(&s, &r).into_iter().chain([backlog_heatmap(&s, &r)]) {
+            let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+            assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", c.name);
+            assert!(svg.contains(">Mon<") || svg.contains("\nMon\n"), "{}: day names", c.name);
+            assert!(svg.contains("23"), "{}: hours", c.name);
+            assert!(svg.matches("<rect").count() >= 7 * 24, "{}: a cell per hour", c.name);
+            if c.name.starts_with("heatmap_service_level") {
+                assert!(svg.contains("target 80%") && svg.contains("closed / no"), "{}: the legend", c.name);
+            }
+            assert!(render(&c, ImageFormat::Png, (800, 450)).unwrap().starts_with(b"\x89PNG"));
+        }
+        assert_eq!(service_level_heatmaps(&s, &r)[0].name, "heatmap_service_level-email");
+        let mut slots = vec![(2.0, 2.0); (WEEK / 1800.0) as usize];
+        slots[20] = (4.0, 1.0);
+        let scale = Scale::Diverging { lo: -3.0, centre: 0.0, hi: 3.0 };
+        let mut map = week_heatmap(gap_cells(1800.0, slots.into_iter()), scale, CellFormat::Signed, "agents".into());
+        map.centre_label = "as planned".into();
+        let c = heatmap_chart("heatmap_staffing".into(), "a desk".into(), String::new(), map);
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        assert!(svg.contains("\u{2212}1.5") && svg.contains("as planned"), "the gap is written in its cell");
     }
 }
