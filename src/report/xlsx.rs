@@ -155,11 +155,15 @@ impl Book {
     /// Adds a sheet holding the CSV table `csv` (`file` is its name in the
     /// folder, shown when the table is too long for a sheet).
     pub fn table(&mut self, sheet: &str, file: &str, csv: &[u8]) -> anyhow::Result<()> {
-        let table = Table::parse(csv)?;
-        if table.rows.len() > MAX_SHEET_ROWS {
-            let header: Vec<&str> = table.header.iter().map(String::as_str).collect();
-            return self.long_table(sheet, file, &header, table.rows.len());
+        // Counted before parsing: a long table is not read into cells at all.
+        let lines = csv.iter().filter(|&&b| b == b'\n').count();
+        if lines > MAX_SHEET_ROWS + 1 {
+            let end = csv.iter().position(|&b| b == b'\n').unwrap_or(csv.len());
+            let header = Table::parse(&csv[..end])?.header;
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            return self.long_table(sheet, file, &header, lines - 1);
         }
+        let table = Table::parse(csv)?;
         self.write_sheet(sheet, table, None)
     }
 
@@ -641,6 +645,20 @@ mod tests {
         assert_eq!(style("queue", &["12"]), Style::Text);
         assert_eq!(letter(0), "A");
         assert_eq!(letter(27), "AB");
+    }
+
+    #[test]
+    fn a_table_too_long_for_a_sheet_points_to_its_file() {
+        let mut csv = b"queue,offered\n".to_vec();
+        for _ in 0..=MAX_SHEET_ROWS {
+            csv.extend_from_slice(b"chat,1\n");
+        }
+        let mut book = Book::new();
+        book.table("Intervals", "intervals.csv", &csv).unwrap();
+        let (_, t) = &book.sheets[0];
+        assert_eq!(t.header, ["queue", "offered"]);
+        assert!(t.rows.is_empty(), "no row is held");
+        assert!(book.finish().is_ok());
     }
 
     #[test]

@@ -272,3 +272,22 @@ fn libreoffice_opens_the_workbook_prints_it_and_it_renders() {
     let coloured = pixels.chunks(step).filter(|p| step >= 3 && (i32::from(p[0]) - i32::from(p[2])).abs() > 60).count();
     assert!(coloured > 500, "only {coloured} coloured pixels on the charts page");
 }
+
+#[test]
+fn sweep_workbook_charts_each_queue_by_headcount() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    staffsim()
+        .arg("sweep")
+        .arg(fixture("small.toml"))
+        .args(["-q", "-r", "2", "--team", "support", "--agents", "2..4", "--format", "xlsx", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let path = out.join("staffsim.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).unwrap();
+    assert_eq!(book.sheet_names(), ["Charts", "Summary", "Chart data"]);
+    sheet_equals_csv(&mut book, "Summary", &out.join("summary.csv"));
+    let chart = part(&path, "xl/charts/chart1.xml");
+    assert!(chart.contains("<c:lineChart>") && chart.contains("agents"), "{chart}");
+}
