@@ -168,6 +168,12 @@ pub(crate) fn add_charts(
     Ok(names)
 }
 
+/// The chart files written, for the closing lines; none when `--format`
+/// asked only for the workbook (its charts are inside it).
+pub(crate) fn chart_list(charts: &[String]) -> String {
+    if charts.is_empty() { "none as images (see --format)".to_string() } else { charts.join(" ") }
+}
+
 fn run(opts: &Options) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?;
@@ -260,7 +266,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
             report::table::closed_footnote(&summary.queues),
             dir.display(),
             tables.join(" "),
-            charts.join(" ")
+            chart_list(&charts)
         ))?;
     }
     Ok(())
@@ -372,7 +378,7 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
         "written to {}/ in {wall:.1} s: {} run.json\ncharts: {}\n",
         dir.display(),
         tables.join(" "),
-        charts.join(" ")
+        chart_list(&charts)
     ));
     out(&text)
 }

@@ -286,7 +286,7 @@ pub(super) fn staff(
         dir.display(),
         if with_backlog.is_some() { " promised_with_backlog.csv" } else { "" },
         if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
-        chart_files.join(" ")
+        super::chart_list(&chart_files)
     );
     out(&t)
 }
@@ -852,7 +852,7 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
         "written to {}/: summary.csv{} run.json\ncharts: {}",
         dir.display(),
         if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
-        charts.join(" ")
+        super::chart_list(&charts)
     );
     out(&text)
 }
