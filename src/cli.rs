@@ -126,9 +126,11 @@ pub struct CommonArgs {
     /// No progress or messages on stderr.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Chart files to write.
-    #[arg(long, value_enum, default_value_t = ChartFormat::Both)]
-    pub format: ChartFormat,
+    /// Files to write besides the CSV tables, a comma list: png and svg
+    /// charts, xlsx the workbook staffsim.xlsx; both = png,svg; all =
+    /// png,svg,xlsx.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
+    pub format: Vec<ChartFormat>,
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
     pub size: String,
@@ -178,13 +180,20 @@ pub enum PlanFor {
     P90,
 }
 
-/// Which image files each chart is written as.
+/// Which files are written besides the CSV tables (`--format`, a comma list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum ChartFormat {
+    /// Charts as PNG images.
     Png,
+    /// Charts as SVG images.
     Svg,
-    #[default]
+    /// Charts as PNG and SVG.
     Both,
+    /// The workbook staffsim.xlsx: every table as a sheet, with native charts.
+    Xlsx,
+    /// PNG, SVG and the workbook.
+    #[default]
+    All,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -13,6 +13,7 @@ use crate::erlang::{Desk, MAX_AGENTS};
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
+use crate::report::xlsx::{self, Book};
 use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, format_duration, format_utc_offset};
 use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
@@ -23,6 +24,9 @@ mod size;
 mod staff;
 
 pub use options::Options;
+
+/// The workbook's file name in every output folder.
+pub(crate) const WORKBOOK: &str = "staffsim.xlsx";
 
 /// The starter scenario written by `init`.
 pub const STARTER: &str = include_str!("../scenario/starter.toml");
@@ -164,6 +168,12 @@ pub(crate) fn add_charts(
     Ok(names)
 }
 
+/// The chart files written, for the closing lines; none when `--format`
+/// asked only for the workbook (its charts are inside it).
+pub(crate) fn chart_list(charts: &[String]) -> String {
+    if charts.is_empty() { "none as images (see --format)".to_string() } else { charts.join(" ") }
+}
+
 fn run(opts: &Options) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?;
@@ -181,15 +191,44 @@ fn run(opts: &Options) -> anyhow::Result<()> {
 
     let dir = &opts.out;
     let mut set = OutputSet::folder(dir);
-    set.add("summary.csv", report::csv::summary(&summary.queues)?);
+    let summary_csv = report::csv::summary(&summary.queues)?;
+    let teams_csv = report::csv::teams(scenario, &summary.teams)?;
+    let waits_csv = report::csv::waits(&summary.wait_curves)?;
+    set.add("summary.csv", summary_csv.clone());
     set.add_streamed("intervals.csv", |w| report::csv::write_intervals(w, scenario, &summary.intervals));
-    set.add("teams.csv", report::csv::teams(scenario, &summary.teams)?);
-    set.add("waits.csv", report::csv::waits(&summary.wait_curves)?);
+    set.add("teams.csv", teams_csv.clone());
+    set.add("waits.csv", waits_csv.clone());
     let mut tables = vec!["summary.csv", "intervals.csv", "teams.csv", "waits.csv"];
-    if !summary.week.is_empty() {
-        set.add("week.csv", report::csv::week(scenario, &summary.week)?);
+    let week_csv = if summary.week.is_empty() {
+        None
+    } else {
+        let week = report::csv::week(scenario, &summary.week)?;
+        set.add("week.csv", week.clone());
         set.add("week_teams.csv", report::csv::week_teams(scenario, &summary.week_teams)?);
         tables.extend(["week.csv", "week_teams.csv"]);
+        Some(week)
+    };
+    if opts.workbook {
+        let mut book = Book::new();
+        book.table("Summary", "summary.csv", &summary_csv)?;
+        if summary.intervals.len() <= xlsx::MAX_SHEET_ROWS {
+            book.table("Intervals", "intervals.csv", &report::csv::intervals(scenario, &summary.intervals)?)?;
+        } else {
+            let header = report::csv::INTERVALS_HEADER;
+            book.long_table("Intervals", "intervals.csv", &header, summary.intervals.len())?;
+        }
+        if let Some(week) = &week_csv {
+            book.table("Week", "week.csv", week)?;
+        }
+        book.table("Teams", "teams.csv", &teams_csv)?;
+        book.table("Waits", "waits.csv", &waits_csv)?;
+        match &week_csv {
+            Some(_) => book.service_level_over_time("Week", "service level over the typical week, by queue"),
+            None => book.service_level_over_time("Intervals", "service level per interval, by queue"),
+        }
+        book.service_level_by_queue("Summary", "service level by queue against its SLA target");
+        set.add(WORKBOOK, book.finish()?);
+        tables.push(WORKBOOK);
     }
     tables.push("run.json");
     let charts = add_charts(&mut set, &figures::run_charts(scenario, &summary), formats, size)?;
@@ -205,6 +244,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
             "charts": charts,
+            "workbook": opts.workbook.then_some(WORKBOOK),
             "queues": summary.queues.iter().map(report::json::queue_row).collect::<Vec<_>>(),
         });
         out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
@@ -226,7 +266,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
             report::table::closed_footnote(&summary.queues),
             dir.display(),
             tables.join(" "),
-            charts.join(" ")
+            chart_list(&charts)
         ))?;
     }
     Ok(())
@@ -277,18 +317,23 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
         |f: &dyn Fn(&crate::stats::RunSummary) -> anyhow::Result<Vec<u8>>| -> anyhow::Result<Vec<(String, Vec<u8>)>> {
             runs.iter().map(|(p, r)| Ok((p.clone(), f(r)?))).collect()
         };
-    set.add(
-        "summary.csv",
-        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::summary(&r.queues))?)?,
-    );
-    set.add(
-        "intervals.csv",
-        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::intervals(scenario, &r.intervals))?)?,
-    );
-    set.add(
-        "waits.csv",
-        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::waits(&r.wait_curves))?)?,
-    );
+    let summary_csv = report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::summary(&r.queues))?)?;
+    let intervals_csv =
+        report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::intervals(scenario, &r.intervals))?)?;
+    let waits_csv = report::csv::with_leading_column("policy", &per_policy(&|r| report::csv::waits(&r.wait_curves))?)?;
+    let mut tables = vec!["summary.csv", "intervals.csv", "waits.csv"];
+    if opts.workbook {
+        let mut book = Book::new();
+        book.table("Summary", "summary.csv", &summary_csv)?;
+        book.table("Intervals", "intervals.csv", &intervals_csv)?;
+        book.table("Waits", "waits.csv", &waits_csv)?;
+        book.service_level_by_group("policy", "service level by queue and policy", rust_xlsxwriter::ChartType::Column);
+        set.add(WORKBOOK, book.finish()?);
+        tables.push(WORKBOOK);
+    }
+    set.add("summary.csv", summary_csv);
+    set.add("intervals.csv", intervals_csv);
+    set.add("waits.csv", waits_csv);
     let charts = add_charts(&mut set, &figures::compare_charts(scenario, &runs), formats, size)?;
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(opts, &policies, wall))?);
@@ -302,6 +347,7 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
             "replications": sim.replications,
             "seed": sim.seed,
             "output_dir": dir.display().to_string(),
+            "workbook": opts.workbook.then_some(WORKBOOK),
             "ranking": scores.iter().map(|s| s.policy.clone()).collect::<Vec<_>>(),
             "rank_by": clap::ValueEnum::to_possible_value(&rank_by).map(|v| v.get_name().to_string()),
             "policies": runs.iter().map(|(p, r)| json!({
@@ -329,9 +375,10 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
     text.push_str(&report::table::comparison(&scores, report::table::use_color(), show_clear.then_some(clock)));
     text.push_str(&report::table::ranking_verdict(&scores, rank_by));
     text.push_str(&format!(
-        "written to {}/ in {wall:.1} s: summary.csv intervals.csv waits.csv run.json\ncharts: {}\n",
+        "written to {}/ in {wall:.1} s: {} run.json\ncharts: {}\n",
         dir.display(),
-        charts.join(" ")
+        tables.join(" "),
+        chart_list(&charts)
     ));
     out(&text)
 }

@@ -25,6 +25,8 @@ pub struct Options {
     pub text: String,
     pub hash: u64,
     pub formats: Vec<ImageFormat>,
+    /// Whether to write the workbook `staffsim.xlsx`.
+    pub workbook: bool,
     pub size: (u32, u32),
     pub threads: Option<usize>,
     pub json: bool,
@@ -81,6 +83,7 @@ impl Options {
             _ => {}
         }
         let (formats, size) = chart_options(common)?;
+        let workbook = common.format.iter().any(|f| matches!(f, ChartFormat::Xlsx | ChartFormat::All));
         let out = common.out.clone().unwrap_or_else(|| {
             let base = Path::new("outputs").join(&scenario.name);
             subfolder.map_or(base.clone(), |s| base.join(s))
@@ -93,6 +96,7 @@ impl Options {
             text,
             hash,
             formats,
+            workbook,
             size,
             threads: common.threads,
             json: common.json,
@@ -105,11 +109,20 @@ impl Options {
 
 /// Chart formats and size from the command line.
 pub(crate) fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u32, u32)), InputError> {
-    let formats = match common.format {
-        ChartFormat::Png => vec![ImageFormat::Png],
-        ChartFormat::Svg => vec![ImageFormat::Svg],
-        ChartFormat::Both => vec![ImageFormat::Png, ImageFormat::Svg],
-    };
+    let mut formats = Vec::new();
+    for f in &common.format {
+        let images: &[ImageFormat] = match f {
+            ChartFormat::Png => &[ImageFormat::Png],
+            ChartFormat::Svg => &[ImageFormat::Svg],
+            ChartFormat::Both | ChartFormat::All => &[ImageFormat::Png, ImageFormat::Svg],
+            ChartFormat::Xlsx => &[],
+        };
+        for &i in images {
+            if !formats.contains(&i) {
+                formats.push(i);
+            }
+        }
+    }
     let bad = || {
         InputError::Argument(format!(
             "--size {}: expected WIDTHxHEIGHT in pixels between 320 and 8000, e.g. 1600x900",

@@ -6,14 +6,16 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::{Options, add_charts, out, run_record, scale_guard, size, warnings};
+use super::{Options, WORKBOOK, add_charts, out, run_record, scale_guard, size, warnings};
 use crate::cli::PlanFor;
 use crate::error::InputError;
 use crate::experiment;
+use crate::report::xlsx::Book;
 use crate::report::{self, OutputSet, csv::num, figures, progress};
 use crate::scenario::units::{WEEK, format_clock, format_duration, format_week_time};
 use crate::scenario::{Scenario, Shift};
 use crate::staffing::{self, PlanLevel, Progress, StaffOptions, Staffing};
+use rust_xlsxwriter::ChartType;
 
 pub(super) fn staff(
     opts: Options,
@@ -84,10 +86,19 @@ pub(super) fn staff(
 
     let dir = &opts.out;
     let mut set = OutputSet::folder(dir);
-    set.add("staffing.csv", staffing_csv(&scenario, &st)?);
-    set.add("staffing_totals.csv", totals_csv(&scenario, &st)?);
-    set.add("schedule.csv", schedule_csv(&scenario, &st)?);
-    set.add("drivers.csv", drivers_csv(&scenario, &st)?);
+    let tables = [
+        ("Staffing", "staffing.csv", staffing_csv(&scenario, &st)?),
+        ("Totals", "staffing_totals.csv", totals_csv(&scenario, &st)?),
+        ("Schedule", "schedule.csv", schedule_csv(&scenario, &st)?),
+        ("Drivers", "drivers.csv", drivers_csv(&scenario, &st)?),
+    ];
+    let mut book = opts.workbook.then(Book::new);
+    for (sheet, file, bytes) in &tables {
+        if let Some(book) = &mut book {
+            book.table(sheet, file, bytes)?;
+        }
+        set.add(file, bytes.clone());
+    }
     let mut charts = vec![figures::staffing(&scenario, &st, None)];
     if scenario.teams.len() > 1 {
         charts.extend((0..scenario.teams.len()).map(|t| figures::staffing(&scenario, &st, Some(t))));
@@ -116,8 +127,18 @@ pub(super) fn staff(
     }
     let plan = experiment::Plan { policy: scheduled.policy, threads: opts.threads };
     let promised = experiment::run(&typical, plan, &|| {})?;
-    set.add("promised.csv", report::csv::summary(&promised.queues)?);
+    let promised_csv = report::csv::summary(&promised.queues)?;
     let with_backlog = if has_backlog { Some(experiment::run(&scheduled, plan, &|| {})?) } else { None };
+    if let Some(mut book) = book {
+        book.table("Promised", "promised.csv", &promised_csv)?;
+        if let Some(b) = &with_backlog {
+            book.table("Promised with backlog", "promised_with_backlog.csv", &report::csv::summary(&b.queues)?)?;
+        }
+        book.required_vs_scheduled("required and scheduled agents per interval (all teams)");
+        book.service_level_by_queue("Promised", "service level the schedule promises, by queue");
+        set.add(WORKBOOK, book.finish()?);
+    }
+    set.add("promised.csv", promised_csv);
     if let Some(b) = &with_backlog {
         set.add("promised_with_backlog.csv", report::csv::summary(&b.queues)?);
     }
@@ -265,10 +286,11 @@ pub(super) fn staff(
     }
     let _ = writeln!(
         t,
-        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv{} run.json\ncharts: {}",
+        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv{}{} run.json\ncharts: {}",
         dir.display(),
         if with_backlog.is_some() { " promised_with_backlog.csv" } else { "" },
-        chart_files.join(" ")
+        if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
+        super::chart_list(&chart_files)
     );
     out(&t)
 }
@@ -749,7 +771,18 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
         .iter()
         .map(|(n, r)| Ok((n.to_string(), report::csv::summary(&r.queues)?)))
         .collect::<anyhow::Result<_>>()?;
-    set.add("summary.csv", report::csv::with_leading_column("agents", &parts)?);
+    let summary_csv = report::csv::with_leading_column("agents", &parts)?;
+    if opts.workbook {
+        let mut book = Book::new();
+        book.table("Summary", "summary.csv", &summary_csv)?;
+        book.service_level_by_group(
+            "agents",
+            &format!("service level by queue as {team_name}'s agents vary"),
+            ChartType::Line,
+        );
+        set.add(WORKBOOK, book.finish()?);
+    }
+    set.add("summary.csv", summary_csv);
     let charts = add_charts(
         &mut set,
         &[figures::sweep(scenario, team_name, &pairs), figures::sweep_asa(scenario, team_name, &pairs)],
@@ -818,7 +851,13 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
             let _ = writeln!(text, "\nno headcount in this range meets every SLA target");
         }
     }
-    let _ = writeln!(text, "written to {}/: summary.csv run.json\ncharts: {}", dir.display(), charts.join(" "));
+    let _ = writeln!(
+        text,
+        "written to {}/: summary.csv{} run.json\ncharts: {}",
+        dir.display(),
+        if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
+        super::chart_list(&charts)
+    );
     out(&text)
 }
 

@@ -9,6 +9,7 @@ pub mod figures;
 pub mod json;
 pub mod progress;
 pub mod table;
+pub mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -10,3 +10,4 @@ mod invariants;
 mod plans;
 mod staffing;
 mod theory;
+mod workbook;

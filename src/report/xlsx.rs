@@ -1,0 +1,676 @@
+//! `staffsim.xlsx`: the tables of a command as one workbook a manager opens
+//! in Excel or LibreOffice, beside the CSV files. Each table becomes a sheet
+//! with a frozen, filtered header row, number formats read from the column
+//! names (shares as percentages, waits as `[h]:mm:ss`), green and red cells
+//! where a target is met or missed, and native charts on a first "Charts"
+//! sheet (they stay live: a manager can restyle them or copy them into a
+//! deck).
+//!
+//! The sheets are built from the very CSV bytes written beside them, so a
+//! number in the workbook is the number in the CSV (a wait is the CSV's
+//! seconds divided by 86 400, the spreadsheet's unit for durations). Text is
+//! always written as text, never as a formula.
+
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
+    ConditionalFormatFormula, Format, FormatBorder, Workbook, Worksheet,
+};
+
+/// Rows of one sheet at most: beyond this a table stays in its CSV file
+/// only (a year of a large desk's intervals would make a workbook too big to
+/// open, and would all be held in memory while it is built).
+pub const MAX_SHEET_ROWS: usize = 100_000;
+
+/// The first sheet: charts.
+const CHARTS: &str = "Charts";
+/// The last sheet: the wide tables the charts draw from.
+const CHART_DATA: &str = "Chart data";
+
+/// A CSV table read back: header and rows of text.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Parses CSV bytes (a header and rows).
+    pub fn parse(bytes: &[u8]) -> anyhow::Result<Table> {
+        let mut r = ::csv::Reader::from_reader(bytes);
+        let header = r.headers()?.iter().map(String::from).collect();
+        let rows = r.records().map(|rec| Ok(rec?.iter().map(String::from).collect())).collect::<anyhow::Result<_>>()?;
+        Ok(Table { header, rows })
+    }
+
+    /// A table too long for a sheet: only its header and a pointer to the file.
+    fn too_long(header: &[&str]) -> Table {
+        Table { header: header.iter().map(|h| h.to_string()).collect(), rows: Vec::new() }
+    }
+
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    fn number(&self, row: usize, col: usize) -> Option<f64> {
+        self.rows.get(row)?.get(col)?.parse::<f64>().ok().filter(|x| x.is_finite())
+    }
+}
+
+/// How a column is shown, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Text,
+    Share,
+    Duration,
+    Decimal,
+    Whole,
+}
+
+fn style(name: &str, sample: &[&str]) -> Style {
+    let base = name.strip_suffix("_ci95").unwrap_or(name);
+    let text = ["queue", "team", "policy", "name", "kind", "interval_start", "shift", "days", "start", "driver"];
+    if text.contains(&base) {
+        return Style::Text;
+    }
+    let shares = ["service_level", "abandon_rate", "occupancy", "answered_in_time", "waited_over_week"];
+    if shares.iter().any(|s| base.starts_with(s) || base.ends_with(s))
+        || matches!(base, "sla_target" | "answered_within" | "shrinkage" | "target")
+        || base.ends_with("_share")
+    {
+        return Style::Share;
+    }
+    if base.ends_with("_s") && base != "t_s" {
+        return Style::Duration;
+    }
+    if sample.iter().all(|v| !v.contains('.')) { Style::Whole } else { Style::Decimal }
+}
+
+/// The cell formats of a workbook, made once.
+struct Formats {
+    header: Format,
+    share: Format,
+    duration: Format,
+    decimal: Format,
+    whole: Format,
+    met: Format,
+    missed: Format,
+    note: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0x1F4E79))
+                .set_font_color(Color::White)
+                .set_border_bottom(FormatBorder::Thin),
+            share: Format::new().set_num_format("0.0%"),
+            duration: Format::new().set_num_format("[h]:mm:ss"),
+            decimal: Format::new().set_num_format("#,##0.0"),
+            whole: Format::new().set_num_format("#,##0"),
+            met: Format::new().set_background_color(Color::RGB(0xC6EFCE)).set_font_color(Color::RGB(0x006100)),
+            missed: Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006)),
+            note: Format::new().set_italic().set_font_color(Color::RGB(0x595959)),
+        }
+    }
+}
+
+/// A column's letter, `A` for 0.
+fn letter(col: usize) -> String {
+    rust_xlsxwriter::column_number_to_name(col as u16)
+}
+
+/// A workbook being built: data sheets in order, then charts and their data.
+pub struct Book {
+    workbook: Workbook,
+    formats: Formats,
+    /// The sheets written, by name, with their tables (for charts).
+    sheets: Vec<(String, Table)>,
+    charts: Vec<Chart>,
+    /// Wide tables for the charts: name, header, rows of numbers or labels.
+    data: Vec<(String, Vec<String>, Vec<Vec<Datum>>)>,
+}
+
+#[derive(Debug, Clone)]
+enum Datum {
+    Label(String),
+    Number(Option<f64>),
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Book {
+    pub fn new() -> Book {
+        let mut workbook = Workbook::new();
+        // The charts sheet first: it is what opens.
+        let _ = workbook.add_worksheet().set_name(CHARTS);
+        Book { workbook, formats: Formats::new(), sheets: Vec::new(), charts: Vec::new(), data: Vec::new() }
+    }
+
+    /// Adds a sheet holding the CSV table `csv` (`file` is its name in the
+    /// folder, shown when the table is too long for a sheet).
+    pub fn table(&mut self, sheet: &str, file: &str, csv: &[u8]) -> anyhow::Result<()> {
+        // Counted before parsing: a long table is not read into cells at all.
+        let lines = csv.iter().filter(|&&b| b == b'\n').count();
+        if lines > MAX_SHEET_ROWS + 1 {
+            let end = csv.iter().position(|&b| b == b'\n').unwrap_or(csv.len());
+            let header = Table::parse(&csv[..end])?.header;
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            return self.long_table(sheet, file, &header, lines - 1);
+        }
+        let table = Table::parse(csv)?;
+        self.write_sheet(sheet, table, None)
+    }
+
+    /// A sheet for a table of `rows` rows, too long to hold: its header and a
+    /// note pointing to the CSV file.
+    pub fn long_table(&mut self, sheet: &str, file: &str, header: &[&str], rows: usize) -> anyhow::Result<()> {
+        let note =
+            format!("{rows} rows: more than a sheet here holds ({MAX_SHEET_ROWS}); the whole table is in {file}");
+        self.write_sheet(sheet, Table::too_long(header), Some(note))
+    }
+
+    fn write_sheet(&mut self, sheet: &str, table: Table, note: Option<String>) -> anyhow::Result<()> {
+        let f = &self.formats;
+        let ws = self.workbook.add_worksheet();
+        ws.set_name(sheet)?;
+        let styles: Vec<Style> = (0..table.header.len())
+            .map(|c| {
+                let sample: Vec<&str> = table
+                    .rows
+                    .iter()
+                    .take(2000)
+                    .filter_map(|r| r.get(c).map(String::as_str))
+                    .filter(|v| !v.is_empty())
+                    .collect();
+                style(&table.header[c], &sample)
+            })
+            .collect();
+        for (c, h) in table.header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, h, &f.header)?;
+        }
+        for (r, row) in table.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                if v.is_empty() {
+                    continue;
+                }
+                let c16 = c as u16;
+                let number = v.parse::<f64>().ok().filter(|x| x.is_finite());
+                match (styles.get(c).copied().unwrap_or(Style::Text), number) {
+                    (Style::Text, _) | (_, None) => ws.write_string(r, c16, v)?,
+                    (Style::Share, Some(x)) => ws.write_number_with_format(r, c16, x, &f.share)?,
+                    (Style::Duration, Some(x)) => ws.write_number_with_format(r, c16, x / 86_400.0, &f.duration)?,
+                    (Style::Decimal, Some(x)) => ws.write_number_with_format(r, c16, x, &f.decimal)?,
+                    (Style::Whole, Some(x)) => ws.write_number_with_format(r, c16, x, &f.whole)?,
+                };
+            }
+        }
+        let cols = table.header.len().max(1) as u16;
+        let last = table.rows.len() as u32;
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, last.max(1), cols - 1)?;
+        for (c, h) in table.header.iter().enumerate() {
+            let widest = table.rows.iter().take(2000).filter_map(|r| r.get(c)).map(|v| v.chars().count()).max();
+            let body = match styles[c] {
+                Style::Duration => 10,
+                Style::Share => 8,
+                _ => widest.unwrap_or(0),
+            };
+            // The autofilter's button takes about two characters.
+            let width = (h.chars().count() + 3).max(body + 2).clamp(8, 40);
+            ws.set_column_width(c as u16, width as f64)?;
+        }
+        if let Some(note) = note {
+            ws.write_string_with_format(1, 0, &note, &f.note)?;
+        }
+        ws.set_landscape();
+        // A narrow table prints one page wide; a wide one (the summary's
+        // forty columns) would shrink to unreadable, so it runs on over
+        // pages, its first columns (queue, volumes, service level) first.
+        if table.header.len() <= 16 {
+            ws.set_print_fit_to_pages(1, 0);
+        } else {
+            ws.set_print_scale(60);
+        }
+        ws.set_repeat_rows(0, 0)?;
+        Self::colour(ws, f, &table)?;
+        self.sheets.push((sheet.to_string(), table));
+        Ok(())
+    }
+
+    /// Green where a target is met, red where it is missed: the service level
+    /// against the queue's SLA target, scheduled against required agents.
+    fn colour(ws: &mut Worksheet, f: &Formats, table: &Table) -> anyhow::Result<()> {
+        let last = table.rows.len() as u32;
+        if last == 0 {
+            return Ok(());
+        }
+        let mut pair = |value: usize, against: usize, met: &str, missed: &str| -> anyhow::Result<()> {
+            let (v, t) = (letter(value), letter(against));
+            let rule = |op: &str| format!("=AND(ISNUMBER(${v}2),ISNUMBER(${t}2),${v}2{op}${t}2)");
+            let c = value as u16;
+            ws.add_conditional_format(
+                1,
+                c,
+                last,
+                c,
+                &ConditionalFormatFormula::new().set_rule(rule(met).as_str()).set_format(&f.met),
+            )?;
+            ws.add_conditional_format(
+                1,
+                c,
+                last,
+                c,
+                &ConditionalFormatFormula::new().set_rule(rule(missed).as_str()).set_format(&f.missed),
+            )?;
+            Ok(())
+        };
+        if let (Some(sl), Some(target)) = (table.col("service_level"), table.col("sla_target")) {
+            pair(sl, target, ">=", "<")?;
+        }
+        if let (Some(scheduled), Some(required)) = (table.col("scheduled_agents"), table.col("required_agents")) {
+            // Over coverage green, under coverage red; exactly covered stays plain.
+            pair(scheduled, required, ">", "<")?;
+        }
+        for (name, fmt) in [("under_coverage", &f.missed), ("over_coverage", &f.met)] {
+            if let Some(c) = table.col(name) {
+                let rule = format!("=AND(ISNUMBER(${0}2),${0}2>0)", letter(c));
+                let c = c as u16;
+                ws.add_conditional_format(
+                    1,
+                    c,
+                    last,
+                    c,
+                    &ConditionalFormatFormula::new().set_rule(rule.as_str()).set_format(fmt),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn sheet(&self, name: &str) -> Option<&Table> {
+        self.sheets.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    /// Adds a wide table to the chart data sheet; returns its first row there
+    /// (the header's).
+    fn add_data(&mut self, title: &str, header: Vec<String>, rows: Vec<Vec<Datum>>) -> u32 {
+        let first: u32 = self.data.iter().map(|(_, _, r)| r.len() as u32 + 3).sum();
+        self.data.push((title.to_string(), header, rows));
+        first + 1
+    }
+
+    /// A line chart of the service level of each queue, interval by
+    /// interval, with its target dashed: from the sheet `sheet` (Week or
+    /// Intervals) and the targets of `Summary`.
+    pub fn service_level_over_time(&mut self, sheet: &str, title: &str) {
+        let (Some(t), Some(summary)) = (self.sheet(sheet), self.sheet("Summary")) else { return };
+        let (Some(tc), Some(qc), Some(sc)) = (t.col("interval_start"), t.col("queue"), t.col("service_level")) else {
+            return;
+        };
+        let dc = t.col("day");
+        let targets = queue_targets(summary);
+        let queues: Vec<String> = targets.iter().map(|(q, _)| q.clone()).collect();
+        if queues.is_empty() || t.rows.is_empty() {
+            return;
+        }
+        // One row per interval, a column per queue (then one per target).
+        let mut rows: Vec<Vec<Datum>> = Vec::new();
+        let mut labels: Vec<String> = Vec::new();
+        for (i, row) in t.rows.iter().enumerate() {
+            let label = match dc {
+                Some(d) => format!("day {} {}", row[d], row[tc]),
+                None => row[tc].clone(),
+            };
+            if labels.last() != Some(&label) {
+                labels.push(label.clone());
+                let mut r = vec![Datum::Label(label)];
+                r.extend(std::iter::repeat_n(Datum::Number(None), queues.len()));
+                r.extend(targets.iter().map(|(_, x)| Datum::Number(*x)));
+                rows.push(r);
+            }
+            if let Some(q) = queues.iter().position(|q| *q == row[qc])
+                && let Some(r) = rows.last_mut()
+            {
+                r[1 + q] = Datum::Number(t.number(i, sc));
+            }
+        }
+        let n = rows.len() as u32;
+        let mut header = vec!["interval_start".to_string()];
+        header.extend(queues.iter().map(|q| format!("{q} service level")));
+        header.extend(queues.iter().map(|q| format!("{q} target")));
+        let first = self.add_data(title, header, rows);
+        let mut chart = Chart::new(ChartType::Line);
+        let cats = (CHART_DATA, first + 1, 0u16, first + n, 0u16);
+        for (k, (q, target)) in targets.iter().enumerate() {
+            let colour = PALETTE[k % PALETTE.len()];
+            chart
+                .add_series()
+                .set_name(q.as_str())
+                .set_categories(cats)
+                .set_values((CHART_DATA, first + 1, 1 + k as u16, first + n, 1 + k as u16))
+                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(1.75)));
+            if target.is_some() {
+                let c = 1 + (queues.len() + k) as u16;
+                chart
+                    .add_series()
+                    .set_name(format!("{q} target").as_str())
+                    .set_categories(cats)
+                    .set_values((CHART_DATA, first + 1, c, first + n, c))
+                    .set_format(ChartFormat::new().set_line(
+                        ChartLine::new().set_color(colour).set_width(1.25).set_dash_type(ChartLineDashType::Dash),
+                    ));
+            }
+        }
+        chart.title().set_name(title);
+        let per_label = (n / 8).max(1) as u16;
+        chart.x_axis().set_name("interval start").set_label_interval(per_label).set_tick_interval(per_label);
+        chart.y_axis().set_name("service level").set_num_format("0%").set_min(0.0).set_max(1.0);
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        self.charts.push(chart);
+    }
+
+    /// A column chart of each queue's service level beside its target, from
+    /// the summary table on `sheet`.
+    pub fn service_level_by_queue(&mut self, sheet: &str, title: &str) {
+        let Some(summary) = self.sheet(sheet) else { return };
+        let (Some(qc), Some(sc), Some(tc)) =
+            (summary.col("queue"), summary.col("service_level"), summary.col("sla_target"))
+        else {
+            return;
+        };
+        let n = summary.rows.len() as u32;
+        if n == 0 {
+            return;
+        }
+        let mut chart = Chart::new(ChartType::Column);
+        let cats = (sheet, 1, qc as u16, n, qc as u16);
+        chart
+            .add_series()
+            .set_name("service level")
+            .set_categories(cats)
+            .set_values((sheet, 1, sc as u16, n, sc as u16))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
+        chart
+            .add_series()
+            .set_name("SLA target")
+            .set_categories(cats)
+            .set_values((sheet, 1, tc as u16, n, tc as u16))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0xA6A6A6))));
+        chart.title().set_name(title);
+        chart.x_axis().set_name("queue");
+        chart.y_axis().set_name("service level").set_num_format("0%").set_min(0.0).set_max(1.0);
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        self.charts.push(chart);
+    }
+
+    /// A clustered column chart of each queue's service level by `group`
+    /// (policy, agents), with the targets, from the Summary sheet.
+    pub fn service_level_by_group(&mut self, group: &str, title: &str, chart_type: ChartType) {
+        let Some(summary) = self.sheet("Summary") else { return };
+        let (Some(gc), Some(qc), Some(sc)) = (summary.col(group), summary.col("queue"), summary.col("service_level"))
+        else {
+            return;
+        };
+        let targets = queue_targets(summary);
+        let mut groups: Vec<String> = Vec::new();
+        for row in &summary.rows {
+            if !groups.contains(&row[gc]) {
+                groups.push(row[gc].clone());
+            }
+        }
+        if targets.is_empty() || groups.is_empty() {
+            return;
+        }
+        let by_queue = chart_type == ChartType::Column;
+        let mut header = vec![if by_queue { "queue".to_string() } else { group.to_string() }];
+        let rows: Vec<Vec<Datum>> = if by_queue {
+            header.extend(groups.iter().cloned());
+            header.push("SLA target".into());
+            targets
+                .iter()
+                .map(|(q, target)| {
+                    let mut r = vec![Datum::Label(q.clone())];
+                    r.extend(groups.iter().map(|g| Datum::Number(lookup(summary, gc, g, qc, q, sc))));
+                    r.push(Datum::Number(*target));
+                    r
+                })
+                .collect()
+        } else {
+            header.extend(targets.iter().map(|(q, _)| q.clone()));
+            groups
+                .iter()
+                .map(|g| {
+                    let mut r = vec![Datum::Label(g.clone())];
+                    r.extend(targets.iter().map(|(q, _)| Datum::Number(lookup(summary, gc, g, qc, q, sc))));
+                    r
+                })
+                .collect()
+        };
+        let series: Vec<String> = header[1..].to_vec();
+        let n = rows.len() as u32;
+        let first = self.add_data(title, header, rows);
+        let mut chart = Chart::new(chart_type);
+        let cats = (CHART_DATA, first + 1, 0u16, first + n, 0u16);
+        for (k, name) in series.iter().enumerate() {
+            let c = 1 + k as u16;
+            let colour =
+                if by_queue && k == series.len() - 1 { Color::RGB(0xA6A6A6) } else { PALETTE[k % PALETTE.len()] };
+            let s = chart.add_series();
+            s.set_name(name.as_str()).set_categories(cats).set_values((CHART_DATA, first + 1, c, first + n, c));
+            if by_queue {
+                s.set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
+            } else {
+                s.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.0)));
+            }
+        }
+        chart.title().set_name(title);
+        chart.x_axis().set_name(if by_queue { "queue" } else { group });
+        chart.y_axis().set_name("service level").set_num_format("0%").set_min(0.0).set_max(1.0);
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        self.charts.push(chart);
+    }
+
+    /// A line chart of required against scheduled agents per interval (the
+    /// staffing sheet's `all` rows).
+    pub fn required_vs_scheduled(&mut self, title: &str) {
+        let Some(t) = self.sheet("Staffing") else { return };
+        let (Some(tc), Some(kc), Some(rc), Some(sc)) =
+            (t.col("interval_start"), t.col("kind"), t.col("required_agents"), t.col("scheduled_agents"))
+        else {
+            return;
+        };
+        let ec = t.col("erlang_agents");
+        let rows: Vec<Vec<Datum>> = t
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r[kc] == "all")
+            .map(|(i, r)| {
+                let mut d =
+                    vec![Datum::Label(r[tc].clone()), Datum::Number(t.number(i, rc)), Datum::Number(t.number(i, sc))];
+                if let Some(e) = ec {
+                    d.push(Datum::Number(t.number(i, e)));
+                }
+                d
+            })
+            .collect();
+        if rows.is_empty() {
+            return;
+        }
+        let n = rows.len() as u32;
+        let mut header = vec!["interval_start".to_string(), "required agents".into(), "scheduled agents".into()];
+        if ec.is_some() {
+            header.push("Erlang agents".into());
+        }
+        let series = header.len() - 1;
+        let first = self.add_data(title, header.clone(), rows);
+        let mut chart = Chart::new(ChartType::Line);
+        let cats = (CHART_DATA, first + 1, 0u16, first + n, 0u16);
+        let colours = [Color::RGB(0xC00000), Color::RGB(0x2E75B6), Color::RGB(0xA6A6A6)];
+        for k in 0..series {
+            let c = 1 + k as u16;
+            let mut line = ChartLine::new();
+            line.set_color(colours[k % 3]).set_width(if k == 2 { 1.0 } else { 2.0 });
+            if k == 2 {
+                line.set_dash_type(ChartLineDashType::Dash);
+            }
+            chart
+                .add_series()
+                .set_name(header[1 + k].as_str())
+                .set_categories(cats)
+                .set_values((CHART_DATA, first + 1, c, first + n, c))
+                .set_format(ChartFormat::new().set_line(&line));
+        }
+        chart.title().set_name(title);
+        let per_label = (n / 8).max(1) as u16;
+        chart.x_axis().set_name("interval start").set_label_interval(per_label).set_tick_interval(per_label);
+        chart.y_axis().set_name("agents").set_min(0.0);
+        chart.legend().set_position(ChartLegendPosition::Bottom);
+        self.charts.push(chart);
+    }
+
+    /// The workbook's bytes: the charts placed on the first sheet one under
+    /// another, their data on the last.
+    pub fn finish(mut self) -> anyhow::Result<Vec<u8>> {
+        let f = &self.formats;
+        if !self.data.is_empty() {
+            let ws = self.workbook.add_worksheet();
+            ws.set_name(CHART_DATA)?;
+            let mut row = 0u32;
+            for (title, header, rows) in &self.data {
+                ws.write_string_with_format(row, 0, title, &f.note)?;
+                row += 1;
+                for (c, h) in header.iter().enumerate() {
+                    ws.write_string_with_format(row, c as u16, h, &f.header)?;
+                }
+                for r in rows {
+                    row += 1;
+                    for (c, d) in r.iter().enumerate() {
+                        match d {
+                            Datum::Label(s) => {
+                                ws.write_string(row, c as u16, s)?;
+                            }
+                            Datum::Number(Some(x)) => {
+                                ws.write_number_with_format(row, c as u16, *x, &f.share)?;
+                            }
+                            Datum::Number(None) => {}
+                        }
+                    }
+                }
+                row += 2;
+            }
+            let widest = self.data.iter().map(|(_, h, _)| h.len()).max().unwrap_or(1);
+            ws.set_column_width(0, 16)?;
+            for c in 1..widest {
+                ws.set_column_width(c as u16, 18)?;
+            }
+        }
+        let charts = self.workbook.worksheet_from_name(CHARTS)?;
+        if self.charts.is_empty() {
+            charts.write_string_with_format(0, 0, "no chart: the tables are on the other sheets", &f.note)?;
+        }
+        for (k, chart) in self.charts.iter_mut().enumerate() {
+            chart.set_width(960).set_height(420);
+            charts.insert_chart(1 + 22 * k as u32, 1, chart)?;
+        }
+        if !self.charts.is_empty() {
+            // A cell below the last chart: a printout covers what is above
+            // the last cell written, so the last chart is printed whole.
+            let below = 1 + 22 * self.charts.len() as u32;
+            charts.write_string_with_format(
+                below,
+                1,
+                "The charts draw from the other sheets of this workbook (the tables) and from \"Chart data\".",
+                &f.note,
+            )?;
+        }
+        charts.set_landscape();
+        charts.set_print_fit_to_pages(1, 0);
+        charts.set_active(true);
+        Ok(self.workbook.save_to_buffer()?)
+    }
+}
+
+/// Line and column colours: distinct on a projector and in grey print.
+const PALETTE: [Color; 8] = [
+    Color::RGB(0x1F77B4),
+    Color::RGB(0xFF7F0E),
+    Color::RGB(0x2CA02C),
+    Color::RGB(0xD62728),
+    Color::RGB(0x9467BD),
+    Color::RGB(0x8C564B),
+    Color::RGB(0xE377C2),
+    Color::RGB(0x17BECF),
+];
+
+/// The queues of a summary table (not "all"), in order, with their SLA
+/// targets.
+fn queue_targets(summary: &Table) -> Vec<(String, Option<f64>)> {
+    let (Some(qc), tc) = (summary.col("queue"), summary.col("sla_target")) else { return Vec::new() };
+    let mut out: Vec<(String, Option<f64>)> = Vec::new();
+    for (i, row) in summary.rows.iter().enumerate() {
+        let q = &row[qc];
+        if q != "all" && !out.iter().any(|(n, _)| n == q) {
+            out.push((q.clone(), tc.and_then(|c| summary.number(i, c))));
+        }
+    }
+    out
+}
+
+/// The value in column `vc` of the row whose `gc` is `g` and `qc` is `q`.
+fn lookup(t: &Table, gc: usize, g: &str, qc: usize, q: &str, vc: usize) -> Option<f64> {
+    t.rows.iter().position(|r| r[gc] == g && r[qc] == q).and_then(|i| t.number(i, vc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names_choose_the_format() {
+        assert_eq!(style("service_level", &["0.8"]), Style::Share);
+        assert_eq!(style("service_level_ci95", &["0.01"]), Style::Share);
+        assert_eq!(style("sla_target", &["0.8"]), Style::Share);
+        assert_eq!(style("asa_s", &["12.5"]), Style::Duration);
+        assert_eq!(style("wait_p90_s", &["12.5"]), Style::Duration);
+        assert_eq!(style("t_s", &["1800"]), Style::Whole);
+        assert_eq!(style("offered", &["12.50"]), Style::Decimal);
+        assert_eq!(style("queue", &["12"]), Style::Text);
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(27), "AB");
+    }
+
+    #[test]
+    fn a_table_too_long_for_a_sheet_points_to_its_file() {
+        let mut csv = b"queue,offered\n".to_vec();
+        for _ in 0..=MAX_SHEET_ROWS {
+            csv.extend_from_slice(b"chat,1\n");
+        }
+        let mut book = Book::new();
+        book.table("Intervals", "intervals.csv", &csv).unwrap();
+        let (_, t) = &book.sheets[0];
+        assert_eq!(t.header, ["queue", "offered"]);
+        assert!(t.rows.is_empty(), "no row is held");
+        assert!(book.finish().is_ok());
+    }
+
+    #[test]
+    fn a_workbook_is_a_zip_with_the_sheets() {
+        let mut book = Book::new();
+        let csv = b"queue,offered,service_level,sla_target,asa_s\nchat,10.00,0.9000,0.8000,12.0\nmail,5.00,0.5000,0.8000,600.0\nall,15.00,0.7667,,208.0\n";
+        book.table("Summary", "summary.csv", csv).unwrap();
+        book.service_level_by_queue("Summary", "service level by queue");
+        let bytes = book.finish().unwrap();
+        assert_eq!(&bytes[..2], b"PK", "an xlsx file is a zip archive");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("xl/worksheets/sheet2.xml"));
+        assert!(text.contains("xl/charts/chart1.xml"));
+    }
+}
