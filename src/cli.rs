@@ -129,7 +129,7 @@ pub struct CommonArgs {
     /// Files to write besides the CSV tables, a comma list: png and svg
     /// charts, xlsx the workbook staffsim.xlsx; both = png,svg; all =
     /// png,svg,xlsx.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "all")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "both")]
     pub format: Vec<ChartFormat>,
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
@@ -188,11 +188,11 @@ pub enum ChartFormat {
     /// Charts as SVG images.
     Svg,
     /// Charts as PNG and SVG.
+    #[default]
     Both,
     /// The workbook staffsim.xlsx: every table as a sheet, with native charts.
     Xlsx,
     /// PNG, SVG and the workbook.
-    #[default]
     All,
 }
 

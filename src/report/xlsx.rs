@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
 /// Rows of one sheet at most: beyond this a table stays in its CSV file
 /// only (a year of a large desk's intervals would make a workbook too big to
 /// open, and would all be held in memory while it is built).
-pub const MAX_SHEET_ROWS: usize = 100_000;
+pub const MAX_SHEET_ROWS: usize = 20_000;
 
 /// The first sheet: charts.
 const CHARTS: &str = "Charts";

@@ -160,12 +160,18 @@ fn run_and_compare_workbooks_hold_the_csv_tables_with_formats_and_charts() {
 }
 
 #[test]
-fn the_default_writes_the_workbook_and_png_alone_does_not() {
+fn the_workbook_is_asked_for_and_the_default_writes_the_images() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("default");
     staffsim().arg("run").arg(fixture("small.toml")).args(["-q", "-o"]).arg(&out).assert().success();
-    for file in ["staffsim.xlsx", "service_level.png", "service_level.svg"] {
+    for file in ["service_level.png", "service_level.svg"] {
         assert!(out.join(file).is_file(), "the default writes {file}");
+    }
+    assert!(!out.join("staffsim.xlsx").exists(), "the workbook is asked for (--format all or xlsx)");
+    let out = tmp.path().join("all");
+    staffsim().arg("run").arg(fixture("small.toml")).args(["-q", "--format", "all", "-o"]).arg(&out).assert().success();
+    for file in ["staffsim.xlsx", "service_level.png", "service_level.svg"] {
+        assert!(out.join(file).is_file(), "all writes {file}");
     }
     let out = tmp.path().join("png");
     staffsim()
