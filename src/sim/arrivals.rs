@@ -30,6 +30,8 @@ impl ArrivalClock {
     /// when the queue gets no arrivals at all.
     #[inline]
     pub fn next(&mut self, now: f64, mut e: f64) -> Option<f64> {
+        /// Times beyond this are never reached (see below).
+        const NEVER_S: f64 = 9_007_199_254_740_992.0;
         if !self.any {
             return None;
         }
@@ -57,6 +59,14 @@ impl ArrivalClock {
                     e = (e - weeks * self.weekly_total).max(0.0);
                     self.cycle_start += weeks * WEEK;
                     t = self.cycle_start;
+                }
+                // Past 2^53 seconds (285 million years) a second is below the
+                // clock's resolution and the week's pieces no longer add up
+                // (a queue of 1e-67 tickets a week would loop here forever):
+                // no arrival comes that late.
+                if self.cycle_start > NEVER_S {
+                    self.any = false;
+                    return None;
                 }
             }
         }

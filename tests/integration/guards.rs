@@ -118,6 +118,26 @@ fn a_queue_with_almost_no_tickets_runs_at_once() {
 }
 
 #[test]
+fn a_volume_too_small_for_the_clock_runs_at_once() {
+    // 3e-67 tickets a week, shaped: the next arrival would come after the
+    // clock's last representable second (found by the coverage-guided fuzzer).
+    let tmp = tempfile::tempdir().unwrap();
+    let shaped = "volume = \"3e-67/week\"\nprofile = \"business-day\"\nweekly = \"weekend-light\"";
+    let path = write(tmp.path(), &desk("horizon = \"4w\"", shaped, "agents = 3"));
+    let out = tmp.path().join("out");
+    staffsim()
+        .arg("run")
+        .arg(&path)
+        .args(["-q", "--format", "svg", "-o"])
+        .arg(&out)
+        .timeout(secs(20))
+        .assert()
+        .success();
+    let all = read_csv(&out.join("summary.csv")).into_iter().find(|r| &r[0] == "all").unwrap();
+    assert_eq!(&all[1], "0.00");
+}
+
+#[test]
 fn a_long_warm_up_of_short_intervals_runs_at_once() {
     // 99 999 weeks of warm-up in 1-minute intervals: the warm-up's interval
     // ends are not simulated one by one.
