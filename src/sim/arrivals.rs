@@ -30,12 +30,15 @@ impl ArrivalClock {
     /// when the queue gets no arrivals at all.
     #[inline]
     pub fn next(&mut self, now: f64, mut e: f64) -> Option<f64> {
-        /// Times beyond this are never reached (see below).
-        const NEVER_S: f64 = 9_007_199_254_740_992.0;
         if !self.any {
             return None;
         }
         let mut t = now;
+        // Weeks walked in this call: after the skip below fewer than one
+        // week's worth is left, so exact arithmetic returns within the next
+        // whole week; more wraps than a few mean the clock is so far ahead
+        // (1e-67 tickets a week) that a segment's length no longer changes it.
+        let mut wraps = 0;
         loop {
             let seg = self.segments[self.index];
             let end = self.cycle_start + seg.end;
@@ -60,11 +63,9 @@ impl ArrivalClock {
                     self.cycle_start += weeks * WEEK;
                     t = self.cycle_start;
                 }
-                // Past 2^53 seconds (285 million years) a second is below the
-                // clock's resolution and the week's pieces no longer add up
-                // (a queue of 1e-67 tickets a week would loop here forever):
-                // no arrival comes that late.
-                if self.cycle_start > NEVER_S {
+                wraps += 1;
+                if wraps > 4 {
+                    // No arrival is representable that late: never.
                     self.any = false;
                     return None;
                 }

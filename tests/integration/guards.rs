@@ -119,8 +119,8 @@ fn a_queue_with_almost_no_tickets_runs_at_once() {
 
 #[test]
 fn a_volume_too_small_for_the_clock_runs_at_once() {
-    // 3e-67 tickets a week, shaped: the next arrival would come after the
-    // clock's last representable second (found by the coverage-guided fuzzer).
+    // 3e-67 tickets a week, shaped: the next arrival lies too far ahead for
+    // the clock to place (found by the coverage-guided fuzzer; it hung).
     let tmp = tempfile::tempdir().unwrap();
     let shaped = "volume = \"3e-67/week\"\nprofile = \"business-day\"\nweekly = \"weekend-light\"";
     let path = write(tmp.path(), &desk("horizon = \"4w\"", shaped, "agents = 3"));
