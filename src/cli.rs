@@ -127,9 +127,9 @@ pub struct CommonArgs {
     #[arg(short, long)]
     pub quiet: bool,
     /// Files to write besides the CSV tables, a comma list: png and svg
-    /// charts, xlsx the workbook staffsim.xlsx; both = png,svg; all =
-    /// png,svg,xlsx.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "both")]
+    /// charts, html the report report.html, xlsx the workbook
+    /// staffsim.xlsx; both = png,svg; all = png,svg,html,xlsx.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "png,html")]
     pub format: Vec<ChartFormat>,
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1600x900")]
@@ -188,11 +188,14 @@ pub enum ChartFormat {
     /// Charts as SVG images.
     Svg,
     /// Charts as PNG and SVG.
-    #[default]
     Both,
+    /// The report report.html: findings, key figures, charts and tables in
+    /// one self-contained page.
+    #[default]
+    Html,
     /// The workbook staffsim.xlsx: every table as a sheet, with native charts.
     Xlsx,
-    /// PNG, SVG and the workbook.
+    /// PNG, SVG, the report and the workbook.
     All,
 }
 

@@ -20,6 +20,7 @@ use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
 
 mod bench;
 pub mod options;
+mod pages;
 mod size;
 mod staff;
 
@@ -231,7 +232,13 @@ fn run(opts: &Options) -> anyhow::Result<()> {
         tables.push(WORKBOOK);
     }
     tables.push("run.json");
-    let charts = add_charts(&mut set, &figures::run_charts(scenario, &summary), formats, size)?;
+    let drawn = figures::run_charts(scenario, &summary);
+    let charts = add_charts(&mut set, &drawn, formats, size)?;
+    if opts.report {
+        let beside = tables.iter().map(|t| t.to_string()).chain(charts.iter().cloned()).collect();
+        set.add(pages::REPORT, pages::run(opts, &summary, &drawn, beside)?);
+        tables.insert(0, pages::REPORT);
+    }
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
     set.commit()?;
@@ -334,13 +341,32 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
     set.add("summary.csv", summary_csv);
     set.add("intervals.csv", intervals_csv);
     set.add("waits.csv", waits_csv);
-    let charts = add_charts(&mut set, &figures::compare_charts(scenario, &runs), formats, size)?;
+    let drawn = figures::compare_charts(scenario, &runs);
+    let charts = add_charts(&mut set, &drawn, formats, size)?;
+    let scores =
+        report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect(), rank_by);
+    let below = sim.clear_below;
+    // The desk's backlog starts above the threshold: when each policy brings
+    // it down is the answer a crisis plan needs.
+    let initial: u32 = scenario.queues.iter().filter_map(|q| q.initial_backlog).map(|b| b.tickets).sum();
+    let show_clear = initial > below;
+    let clock = report::table::ClearClock { start: sim.start, below };
+    if opts.report {
+        let beside = tables
+            .iter()
+            .map(|t| t.to_string())
+            .chain(["run.json".to_string()])
+            .chain(charts.iter().cloned())
+            .collect();
+        let sentences = report::table::ranking_sentences(&scores, rank_by);
+        let page = pages::compare(opts, &scores, sentences, &runs, show_clear.then_some(clock), &drawn, beside)?;
+        set.add(pages::REPORT, page);
+        tables.insert(0, pages::REPORT);
+    }
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(opts, &policies, wall))?);
     set.commit()?;
 
-    let scores =
-        report::table::rank(runs.iter().map(|(p, r)| report::table::PolicyScore::new(p, &r.queues)).collect(), rank_by);
     if opts.json {
         let v = json!({
             "scenario": scenario.name,
@@ -366,12 +392,6 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
         format_duration(sim.horizon - sim.warmup),
         sim.seed
     );
-    let below = sim.clear_below;
-    // The desk's backlog starts above the threshold: when each policy brings
-    // it down is the answer a crisis plan needs.
-    let initial: u32 = scenario.queues.iter().filter_map(|q| q.initial_backlog).map(|b| b.tickets).sum();
-    let show_clear = initial > below;
-    let clock = report::table::ClearClock { start: sim.start, below };
     text.push_str(&report::table::comparison(&scores, report::table::use_color(), show_clear.then_some(clock)));
     text.push_str(&report::table::ranking_verdict(&scores, rank_by));
     text.push_str(&format!(
@@ -407,6 +427,20 @@ fn check(path: &Path) -> anyhow::Result<()> {
     // fails here too, with the same message.
     let size = size::guard(path, &s, 1, size::Kept::ONE, None, true)?;
     let _ = writeln!(t, "run size: {}", size.line(size::cores(None)));
+    t.push_str(&outline(&s));
+    out(&t)?;
+    for warning in warnings(&s) {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    Ok(())
+}
+
+/// The desk a scenario describes, as `check` prints it and the report's
+/// assumptions show it: the backlog policy, demand, uncertain inputs, each
+/// queue and team, and the load against the capacity.
+pub(crate) fn outline(s: &Scenario) -> String {
+    let mut t = String::new();
+    use std::fmt::Write as _;
     let _ = writeln!(t, "backlog policy: {}", s.policy_name(s.policy));
     for plan in &s.plans {
         let name = |p: Policy| s.policy_name(p).to_string();
@@ -430,10 +464,10 @@ fn check(path: &Path) -> anyhow::Result<()> {
     let _ = writeln!(t, "\nqueues:");
     let mut work = 0.0;
     // Callback requests are work too: derived from the phone queues' missed calls.
-    let workload = crate::staffing::Workload::of(&s, units::HOUR);
+    let workload = crate::staffing::Workload::of(s, units::HOUR);
     for (i, q) in s.queues.iter().enumerate() {
-        let hours = workload.agent_hours(&s, i);
-        let derived = workload.callback_hours(&s, i);
+        let hours = workload.agent_hours(s, i);
+        let derived = workload.callback_hours(s, i);
         work += hours;
         let _ = writeln!(
             t,
@@ -527,11 +561,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
             100.0 * work / capacity
         );
     }
-    out(&t)?;
-    for warning in warnings(&s) {
-        eprintln!("warning: {}: {warning}", path.display());
-    }
-    Ok(())
+    t
 }
 
 /// Estimates the work of `variants` runs of `s` (see [`size`]); refuses what

@@ -27,6 +27,8 @@ pub struct Options {
     pub formats: Vec<ImageFormat>,
     /// Whether to write the workbook `staffsim.xlsx`.
     pub workbook: bool,
+    /// Whether to write the report `report.html`.
+    pub report: bool,
     pub size: (u32, u32),
     pub threads: Option<usize>,
     pub json: bool,
@@ -84,6 +86,7 @@ impl Options {
         }
         let (formats, size) = chart_options(common)?;
         let workbook = common.format.iter().any(|f| matches!(f, ChartFormat::Xlsx | ChartFormat::All));
+        let report = common.format.iter().any(|f| matches!(f, ChartFormat::Html | ChartFormat::All));
         let out = common.out.clone().unwrap_or_else(|| {
             let base = Path::new("outputs").join(&scenario.name);
             subfolder.map_or(base.clone(), |s| base.join(s))
@@ -97,6 +100,7 @@ impl Options {
             hash,
             formats,
             workbook,
+            report,
             size,
             threads: common.threads,
             json: common.json,
@@ -115,7 +119,7 @@ pub(crate) fn chart_options(common: &CommonArgs) -> Result<(Vec<ImageFormat>, (u
             ChartFormat::Png => &[ImageFormat::Png],
             ChartFormat::Svg => &[ImageFormat::Svg],
             ChartFormat::Both | ChartFormat::All => &[ImageFormat::Png, ImageFormat::Svg],
-            ChartFormat::Xlsx => &[],
+            ChartFormat::Xlsx | ChartFormat::Html => &[],
         };
         for &i in images {
             if !formats.contains(&i) {

@@ -142,6 +142,17 @@ pub(super) fn staff(
     if let Some(b) = &with_backlog {
         set.add("promised_with_backlog.csv", report::csv::summary(&b.queues)?);
     }
+    if opts.report {
+        let mut beside: Vec<String> = tables.iter().map(|(_, f, _)| f.to_string()).collect();
+        beside.push("promised.csv".into());
+        if with_backlog.is_some() {
+            beside.push("promised_with_backlog.csv".into());
+        }
+        beside.push("run.json".into());
+        beside.extend(chart_files.iter().cloned());
+        let page = super::pages::staff(&opts, &st, &promised, &shortfalls, &charts, &tables, beside)?;
+        set.add(super::pages::REPORT, page);
+    }
     let written = write_to.map(|p| (p.to_path_buf(), body.clone()));
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(&opts, &[scenario.policy], wall))?);
@@ -286,8 +297,9 @@ pub(super) fn staff(
     }
     let _ = writeln!(
         t,
-        "written to {}/: staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv{}{} run.json\ncharts: {}",
+        "written to {}/: {}staffing.csv staffing_totals.csv schedule.csv drivers.csv promised.csv{}{} run.json\ncharts: {}",
         dir.display(),
+        if opts.report { "report.html " } else { "" },
         if with_backlog.is_some() { " promised_with_backlog.csv" } else { "" },
         if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
         super::chart_list(&chart_files)
@@ -783,20 +795,24 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
         set.add(WORKBOOK, book.finish()?);
     }
     set.add("summary.csv", summary_csv);
-    let charts = add_charts(
-        &mut set,
-        &[figures::sweep(scenario, team_name, &pairs), figures::sweep_asa(scenario, team_name, &pairs)],
-        formats,
-        size,
-    )?;
-    let wall = started.elapsed().as_secs_f64();
-    set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
-    set.commit()?;
-
+    let drawn = [figures::sweep(scenario, team_name, &pairs), figures::sweep_asa(scenario, team_name, &pairs)];
+    let charts = add_charts(&mut set, &drawn, formats, size)?;
     let first_ok = pairs
         .iter()
         .find(|(_, r)| r.queues[..r.queues.len() - 1].iter().all(|q| q.meets_target() != Some(false)))
         .map(|p| p.0);
+    if opts.report {
+        let mut beside = vec!["summary.csv".to_string(), "run.json".to_string()];
+        if opts.workbook {
+            beside.push(WORKBOOK.to_string());
+        }
+        beside.extend(charts.iter().cloned());
+        set.add(super::pages::REPORT, super::pages::sweep(opts, team_name, &pairs, first_ok, &drawn, beside)?);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
+    set.commit()?;
+
     if opts.json {
         let v = json!({
             "scenario": scenario.name,
@@ -853,8 +869,9 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
     }
     let _ = writeln!(
         text,
-        "written to {}/: summary.csv{} run.json\ncharts: {}",
+        "written to {}/: {}summary.csv{} run.json\ncharts: {}",
         dir.display(),
+        if opts.report { "report.html " } else { "" },
         if opts.workbook { format!(" {WORKBOOK}") } else { String::new() },
         super::chart_list(&charts)
     );

@@ -6,6 +6,8 @@ pub mod chart;
 pub mod columns;
 pub mod csv;
 pub mod figures;
+pub mod headline;
+pub mod html;
 pub mod json;
 pub mod progress;
 pub mod table;

@@ -8,7 +8,7 @@ use crate::cli::RankBy;
 use crate::scenario::units::{format_duration, format_wait, format_week_time};
 use crate::stats::QueueSummary;
 
-fn pct(x: Option<f64>) -> String {
+pub fn pct(x: Option<f64>) -> String {
     x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
 }
 
@@ -20,7 +20,7 @@ pub fn service_level_cell(e: &crate::stats::Estimate) -> String {
     }
 }
 
-fn secs(x: Option<f64>) -> String {
+pub fn secs(x: Option<f64>) -> String {
     x.map_or("-".into(), format_wait)
 }
 
@@ -226,7 +226,7 @@ pub struct ClearClock {
 }
 
 /// "day 3 Wed 13:00 ±5h", "never", or with `*` when some replications never cleared.
-fn cleared_cell(d: &QueueSummary, clock: ClearClock) -> String {
+pub fn cleared_cell(d: &QueueSummary, clock: ClearClock) -> String {
     let Some(h) = d.time_to_clear_h.mean else { return "never".into() };
     let t = h * 3600.0;
     let day = (t / 86_400.0).floor() as u64 + 1;
@@ -237,7 +237,7 @@ fn cleared_cell(d: &QueueSummary, clock: ClearClock) -> String {
 }
 
 /// "2103 (20d00h)": tickets left waiting at the end and the oldest one's age.
-fn left_cell(d: &QueueSummary) -> String {
+pub fn left_cell(d: &QueueSummary) -> String {
     match d.oldest_left_h.mean {
         Some(h) if d.waiting_at_end > 0.0 => format!("{:.0} ({})", d.waiting_at_end, format_wait(h * 3600.0)),
         _ => format!("{:.0}", d.waiting_at_end),
@@ -333,7 +333,21 @@ pub fn comparison(scores: &[PolicyScore], color: bool, clear: Option<ClearClock>
 /// the trade-off a faster average hides (a policy that answers its answered
 /// customers sooner while leaving more of them waiting).
 pub fn ranking_verdict(scores: &[PolicyScore], rank_by: RankBy) -> String {
-    let Some(best) = scores.first() else { return String::new() };
+    let sentences = ranking_sentences(scores, rank_by);
+    if sentences.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n");
+    for sentence in sentences {
+        out.push_str(&wrap_words(&sentence, 100));
+    }
+    out
+}
+
+/// The sentences of [`ranking_verdict`], unwrapped (the report sets them
+/// as paragraphs).
+pub fn ranking_sentences(scores: &[PolicyScore], rank_by: RankBy) -> Vec<String> {
+    let Some(best) = scores.first() else { return Vec::new() };
     let d = &best.desk;
     let mut text = format!("ranked by {}: {} first", rank_by.describe(), best.policy);
     if rank_by == RankBy::Targets {
@@ -376,11 +390,7 @@ pub fn ranking_verdict(scores: &[PolicyScore], rank_by: RankBy) -> String {
             pct(o.answered_in_time_all.mean),
         ));
     }
-    let mut out = String::from("\n");
-    for sentence in sentences {
-        out.push_str(&wrap_words(&sentence, 100));
-    }
-    out
+    sentences
 }
 
 /// Text broken at spaces into lines of at most `width` characters.

@@ -8,6 +8,7 @@ mod fuzz;
 mod guards;
 mod invariants;
 mod plans;
+mod report;
 mod staffing;
 mod theory;
 mod workbook;

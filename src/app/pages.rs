@@ -1,0 +1,394 @@
+//! The `report.html` of each command: what goes on the page, in which
+//! order, from the results the command already has (`report::html` lays it
+//! out). Every page opens with its findings in words and ends with what the
+//! run assumed, the scenario file included.
+
+use super::Options;
+use crate::report::chart::Chart;
+use crate::report::headline::{self, Finding, Verdict};
+use crate::report::html::{self, Cell, KeyFigure, Report, Table};
+use crate::report::table::{ClearClock, PolicyScore, cleared_cell, left_cell, pct, secs};
+use crate::scenario::Scenario;
+use crate::scenario::units::format_duration;
+use crate::staffing::Staffing;
+use crate::stats::{Estimate, QueueSummary, RunSummary};
+
+/// The report's file name.
+pub const REPORT: &str = "report.html";
+
+/// "80.8% ±0.7".
+fn with_ci(e: &Estimate) -> String {
+    match (e.mean, e.ci95) {
+        (Some(m), Some(c)) => format!("{} \u{b1}{:.1}", pct(Some(m)), c * 100.0),
+        (m, _) => pct(m),
+    }
+}
+
+fn verdict(row: &QueueSummary) -> Option<Verdict> {
+    match row.meets_target() {
+        Some(true) => Some(Verdict::Met),
+        Some(false) => Some(Verdict::Missed),
+        None => None,
+    }
+}
+
+/// A page with the command's title, the scenario's description and a line
+/// saying how the results were made.
+fn page(opts: &Options, command: &str, how: String) -> Report {
+    let s = &opts.scenario;
+    let mut r = Report::new(&format!("{}: {command}", s.name), &s.description, &how);
+    let sim = &s.simulation;
+    r.assumption("scenario file", opts.path.display().to_string());
+    r.assumption("scenario fingerprint", format!("fnv1a64:{:016x}", opts.hash));
+    r.assumption(
+        "simulated",
+        format!(
+            "{} replications of {} after {} of warm-up, reporting every {}",
+            sim.replications,
+            format_duration(sim.horizon - sim.warmup),
+            format_duration(sim.warmup),
+            format_duration(sim.interval)
+        ),
+    );
+    r.assumption("seed", sim.seed.to_string());
+    r.assumption("backlog policy", s.policy_name(s.policy).to_string());
+    r.assumption("made by", format!("staffsim {}", env!("CARGO_PKG_VERSION")));
+    r.assumption(
+        "confidence",
+        "± figures are 95 % confidence half-widths over the replications (Student t)".to_string(),
+    );
+    r.scenario(&super::outline(s), &opts.text);
+    r
+}
+
+fn run_line(s: &Scenario, what: &str) -> String {
+    let sim = &s.simulation;
+    format!(
+        "{what}: {} replications of {} after a {} warm-up, policy {}, seed {}",
+        sim.replications,
+        format_duration(sim.horizon - sim.warmup),
+        format_duration(sim.warmup),
+        s.policy_name(s.policy),
+        sim.seed
+    )
+}
+
+/// One key figure per queue (its service level against its target) and
+/// one for the desk (all customers answered in time).
+fn queue_figures(report: &mut Report, s: &Scenario, rows: &[QueueSummary]) {
+    for (q, row) in rows.iter().enumerate().take(s.queues.len()) {
+        report.figure(KeyFigure {
+            label: format!("{} \u{b7} {}", row.queue, headline::target_phrase(s, q)),
+            value: pct(row.service_level.mean),
+            detail: format!(
+                "{}answered in time; ASA {}, {} gave up",
+                row.service_level.ci95.map_or(String::new(), |c| format!("\u{b1}{:.1} ", c * 100.0)),
+                secs(row.asa_s.mean),
+                pct(row.abandon_rate.mean)
+            ),
+            verdict: verdict(row).unwrap_or(Verdict::Note),
+        });
+    }
+    if let Some(desk) = rows.last().filter(|_| rows.len() > s.queues.len()) {
+        let all_met = rows[..s.queues.len()].iter().all(|r| r.meets_target() != Some(false));
+        report.figure(KeyFigure {
+            label: "all customers answered in time".into(),
+            value: pct(desk.answered_in_time_all.mean),
+            detail: format!(
+                "{}of every queue's customers; mean wait {}; {:.0} left waiting at the end",
+                desk.answered_in_time_all.ci95.map_or(String::new(), |c| format!("\u{b1}{:.1} ", c * 100.0)),
+                secs(desk.wait_all_mean_s.mean),
+                desk.waiting_at_end
+            ),
+            verdict: if all_met { Verdict::Met } else { Verdict::Missed },
+        });
+    }
+}
+
+/// The queues' table: what a manager reads first, coloured by target.
+fn queue_table(caption: &str, rows: &[QueueSummary]) -> Table {
+    let header = [
+        "queue",
+        "offered",
+        "service level",
+        "target",
+        "ASA",
+        "mean wait (all)",
+        "90 % waited at most",
+        "gave up",
+        "occupancy",
+        "left waiting",
+    ];
+    Table {
+        caption: caption.into(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(&r.queue),
+                    Cell::number(format!("{:.0}", r.offered)),
+                    Cell::number(with_ci(&r.service_level)).judged(verdict(r)),
+                    Cell::number(match (r.sla_target, r.sla_within_s) {
+                        (Some(t), Some(w)) => format!("{:.0}% in {}", t * 100.0, format_duration(w)),
+                        _ => String::new(),
+                    }),
+                    Cell::number(secs(r.asa_s.mean)),
+                    Cell::number(secs(r.wait_all_mean_s.mean)),
+                    Cell::number(secs(r.wait_all_p90_s)),
+                    Cell::number(pct(r.abandon_rate.mean)),
+                    Cell::number(pct(r.occupancy.mean)),
+                    Cell::number(left_cell(r)),
+                ]
+            })
+            .collect(),
+        note: "service level: mean over replications \u{b1} 95 % confidence half-width; mean wait and the 90th \
+               percentile count every customer, those still waiting at their age so far; ASA counts only the \
+               answered"
+            .into(),
+    }
+}
+
+/// Notes under the findings: backlog, after-hours arrivals, warnings.
+fn notes(s: &Scenario, rows: &[QueueSummary]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = crate::report::table::backlog_notes(s, rows)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| Finding { verdict: Verdict::Note, text: l.to_string() })
+        .collect();
+    out.extend(super::warnings(s).into_iter().map(|w| Finding { verdict: Verdict::Note, text: w }));
+    out
+}
+
+/// `run`'s page.
+pub fn run(opts: &Options, summary: &RunSummary, charts: &[Chart], files: Vec<String>) -> anyhow::Result<Vec<u8>> {
+    let s = &opts.scenario;
+    let mut r = page(opts, "simulated desk", run_line(s, "staffsim run"));
+    r.findings(headline::run_findings(s, summary));
+    r.findings(notes(s, &summary.queues));
+    queue_figures(&mut r, s, &summary.queues);
+    r.heading("Queues");
+    r.table(queue_table("each queue and the desk (all)", &summary.queues));
+    r.heading("Charts");
+    r.charts(charts)?;
+    r.heading("Tables");
+    let teams = crate::report::csv::teams(s, &summary.teams)?;
+    r.folded(html::csv_table("agent time per team and interval (teams.csv)", &teams, &|c| c != "t_s")?);
+    let all = crate::report::csv::summary(&summary.queues)?;
+    r.folded(html::csv_table("every column of summary.csv", &all, &|_| true)?);
+    r.files(files);
+    Ok(r.finish())
+}
+
+/// `compare`'s page: the ranking first, then each policy's queues.
+pub fn compare(
+    opts: &Options,
+    scores: &[PolicyScore],
+    verdict_sentences: Vec<String>,
+    runs: &[(String, &RunSummary)],
+    clear: Option<ClearClock>,
+    charts: &[Chart],
+    files: Vec<String>,
+) -> anyhow::Result<Vec<u8>> {
+    let s = &opts.scenario;
+    let sim = &s.simulation;
+    let how = format!(
+        "staffsim compare: {} policies on the same tickets, {} replications of {} each, seed {}",
+        runs.len(),
+        sim.replications,
+        format_duration(sim.horizon - sim.warmup),
+        sim.seed
+    );
+    let mut r = page(opts, "backlog policies compared", how);
+    r.findings(
+        verdict_sentences
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| Finding { verdict: if i == 0 { Verdict::Met } else { Verdict::Note }, text }),
+    );
+    for score in scores {
+        let missed: Vec<&str> = score.queues.iter().filter(|q| q.2 == Some(false)).map(|q| q.0.as_str()).collect();
+        if !missed.is_empty() {
+            r.findings([Finding {
+                verdict: Verdict::Missed,
+                text: format!("{} misses the target of {}", score.policy, headline::list(&missed)),
+            }]);
+        }
+    }
+    for score in scores {
+        r.figure(KeyFigure {
+            label: score.policy.clone(),
+            value: format!("{} of {}", score.targets_met, score.targets),
+            detail: format!(
+                "targets met; {} of all customers in time, {:.0} left waiting",
+                pct(score.desk.answered_in_time_all.mean),
+                score.desk.waiting_at_end
+            ),
+            verdict: if score.targets_met == score.targets { Verdict::Met } else { Verdict::Missed },
+        });
+    }
+    r.heading("Ranking");
+    let mut header: Vec<String> = [
+        "rank",
+        "policy",
+        "targets met",
+        "desk service level",
+        "in time (all)",
+        "mean wait (all)",
+        "ASA",
+        "left (oldest)",
+        "waited > 1 week",
+    ]
+    .iter()
+    .map(|h| h.to_string())
+    .collect();
+    if clear.is_some() {
+        header.push("backlog cleared".into());
+    }
+    let names: Vec<String> = scores.first().map_or(Vec::new(), |f| f.queues.iter().map(|q| q.0.clone()).collect());
+    header.extend(names.iter().cloned());
+    let rows = scores
+        .iter()
+        .enumerate()
+        .map(|(i, sc)| {
+            let d = &sc.desk;
+            let mut row = vec![
+                Cell::number((i + 1).to_string()),
+                Cell::text(&sc.policy),
+                Cell::number(format!("{} of {}", sc.targets_met, sc.targets))
+                    .judged(Some(if sc.targets_met == sc.targets { Verdict::Met } else { Verdict::Missed })),
+                Cell::number(with_ci(&d.service_level)),
+                Cell::number(pct(d.answered_in_time_all.mean)),
+                Cell::number(secs(d.wait_all_mean_s.mean)),
+                Cell::number(secs(d.asa_s.mean)),
+                Cell::number(left_cell(d)),
+                Cell::number(pct(d.waited_over_week.mean)),
+            ];
+            if let Some(c) = clear {
+                row.push(Cell::number(cleared_cell(d, c)));
+            }
+            for (_, sl, met) in &sc.queues {
+                let v = met.map(|m| if m { Verdict::Met } else { Verdict::Missed });
+                row.push(Cell::number(pct(*sl)).judged(v));
+            }
+            row
+        })
+        .collect();
+    r.table(Table {
+        caption: "policies, best first".into(),
+        header,
+        rows,
+        note: "in time: share of all customers answered within their SLA; mean wait: of all customers, those still \
+               waiting at their age so far; left: tickets waiting at the end (the oldest's age); the queue columns \
+               are each queue's service level, green where it meets its target"
+            .into(),
+    });
+    r.heading("Charts");
+    r.charts(charts)?;
+    r.heading("Each policy's queues");
+    for (policy, run) in runs {
+        r.folded(queue_table(&format!("{policy}: each queue and the desk"), &run.queues));
+    }
+    r.files(files);
+    Ok(r.finish())
+}
+
+/// `staff`'s page: the headcount, what drives the peaks, and what the
+/// schedule promises when it is simulated.
+pub fn staff(
+    opts: &Options,
+    st: &Staffing,
+    promised: &RunSummary,
+    shortfalls: &[String],
+    charts: &[Chart],
+    tables: &[(&str, &str, Vec<u8>)],
+    files: Vec<String>,
+) -> anyhow::Result<Vec<u8>> {
+    let s = &opts.scenario;
+    let how = format!(
+        "staffsim staff: staffing for a typical week in {} intervals, {} simulation rounds, {} replications, seed {}",
+        format_duration(st.slot_len),
+        st.iterations,
+        s.simulation.replications,
+        s.simulation.seed
+    );
+    let mut r = page(opts, "staffing", how);
+    let mut total_fte = 0.0;
+    let mut parts = Vec::new();
+    for (i, team) in s.teams.iter().enumerate() {
+        let sch = &st.schedules[i];
+        let fte = sch.paid_hours / (team.hours_per_week * (1.0 - team.shrinkage));
+        total_fte += fte;
+        parts.push(format!("{} {fte:.1}", team.name));
+        let peak = st.teams[i].iter().map(|x| x.planned).max().unwrap_or(0);
+        r.figure(KeyFigure {
+            label: team.name.clone(),
+            value: format!("{fte:.1} FTE"),
+            detail: format!("{:.0} paid shift hours a week; peak {peak} agents at once", sch.paid_hours),
+            verdict: Verdict::Note,
+        });
+    }
+    let level =
+        if st.samples > 0 { format!(" (planned for {})", st.plan_for.name().to_uppercase()) } else { String::new() };
+    r.findings([Finding {
+        verdict: if shortfalls.is_empty() { Verdict::Met } else { Verdict::Missed },
+        text: format!("The schedule needs {total_fte:.1} FTE{level}: {}", parts.join(", ")),
+    }]);
+    r.findings(shortfalls.iter().map(|l| Finding { verdict: Verdict::Missed, text: l.clone() }));
+    r.findings(headline::run_findings(s, promised));
+    r.findings(super::staff::driver_lines(s, st).into_iter().map(|text| Finding { verdict: Verdict::Note, text }));
+    r.heading("What the schedule promises");
+    r.table(queue_table("a typical week with the scheduled shifts, simulated (promised.csv)", &promised.queues));
+    r.heading("Charts");
+    r.charts(charts)?;
+    r.heading("Tables");
+    for (_, file, bytes) in tables {
+        let skip = |c: &str| c != "t_s";
+        r.folded(html::csv_table(file, bytes, &skip)?);
+    }
+    r.files(files);
+    Ok(r.finish())
+}
+
+/// `sweep`'s page: service level as one team's headcount varies.
+pub fn sweep(
+    opts: &Options,
+    team: &str,
+    pairs: &[(u32, &RunSummary)],
+    first_ok: Option<u32>,
+    charts: &[Chart],
+    files: Vec<String>,
+) -> anyhow::Result<Vec<u8>> {
+    let s = &opts.scenario;
+    let mut r = page(opts, &format!("{team}'s headcount swept"), run_line(s, "staffsim sweep"));
+    r.findings([match first_ok {
+        Some(n) => Finding {
+            verdict: Verdict::Met,
+            text: format!("{n} agents in {team} is the smallest headcount tried that meets every target"),
+        },
+        None => Finding { verdict: Verdict::Missed, text: format!("no headcount of {team} tried meets every target") },
+    }]);
+    let names: Vec<String> =
+        pairs.first().map_or(Vec::new(), |(_, r)| r.queues.iter().map(|q| q.queue.clone()).collect());
+    let mut header = vec![format!("{team} agents")];
+    header.extend(names.iter().cloned());
+    let rows = pairs
+        .iter()
+        .map(|(n, run)| {
+            let mut row = vec![Cell::number(n.to_string())];
+            row.extend(run.queues.iter().map(|q| Cell::number(with_ci(&q.service_level)).judged(verdict(q))));
+            row
+        })
+        .collect();
+    r.heading("Service level by headcount");
+    r.table(Table {
+        caption: "each queue's service level for each headcount".into(),
+        header,
+        rows,
+        note: "mean over replications \u{b1} 95 % confidence half-width; green meets the queue's target".into(),
+    });
+    r.heading("Charts");
+    r.charts(charts)?;
+    r.files(files);
+    Ok(r.finish())
+}

@@ -1,0 +1,413 @@
+//! The findings a report opens with, in words: for each queue whether it
+//! meets its SLA target and, where it does not, *when* in the week it falls
+//! short and what sets that time apart from the rest of the open day.
+//!
+//! A queue's tickets are pooled by weekday and hour of arrival over the
+//! whole statistics window (each interval's service level weighs by its
+//! offered tickets, as the heatmaps do). An hour of a weekday *misses* when
+//! it holds a fair share of the queue's tickets and its service level lies
+//! clearly below the target. Consecutive missing hours form a *window*; the
+//! windows are ranked by the answers in time they lose (offered × the gap to
+//! the target), and the worst are named with their days ("on weekdays
+//! 13:00–15:00"). A window's *reasons* compare it with the queue's open day:
+//! fewer agents on duty (and whether breaks take them off the floor), more
+//! arrivals per hour, tickets that arrived while the queue was closed
+//! waiting at opening, or other queues' tickets served first by priority.
+
+use crate::report::table::pct;
+use crate::scenario::Scenario;
+use crate::scenario::units::{DAY, HOUR, WEEK, format_duration};
+use crate::stats::{IntervalSummary, QueueSummary, RunSummary};
+
+/// How a finding reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    Missed,
+    /// A fact worth knowing that is neither (a backlog note, a warning).
+    Note,
+}
+
+/// One sentence of the headline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub verdict: Verdict,
+    pub text: String,
+}
+
+/// An hour of a weekday, pooled over the run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    offered: f64,
+    /// Offered × service level: the tickets answered in time.
+    in_time: f64,
+    /// Hours of intervals in the slot, and agent-hours on duty in them.
+    hours: f64,
+    agent_hours: f64,
+}
+
+impl Slot {
+    fn service_level(&self) -> Option<f64> {
+        (self.offered > 0.0).then(|| self.in_time / self.offered)
+    }
+}
+
+/// A weekday-hour grid of one queue.
+struct Week {
+    slots: [[Slot; 24]; 7],
+}
+
+impl Week {
+    fn of(s: &Scenario, rows: &[&IntervalSummary]) -> Week {
+        let mut slots = [[Slot::default(); 24]; 7];
+        let len = s.simulation.interval;
+        for r in rows {
+            // An interval longer than an hour is shared out over its hours.
+            let mut a = (s.simulation.start + r.t_s).rem_euclid(WEEK);
+            let mut left = len;
+            while left > 1e-9 {
+                let hour_end = ((a / HOUR).floor() + 1.0) * HOUR;
+                let piece = (hour_end - a).min(left);
+                let share = piece / len;
+                let (d, h) = (((a / DAY) as usize).min(6), (((a % DAY) / HOUR) as usize).min(23));
+                let slot = &mut slots[d][h];
+                slot.offered += r.offered * share;
+                slot.in_time += r.offered * share * r.service_level.mean.unwrap_or(0.0);
+                slot.hours += piece / HOUR;
+                slot.agent_hours += r.agents_on_duty * piece / HOUR;
+                a = (a + piece).rem_euclid(WEEK);
+                left -= piece;
+            }
+        }
+        Week { slots }
+    }
+
+    fn offered(&self) -> f64 {
+        self.slots.iter().flatten().map(|s| s.offered).sum()
+    }
+
+    /// Pooled figures over the slots of `days` (bit d = weekday d) and `hours`.
+    fn pool(&self, days: u8, hours: std::ops::Range<usize>) -> Slot {
+        let mut total = Slot::default();
+        for (_, row) in self.slots.iter().enumerate().filter(|(d, _)| days & (1 << d) != 0) {
+            for slot in &row[hours.clone()] {
+                total.offered += slot.offered;
+                total.in_time += slot.in_time;
+                total.hours += slot.hours;
+                total.agent_hours += slot.agent_hours;
+            }
+        }
+        total
+    }
+
+    /// The open day: every slot with agents on duty and customers.
+    fn open(&self) -> Slot {
+        let mut total = Slot::default();
+        for slot in self.slots.iter().flatten().filter(|s| s.agent_hours > 0.0 && s.offered > 0.0) {
+            total.offered += slot.offered;
+            total.in_time += slot.in_time;
+            total.hours += slot.hours;
+            total.agent_hours += slot.agent_hours;
+        }
+        total
+    }
+}
+
+/// A run of hours on some weekdays where a queue falls short of its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    /// Bit d set for weekday d (Monday = 0).
+    pub days: u8,
+    pub hours: std::ops::Range<usize>,
+    pub service_level: f64,
+    /// Answers in time lost against the target, per run.
+    pub lost: f64,
+    pub reasons: Vec<String>,
+}
+
+/// A slot misses when its service level is this far below the target...
+const MISS_MARGIN: f64 = 0.05;
+/// ...and it holds at least this share of the queue's tickets (a stray
+/// ticket at 06:00 is not a finding).
+const MIN_SHARE: f64 = 0.002;
+/// At most this many windows are named per queue.
+const WINDOWS_NAMED: usize = 2;
+
+/// The windows where queue `q` misses its target, worst first.
+pub fn windows(s: &Scenario, r: &RunSummary, q: usize) -> Vec<Window> {
+    let name = s.queues[q].name.as_str();
+    let rows: Vec<&IntervalSummary> = r.intervals.iter().filter(|i| &*i.queue == name).collect();
+    let week = Week::of(s, &rows);
+    let target = s.queues[q].sla.target;
+    let total = week.offered();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    // Only hours the queue is open (at least half of them): what arrives
+    // while it is closed is reported as after-hours arrivals, not a window.
+    let hours = &s.queues[q].hours;
+    let open = |d: usize, h: usize| {
+        let a = d as f64 * DAY + h as f64 * HOUR;
+        hours.covered_between(a, a + HOUR) >= HOUR / 2.0
+    };
+    let missed = |d: usize, h: usize| {
+        let slot = &week.slots[d][h];
+        open(d, h)
+            && slot.offered >= MIN_SHARE * total
+            && slot.service_level().is_some_and(|sl| sl < target - MISS_MARGIN)
+    };
+    // Runs of hours in which some weekday misses.
+    let mut found = Vec::new();
+    let mut h = 0;
+    while h < 24 {
+        if !(0..7).any(|d| missed(d, h)) {
+            h += 1;
+            continue;
+        }
+        let start = h;
+        while h < 24 && (0..7).any(|d| missed(d, h)) {
+            h += 1;
+        }
+        // The days that miss in at least half of the run's hours.
+        let span = h - start;
+        let mut days = 0u8;
+        for d in 0..7 {
+            if 2 * (start..h).filter(|&hh| missed(d, hh)).count() >= span {
+                days |= 1 << d;
+            }
+        }
+        if days == 0 {
+            continue;
+        }
+        let lost: f64 = (0..7)
+            .flat_map(|d| (start..h).map(move |hh| (d, hh)))
+            .filter(|&(d, hh)| missed(d, hh))
+            .map(|(d, hh)| {
+                let slot = &week.slots[d][hh];
+                target * slot.offered - slot.in_time
+            })
+            .sum();
+        let pooled = week.pool(days, start..h);
+        found.push(Window {
+            days,
+            hours: start..h,
+            service_level: pooled.service_level().unwrap_or(0.0),
+            lost,
+            reasons: Vec::new(),
+        });
+    }
+    found.sort_by(|a, b| b.lost.total_cmp(&a.lost));
+    found.truncate(WINDOWS_NAMED);
+    for w in &mut found {
+        w.reasons = reasons(s, r, q, &week, w);
+    }
+    found
+}
+
+/// What sets window `w` of queue `q` apart from the queue's open day.
+fn reasons(s: &Scenario, r: &RunSummary, q: usize, week: &Week, w: &Window) -> Vec<String> {
+    let mut out = Vec::new();
+    let open = week.open();
+    let here = week.pool(w.days, w.hours.clone());
+    let agents = |slot: &Slot| if slot.hours > 0.0 { slot.agent_hours / slot.hours } else { 0.0 };
+    let rate = |slot: &Slot| if slot.hours > 0.0 { slot.offered / slot.hours } else { 0.0 };
+    let (a_here, a_open) = (agents(&here), agents(&open));
+    let on_break = agents_on_break(s, q, w);
+    if a_open > 0.0 && a_here <= 0.85 * a_open {
+        let mut text = format!("fewer agents on duty ({a_here:.1} against {a_open:.1} over the open day)");
+        if on_break >= 0.5 {
+            text.push_str(&format!(": breaks overlap, {on_break:.1} agents away at a time"));
+        }
+        out.push(text);
+    } else if on_break >= 0.5 {
+        out.push(format!("breaks overlap: {on_break:.1} agents away at a time"));
+    }
+    let (r_here, r_open) = (rate(&here), rate(&open));
+    if r_open > 0.0 && r_here >= 1.25 * r_open {
+        out.push(format!("more arrivals ({} an hour against {} over the open day)", count(r_here), count(r_open)));
+    }
+    let queue = &s.queues[q];
+    let after_hours = r.queues.get(q).map_or(0.0, |row| row.after_hours);
+    let opens_here = (0..7).filter(|d| w.days & (1 << d) != 0).any(|d| {
+        let t = d as f64 * DAY + w.hours.start as f64 * HOUR;
+        queue.hours.contains(t) && !queue.hours.contains((t - 1.0).rem_euclid(WEEK))
+    });
+    if opens_here && after_hours > 0.0 {
+        out.push("tickets that arrived while the queue was closed wait at opening".to_string());
+    }
+    // Other queues the same agents answer first.
+    let first: Vec<&str> = s
+        .queues
+        .iter()
+        .enumerate()
+        .filter(|&(o, other)| {
+            o != q
+                && other.priority > queue.priority
+                && s.teams.iter().any(|t| t.skills.contains(&q) && t.skills.contains(&o))
+        })
+        .map(|(_, other)| other.name.as_str())
+        .collect();
+    if out.is_empty() && !first.is_empty() {
+        out.push(format!("the same agents answer {} first", list(&first)));
+    }
+    if out.is_empty() {
+        out.push(format!("the agents on duty ({a_here:.1}) cannot answer this load in time"));
+    }
+    out
+}
+
+/// Mean agents of the teams serving queue `q` who are at work but on a
+/// break during window `w` (desk clock).
+fn agents_on_break(s: &Scenario, q: usize, w: &Window) -> f64 {
+    let mut agent_seconds = 0.0;
+    let mut seconds = 0.0;
+    for d in (0..7).filter(|d| w.days & (1 << d) != 0) {
+        let a = d as f64 * DAY + w.hours.start as f64 * HOUR;
+        let b = d as f64 * DAY + w.hours.end as f64 * HOUR;
+        seconds += b - a;
+        for team in s.teams.iter().filter(|t| t.skills.contains(&q)) {
+            for shift in &team.shifts {
+                let away = shift.attendance.covered_between(a, b) - shift.duty.covered_between(a, b);
+                agent_seconds += f64::from(shift.agents) * away.max(0.0);
+            }
+        }
+    }
+    if seconds > 0.0 { agent_seconds / seconds } else { 0.0 }
+}
+
+fn count(x: f64) -> String {
+    if x >= 10.0 { format!("{x:.0}") } else { format!("{x:.1}") }
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/// The weekdays of a bit set in words: "on weekdays", "every day",
+/// "at weekends", "on Tuesdays", "on Mon, Wed and Fri".
+pub fn days_phrase(days: u8) -> String {
+    match days & 0x7f {
+        0x7f => "every day".to_string(),
+        0x1f => "on weekdays".to_string(),
+        0x60 => "at weekends".to_string(),
+        d if d.count_ones() == 1 => {
+            let full = ["Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays"];
+            format!("on {}", full[d.trailing_zeros() as usize])
+        }
+        d => {
+            let names: Vec<&str> = (0..7).filter(|i| d & (1 << i) != 0).map(|i| DAYS[i]).collect();
+            format!("on {}", list(&names))
+        }
+    }
+}
+
+/// "13:00–15:00".
+pub fn hours_phrase(hours: &std::ops::Range<usize>) -> String {
+    format!("{:02}:00\u{2013}{:02}:00", hours.start, hours.end)
+}
+
+/// "80 % within 30s".
+pub fn target_phrase(s: &Scenario, q: usize) -> String {
+    let sla = &s.queues[q].sla;
+    let clock = if s.queues[q].sla_clock == crate::scenario::SlaClock::Business { " of open hours" } else { "" };
+    format!("{:.0}% within {}{clock}", sla.target * 100.0, format_duration(sla.within))
+}
+
+/// One finding per queue: its service level against the target, with
+/// the windows where it falls short and why.
+pub fn run_findings(s: &Scenario, r: &RunSummary) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (q, row) in r.queues.iter().enumerate().take(s.queues.len()) {
+        out.push(queue_finding(s, r, q, row));
+    }
+    out
+}
+
+fn queue_finding(s: &Scenario, r: &RunSummary, q: usize, row: &QueueSummary) -> Finding {
+    let name = &s.queues[q].name;
+    let target = target_phrase(s, q);
+    let Some(sl) = row.service_level.mean else {
+        return Finding { verdict: Verdict::Note, text: format!("{name}: no customers in the run") };
+    };
+    let ci = row.service_level.ci95.map_or(String::new(), |c| format!(" \u{b1}{:.1}", c * 100.0));
+    let met = row.meets_target() == Some(true);
+    let mut text = if met {
+        format!("{name} meets {target}: {}{ci} answered in time", pct(Some(sl)))
+    } else {
+        format!("{name} misses {target}: {}{ci} answered in time", pct(Some(sl)))
+    };
+    let windows = windows(s, r, q);
+    for (k, w) in windows.iter().enumerate() {
+        let lead = match (k, met) {
+            (0, true) => "; but",
+            (0, false) => "; worst",
+            _ => "; and",
+        };
+        text.push_str(&format!(
+            "{lead} {} {} ({}): {}",
+            days_phrase(w.days),
+            hours_phrase(&w.hours),
+            pct(Some(w.service_level)),
+            w.reasons.join("; ")
+        ));
+    }
+    let verdict = if met && windows.is_empty() { Verdict::Met } else { Verdict::Missed };
+    Finding { verdict: if met && !windows.is_empty() { Verdict::Note } else { verdict }, text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_read_as_a_manager_says_them() {
+        assert_eq!(days_phrase(0x1f), "on weekdays");
+        assert_eq!(days_phrase(0x7f), "every day");
+        assert_eq!(days_phrase(0x60), "at weekends");
+        assert_eq!(days_phrase(0b10), "on Tuesdays");
+        assert_eq!(days_phrase(0b10101), "on Mon, Wed and Fri");
+        assert_eq!(hours_phrase(&(13..15)), "13:00\u{2013}15:00");
+        assert_eq!(list(&["a", "b"]), "a and b");
+    }
+
+    fn shipped(name: &str, replications: u32) -> (Scenario, RunSummary) {
+        let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+        let mut s = Scenario::from_toml(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
+        s.simulation.replications = replications;
+        let plan = crate::experiment::Plan { policy: s.policy, threads: Some(2) };
+        let r = crate::experiment::run(&s, plan, &|| {}).unwrap();
+        (s, r)
+    }
+
+    #[test]
+    fn lunch_breaks_explain_the_phones_afternoon() {
+        // smb-saas staggers two lunch hours over 13:00-15:00: half the
+        // frontline is away, and the phones' service level drops.
+        let (s, r) = shipped("smb-saas", 6);
+        let found = run_findings(&s, &r);
+        for f in &found {
+            eprintln!("{:?}: {}", f.verdict, f.text);
+        }
+        let phone = windows(&s, &r, 0);
+        let w = &phone[0];
+        assert_eq!(w.days, 0x1f, "{phone:?}");
+        assert_eq!(w.hours, 13..15, "{phone:?}");
+        assert!(w.service_level < 0.75, "{phone:?}");
+        assert!(w.reasons[0].starts_with("fewer agents on duty"), "{phone:?}");
+        assert!(w.reasons[0].contains("breaks overlap"), "{phone:?}");
+        // Email misses overall, worst in the morning behind the night's mail.
+        let email = windows(&s, &r, 3);
+        assert!(
+            email.iter().any(|w| w.hours.start == 10 && w.reasons.iter().any(|r| r.contains("closed"))),
+            "{email:?}"
+        );
+        assert_eq!(found[3].verdict, Verdict::Missed);
+    }
+}
