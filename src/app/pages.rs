@@ -200,21 +200,8 @@ pub fn compare(
         sim.seed
     );
     let mut r = page(opts, "backlog policies compared", how);
-    r.findings(
-        verdict_sentences
-            .into_iter()
-            .enumerate()
-            .map(|(i, text)| Finding { verdict: if i == 0 { Verdict::Met } else { Verdict::Note }, text }),
-    );
-    for score in scores {
-        let missed: Vec<&str> = score.queues.iter().filter(|q| q.2 == Some(false)).map(|q| q.0.as_str()).collect();
-        if !missed.is_empty() {
-            r.findings([Finding {
-                verdict: Verdict::Missed,
-                text: format!("{} misses the target of {}", score.policy, headline::list(&missed)),
-            }]);
-        }
-    }
+    r.findings(verdict_sentences.into_iter().map(|text| Finding { verdict: Verdict::Note, text }));
+    r.findings(target_findings(scores));
     for score in scores {
         r.figure(KeyFigure {
             label: score.policy.clone(),
@@ -245,8 +232,6 @@ pub fn compare(
     if clear.is_some() {
         header.push("backlog cleared".into());
     }
-    let names: Vec<String> = scores.first().map_or(Vec::new(), |f| f.queues.iter().map(|q| q.0.clone()).collect());
-    header.extend(names.iter().cloned());
     let rows = scores
         .iter()
         .enumerate()
@@ -267,10 +252,6 @@ pub fn compare(
             if let Some(c) = clear {
                 row.push(Cell::number(cleared_cell(d, c)));
             }
-            for (_, sl, met) in &sc.queues {
-                let v = met.map(|m| if m { Verdict::Met } else { Verdict::Missed });
-                row.push(Cell::number(pct(*sl)).judged(v));
-            }
             row
         })
         .collect();
@@ -279,9 +260,26 @@ pub fn compare(
         header,
         rows,
         note: "in time: share of all customers answered within their SLA; mean wait: of all customers, those still \
-               waiting at their age so far; left: tickets waiting at the end (the oldest's age); the queue columns \
-               are each queue's service level, green where it meets its target"
+               waiting at their age so far; left: tickets waiting at the end (the oldest's age)"
             .into(),
+    });
+    let names: Vec<String> = scores.first().map_or(Vec::new(), |f| f.queues.iter().map(|q| q.0.clone()).collect());
+    let mut header = vec!["policy".to_string()];
+    header.extend(names);
+    r.table(Table {
+        caption: "each queue's service level by policy".into(),
+        header,
+        rows: scores
+            .iter()
+            .map(|sc| {
+                let mut row = vec![Cell::text(&sc.policy)];
+                row.extend(sc.queues.iter().map(|(_, sl, met)| {
+                    Cell::number(pct(*sl)).judged(met.map(|m| if m { Verdict::Met } else { Verdict::Missed }))
+                }));
+                row
+            })
+            .collect(),
+        note: "green meets the queue's target, red misses it".into(),
     });
     r.heading("Charts");
     r.charts(charts)?;
@@ -291,6 +289,40 @@ pub fn compare(
     }
     r.files(files);
     Ok(r.finish())
+}
+
+/// Which targets the policies meet: one finding for the queues no policy
+/// brings to target, one for those only some do (and which).
+fn target_findings(scores: &[PolicyScore]) -> Vec<Finding> {
+    let Some(first) = scores.first() else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut never = Vec::new();
+    let mut some = Vec::new();
+    for (k, (queue, _, _)) in first.queues.iter().enumerate() {
+        let meeting: Vec<&str> =
+            scores.iter().filter(|s| s.queues[k].2 == Some(true)).map(|s| s.policy.as_str()).collect();
+        if meeting.is_empty() {
+            never.push(queue.as_str());
+        } else if meeting.len() < scores.len() {
+            some.push(format!("{queue} only with {}", headline::list(&meeting)));
+        }
+    }
+    if scores.iter().any(|s| s.targets_met == s.targets) {
+        let all: Vec<&str> = scores.iter().filter(|s| s.targets_met == s.targets).map(|s| s.policy.as_str()).collect();
+        out.push(Finding { verdict: Verdict::Met, text: format!("every target is met with {}", headline::list(&all)) });
+    } else if !never.is_empty() {
+        out.push(Finding {
+            verdict: Verdict::Missed,
+            text: format!(
+                "no policy meets the target of {}: the order of the backlog cannot make up for the capacity",
+                headline::list(&never)
+            ),
+        });
+    }
+    if !some.is_empty() {
+        out.push(Finding { verdict: Verdict::Note, text: format!("the policy decides the rest: {}", some.join("; ")) });
+    }
+    out
 }
 
 /// `staff`'s page: the headcount, what drives the peaks, and what the

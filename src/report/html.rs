@@ -481,9 +481,15 @@ svg [data-tip]:hover { fill: #000; fill-opacity: 0.06; }
   #tip, details:not([open]) { display: none; }
   h2 { break-after: avoid; }
   .findings, .figures, table, tr { break-inside: avoid; }
-  figure.chart { break-inside: avoid; break-before: page; margin: 0; }
-  figure.chart svg { width: auto; max-width: 100%; max-height: 170mm; margin: 0 auto; border: none; }
+  .findings li { padding: 5px 10px; margin: 4px 0; font-size: 10.5pt; }
+  .figures { grid-template-columns: repeat(auto-fill, minmax(140px, 1fr)); gap: 6px; }
+  .figure .value { font-size: 16pt; }
+  figure.chart { break-inside: avoid; margin: 0 0 6mm; }
+  figure.chart svg { width: 100%; max-height: 160mm; border: none; }
   th { position: static; }
+  .scroll { overflow: visible; }
+  table { font-size: 8.5pt; }
+  th, td { padding: 2px 6px; }
 }
 "#;
 

@@ -437,7 +437,7 @@ fn png_size(path: &Path) -> (u32, u32) {
 
 #[test]
 fn run_draws_every_chart_as_png_and_svg() {
-    let (_tmp, out) = run_into("small.toml", &["--size", "800x450"]);
+    let (_tmp, out) = run_into("small.toml", &["--size", "800x450", "--format", "both"]);
     for chart in ["service_level", "backlog", "waits", "occupancy", "arrivals"] {
         assert_eq!(png_size(&out.join(format!("{chart}.png"))), (800, 450), "{chart}");
         let svg = fs::read_to_string(out.join(format!("{chart}.svg"))).unwrap();
@@ -452,8 +452,12 @@ fn run_draws_every_chart_as_png_and_svg() {
 
 #[test]
 fn format_and_size_options() {
+    // The default: the report and PNG charts beside the CSV tables.
+    let (_tmp, out) = run_into("small.toml", &[]);
+    assert!(out.join("report.html").exists() && out.join("waits.png").exists() && !out.join("waits.svg").exists());
     let (_tmp, out) = run_into("small.toml", &["--format", "svg"]);
     assert!(out.join("waits.svg").exists() && !out.join("waits.png").exists());
+    assert!(!out.join("report.html").exists(), "the report is asked for with html (or the default)");
     let (_tmp, out) = run_into("small.toml", &["--format", "png"]);
     assert_eq!(png_size(&out.join("waits.png")), (1600, 900), "default size");
     assert!(!out.join("waits.svg").exists());
@@ -487,7 +491,7 @@ fn compare_ranks_policies_on_the_same_tickets() {
     let assert = staffsim()
         .arg("compare")
         .arg(fixture("small.toml"))
-        .args(["--policies", "fifo,lifo,sla-first", "-q", "--size", "800x450", "-o"])
+        .args(["--policies", "fifo,lifo,sla-first", "-q", "--size", "800x450", "--format", "both,html", "-o"])
         .arg(&out)
         .assert()
         .success();
