@@ -156,15 +156,20 @@ pub(crate) fn add_charts(
 ) -> anyhow::Result<Vec<String>> {
     use rayon::prelude::*;
     let jobs: Vec<(&Chart, ImageFormat)> = charts.iter().flat_map(|c| formats.iter().map(move |&f| (c, f))).collect();
-    let drawn: Vec<anyhow::Result<(String, Vec<u8>)>> = jobs
-        .par_iter()
-        .map(|&(c, f)| Ok((format!("{}.{}", c.name, f.extension()), chart::render(c, f, size)?)))
-        .collect();
     let mut names = Vec::new();
-    for d in drawn {
-        let (name, bytes) = d?;
-        set.add(&name, bytes);
-        names.push(name);
+    // As many at once as there are threads, each handed to the output set
+    // (which writes it out) before the next are drawn: a desk of many
+    // queues has dozens of charts, and holding them all cost megabytes.
+    for batch in jobs.chunks(rayon::current_num_threads().max(1)) {
+        let drawn: Vec<anyhow::Result<(String, Vec<u8>)>> = batch
+            .par_iter()
+            .map(|&(c, f)| Ok((format!("{}.{}", c.name, f.extension()), chart::render(c, f, size)?)))
+            .collect();
+        for d in drawn {
+            let (name, bytes) = d?;
+            set.add(&name, bytes);
+            names.push(name);
+        }
     }
     Ok(names)
 }
@@ -236,7 +241,8 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let charts = add_charts(&mut set, &drawn, formats, size)?;
     if opts.report {
         let beside = tables.iter().map(|t| t.to_string()).chain(charts.iter().cloned()).collect();
-        set.add(pages::REPORT, pages::run(opts, &summary, &drawn, beside)?);
+        let page = pages::run(opts, &summary, &drawn, beside)?;
+        set.add_streamed(pages::REPORT, |w| page.write_to(w));
         tables.insert(0, pages::REPORT);
     }
     let wall = started.elapsed().as_secs_f64();
@@ -360,7 +366,7 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
             .collect();
         let sentences = report::table::ranking_sentences(&scores, rank_by);
         let page = pages::compare(opts, &scores, sentences, &runs, show_clear.then_some(clock), &drawn, beside)?;
-        set.add(pages::REPORT, page);
+        set.add_streamed(pages::REPORT, |w| page.write_to(w));
         tables.insert(0, pages::REPORT);
     }
     let wall = started.elapsed().as_secs_f64();

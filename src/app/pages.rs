@@ -34,7 +34,7 @@ fn verdict(row: &QueueSummary) -> Option<Verdict> {
 
 /// A page with the command's title, the scenario's description and a line
 /// saying how the results were made.
-fn page(opts: &Options, command: &str, how: String) -> Report {
+fn page<'a>(opts: &Options, command: &str, how: String) -> Report<'a> {
     let s = &opts.scenario;
     let mut r = Report::new(&format!("{}: {command}", s.name), &s.description, &how);
     let sim = &s.simulation;
@@ -161,7 +161,12 @@ fn notes(s: &Scenario, rows: &[QueueSummary]) -> Vec<Finding> {
 }
 
 /// `run`'s page.
-pub fn run(opts: &Options, summary: &RunSummary, charts: &[Chart], files: Vec<String>) -> anyhow::Result<Vec<u8>> {
+pub fn run<'a>(
+    opts: &Options,
+    summary: &RunSummary,
+    charts: &'a [Chart],
+    files: Vec<String>,
+) -> anyhow::Result<Report<'a>> {
     let s = &opts.scenario;
     let mut r = page(opts, "simulated desk", run_line(s, "staffsim run"));
     r.findings(headline::run_findings(s, summary));
@@ -170,26 +175,33 @@ pub fn run(opts: &Options, summary: &RunSummary, charts: &[Chart], files: Vec<St
     r.heading("Queues");
     r.table(queue_table("each queue and the desk (all)", &summary.queues));
     r.heading("Charts");
-    r.charts(charts)?;
+    r.charts(charts);
     r.heading("Tables");
-    let teams = crate::report::csv::teams(s, &summary.teams)?;
-    r.folded(html::csv_table("agent time per team and interval (teams.csv)", &teams, &|c| c != "t_s")?);
+    // A typical week's agent time when the run has one (a year of intervals
+    // would not fit a page).
+    if summary.week_teams.is_empty() {
+        let teams = crate::report::csv::teams(s, &summary.teams)?;
+        r.folded(html::csv_table("agent time per team and interval (teams.csv)", &teams, &|c| c != "t_s")?);
+    } else {
+        let week = crate::report::csv::week_teams(s, &summary.week_teams)?;
+        r.folded(html::csv_table("agent time per team over the typical week (week_teams.csv)", &week, &|_| true)?);
+    }
     let all = crate::report::csv::summary(&summary.queues)?;
     r.folded(html::csv_table("every column of summary.csv", &all, &|_| true)?);
     r.files(files);
-    Ok(r.finish())
+    Ok(r)
 }
 
 /// `compare`'s page: the ranking first, then each policy's queues.
-pub fn compare(
+pub fn compare<'a>(
     opts: &Options,
     scores: &[PolicyScore],
     verdict_sentences: Vec<String>,
     runs: &[(String, &RunSummary)],
     clear: Option<ClearClock>,
-    charts: &[Chart],
+    charts: &'a [Chart],
     files: Vec<String>,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<Report<'a>> {
     let s = &opts.scenario;
     let sim = &s.simulation;
     let how = format!(
@@ -282,13 +294,13 @@ pub fn compare(
         note: "green meets the queue's target, red misses it".into(),
     });
     r.heading("Charts");
-    r.charts(charts)?;
+    r.charts(charts);
     r.heading("Each policy's queues");
     for (policy, run) in runs {
         r.folded(queue_table(&format!("{policy}: each queue and the desk"), &run.queues));
     }
     r.files(files);
-    Ok(r.finish())
+    Ok(r)
 }
 
 /// Which targets the policies meet: one finding for the queues no policy
@@ -327,15 +339,15 @@ fn target_findings(scores: &[PolicyScore]) -> Vec<Finding> {
 
 /// `staff`'s page: the headcount, what drives the peaks, and what the
 /// schedule promises when it is simulated.
-pub fn staff(
+pub fn staff<'a>(
     opts: &Options,
     st: &Staffing,
     promised: &RunSummary,
     shortfalls: &[String],
-    charts: &[Chart],
+    charts: &'a [Chart],
     tables: &[(&str, &str, Vec<u8>)],
     files: Vec<String>,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<Report<'a>> {
     let s = &opts.scenario;
     let how = format!(
         "staffsim staff: staffing for a typical week in {} intervals, {} simulation rounds, {} replications, seed {}",
@@ -372,25 +384,25 @@ pub fn staff(
     r.heading("What the schedule promises");
     r.table(queue_table("a typical week with the scheduled shifts, simulated (promised.csv)", &promised.queues));
     r.heading("Charts");
-    r.charts(charts)?;
+    r.charts(charts);
     r.heading("Tables");
     for (_, file, bytes) in tables {
         let skip = |c: &str| c != "t_s";
         r.folded(html::csv_table(file, bytes, &skip)?);
     }
     r.files(files);
-    Ok(r.finish())
+    Ok(r)
 }
 
 /// `sweep`'s page: service level as one team's headcount varies.
-pub fn sweep(
+pub fn sweep<'a>(
     opts: &Options,
     team: &str,
     pairs: &[(u32, &RunSummary)],
     first_ok: Option<u32>,
-    charts: &[Chart],
+    charts: &'a [Chart],
     files: Vec<String>,
-) -> anyhow::Result<Vec<u8>> {
+) -> anyhow::Result<Report<'a>> {
     let s = &opts.scenario;
     let mut r = page(opts, &format!("{team}'s headcount swept"), run_line(s, "staffsim sweep"));
     r.findings([match first_ok {
@@ -420,7 +432,7 @@ pub fn sweep(
         note: "mean over replications \u{b1} 95 % confidence half-width; green meets the queue's target".into(),
     });
     r.heading("Charts");
-    r.charts(charts)?;
+    r.charts(charts);
     r.files(files);
-    Ok(r.finish())
+    Ok(r)
 }

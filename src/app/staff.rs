@@ -151,7 +151,7 @@ pub(super) fn staff(
         beside.push("run.json".into());
         beside.extend(chart_files.iter().cloned());
         let page = super::pages::staff(&opts, &st, &promised, &shortfalls, &charts, &tables, beside)?;
-        set.add(super::pages::REPORT, page);
+        set.add_streamed(super::pages::REPORT, |w| page.write_to(w));
     }
     let written = write_to.map(|p| (p.to_path_buf(), body.clone()));
     let wall = started.elapsed().as_secs_f64();
@@ -807,7 +807,8 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
             beside.push(WORKBOOK.to_string());
         }
         beside.extend(charts.iter().cloned());
-        set.add(super::pages::REPORT, super::pages::sweep(opts, team_name, &pairs, first_ok, &drawn, beside)?);
+        let page = super::pages::sweep(opts, team_name, &pairs, first_ok, &drawn, beside)?;
+        set.add_streamed(super::pages::REPORT, |w| page.write_to(w));
     }
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);

@@ -59,12 +59,13 @@ pub struct Table {
 
 /// One block of the page, in order.
 #[derive(Debug, Clone)]
-enum Block {
+enum Block<'a> {
     Heading(String),
     Paragraph(String),
+    /// Drawn when the page is written.
     Chart {
         caption: String,
-        svg: String,
+        chart: &'a Chart,
     },
     Table(Table),
     /// A long table, folded away (and not printed) unless opened.
@@ -73,13 +74,13 @@ enum Block {
 
 /// A report page being put together.
 #[derive(Debug, Clone, Default)]
-pub struct Report {
+pub struct Report<'a> {
     title: String,
     subtitle: String,
     meta: String,
     findings: Vec<Finding>,
     figures: Vec<KeyFigure>,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'a>>,
     assumptions: Vec<(String, String)>,
     outline: String,
     scenario_text: String,
@@ -90,10 +91,10 @@ pub struct Report {
 /// the page scales them to its width.
 pub const CHART_SIZE: (u32, u32) = (1600, 900);
 
-impl Report {
+impl<'a> Report<'a> {
     /// A page titled `title` (the scenario and the command), with the
     /// scenario's description and a line of how it was made.
-    pub fn new(title: &str, subtitle: &str, meta: &str) -> Report {
+    pub fn new(title: &str, subtitle: &str, meta: &str) -> Report<'a> {
         Report { title: title.into(), subtitle: subtitle.into(), meta: meta.into(), ..Report::default() }
     }
 
@@ -113,17 +114,13 @@ impl Report {
         self.blocks.push(Block::Paragraph(text.into()));
     }
 
-    /// Draws `charts` as SVG (in parallel) and adds each with its title as caption.
-    pub fn charts(&mut self, charts: &[Chart]) -> anyhow::Result<()> {
-        use rayon::prelude::*;
-        let drawn: Vec<anyhow::Result<String>> = charts
-            .par_iter()
-            .map(|c| Ok(String::from_utf8(chart::render(c, ImageFormat::Svg, CHART_SIZE)?)?))
-            .collect();
-        for (c, svg) in charts.iter().zip(drawn) {
-            self.blocks.push(Block::Chart { caption: how_to_read(&c.name).to_string(), svg: inline_svg(&svg?) });
+    /// Adds `charts`, each with a line on how to read it; they are drawn
+    /// as SVG while the page is written, one at a time, so a page of many
+    /// large charts never holds more than one of them.
+    pub fn charts(&mut self, charts: &'a [Chart]) {
+        for c in charts {
+            self.blocks.push(Block::Chart { caption: how_to_read(&c.name).to_string(), chart: c });
         }
-        Ok(())
     }
 
     pub fn table(&mut self, table: Table) {
@@ -150,8 +147,15 @@ impl Report {
     }
 
     /// The page's bytes.
-    pub fn finish(&self) -> Vec<u8> {
-        let mut h = String::with_capacity(1 << 20);
+    pub fn finish(&self) -> anyhow::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write_to(&mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// Writes the page, drawing each chart as it comes.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> anyhow::Result<()> {
+        let mut h = String::with_capacity(1 << 16);
         let _ = write!(
             h,
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -200,15 +204,16 @@ impl Report {
                 Block::Paragraph(t) => {
                     let _ = writeln!(h, "<p>{}</p>", esc(t));
                 }
-                Block::Chart { caption, svg } if caption.is_empty() => {
-                    let _ = writeln!(h, "<figure class=\"chart\">\n{svg}\n</figure>");
-                }
-                Block::Chart { caption, svg } => {
-                    let _ = writeln!(
-                        h,
-                        "<figure class=\"chart\">\n{svg}\n<figcaption>{}</figcaption>\n</figure>",
-                        esc(caption)
-                    );
+                Block::Chart { caption, chart } => {
+                    let svg = String::from_utf8(chart::render(chart, ImageFormat::Svg, CHART_SIZE)?)?;
+                    h.push_str("<figure class=\"chart\">\n");
+                    w.write_all(h.as_bytes())?;
+                    h.clear();
+                    w.write_all(inline_svg(&svg).as_bytes())?;
+                    if !caption.is_empty() {
+                        let _ = write!(h, "\n<figcaption>{}</figcaption>", esc(caption));
+                    }
+                    h.push_str("\n</figure>\n");
                 }
                 Block::Table(t) => table_html(&mut h, t, false),
                 Block::Folded(t) => table_html(&mut h, t, true),
@@ -239,7 +244,8 @@ impl Report {
             );
         }
         let _ = write!(h, "<div id=\"tip\" role=\"tooltip\"></div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
-        h.into_bytes()
+        w.write_all(h.as_bytes())?;
+        Ok(())
     }
 }
 
@@ -382,24 +388,34 @@ pub fn esc(text: &str) -> String {
     out
 }
 
+/// Rows of a table the page holds at most: a longer one (a year of
+/// intervals) stays in its CSV file, and the page says so.
+pub const MAX_TABLE_ROWS: usize = 2_000;
+
 /// A table read from CSV bytes, each cell written the way its column
 /// reads best: shares as percentages, waits in s/m/h, counts without
 /// trailing decimals. Columns whose names `keep` rejects are left out.
+/// Beyond [`MAX_TABLE_ROWS`] rows only a note is kept.
 pub fn csv_table(caption: &str, bytes: &[u8], keep: &dyn Fn(&str) -> bool) -> anyhow::Result<Table> {
     let mut r = ::csv::Reader::from_reader(bytes);
     let header: Vec<String> = r.headers()?.iter().map(String::from).collect();
     let cols: Vec<usize> = (0..header.len()).filter(|&i| keep(&header[i])).collect();
     let mut rows = Vec::new();
+    let mut count = 0usize;
     for rec in r.records() {
         let rec = rec?;
-        rows.push(cols.iter().map(|&i| cell_for(&header[i], rec.get(i).unwrap_or(""))).collect());
+        count += 1;
+        if count <= MAX_TABLE_ROWS {
+            rows.push(cols.iter().map(|&i| cell_for(&header[i], rec.get(i).unwrap_or(""))).collect());
+        }
     }
-    Ok(Table {
-        caption: caption.into(),
-        header: cols.iter().map(|&i| header[i].clone()).collect(),
-        rows,
-        note: String::new(),
-    })
+    let note = if count > MAX_TABLE_ROWS {
+        rows.clear();
+        format!("{count} rows: too many for this page; the CSV file beside it holds them")
+    } else {
+        String::new()
+    };
+    Ok(Table { caption: caption.into(), header: cols.iter().map(|&i| header[i].clone()).collect(), rows, note })
 }
 
 /// How a CSV column's value reads, from the column's name.
@@ -536,7 +552,7 @@ mod tests {
             rows: vec![vec![Cell::text("=A1<b>")]],
             note: String::new(),
         });
-        let page = String::from_utf8(r.finish()).unwrap();
+        let page = String::from_utf8(r.finish().unwrap()).unwrap();
         assert!(!page.contains("<script>alert"));
         assert!(page.contains("&lt;desk&gt; &amp; &quot;co&quot;"));
         assert!(page.contains("=A1&lt;b&gt;"));
@@ -551,6 +567,18 @@ mod tests {
         assert!(inlined.starts_with("<svg viewBox=\"0 0 1600 900\""), "{inlined}");
         assert!(!inlined.contains("width=\"1600\""));
         assert!(inlined.contains("role=\"img\""));
+    }
+
+    #[test]
+    fn a_long_table_stays_in_its_file() {
+        let mut csv = String::from("queue,offered\n");
+        for i in 0..=MAX_TABLE_ROWS {
+            csv.push_str(&format!("q{i},1\n"));
+        }
+        let t = csv_table("long", csv.as_bytes(), &|_| true).unwrap();
+        assert!(t.rows.is_empty() && t.note.contains("2001 rows"), "{}", t.note);
+        let t = csv_table("short", b"queue,offered\nphone,2.50\n", &|c| c != "offered").unwrap();
+        assert_eq!((t.header.len(), t.rows.len()), (1, 1));
     }
 
     #[test]
