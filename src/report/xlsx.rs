@@ -660,6 +660,7 @@ impl Book {
             return;
         }
         let by_queue = chart_type == ChartType::Column;
+        let shared = targets[0].1.filter(|&x| targets.iter().all(|(_, t)| *t == Some(x)));
         let mut header = vec![if by_queue { "queue".to_string() } else { group.to_string() }];
         let rows: Vec<Vec<Datum>> = if by_queue {
             header.extend(groups.iter().cloned());
@@ -675,11 +676,17 @@ impl Book {
                 .collect()
         } else {
             header.extend(targets.iter().map(|(q, _)| q.clone()));
+            // One dashed target line where every queue has the same target
+            // (one per queue would double the lines).
+            if let Some(x) = shared {
+                header.push(format!("SLA target {:.0} %", x * 100.0));
+            }
             groups
                 .iter()
                 .map(|g| {
                     let mut r = vec![Datum::Label(g.clone())];
                     r.extend(targets.iter().map(|(q, _)| Datum::Number(lookup(summary, gc, g, qc, q, sc))));
+                    r.extend(shared.map(|x| Datum::Number(Some(x))));
                     r
                 })
                 .collect()
@@ -697,6 +704,10 @@ impl Book {
             s.set_name(name.as_str()).set_categories(cats).set_values((CHART_DATA, first + 1, c, first + n, c));
             if by_queue {
                 s.set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
+            } else if shared.is_some() && k == series.len() - 1 {
+                s.set_format(ChartFormat::new().set_line(
+                    ChartLine::new().set_color(TARGET).set_width(2.0).set_dash_type(ChartLineDashType::Dash),
+                ));
             } else {
                 s.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.0)));
             }

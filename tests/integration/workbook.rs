@@ -319,6 +319,14 @@ fn staff_workbook_colours_coverage_and_charts_required_against_scheduled() {
     assert!(staffing.contains("$M2&gt;$G2") && staffing.contains("$M2&lt;$G2"), "over and under coverage coloured");
     let chart = part(&path, "xl/charts/chart1.xml");
     assert!(chart.contains("required agents") && chart.contains("scheduled agents"), "{chart}");
+    // Agents are counts on the chart's axis, not percentages.
+    assert!(chart.contains(r#"<c:numFmt formatCode="0" sourceLinked="0"/>"#), "{chart}");
+    let range = book.worksheet_range("Staffing").unwrap();
+    let heads: Vec<String> = (0..range.width()).map(|c| cell_text(range.get((0, c)).unwrap())).collect();
+    assert!(heads.contains(&"Agents scheduled".to_string()) && heads.contains(&"Agents required".to_string()));
+    for index in 1..=7 {
+        prints_one_page_wide(&path, index);
+    }
 }
 
 /// LibreOffice, as installed by `.ci/run`: a missing one fails the test.
@@ -398,4 +406,10 @@ fn sweep_workbook_charts_each_queue_by_headcount() {
     sheet_equals_csv(&mut book, &path, "Summary", &out.join("summary.csv"));
     let chart = part(&path, "xl/charts/chart1.xml");
     assert!(chart.contains("<c:lineChart>") && chart.contains("agents"), "{chart}");
+    // Both queues have an 80 % target: one dashed line shows it.
+    assert_eq!(chart.matches("<c:ser>").count(), 3, "email, chat and the target");
+    assert!(chart.contains("SLA target 80 %") && chart.contains(r#"<a:prstDash val="dash"/>"#), "{chart}");
+    let range = book.worksheet_range("Summary").unwrap();
+    assert_eq!(cell_text(range.get((0, 0)).unwrap()), "Agents");
+    prints_one_page_wide(&path, 2);
 }
