@@ -13,7 +13,7 @@
 
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
-    ConditionalFormatFormula, Format, FormatBorder, Workbook, Worksheet,
+    ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
 };
 
 /// Rows of one sheet at most: beyond this a table stays in its CSV file
@@ -85,11 +85,148 @@ fn style(name: &str, sample: &[&str]) -> Style {
     if sample.iter().all(|v| !v.contains('.')) { Style::Whole } else { Style::Decimal }
 }
 
+/// A column's header on the sheet: what it holds, in the words of the
+/// person reading the sheet (the CSV's name is in the header cell's note).
+fn label(name: &str) -> String {
+    if name.ends_with("_ci95") {
+        return "± 95 %".to_string();
+    }
+    let known = match name {
+        "queue" => "Queue",
+        "team" => "Team",
+        "policy" => "Policy",
+        "agents" => "Agents",
+        "interval_start" => "Interval start",
+        "day" => "Day",
+        "t_s" => "Seconds from start",
+        "kind" => "Row for",
+        "name" => "Queue or team",
+        "offered" => "Tickets offered",
+        "answered" => "Answered",
+        "abandoned" => "Gave up",
+        "closed" => "Missed: line closed",
+        "withdrawn" => "Withdrawn by grooming",
+        "waiting_at_end" => "Still waiting at the end",
+        "service_level" => "Service level",
+        "sla_target" => "SLA target",
+        "asa_s" => "Average wait of the answered (ASA)",
+        "wait_p50_s" => "Half of the answered waited at most",
+        "wait_p90_s" => "90 % of the answered waited at most",
+        "wait_p99_s" => "99 % of the answered waited at most",
+        "abandon_rate" => "Gave up (share of offered)",
+        "occupancy" => "Occupancy",
+        "callbacks_created" => "Callbacks created",
+        "service_level_backlog" => "Service level of the initial backlog",
+        "service_level_new" => "Service level of new tickets",
+        "after_hours" => "Arrived while closed",
+        "service_level_open" => "Service level of open-hours customers",
+        "time_to_clear_h" => "Backlog cleared after (hours)",
+        "never_cleared" => "Replications never cleared",
+        "wait_all_mean_s" => "Mean wait of all customers",
+        "wait_all_p50_s" => "Half of all customers waited at most",
+        "wait_all_p90_s" => "90 % of all customers waited at most",
+        "answered_in_time_all" => "All customers answered in time",
+        "waited_over_week" => "Waited over a week",
+        "left_in_sla" => "Left waiting, within SLA",
+        "left_under_1d" => "Left waiting, late under 1 day",
+        "left_1d_to_3d" => "Left waiting, 1 to 3 days",
+        "left_over_3d" => "Left waiting, over 3 days",
+        "oldest_left_h" => "Oldest left waiting (hours)",
+        "backlog" => "Waiting at interval end",
+        "backlog_in_sla" => "Waiting, within SLA",
+        "backlog_under_1d" => "Waiting, late under 1 day",
+        "backlog_1d_to_3d" => "Waiting, 1 to 3 days",
+        "backlog_over_3d" => "Waiting, over 3 days",
+        "agents_on_duty" => "Agents on duty",
+        "agents_busy" => "Agents busy",
+        "wait_s" => "Wait",
+        "answered_within" => "Answered within this wait",
+        "load_erlangs" => "Workload (Erlangs)",
+        "callbacks" => "Callbacks expected",
+        "erlang_agents" => "Agents by Erlang C",
+        "erlang_service_level" => "Service level by Erlang C",
+        "required_agents" => "Agents required",
+        "planned_agents" => "Agents planned",
+        "scheduled_agents" => "Agents scheduled",
+        "over_coverage" => "Scheduled over plan",
+        "under_coverage" => "Scheduled short of plan",
+        "days" => "Days",
+        "start" => "Starts at",
+        "length" => "Shift length",
+        "breaks" => "Breaks",
+        "paid_hours_per_week" => "Paid hours a week",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    // Any other column: its words, a unit spelled out.
+    let (base, unit) = match name {
+        n if n.ends_with("_s") => (&n[..n.len() - 2], ""),
+        n if n.ends_with("_h") => (&n[..n.len() - 2], " (hours)"),
+        n => (n, ""),
+    };
+    let words = base.replace('_', " ").replace(" p", " P");
+    let mut chars = words.chars();
+    let first = chars.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+    format!("{first}{}{unit}", chars.as_str())
+}
+
+/// The columns a wide table shows first, in this order (the ones a table
+/// has): who or what the row is, then the service level against its target,
+/// then volumes and waits. A wide table's other columns follow, folded away
+/// in an outline group (a click on its "+" opens them), so the sheet opens
+/// and prints at a readable size.
+const FIRST: &[&str] = &[
+    "policy",
+    "agents",
+    "interval_start",
+    "day",
+    "queue",
+    "team",
+    "service_level",
+    "service_level_ci95",
+    "sla_target",
+    "service_level_open",
+    "offered",
+    "answered",
+    "abandoned",
+    "abandon_rate",
+    "asa_s",
+    "wait_p90_s",
+    "wait_all_p90_s",
+    "occupancy",
+    "waiting_at_end",
+    "backlog",
+    "agents_on_duty",
+];
+
+/// A table with more columns than this is wide: it shows [`FIRST`] and
+/// folds the rest. The interval and staffing tables (under twenty columns)
+/// print legibly one page wide; the summary's forty do not.
+const WIDE: usize = 24;
+
+/// The sheet's column order, as indices into the table's columns, and how
+/// many of them are shown unfolded.
+fn layout(header: &[String]) -> (Vec<usize>, usize) {
+    let all: Vec<usize> = (0..header.len()).collect();
+    if header.len() <= WIDE {
+        return (all, header.len());
+    }
+    let mut order: Vec<usize> = FIRST.iter().filter_map(|name| header.iter().position(|h| h == name)).collect();
+    let shown = order.len();
+    let rest: Vec<usize> = all.into_iter().filter(|c| !order.contains(c)).collect();
+    order.extend(rest);
+    (order, shown)
+}
+
 /// The cell formats of a workbook, made once.
 struct Formats {
     header: Format,
     share: Format,
+    share_ci: Format,
     duration: Format,
+    duration_ci: Format,
     decimal: Format,
     whole: Format,
     met: Format,
@@ -102,11 +239,15 @@ impl Formats {
         Formats {
             header: Format::new()
                 .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
                 .set_background_color(Color::RGB(0x1F4E79))
                 .set_font_color(Color::White)
                 .set_border_bottom(FormatBorder::Thin),
             share: Format::new().set_num_format("0.0%"),
+            share_ci: Format::new().set_num_format("\"± \"0.0%"),
             duration: Format::new().set_num_format("[h]:mm:ss"),
+            duration_ci: Format::new().set_num_format("\"± \"[h]:mm:ss"),
             decimal: Format::new().set_num_format("#,##0.0"),
             whole: Format::new().set_num_format("#,##0"),
             met: Format::new().set_background_color(Color::RGB(0xC6EFCE)).set_font_color(Color::RGB(0x006100)),
@@ -121,13 +262,45 @@ fn letter(col: usize) -> String {
     rust_xlsxwriter::column_number_to_name(col as u16)
 }
 
+/// Print setup shared by every sheet: landscape, one page wide (as many
+/// pages down as it takes), the sheet's name and the page number on each
+/// page.
+fn print_setup(ws: &mut Worksheet) {
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_header("&L&A&R&F");
+    ws.set_footer("&L&A&RPage &P of &N");
+}
+
+/// A sheet written: its name, its table (in the CSV's column order) and
+/// where each column went.
+struct Sheet {
+    name: String,
+    table: Table,
+    /// The sheet's columns as indices into the table's.
+    order: Vec<usize>,
+}
+
+impl Sheet {
+    /// The sheet column of the table's column `name`.
+    fn col(&self, name: &str) -> Option<usize> {
+        let c = self.table.col(name)?;
+        self.order.iter().position(|&o| o == c)
+    }
+}
+
 /// A workbook being built: data sheets in order, then charts and their data.
 pub struct Book {
     workbook: Workbook,
     formats: Formats,
     /// The sheets written, by name, with their tables (for charts).
-    sheets: Vec<(String, Table)>,
+    sheets: Vec<Sheet>,
+    /// Charts of the whole desk, placed first.
     charts: Vec<Chart>,
+    /// Charts of one queue each, after them.
+    queue_charts: Vec<Chart>,
+    /// Lines under the charts: what they leave out, where the rest is.
+    notes: Vec<String>,
     /// Wide tables for the charts: name, header, rows of numbers or labels.
     data: Vec<(String, Vec<String>, Vec<Vec<Datum>>)>,
 }
@@ -135,7 +308,10 @@ pub struct Book {
 #[derive(Debug, Clone)]
 enum Datum {
     Label(String),
+    /// A share (service level, target).
     Number(Option<f64>),
+    /// A count of agents.
+    Agents(Option<f64>),
 }
 
 impl Default for Book {
@@ -149,7 +325,15 @@ impl Book {
         let mut workbook = Workbook::new();
         // The charts sheet first: it is what opens.
         let _ = workbook.add_worksheet().set_name(CHARTS);
-        Book { workbook, formats: Formats::new(), sheets: Vec::new(), charts: Vec::new(), data: Vec::new() }
+        Book {
+            workbook,
+            formats: Formats::new(),
+            sheets: Vec::new(),
+            charts: Vec::new(),
+            queue_charts: Vec::new(),
+            notes: Vec::new(),
+            data: Vec::new(),
+        }
     }
 
     /// Adds a sheet holding the CSV table `csv` (`file` is its name in the
@@ -164,7 +348,7 @@ impl Book {
             return self.long_table(sheet, file, &header, lines - 1);
         }
         let table = Table::parse(csv)?;
-        self.write_sheet(sheet, table, None)
+        self.write_sheet(sheet, file, table, None)
     }
 
     /// A sheet for a table of `rows` rows, too long to hold: its header and a
@@ -172,10 +356,10 @@ impl Book {
     pub fn long_table(&mut self, sheet: &str, file: &str, header: &[&str], rows: usize) -> anyhow::Result<()> {
         let note =
             format!("{rows} rows: more than a sheet here holds ({MAX_SHEET_ROWS}); the whole table is in {file}");
-        self.write_sheet(sheet, Table::too_long(header), Some(note))
+        self.write_sheet(sheet, file, Table::too_long(header), Some(note))
     }
 
-    fn write_sheet(&mut self, sheet: &str, table: Table, note: Option<String>) -> anyhow::Result<()> {
+    fn write_sheet(&mut self, sheet: &str, file: &str, table: Table, note: Option<String>) -> anyhow::Result<()> {
         let f = &self.formats;
         let ws = self.workbook.add_worksheet();
         ws.set_name(sheet)?;
@@ -191,21 +375,51 @@ impl Book {
                 style(&table.header[c], &sample)
             })
             .collect();
-        for (c, h) in table.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &f.header)?;
+        let (order, shown) = layout(&table.header);
+        // The header speaks the reader's language; each cell's note names
+        // the CSV column, so a figure can be found in the file (and a
+        // formula or script written against it).
+        let mut widths = Vec::with_capacity(order.len());
+        let mut lines = 1;
+        for (sc, &c) in order.iter().enumerate() {
+            let name = &table.header[c];
+            let text = label(name);
+            ws.write_string_with_format(0, sc as u16, &text, &f.header)?;
+            let csv_name = Note::new(format!("{file}: {name}")).set_author("staffsim").add_author_prefix(false);
+            ws.insert_note(0, sc as u16, &csv_name)?;
+            let widest = table.rows.iter().take(2000).filter_map(|r| r.get(c)).map(|v| v.chars().count()).max();
+            let body = match styles[c] {
+                Style::Duration => 10,
+                Style::Share => 8,
+                _ => widest.unwrap_or(0),
+            };
+            // The header wraps: the column is as wide as its longest word
+            // (and the filter button, about two characters) or its values.
+            let word = text.split(' ').map(|w| w.chars().count()).max().unwrap_or(0);
+            let width = (word + 3).max(body + 2).clamp(9, 40);
+            // Room for the words on as few lines as the width allows.
+            let room = width.saturating_sub(3).max(1);
+            lines = lines.max(text.chars().count().div_ceil(room).min(4));
+            widths.push(width);
         }
         for (r, row) in table.rows.iter().enumerate() {
             let r = r as u32 + 1;
-            for (c, v) in row.iter().enumerate() {
-                if v.is_empty() {
-                    continue;
-                }
-                let c16 = c as u16;
+            for (sc, &c) in order.iter().enumerate() {
+                let Some(v) = row.get(c).filter(|v| !v.is_empty()) else { continue };
+                let c16 = sc as u16;
+                let ci = table.header[c].ends_with("_ci95");
                 let number = v.parse::<f64>().ok().filter(|x| x.is_finite());
-                match (styles.get(c).copied().unwrap_or(Style::Text), number) {
+                match (styles[c], number) {
                     (Style::Text, _) | (_, None) => ws.write_string(r, c16, v)?,
-                    (Style::Share, Some(x)) => ws.write_number_with_format(r, c16, x, &f.share)?,
-                    (Style::Duration, Some(x)) => ws.write_number_with_format(r, c16, x / 86_400.0, &f.duration)?,
+                    (Style::Share, Some(x)) => {
+                        ws.write_number_with_format(r, c16, x, if ci { &f.share_ci } else { &f.share })?
+                    }
+                    (Style::Duration, Some(x)) => ws.write_number_with_format(
+                        r,
+                        c16,
+                        x / 86_400.0,
+                        if ci { &f.duration_ci } else { &f.duration },
+                    )?,
                     (Style::Decimal, Some(x)) => ws.write_number_with_format(r, c16, x, &f.decimal)?,
                     (Style::Whole, Some(x)) => ws.write_number_with_format(r, c16, x, &f.whole)?,
                 };
@@ -215,39 +429,31 @@ impl Book {
         let last = table.rows.len() as u32;
         ws.set_freeze_panes(1, 0)?;
         ws.autofilter(0, 0, last.max(1), cols - 1)?;
-        for (c, h) in table.header.iter().enumerate() {
-            let widest = table.rows.iter().take(2000).filter_map(|r| r.get(c)).map(|v| v.chars().count()).max();
-            let body = match styles[c] {
-                Style::Duration => 10,
-                Style::Share => 8,
-                _ => widest.unwrap_or(0),
-            };
-            // The autofilter's button takes about two characters.
-            let width = (h.chars().count() + 3).max(body + 2).clamp(8, 40);
-            ws.set_column_width(c as u16, width as f64)?;
+        ws.set_row_height(0, 15.0 * lines as f64 + 3.0)?;
+        for (sc, width) in widths.iter().enumerate() {
+            ws.set_column_width(sc as u16, *width as f64)?;
+        }
+        if shown < order.len() {
+            // Folded, not left out: a hidden column is neither shown nor
+            // printed until its group is opened.
+            ws.group_columns_collapsed(shown as u16, order.len() as u16 - 1)?;
         }
         if let Some(note) = note {
             ws.write_string_with_format(1, 0, &note, &f.note)?;
         }
-        ws.set_landscape();
-        // A narrow table prints one page wide; a wide one (the summary's
-        // forty columns) would shrink to unreadable, so it runs on over
-        // pages, its first columns (queue, volumes, service level) first.
-        if table.header.len() <= 16 {
-            ws.set_print_fit_to_pages(1, 0);
-        } else {
-            ws.set_print_scale(60);
-        }
+        print_setup(ws);
+        ws.set_print_gridlines(true);
         ws.set_repeat_rows(0, 0)?;
-        Self::colour(ws, f, &table)?;
-        self.sheets.push((sheet.to_string(), table));
+        let sheet = Sheet { name: sheet.to_string(), table, order };
+        Self::colour(ws, f, &sheet)?;
+        self.sheets.push(sheet);
         Ok(())
     }
 
     /// Green where a target is met, red where it is missed: the service level
     /// against the queue's SLA target, scheduled against required agents.
-    fn colour(ws: &mut Worksheet, f: &Formats, table: &Table) -> anyhow::Result<()> {
-        let last = table.rows.len() as u32;
+    fn colour(ws: &mut Worksheet, f: &Formats, sheet: &Sheet) -> anyhow::Result<()> {
+        let last = sheet.table.rows.len() as u32;
         if last == 0 {
             return Ok(());
         }
@@ -271,15 +477,19 @@ impl Book {
             )?;
             Ok(())
         };
-        if let (Some(sl), Some(target)) = (table.col("service_level"), table.col("sla_target")) {
-            pair(sl, target, ">=", "<")?;
+        if let Some(target) = sheet.col("sla_target") {
+            for name in ["service_level", "service_level_open"] {
+                if let Some(sl) = sheet.col(name) {
+                    pair(sl, target, ">=", "<")?;
+                }
+            }
         }
-        if let (Some(scheduled), Some(required)) = (table.col("scheduled_agents"), table.col("required_agents")) {
+        if let (Some(scheduled), Some(required)) = (sheet.col("scheduled_agents"), sheet.col("required_agents")) {
             // Over coverage green, under coverage red; exactly covered stays plain.
             pair(scheduled, required, ">", "<")?;
         }
         for (name, fmt) in [("under_coverage", &f.missed), ("over_coverage", &f.met)] {
-            if let Some(c) = table.col(name) {
+            if let Some(c) = sheet.col(name) {
                 let rule = format!("=AND(ISNUMBER(${0}2),${0}2>0)", letter(c));
                 let c = c as u16;
                 ws.add_conditional_format(
@@ -294,8 +504,8 @@ impl Book {
         Ok(())
     }
 
-    fn sheet(&self, name: &str) -> Option<&Table> {
-        self.sheets.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    fn sheet(&self, name: &str) -> Option<&Sheet> {
+        self.sheets.iter().find(|s| s.name == name)
     }
 
     /// Adds a wide table to the chart data sheet; returns its first row there
@@ -306,11 +516,14 @@ impl Book {
         first + 1
     }
 
-    /// A line chart of the service level of each queue, interval by
-    /// interval, with its target dashed: from the sheet `sheet` (Week or
-    /// Intervals) and the targets of `Summary`.
+    /// Line charts of the service level interval by interval, one per queue
+    /// (the busiest [`QUEUE_CHARTS`] of them), each with its SLA target as a
+    /// dashed line: from the sheet `sheet` (Week or Intervals) and the
+    /// targets of `Summary`. `title` names the set ("…, by queue"); each
+    /// chart is titled with its queue.
     pub fn service_level_over_time(&mut self, sheet: &str, title: &str) {
         let (Some(t), Some(summary)) = (self.sheet(sheet), self.sheet("Summary")) else { return };
+        let (t, summary) = (&t.table, &summary.table);
         let (Some(tc), Some(qc), Some(sc)) = (t.col("interval_start"), t.col("queue"), t.col("service_level")) else {
             return;
         };
@@ -341,39 +554,58 @@ impl Book {
                 r[1 + q] = Datum::Number(t.number(i, sc));
             }
         }
+        // The busiest queues, in the summary's order.
+        let offered = summary.col("offered");
+        let volume = |q: &str| -> f64 {
+            let row = summary.rows.iter().position(|r| summary.col("queue").is_some_and(|c| r[c] == q));
+            row.zip(offered).and_then(|(r, c)| summary.number(r, c)).unwrap_or(0.0)
+        };
+        let mut busiest: Vec<usize> = (0..queues.len()).collect();
+        busiest.sort_by(|&a, &b| volume(&queues[b]).total_cmp(&volume(&queues[a])));
+        busiest.truncate(QUEUE_CHARTS);
+        busiest.sort_unstable();
         let n = rows.len() as u32;
-        let mut header = vec!["interval_start".to_string()];
+        let mut header = vec![label("interval_start")];
         header.extend(queues.iter().map(|q| format!("{q} service level")));
-        header.extend(queues.iter().map(|q| format!("{q} target")));
+        header.extend(queues.iter().map(|q| format!("{q} SLA target")));
         let first = self.add_data(title, header, rows);
-        let mut chart = Chart::new(ChartType::Line);
+        let base = title.strip_suffix(", by queue").unwrap_or(title);
         let cats = (CHART_DATA, first + 1, 0u16, first + n, 0u16);
-        for (k, (q, target)) in targets.iter().enumerate() {
-            let colour = PALETTE[k % PALETTE.len()];
+        for &k in &busiest {
+            let (q, target) = &targets[k];
+            let mut chart = Chart::new(ChartType::Line);
             chart
                 .add_series()
-                .set_name(q.as_str())
+                .set_name("service level")
                 .set_categories(cats)
                 .set_values((CHART_DATA, first + 1, 1 + k as u16, first + n, 1 + k as u16))
-                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(1.75)));
-            if target.is_some() {
+                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(PALETTE[0]).set_width(1.5)));
+            if let Some(x) = target {
                 let c = 1 + (queues.len() + k) as u16;
                 chart
                     .add_series()
-                    .set_name(format!("{q} target").as_str())
+                    .set_name(format!("SLA target {:.0} %", x * 100.0).as_str())
                     .set_categories(cats)
                     .set_values((CHART_DATA, first + 1, c, first + n, c))
                     .set_format(ChartFormat::new().set_line(
-                        ChartLine::new().set_color(colour).set_width(1.25).set_dash_type(ChartLineDashType::Dash),
+                        ChartLine::new().set_color(TARGET).set_width(2.0).set_dash_type(ChartLineDashType::Dash),
                     ));
             }
+            chart.title().set_name(format!("{q}: {base}").as_str());
+            // A label a day for a week of half hours; about eight otherwise.
+            let per_label = if n % 7 == 0 && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
+            chart.x_axis().set_label_interval(per_label).set_tick_interval(per_label);
+            chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
+            chart.legend().set_position(ChartLegendPosition::Bottom);
+            self.queue_charts.push(chart);
         }
-        chart.title().set_name(title);
-        let per_label = (n / 8).max(1) as u16;
-        chart.x_axis().set_name("interval start").set_label_interval(per_label).set_tick_interval(per_label);
-        chart.y_axis().set_name("service level").set_num_format("0%").set_min(0.0).set_max(1.0);
-        chart.legend().set_position(ChartLegendPosition::Bottom);
-        self.charts.push(chart);
+        if busiest.len() < queues.len() {
+            self.notes.push(format!(
+                "{base}: the {} busiest of {} queues are charted; every queue's figures are on the {sheet} sheet.",
+                busiest.len(),
+                queues.len()
+            ));
+        }
     }
 
     /// A column chart of each queue's service level beside its target, from
@@ -385,7 +617,7 @@ impl Book {
         else {
             return;
         };
-        let n = summary.rows.len() as u32;
+        let n = summary.table.rows.len() as u32;
         if n == 0 {
             return;
         }
@@ -404,8 +636,7 @@ impl Book {
             .set_values((sheet, 1, tc as u16, n, tc as u16))
             .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0xA6A6A6))));
         chart.title().set_name(title);
-        chart.x_axis().set_name("queue");
-        chart.y_axis().set_name("service level").set_num_format("0%").set_min(0.0).set_max(1.0);
+        chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
         chart.legend().set_position(ChartLegendPosition::Bottom);
         self.charts.push(chart);
     }
@@ -413,7 +644,7 @@ impl Book {
     /// A clustered column chart of each queue's service level by `group`
     /// (policy, agents), with the targets, from the Summary sheet.
     pub fn service_level_by_group(&mut self, group: &str, title: &str, chart_type: ChartType) {
-        let Some(summary) = self.sheet("Summary") else { return };
+        let Some(summary) = self.sheet("Summary").map(|s| &s.table) else { return };
         let (Some(gc), Some(qc), Some(sc)) = (summary.col(group), summary.col("queue"), summary.col("service_level"))
         else {
             return;
@@ -429,6 +660,7 @@ impl Book {
             return;
         }
         let by_queue = chart_type == ChartType::Column;
+        let shared = targets[0].1.filter(|&x| targets.iter().all(|(_, t)| *t == Some(x)));
         let mut header = vec![if by_queue { "queue".to_string() } else { group.to_string() }];
         let rows: Vec<Vec<Datum>> = if by_queue {
             header.extend(groups.iter().cloned());
@@ -444,11 +676,17 @@ impl Book {
                 .collect()
         } else {
             header.extend(targets.iter().map(|(q, _)| q.clone()));
+            // One dashed target line where every queue has the same target
+            // (one per queue would double the lines).
+            if let Some(x) = shared {
+                header.push(format!("SLA target {:.0} %", x * 100.0));
+            }
             groups
                 .iter()
                 .map(|g| {
                     let mut r = vec![Datum::Label(g.clone())];
                     r.extend(targets.iter().map(|(q, _)| Datum::Number(lookup(summary, gc, g, qc, q, sc))));
+                    r.extend(shared.map(|x| Datum::Number(Some(x))));
                     r
                 })
                 .collect()
@@ -466,6 +704,10 @@ impl Book {
             s.set_name(name.as_str()).set_categories(cats).set_values((CHART_DATA, first + 1, c, first + n, c));
             if by_queue {
                 s.set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)));
+            } else if shared.is_some() && k == series.len() - 1 {
+                s.set_format(ChartFormat::new().set_line(
+                    ChartLine::new().set_color(TARGET).set_width(2.0).set_dash_type(ChartLineDashType::Dash),
+                ));
             } else {
                 s.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.0)));
             }
@@ -480,7 +722,7 @@ impl Book {
     /// A line chart of required against scheduled agents per interval (the
     /// staffing sheet's `all` rows).
     pub fn required_vs_scheduled(&mut self, title: &str) {
-        let Some(t) = self.sheet("Staffing") else { return };
+        let Some(t) = self.sheet("Staffing").map(|s| &s.table) else { return };
         let (Some(tc), Some(kc), Some(rc), Some(sc)) =
             (t.col("interval_start"), t.col("kind"), t.col("required_agents"), t.col("scheduled_agents"))
         else {
@@ -494,9 +736,9 @@ impl Book {
             .filter(|(_, r)| r[kc] == "all")
             .map(|(i, r)| {
                 let mut d =
-                    vec![Datum::Label(r[tc].clone()), Datum::Number(t.number(i, rc)), Datum::Number(t.number(i, sc))];
+                    vec![Datum::Label(r[tc].clone()), Datum::Agents(t.number(i, rc)), Datum::Agents(t.number(i, sc))];
                 if let Some(e) = ec {
-                    d.push(Datum::Number(t.number(i, e)));
+                    d.push(Datum::Agents(t.number(i, e)));
                 }
                 d
             })
@@ -505,7 +747,7 @@ impl Book {
             return;
         }
         let n = rows.len() as u32;
-        let mut header = vec!["interval_start".to_string(), "required agents".into(), "scheduled agents".into()];
+        let mut header = vec![label("interval_start"), "required agents".into(), "scheduled agents".into()];
         if ec.is_some() {
             header.push("Erlang agents".into());
         }
@@ -529,9 +771,9 @@ impl Book {
                 .set_format(ChartFormat::new().set_line(&line));
         }
         chart.title().set_name(title);
-        let per_label = (n / 8).max(1) as u16;
-        chart.x_axis().set_name("interval start").set_label_interval(per_label).set_tick_interval(per_label);
-        chart.y_axis().set_name("agents").set_min(0.0);
+        let per_label = if n % 7 == 0 && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
+        chart.x_axis().set_label_interval(per_label).set_tick_interval(per_label);
+        chart.y_axis().set_name("agents").set_num_format("0").set_min(0.0);
         chart.legend().set_position(ChartLegendPosition::Bottom);
         self.charts.push(chart);
     }
@@ -560,7 +802,10 @@ impl Book {
                             Datum::Number(Some(x)) => {
                                 ws.write_number_with_format(row, c as u16, *x, &f.share)?;
                             }
-                            Datum::Number(None) => {}
+                            Datum::Agents(Some(x)) => {
+                                ws.write_number_with_format(row, c as u16, *x, &f.decimal)?;
+                            }
+                            Datum::Number(None) | Datum::Agents(None) => {}
                         }
                     }
                 }
@@ -571,32 +816,77 @@ impl Book {
             for c in 1..widest {
                 ws.set_column_width(c as u16, 18)?;
             }
+            print_setup(ws);
         }
         let charts = self.workbook.worksheet_from_name(CHARTS)?;
-        if self.charts.is_empty() {
-            charts.write_string_with_format(0, 0, "no chart: the tables are on the other sheets", &f.note)?;
+        charts.write_string_with_format(
+            0,
+            1,
+            "Charts first; every table follows on a sheet of its own. A header's note names the column in the CSV file.",
+            &f.note,
+        )?;
+        if self.charts.is_empty() && self.queue_charts.is_empty() {
+            charts.write_string_with_format(1, 1, "no chart: the tables are on the other sheets", &f.note)?;
         }
-        for (k, chart) in self.charts.iter_mut().enumerate() {
-            chart.set_width(960).set_height(420);
-            charts.insert_chart(1 + 22 * k as u32, 1, chart)?;
+        // The desk's charts across the page, then the queues' two abreast;
+        // a page break before a row of charts that would not fit on the
+        // page whole (about 38 rows of 20 pixels to a landscape page, A4
+        // or Letter, once it is scaled to the page's width).
+        let mut row = 1u32;
+        let mut page = 0u32;
+        let mut breaks = Vec::new();
+        let mut place = |rows: u32| {
+            if page + rows > PAGE_ROWS && page > 0 {
+                breaks.push(row);
+                page = 0;
+            }
+            let at = row;
+            row += rows;
+            page += rows;
+            at
+        };
+        for chart in &mut self.charts {
+            chart.set_width(WIDE_CHART.0).set_height(WIDE_CHART.1);
+            let at = place(WIDE_CHART.1 / 20 + 1);
+            charts.insert_chart(at, 1, chart)?;
         }
-        if !self.charts.is_empty() {
-            // A cell below the last chart: a printout covers what is above
+        for pair in self.queue_charts.chunks_mut(2) {
+            let at = place(SMALL_CHART.1 / 20 + 1);
+            for (k, chart) in pair.iter_mut().enumerate() {
+                chart.set_width(SMALL_CHART.0).set_height(SMALL_CHART.1);
+                charts.insert_chart_with_offset(at, 1, chart, k as u32 * (SMALL_CHART.0 + 20), 0)?;
+            }
+        }
+        if !self.charts.is_empty() || !self.queue_charts.is_empty() {
+            // Cells below the last chart: a printout covers what is above
             // the last cell written, so the last chart is printed whole.
-            let below = 1 + 22 * self.charts.len() as u32;
-            charts.write_string_with_format(
-                below,
-                1,
-                "The charts draw from the other sheets of this workbook (the tables) and from \"Chart data\".",
-                &f.note,
-            )?;
+            self.notes.push(
+                "The charts draw from the other sheets of this workbook (the tables) and from \"Chart data\"."
+                    .to_string(),
+            );
+            for note in &self.notes {
+                charts.write_string_with_format(row, 1, note, &f.note)?;
+                row += 1;
+            }
         }
-        charts.set_landscape();
-        charts.set_print_fit_to_pages(1, 0);
+        charts.set_page_breaks(&breaks)?;
+        print_setup(charts);
         charts.set_active(true);
         Ok(self.workbook.save_to_buffer()?)
     }
 }
+
+/// Queues charted over time at most, one chart each: the busiest.
+const QUEUE_CHARTS: usize = 8;
+
+/// A chart of the whole desk and one of a queue, in pixels.
+const WIDE_CHART: (u32, u32) = (1140, 360);
+const SMALL_CHART: (u32, u32) = (560, 320);
+/// Rows of the charts sheet a printed page holds.
+const PAGE_ROWS: u32 = 38;
+
+/// The SLA target's dashed line.
+const TARGET: Color = Color::RGB(0xC00000);
 
 /// Line and column colours: distinct on a projector and in grey print.
 const PALETTE: [Color; 8] = [
@@ -648,6 +938,26 @@ mod tests {
     }
 
     #[test]
+    fn headers_speak_plainly_and_wide_tables_lead_with_the_service_level() {
+        assert_eq!(label("service_level"), "Service level");
+        assert_eq!(label("service_level_ci95"), "± 95 %");
+        assert_eq!(label("wait_all_p90_s"), "90 % of all customers waited at most");
+        assert_eq!(label("required_p80"), "Required P80");
+        assert_eq!(label("peak_length"), "Peak length");
+        let narrow: Vec<String> = ["queue", "wait_s", "answered_within"].map(String::from).to_vec();
+        assert_eq!(layout(&narrow), (vec![0, 1, 2], 3), "a narrow table keeps the CSV's order");
+        let summary: Vec<String> =
+            crate::report::columns::header(crate::report::columns::SUMMARY).into_iter().map(String::from).collect();
+        let (order, shown) = layout(&summary);
+        let names: Vec<&str> = order.iter().map(|&c| summary[c].as_str()).collect();
+        assert_eq!(names[..4], ["queue", "service_level", "service_level_ci95", "sla_target"]);
+        assert!(shown <= 16 && shown > 8, "{shown} columns shown");
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..summary.len()).collect::<Vec<_>>(), "every column once");
+    }
+
+    #[test]
     fn a_table_too_long_for_a_sheet_points_to_its_file() {
         let mut csv = b"queue,offered\n".to_vec();
         for _ in 0..=MAX_SHEET_ROWS {
@@ -655,7 +965,7 @@ mod tests {
         }
         let mut book = Book::new();
         book.table("Intervals", "intervals.csv", &csv).unwrap();
-        let (_, t) = &book.sheets[0];
+        let t = &book.sheets[0].table;
         assert_eq!(t.header, ["queue", "offered"]);
         assert!(t.rows.is_empty(), "no row is held");
         assert!(book.finish().is_ok());

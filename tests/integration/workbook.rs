@@ -34,6 +34,13 @@ fn part(book: &Path, name: &str) -> String {
     text
 }
 
+/// The charts of a workbook, in order.
+fn chart_parts(book: &Path) -> Vec<String> {
+    let zip = zip::ZipArchive::new(fs::File::open(book).unwrap()).unwrap();
+    let count = zip.file_names().filter(|n| n.starts_with("xl/charts/chart")).count();
+    (1..=count).map(|k| part(book, &format!("xl/charts/chart{k}.xml"))).collect()
+}
+
 fn cell_text(d: &Data) -> String {
     match d {
         Data::String(s) => s.clone(),
@@ -52,18 +59,74 @@ fn cell_number(d: &Data) -> Option<f64> {
     }
 }
 
-/// Checks that sheet `sheet` holds the CSV file `csv`: the same header, as
+/// The index of a column from its letters (`A` is 0).
+fn column_index(letters: &str) -> usize {
+    letters.bytes().fold(0, |n, b| n * 26 + usize::from(b - b'A' + 1)) - 1
+}
+
+/// The notes on the header row of sheet number `index` (1 = the first
+/// sheet), by column: the CSV file and column each header stands for
+/// (`summary.csv: service_level`).
+fn header_notes(book: &Path, index: usize) -> Vec<(String, String)> {
+    let rels = part(book, &format!("xl/worksheets/_rels/sheet{index}.xml.rels"));
+    let target = rels
+        .split("Target=\"../")
+        .skip(1)
+        .map(|t| &t[..t.find('"').unwrap()])
+        .find(|t| t.starts_with("comments"))
+        .unwrap_or_else(|| panic!("sheet {index} has no notes: {rels}"));
+    let xml = part(book, &format!("xl/{target}"));
+    let mut notes: Vec<(usize, String, String)> = Vec::new();
+    for comment in xml.split("<comment ref=\"").skip(1) {
+        let cell = &comment[..comment.find('"').unwrap()];
+        let letters: String = cell.chars().take_while(char::is_ascii_uppercase).collect();
+        assert_eq!(&cell[letters.len()..], "1", "a note on the header row, not on {cell}");
+        let body = &comment[comment.find('>').unwrap() + 1..comment.find("</comment>").unwrap()];
+        // The text without its tags.
+        let mut text = String::new();
+        let mut inside = false;
+        for ch in body.chars() {
+            match ch {
+                '<' => inside = true,
+                '>' => inside = false,
+                c if !inside => text.push(c),
+                _ => {}
+            }
+        }
+        let (file, column) = text.split_once(": ").unwrap_or_else(|| panic!("note {text:?}"));
+        notes.push((column_index(&letters), file.to_string(), column.to_string()));
+    }
+    notes.sort();
+    assert!(notes.iter().enumerate().all(|(k, n)| n.0 == k), "a note on every header cell: {notes:?}");
+    notes.into_iter().map(|(_, f, c)| (f, c)).collect()
+}
+
+/// Checks that sheet `sheet` holds the CSV file `csv`: each header cell a
+/// readable name whose note names its CSV column (every column once), as
 /// many rows, text as text, and every number equal to the CSV's (waits in
 /// days, the spreadsheet's unit for durations).
-fn sheet_equals_csv(book: &mut Xlsx<std::io::BufReader<fs::File>>, sheet: &str, csv: &Path) {
+fn sheet_equals_csv(book: &mut Xlsx<std::io::BufReader<fs::File>>, path: &Path, sheet: &str, csv: &Path) {
+    let index = 1 + book.sheet_names().iter().position(|n| n == sheet).unwrap_or_else(|| panic!("no sheet {sheet}"));
     let range = book.worksheet_range(sheet).unwrap_or_else(|e| panic!("sheet {sheet}: {e}"));
     let (header, rows) = read_csv(csv);
-    let got: Vec<String> = (0..header.len()).map(|c| cell_text(range.get((0, c)).unwrap_or(&Data::Empty))).collect();
-    assert_eq!(got, header, "{sheet}: the header of {}", csv.display());
+    let notes = header_notes(path, index);
+    let file = csv.file_name().unwrap().to_str().unwrap();
+    assert!(notes.iter().all(|(f, _)| f == file), "{sheet}: notes name {file}: {notes:?}");
+    let mut named: Vec<&str> = notes.iter().map(|(_, c)| c.as_str()).collect();
+    named.sort_unstable();
+    let mut want: Vec<&str> = header.iter().map(String::as_str).collect();
+    want.sort_unstable();
+    assert_eq!(named, want, "{sheet}: every column of {} once", csv.display());
+    // Where each CSV column went.
+    let at: Vec<usize> = header.iter().map(|h| notes.iter().position(|(_, c)| c == h).unwrap()).collect();
+    for (c, name) in header.iter().enumerate() {
+        let shown = cell_text(range.get((0, at[c])).unwrap_or(&Data::Empty));
+        assert!(!shown.is_empty() && !shown.contains('_'), "{sheet}: {name} is headed {shown:?}");
+    }
     assert_eq!(range.height(), rows.len() + 1, "{sheet}: one row per CSV row");
     for (r, row) in rows.iter().enumerate() {
         for (c, text) in row.iter().enumerate() {
-            let cell = range.get((r + 1, c)).unwrap_or(&Data::Empty);
+            let cell = range.get((r + 1, at[c])).unwrap_or(&Data::Empty);
             let Ok(want) = text.parse::<f64>() else {
                 assert_eq!(cell_text(cell), *text, "{sheet} row {} column {}", r + 2, header[c]);
                 continue;
@@ -84,6 +147,19 @@ fn sheet_equals_csv(book: &mut Xlsx<std::io::BufReader<fs::File>>, sheet: &str, 
             );
         }
     }
+}
+
+/// Checks the print setup of sheet number `index`: landscape, one page
+/// wide, the sheet's name and the page number in the header and footer.
+fn prints_one_page_wide(book: &Path, index: usize) {
+    let xml = part(book, &format!("xl/worksheets/sheet{index}.xml"));
+    assert!(xml.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "sheet {index}: fit to page");
+    let setup = &xml[xml.find("<pageSetup ").unwrap_or_else(|| panic!("sheet {index}: no page setup"))..];
+    let setup = &setup[..setup.find("/>").unwrap()];
+    assert!(setup.contains(r#"orientation="landscape""#) && setup.contains(r#"fitToHeight="0""#), "{setup}");
+    assert!(!setup.contains("fitToWidth=") || setup.contains(r#"fitToWidth="1""#), "one page wide: {setup}");
+    assert!(xml.contains("<oddHeader>&amp;L&amp;A"), "sheet {index}: its name in the header");
+    assert!(xml.contains("Page &amp;P of &amp;N</oddFooter>"), "sheet {index}: the page number in the footer");
 }
 
 fn run_and_compare(tmp: &Path) -> (PathBuf, PathBuf) {
@@ -116,10 +192,10 @@ fn run_and_compare_workbooks_hold_the_csv_tables_with_formats_and_charts() {
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let names = book.sheet_names();
     assert_eq!(names, ["Charts", "Summary", "Intervals", "Teams", "Waits", "Chart data"], "{names:?}");
-    sheet_equals_csv(&mut book, "Summary", &run.join("summary.csv"));
-    sheet_equals_csv(&mut book, "Intervals", &run.join("intervals.csv"));
-    sheet_equals_csv(&mut book, "Teams", &run.join("teams.csv"));
-    sheet_equals_csv(&mut book, "Waits", &run.join("waits.csv"));
+    sheet_equals_csv(&mut book, &path, "Summary", &run.join("summary.csv"));
+    sheet_equals_csv(&mut book, &path, "Intervals", &run.join("intervals.csv"));
+    sheet_equals_csv(&mut book, &path, "Teams", &run.join("teams.csv"));
+    sheet_equals_csv(&mut book, &path, "Waits", &run.join("waits.csv"));
     // The summary sheet: frozen header, a filter, the service level coloured
     // against the target, shares and waits formatted.
     let summary = part(&path, "xl/worksheets/sheet2.xml");
@@ -128,23 +204,49 @@ fn run_and_compare_workbooks_hold_the_csv_tables_with_formats_and_charts() {
         "{summary}"
     );
     assert!(summary.contains("<autoFilter ref=\"A1:"), "a filter on the header");
-    assert!(summary.contains("<conditionalFormatting sqref=\"H2:H4\">"), "service level (column H) coloured");
-    assert!(summary.contains("$H2&gt;=$J2") && summary.contains("$H2&lt;$J2"), "met and missed against sla_target (J)");
+    assert!(summary.contains("<conditionalFormatting sqref=\"B2:B4\">"), "service level (column B) coloured");
+    assert!(summary.contains("$B2&gt;=$D2") && summary.contains("$B2&lt;$D2"), "met and missed against sla_target (D)");
     let styles = part(&path, "xl/styles.xml");
     assert!(styles.contains(r#"formatCode="0.0%""#) && styles.contains(r#"formatCode="[h]:mm:ss""#), "{styles}");
+    assert!(styles.contains(r#"formatCode="&quot;± &quot;0.0%""#), "a half-width reads ± 1.2%: {styles}");
     assert!(styles.contains("FFC6EFCE") && styles.contains("FFFFC7CE"), "green and red fills");
-    let charts = part(&path, "xl/charts/chart1.xml") + &part(&path, "xl/charts/chart2.xml");
-    assert!(charts.contains("<c:lineChart>") && charts.contains("<c:barChart>"), "a line and a column chart");
-    assert!(charts.contains("service level per interval, by queue"));
-    assert!(charts.contains("'Chart data'!$B$3") && charts.contains("Summary!$J$2:$J$4"), "series from the sheets");
+    // Readable headers, the service level first; the rest of the forty
+    // columns folded in a group, hidden until it is opened.
+    let range = book.worksheet_range("Summary").unwrap();
+    let heads: Vec<String> = (0..range.width()).map(|c| cell_text(range.get((0, c)).unwrap())).collect();
+    assert_eq!(heads[..4], ["Queue", "Service level", "± 95 %", "SLA target"]);
+    assert!(heads.iter().any(|h| h == "90 % of all customers waited at most"), "{heads:?}");
+    let folded = summary.matches(r#"hidden="1" customWidth="1" outlineLevel="1""#).count();
+    assert!(folded >= 1 && summary.contains(r#"outlineLevelCol="1""#), "the detail columns folded: {summary}");
+    let visible = summary.split("<col ").skip(1).filter(|c| !c.contains("hidden=")).count();
+    assert!(visible <= 16, "{visible} column ranges shown");
+    for index in 1..=6 {
+        prints_one_page_wide(&path, index);
+    }
+    let workbook = part(&path, "xl/workbook.xml");
+    for sheet in ["Summary", "Intervals", "Teams", "Waits"] {
+        assert!(workbook.contains(&format!("{sheet}!$1:$1</definedName>")), "{sheet}: the header row on every page");
+    }
+    // Charts: the service level by queue, then one chart per queue over
+    // time (its service level and its target, nothing else).
+    let charts = chart_parts(&path);
+    assert_eq!(charts.len(), 3, "one by queue, one for each of the two queues");
+    assert!(charts[0].contains("<c:barChart>") && charts[0].contains("Summary!$D$2:$D$4"), "the targets");
+    for (chart, queue) in charts[1..].iter().zip(["email", "chat"]) {
+        assert!(chart.contains("<c:lineChart>"), "{chart}");
+        assert!(chart.contains(&format!("{queue}: service level per interval")), "{chart}");
+        assert_eq!(chart.matches("<c:ser>").count(), 2, "{queue}: the service level and its target");
+        assert!(chart.contains("SLA target") && chart.contains(r#"<a:prstDash val="dash"/>"#), "a dashed target");
+    }
+    assert!(charts[1].contains("'Chart data'!$B$3"), "series from the chart data");
 
     let path = cmp.join("staffsim.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Charts", "Summary", "Intervals", "Waits", "Chart data"]);
-    sheet_equals_csv(&mut book, "Summary", &cmp.join("summary.csv"));
-    sheet_equals_csv(&mut book, "Intervals", &cmp.join("intervals.csv"));
+    sheet_equals_csv(&mut book, &path, "Summary", &cmp.join("summary.csv"));
+    sheet_equals_csv(&mut book, &path, "Intervals", &cmp.join("intervals.csv"));
     let summary = book.worksheet_range("Summary").unwrap();
-    assert_eq!(cell_text(summary.get((0, 0)).unwrap()), "policy");
+    assert_eq!(cell_text(summary.get((0, 0)).unwrap()), "Policy");
     // The clustered chart's data: a row per queue, a column per policy.
     let data = book.worksheet_range("Chart data").unwrap();
     let header: Vec<String> = (0..4).map(|c| cell_text(data.get((1, c)).unwrap_or(&Data::Empty))).collect();
@@ -209,14 +311,22 @@ fn staff_workbook_colours_coverage_and_charts_required_against_scheduled() {
     let path = out.join("staffsim.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Charts", "Staffing", "Totals", "Schedule", "Drivers", "Promised", "Chart data"]);
-    sheet_equals_csv(&mut book, "Staffing", &out.join("staffing.csv"));
-    sheet_equals_csv(&mut book, "Schedule", &out.join("schedule.csv"));
-    sheet_equals_csv(&mut book, "Promised", &out.join("promised.csv"));
+    sheet_equals_csv(&mut book, &path, "Staffing", &out.join("staffing.csv"));
+    sheet_equals_csv(&mut book, &path, "Schedule", &out.join("schedule.csv"));
+    sheet_equals_csv(&mut book, &path, "Promised", &out.join("promised.csv"));
     let staffing = part(&path, "xl/worksheets/sheet2.xml");
     // scheduled_agents is column M, required_agents column G.
     assert!(staffing.contains("$M2&gt;$G2") && staffing.contains("$M2&lt;$G2"), "over and under coverage coloured");
     let chart = part(&path, "xl/charts/chart1.xml");
     assert!(chart.contains("required agents") && chart.contains("scheduled agents"), "{chart}");
+    // Agents are counts on the chart's axis, not percentages.
+    assert!(chart.contains(r#"<c:numFmt formatCode="0" sourceLinked="0"/>"#), "{chart}");
+    let range = book.worksheet_range("Staffing").unwrap();
+    let heads: Vec<String> = (0..range.width()).map(|c| cell_text(range.get((0, c)).unwrap())).collect();
+    assert!(heads.contains(&"Agents scheduled".to_string()) && heads.contains(&"Agents required".to_string()));
+    for index in 1..=7 {
+        prints_one_page_wide(&path, index);
+    }
 }
 
 /// LibreOffice, as installed by `.ci/run`: a missing one fails the test.
@@ -293,7 +403,13 @@ fn sweep_workbook_charts_each_queue_by_headcount() {
     let path = out.join("staffsim.xlsx");
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     assert_eq!(book.sheet_names(), ["Charts", "Summary", "Chart data"]);
-    sheet_equals_csv(&mut book, "Summary", &out.join("summary.csv"));
+    sheet_equals_csv(&mut book, &path, "Summary", &out.join("summary.csv"));
     let chart = part(&path, "xl/charts/chart1.xml");
     assert!(chart.contains("<c:lineChart>") && chart.contains("agents"), "{chart}");
+    // Both queues have an 80 % target: one dashed line shows it.
+    assert_eq!(chart.matches("<c:ser>").count(), 3, "email, chat and the target");
+    assert!(chart.contains("SLA target 80 %") && chart.contains(r#"<a:prstDash val="dash"/>"#), "{chart}");
+    let range = book.worksheet_range("Summary").unwrap();
+    assert_eq!(cell_text(range.get((0, 0)).unwrap()), "Agents");
+    prints_one_page_wide(&path, 2);
 }
