@@ -266,13 +266,14 @@ fn the_workbook_is_asked_for_and_the_default_writes_the_images() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("default");
     staffsim().arg("run").arg(fixture("small.toml")).args(["-q", "-o"]).arg(&out).assert().success();
-    for file in ["service_level.png", "service_level.svg"] {
+    for file in ["service_level.png", "report.html"] {
         assert!(out.join(file).is_file(), "the default writes {file}");
     }
+    assert!(!out.join("service_level.svg").exists(), "SVG is asked for (svg, both or all)");
     assert!(!out.join("staffsim.xlsx").exists(), "the workbook is asked for (--format all or xlsx)");
     let out = tmp.path().join("all");
     staffsim().arg("run").arg(fixture("small.toml")).args(["-q", "--format", "all", "-o"]).arg(&out).assert().success();
-    for file in ["staffsim.xlsx", "service_level.png", "service_level.svg"] {
+    for file in ["staffsim.xlsx", "service_level.png", "service_level.svg", "report.html"] {
         assert!(out.join(file).is_file(), "all writes {file}");
     }
     let out = tmp.path().join("png");
