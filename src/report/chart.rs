@@ -469,7 +469,21 @@ fn spread(ticks: Vec<(f64, String)>, axis: &Ticked, width: i32, size: &dyn Fn(&s
         }
     }
     kept.sort_by_key(|k| k.2);
-    kept.into_iter().map(|k| ticks[k.2].clone()).collect()
+    // A bare time ("13:00") reads on from the day named before it: drop it
+    // when that day's label had to go.
+    let mut out = Vec::new();
+    let mut day_shown = true;
+    for (i, tick) in ticks.iter().enumerate() {
+        let shown = kept.iter().any(|k| k.2 == i);
+        let named = tick.1.chars().any(char::is_alphabetic);
+        if named {
+            day_shown = shown;
+        }
+        if shown && (named || day_shown) {
+            out.push(tick.clone());
+        }
+    }
+    out
 }
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -527,7 +541,9 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, hovers
     let title = TextStyle::from((FONT, px(40.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
     let legend_font = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
 
-    let notes: Vec<&str> = chart.subtitle.lines().filter(|l| !l.is_empty()).collect();
+    // About 0.55 em a character of the 24 px note text.
+    let room = ((f64::from(w) - 64.0 * s) / (0.55 * 24.0 * s)).max(20.0) as usize;
+    let notes: Vec<String> = chart.subtitle.lines().filter(|l| !l.is_empty()).flat_map(|l| wrap(l, room)).collect();
     let (header, rest) = root.split_vertically(px(70.0) + notes.len() as u32 * px(32.0));
     header.draw_text(&printable(&chart.title), &title, (px(30.0) as i32, px(18.0) as i32))?;
     let note = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&RGBColor(70, 70, 70));
@@ -597,6 +613,10 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, hovers
             }
         }
     }
+    // What the grey bars mean goes last, after the series and targets.
+    let (breaks_entry, mut entries): (Vec<Entry>, Vec<Entry>) =
+        entries.into_iter().partition(|e| e.0 == "closed hours omitted");
+    entries.extend(breaks_entry);
     if let Some(legend) = beside {
         return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, (head + px(6.0)) as i32), 26, &px);
     }
@@ -962,10 +982,15 @@ fn plot_body<DB: DrawingBackend>(
                     cc.draw_series(std::iter::once(Polygon::new(poly, band.color.mix(0.18).filled())))?;
                 }
             }
+            let mut written = None;
             for l in hlines {
                 let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
                 cc.draw_series(DashedLineSeries::new([(x0, l.value), (x1, l.value)], px(14.0), px(10.0), style))?;
-                entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+                if frame.max_x_ticks.is_some() && hlines.len() == 1 {
+                    written = Some(l);
+                } else {
+                    entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+                }
             }
             for l in vlines {
                 let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
@@ -1000,6 +1025,25 @@ fn plot_body<DB: DrawingBackend>(
                 )
             }))?;
             entries.extend(draw_breaks(&mut cc, &x_axis, (y0, y1))?);
+            if let Some(l) = written {
+                // A panel's own target is written on it, under the line
+                // on a light box, so it is tied to its panel.
+                let (x, y) = cc.backend_coord(&(x0, l.value));
+                let text = printable(&l.label);
+                let (tw, th) = cc.plotting_area().estimate_text_size(&text, &frame.tick).unwrap_or((0, 0));
+                let (bx, by) = (x + px(8.0) as i32, y + px(6.0) as i32);
+                let base = cc.plotting_area().get_base_pixel();
+                let root = cc.plotting_area().strip_coord_spec();
+                let at = |(a, b): (i32, i32)| (a - base.0, b - base.1);
+                root.draw(&Rectangle::new(
+                    [
+                        at((bx - px(4.0) as i32, by - px(2.0) as i32)),
+                        at((bx + tw as i32 + px(4.0) as i32, by + th as i32 + px(4.0) as i32)),
+                    ],
+                    WHITE.mix(0.9).filled(),
+                ))?;
+                root.draw_text(&text, &frame.tick.color(&l.color), at((bx, by)))?;
+            }
             let xs = lines.iter().flat_map(|l| l.points.iter().filter(|p| p.1.is_some()).map(|p| p.0));
             let name = |x: f64| {
                 let mut text = x_name(chart, x);

@@ -260,18 +260,15 @@ fn after_hours_note(s: &Scenario, r: &RunSummary) -> String {
         .iter()
         .zip(&r.queues)
         .filter(|(_, q)| q.after_hours >= 0.5)
-        .map(|(queue, q)| {
-            let open = q
-                .service_level_open
-                .mean
-                .map_or(String::new(), |sl| format!(" (service level of open-hours arrivals {:.1}%)", sl * 100.0));
-            format!("{} {:.0}{open}", queue.name, q.after_hours)
-        })
+        .map(|(queue, q)| format!("{} {:.0}", queue.name, q.after_hours))
         .collect();
     if queues.is_empty() {
         String::new()
     } else {
-        format!("Not drawn: arrivals while their queue is closed, over the run: {}", queues.join("; "))
+        format!(
+            "Not drawn, arrived while their queue was closed: {} (the summary gives their open-hours service level)",
+            queues.join(", ")
+        )
     }
 }
 
