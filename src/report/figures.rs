@@ -157,12 +157,15 @@ impl TimeAxis {
 
     /// Names the points of intervals starting at `starts`: the interval
     /// ("Tue 13:00–13:30") for points at its middle, or its end ("Tue
-    /// 13:30") for points there (`at_end`); with the day of the run on
-    /// runs longer than eight days.
+    /// 13:30") for points there (`at_end`); with the day of the run when
+    /// the intervals span more than eight days.
     fn named(mut self, s: &Scenario, starts: impl Iterator<Item = f64>, at_end: bool) -> Self {
         let (start, len) = (s.simulation.start, s.simulation.interval);
-        let long = s.simulation.horizon - s.simulation.warmup > 8.0 * DAY;
+        let starts: Vec<f64> = starts.collect();
+        // A typical week is no particular week: its days go unnumbered.
+        let long = starts.last().zip(starts.first()).is_some_and(|(b, a)| b - a > 8.0 * DAY);
         self.names = starts
+            .into_iter()
             .map(|t| {
                 let day = if long { format!(" (day {})", (t / DAY).floor() as u64 + 1) } else { String::new() };
                 if at_end {
@@ -559,7 +562,8 @@ pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
         x_label: "desk time".into(),
         y_label: "occupancy (agents' time busy)".into(),
         x_range: (t0, t1),
-        y_range: (0.0, 1.0),
+        // A little room above 100%, so a team busy all the time shows.
+        y_range: (0.0, 1.04),
         x_ticks: Vec::new(),
         y_format: YFormat::Percent,
         body: time_body(&axis, lines, Vec::new(), Vec::new()),
@@ -1392,7 +1396,8 @@ mod tests {
         let b = backlog(&s, &r);
         assert_eq!(lines(&b)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), email_backlog);
         let o = occupancy(&s, &r);
-        assert_eq!((o.y_format, o.y_range), (YFormat::Percent, (0.0, 1.0)));
+        assert_eq!(o.y_format, YFormat::Percent);
+        assert!(o.y_range.0 == 0.0 && (1.0..1.1).contains(&o.y_range.1));
         let points = &lines(&o)[0].points;
         assert_eq!(points.len(), r.teams.len());
         for (p, x) in points.iter().zip(&r.teams) {
