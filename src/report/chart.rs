@@ -912,6 +912,22 @@ fn plot_body<DB: DrawingBackend>(
     let bars = matches!(body, Body::Bars { .. });
     let omitted: Vec<(f64, f64)> = if bars { Vec::new() } else { chart.x_omitted.clone() };
     let x_axis = Ticked { omitted: breaks(x_range.0, x_range.1, &omitted), ..ticked(x_range.0, x_range.1, Vec::new()) };
+    // A span cut at either end of the axis takes the point on its edge with
+    // it, or that point would stand alone at the axis' end.
+    let omitted: Vec<(f64, f64)> = x_axis
+        .omitted
+        .iter()
+        .map(|&(a, b, gap)| {
+            let w = b - a;
+            if gap > 0.0 {
+                (a, b)
+            } else if a <= x_range.0 {
+                (a - w, b)
+            } else {
+                (a, b + w)
+            }
+        })
+        .collect();
     let x_ticks = if !x_axis.omitted.is_empty() {
         // A broken axis is uneven: keep what fits where it falls.
         let width = area.dim_in_pixel().0.saturating_sub(frame.margin.0 + frame.margin.1 + frame.y_area) as i32;
@@ -1061,7 +1077,7 @@ fn plot_body<DB: DrawingBackend>(
                 }
                 text
             };
-            strips(&cc, xs, &x_axis, &name, hovers);
+            strips(&cc, xs, (&x_axis, &omitted), &name, hovers);
         }
         Body::Bars { bars, hlines } => {
             let n_groups = groups.len().max(1) as f64;
@@ -1161,7 +1177,7 @@ fn plot_body<DB: DrawingBackend>(
                 }
                 text
             };
-            strips(&cc, xs, &x_axis, &name, hovers);
+            strips(&cc, xs, (&x_axis, &omitted), &name, hovers);
         }
         Body::Panels(_) | Body::Heatmap(_) => {}
     }
@@ -1196,13 +1212,12 @@ fn draw_breaks<DB: DrawingBackend>(
 fn strips<DB: DrawingBackend>(
     cc: &Plot<'_, DB>,
     xs: impl Iterator<Item = f64>,
-    axis: &Ticked,
+    (axis, omitted): (&Ticked, &[(f64, f64)]),
     name: &dyn Fn(f64) -> String,
     hovers: &mut Vec<Hover>,
 ) {
     let (x_px, y_px) = cc.plotting_area().get_pixel_range();
-    let omitted: Vec<(f64, f64)> = axis.omitted.iter().map(|o| (o.0, o.1)).collect();
-    let mut xs: Vec<f64> = xs.filter(|&x| (axis.lo..=axis.hi).contains(&x) && !omitted_at(&omitted, x)).collect();
+    let mut xs: Vec<f64> = xs.filter(|&x| (axis.lo..=axis.hi).contains(&x) && !omitted_at(omitted, x)).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
     let at: Vec<i32> = xs.iter().map(|&x| cc.backend_coord(&(x, 0.0)).0).collect();
