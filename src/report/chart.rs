@@ -225,6 +225,26 @@ pub struct Chart {
     pub x_ticks: Vec<(f64, String)>,
     pub y_format: YFormat,
     pub body: Body,
+    /// Lines under the title (what is left out, how to read it); may be empty.
+    pub subtitle: String,
+    /// Spans of x cut out of the axis (a time axis without the desk's
+    /// closed hours): each becomes a narrow grey bar, no line or area is
+    /// drawn across it and points inside it are dropped. A span at either
+    /// end of the range is cut without a bar.
+    pub x_omitted: Vec<(f64, f64)>,
+    /// What each x point is called in the SVG's hover text (e.g. "Tue
+    /// 13:00–13:30"); points without a name show their number.
+    pub x_names: Vec<(f64, String)>,
+}
+
+/// The colour of the bar standing in for an omitted span of the x axis.
+pub const BREAK: RGBColor = RGBColor(160, 160, 160);
+
+/// A transparent hover target of an SVG: a pixel rectangle and its tooltip.
+#[derive(Debug, Clone)]
+struct Hover {
+    corners: ((i32, i32), (i32, i32)),
+    text: String,
 }
 
 fn register_fonts() -> anyhow::Result<()> {
@@ -247,7 +267,7 @@ pub fn render(chart: &Chart, format: ImageFormat, size: (u32, u32)) -> anyhow::R
             let mut pixels = vec![0u8; size.0 as usize * size.1 as usize * 3];
             {
                 let root = BitMapBackend::with_buffer(&mut pixels, size).into_drawing_area();
-                draw(&root, chart).map_err(|e| anyhow!("{e}")).with_context(context)?;
+                draw(&root, chart, &mut Vec::new()).map_err(|e| anyhow!("{e}")).with_context(context)?;
                 root.present().map_err(|e| anyhow!("{e}")).with_context(context)?;
             }
             let mut bytes = Vec::new();
@@ -261,23 +281,93 @@ pub fn render(chart: &Chart, format: ImageFormat, size: (u32, u32)) -> anyhow::R
         }
         ImageFormat::Svg => {
             let mut text = String::new();
+            let mut hovers = Vec::new();
             {
                 let root = SVGBackend::with_string(&mut text, size).into_drawing_area();
-                draw(&root, chart).map_err(|e| anyhow!("{e}")).with_context(context)?;
+                draw(&root, chart, &mut hovers).map_err(|e| anyhow!("{e}")).with_context(context)?;
                 root.present().map_err(|e| anyhow!("{e}")).with_context(context)?;
+            }
+            if let Some(end) = text.rfind("</svg>") {
+                text.insert_str(end, &hover_group(&hovers));
             }
             Ok(text.into_bytes())
         }
     }
 }
 
+/// The hover targets as an SVG group of transparent rectangles, each with
+/// a native `<title>` tooltip; a rectangle under the pointer darkens a little.
+fn hover_group(hovers: &[Hover]) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "<style>.hover rect{fill:#000;fill-opacity:0}.hover rect:hover{fill-opacity:0.07}</style>\n<g class=\"hover\">\n",
+    );
+    for h in hovers {
+        let ((x0, y0), (x1, y1)) = h.corners;
+        let (x, y, w, hh) = (x0.min(x1), y0.min(y1), (x1 - x0).abs().max(1), (y1 - y0).abs().max(1));
+        let _ = writeln!(
+            out,
+            "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{hh}\"><title>{}</title></rect>",
+            xml_text(&h.text)
+        );
+    }
+    out.push_str("</g>\n");
+    out
+}
+
+/// `text` safe inside an XML element or attribute.
+fn xml_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split('\n').map(printable).collect::<Vec<_>>().join("\n").chars() {
+        match line {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value as a tooltip writes it: a little more precise than the axis.
+fn hover_value(format: YFormat, v: f64) -> String {
+    match format {
+        YFormat::Percent => format!("{:.1}%", v * 100.0),
+        YFormat::Number if v.abs() >= 100.0 => format!("{v:.0}"),
+        YFormat::Number if v.abs() >= 10.0 => format!("{v:.1}"),
+        YFormat::Number => format!("{v:.2}"),
+    }
+}
+
 /// A numeric axis whose ticks are exactly the given points (plotters' own
-/// `with_key_points` loses the label formatter on f64 axes).
+/// `with_key_points` loses the label formatter on f64 axes), optionally
+/// broken: each omitted span `(a, b, gap)` is squeezed to `gap` x units.
 #[derive(Debug, Clone)]
 struct Ticked {
     lo: f64,
     hi: f64,
     ticks: Vec<f64>,
+    omitted: Vec<(f64, f64, f64)>,
+}
+
+impl Ticked {
+    /// Distance of `v` from `lo` along the broken axis.
+    fn squeeze(&self, v: f64) -> f64 {
+        let mut c = v - self.lo;
+        for &(a, b, gap) in &self.omitted {
+            if v >= b {
+                c -= (b - a) - gap;
+            } else if v > a {
+                c -= (v - a) * (1.0 - gap / (b - a));
+                break;
+            } else {
+                break;
+            }
+        }
+        c
+    }
 }
 
 impl Ranged for Ticked {
@@ -285,7 +375,11 @@ impl Ranged for Ticked {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let share = (value - self.lo) / (self.hi - self.lo);
+        let share = if self.omitted.is_empty() {
+            (value - self.lo) / (self.hi - self.lo)
+        } else {
+            self.squeeze(*value) / self.squeeze(self.hi).max(1e-9)
+        };
         limit.0 + (share * f64::from(limit.1 - limit.0)).round() as i32
     }
 
@@ -300,7 +394,96 @@ impl Ranged for Ticked {
 
 fn ticked(lo: f64, hi: f64, ticks: Vec<f64>) -> Ticked {
     let hi = if hi > lo { hi } else { lo + 1.0 };
-    Ticked { lo, hi, ticks: ticks.into_iter().filter(|t| (lo..=hi).contains(t)).collect() }
+    Ticked { lo, hi, ticks: ticks.into_iter().filter(|t| (lo..=hi).contains(t)).collect(), omitted: Vec::new() }
+}
+
+/// Share of the visible axis a break takes.
+const BREAK_SHARE: f64 = 0.012;
+
+/// `omitted` clipped to `lo..hi`, sorted and merged, each with the width it
+/// keeps on the axis: a break's width inside, nothing at either end.
+fn breaks(lo: f64, hi: f64, omitted: &[(f64, f64)]) -> Vec<(f64, f64, f64)> {
+    let mut spans: Vec<(f64, f64)> =
+        omitted.iter().map(|&(a, b)| (a.max(lo), b.min(hi))).filter(|(a, b)| b > a).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let visible = (hi - lo) - merged.iter().map(|(a, b)| b - a).sum::<f64>();
+    if visible <= 0.0 {
+        return Vec::new();
+    }
+    let gap = visible * BREAK_SHARE;
+    merged.into_iter().map(|(a, b)| (a, b, if a <= lo || b >= hi { 0.0 } else { gap.min(b - a) })).collect()
+}
+
+/// Whether `x` lies strictly inside an omitted span.
+fn omitted_at(omitted: &[(f64, f64)], x: f64) -> bool {
+    omitted.iter().any(|&(a, b)| a < x && x < b)
+}
+
+/// Splits a series into runs of defined points, as [`runs`], also dropping
+/// points inside omitted spans and breaking wherever a segment would cross one.
+fn pieces<T: Copy>(points: impl Iterator<Item = (f64, Option<T>)>, omitted: &[(f64, f64)]) -> Vec<Vec<(f64, T)>> {
+    if omitted.is_empty() {
+        return runs(points);
+    }
+    let mut out: Vec<Vec<(f64, T)>> = vec![Vec::new()];
+    for (x, y) in points {
+        let y = y.filter(|_| !omitted_at(omitted, x));
+        let Some(y) = y else {
+            if out.last().is_some_and(|r| !r.is_empty()) {
+                out.push(Vec::new());
+            }
+            continue;
+        };
+        let crosses =
+            out.last().and_then(|r| r.last()).is_some_and(|&(p, _)| omitted.iter().any(|&(a, b)| p.max(a) < x.min(b)));
+        if crosses {
+            out.push(Vec::new());
+        }
+        if let Some(r) = out.last_mut() {
+            r.push((x, y));
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
+/// Keeps the ticks whose labels do not collide on a plot `width` pixels
+/// wide, the longer (more telling) labels first; `size` measures a label.
+fn spread(ticks: Vec<(f64, String)>, axis: &Ticked, width: i32, size: &dyn Fn(&str) -> i32) -> Vec<(f64, String)> {
+    let mut order: Vec<usize> = (0..ticks.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(ticks[i].1.chars().count()));
+    let mut kept: Vec<(i32, i32, usize)> = Vec::new();
+    for i in order {
+        let at = axis.map(&ticks[i].0, (0, width));
+        let half = size(&ticks[i].1) / 2 + size("0") / 2;
+        let (a, b) = (at - half, at + half);
+        if kept.iter().all(|&(c, d, _)| b <= c || a >= d) {
+            kept.push((a, b, i));
+        }
+    }
+    kept.sort_by_key(|k| k.2);
+    // A bare time ("13:00") reads on from the day named before it: drop it
+    // when that day's label had to go.
+    let mut out = Vec::new();
+    let mut day_shown = true;
+    for (i, tick) in ticks.iter().enumerate() {
+        let shown = kept.iter().any(|k| k.2 == i);
+        let named = tick.1.chars().any(char::is_alphabetic);
+        if named {
+            day_shown = shown;
+        }
+        if shown && (named || day_shown) {
+            out.push(tick.clone());
+        }
+    }
+    out
 }
 
 type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -349,7 +532,7 @@ struct Frame {
     max_x_ticks: Option<usize>,
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> DrawResult<DB> {
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart, hovers: &mut Vec<Hover>) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let (w, h) = root.dim_in_pixel();
     // Text scales with the image; at 1600×900 the title is 40 px, ticks 24 px.
@@ -358,11 +541,18 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
     let title = TextStyle::from((FONT, px(40.0) as f64).into_font().style(FontStyle::Bold)).color(&BLACK);
     let legend_font = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
 
-    let (header, rest) = root.split_vertically(px(70.0));
+    // About 0.55 em a character of the 24 px note text.
+    let room = ((f64::from(w) - 64.0 * s) / (0.55 * 24.0 * s)).max(20.0) as usize;
+    let notes: Vec<String> = chart.subtitle.lines().filter(|l| !l.is_empty()).flat_map(|l| wrap(l, room)).collect();
+    let (header, rest) = root.split_vertically(px(70.0) + notes.len() as u32 * px(32.0));
     header.draw_text(&printable(&chart.title), &title, (px(30.0) as i32, px(18.0) as i32))?;
+    let note = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&RGBColor(70, 70, 70));
+    for (k, line) in notes.iter().enumerate() {
+        header.draw_text(&printable(line), &note, (px(32.0) as i32, (px(70.0) + k as u32 * px(32.0)) as i32))?;
+    }
 
     if let Body::Heatmap(map) = &chart.body {
-        return draw_heatmap(&rest, chart, map, &px);
+        return draw_heatmap(&rest, chart, map, &px, hovers);
     }
     let Body::Panels(panels) = &chart.body else {
         let legend_width = px(430.0);
@@ -377,7 +567,7 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
             y_desc: true,
             max_x_ticks: None,
         };
-        let entries = plot_body(&plot, chart, &chart.body, &frame, &px)?;
+        let entries = plot_body(&plot, chart, &chart.body, &frame, &px, hovers)?;
         // The legend lives in its own panel to the right, so it never covers data.
         return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, px(30.0) as i32), 26, &px);
     };
@@ -417,12 +607,16 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Dra
         let left = (frame.margin.0 + frame.y_area) as i32;
         let room = ((f64::from(top.dim_in_pixel().0) - f64::from(left as u32)) / (0.62 * f64::from(px(26.0)))) as usize;
         top.draw_text(&shorten(&printable(&panel.title), room.max(4)), &panel_title, (left, px(10.0) as i32))?;
-        for entry in plot_body(&plot, chart, &panel.body, &frame, &px)? {
+        for entry in plot_body(&plot, chart, &panel.body, &frame, &px, hovers)? {
             if !entries.iter().any(|e| e.0 == entry.0) {
                 entries.push(entry);
             }
         }
     }
+    // What the grey bars mean goes last, after the series and targets.
+    let (breaks_entry, mut entries): (Vec<Entry>, Vec<Entry>) =
+        entries.into_iter().partition(|e| e.0 == "closed hours omitted");
+    entries.extend(breaks_entry);
     if let Some(legend) = beside {
         return draw_legend(&legend, entries, &legend_font, (px(12.0) as i32, (head + px(6.0)) as i32), 26, &px);
     }
@@ -533,8 +727,10 @@ fn draw_heatmap<DB: DrawingBackend>(
     chart: &Chart,
     map: &Heatmap,
     px: &dyn Fn(f64) -> u32,
+    hovers: &mut Vec<Hover>,
 ) -> DrawResult<DB> {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
+    let base = area.get_base_pixel();
     let (w, h) = area.dim_in_pixel();
     let tick = TextStyle::from((FONT, px(22.0) as f64).into_font()).color(&RGBColor(40, 40, 40));
     let desc = TextStyle::from((FONT, px(24.0) as f64).into_font()).color(&BLACK);
@@ -566,6 +762,17 @@ fn draw_heatmap<DB: DrawingBackend>(
         for (c, cell) in row.iter().enumerate() {
             let (r, c) = (r as i32, c as i32);
             let fill = cell.map_or(EMPTY, |v| map.scale.color(v));
+            let (row_name, col_name) = (&map.rows[r as usize], map.cols.get(c as usize).map_or("", |n| n.as_str()));
+            // Hour columns ("13") read as a clock time.
+            let col_name =
+                if col_name.parse::<u8>().is_ok_and(|h| h < 24) { format!("{col_name}:00") } else { col_name.into() };
+            hovers.push(Hover {
+                corners: ((base.0 + x(c), base.1 + y(r)), (base.0 + x(c + 1), base.1 + y(r + 1))),
+                text: format!(
+                    "{row_name} {col_name}: {}",
+                    cell.map_or(map.empty_label.clone(), |v| map.format.tick(v))
+                ),
+            });
             area.draw(&Rectangle::new([(x(c) + gap, y(r) + gap), (x(c + 1) - gap, y(r + 1) - gap)], fill.filled()))?;
             if let (Some(v), true) = (cell, write) {
                 let ink = ink(fill);
@@ -670,6 +877,7 @@ fn plot_body<DB: DrawingBackend>(
     body: &Body,
     frame: &Frame,
     px: &dyn Fn(f64) -> u32,
+    hovers: &mut Vec<Hover>,
 ) -> Result<Vec<Entry>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut entries: Vec<Entry> = Vec::new();
     if matches!(body, Body::Panels(_) | Body::Heatmap(_)) {
@@ -701,9 +909,35 @@ fn plot_body<DB: DrawingBackend>(
         ),
         _ => (chart.x_range, chart.x_ticks.iter().map(|(x, t)| (*x, printable(t))).collect()),
     };
-    let x_ticks = match frame.max_x_ticks {
-        Some(max) => thin(x_ticks, max),
-        None => x_ticks,
+    let bars = matches!(body, Body::Bars { .. });
+    let omitted: Vec<(f64, f64)> = if bars { Vec::new() } else { chart.x_omitted.clone() };
+    let x_axis = Ticked { omitted: breaks(x_range.0, x_range.1, &omitted), ..ticked(x_range.0, x_range.1, Vec::new()) };
+    // A span cut at either end of the axis takes the point on its edge with
+    // it, or that point would stand alone at the axis' end.
+    let omitted: Vec<(f64, f64)> = x_axis
+        .omitted
+        .iter()
+        .map(|&(a, b, gap)| {
+            let w = b - a;
+            if gap > 0.0 {
+                (a, b)
+            } else if a <= x_range.0 {
+                (a - w, b)
+            } else {
+                (a, b + w)
+            }
+        })
+        .collect();
+    let x_ticks = if !x_axis.omitted.is_empty() {
+        // A broken axis is uneven: keep what fits where it falls.
+        let width = area.dim_in_pixel().0.saturating_sub(frame.margin.0 + frame.margin.1 + frame.y_area) as i32;
+        let size = |t: &str| area.estimate_text_size(t, &frame.tick).map_or(0, |s| s.0 as i32);
+        spread(x_ticks, &x_axis, width, &size)
+    } else {
+        match frame.max_x_ticks {
+            Some(max) => thin(x_ticks, max),
+            None => x_ticks,
+        }
     };
     let x_fmt = |v: &f64| {
         x_ticks
@@ -720,7 +954,10 @@ fn plot_body<DB: DrawingBackend>(
         .x_label_area_size(frame.x_area)
         .y_label_area_size(frame.y_area)
         .build_cartesian_2d(
-            ticked(x_range.0, x_range.1, x_ticks.iter().map(|t| t.0).collect()),
+            Ticked {
+                ticks: ticked(x_range.0, x_range.1, x_ticks.iter().map(|t| t.0).collect()).ticks,
+                ..x_axis.clone()
+            },
             ticked(y0, y1, y_ticks),
         )?;
     let mut mesh = cc.configure_mesh();
@@ -755,16 +992,21 @@ fn plot_body<DB: DrawingBackend>(
                     let light = |x: u8| (f64::from(x) * 0.3 + 255.0 * 0.7) as u8;
                     entries.push((band.label.clone(), RGBColor(light(c.0), light(c.1), light(c.2)), LegendMark::Box));
                 }
-                for run in runs(band.points.iter().copied()) {
+                for run in pieces(band.points.iter().copied(), &omitted) {
                     let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, hi.min(y1))).collect();
                     poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, lo.max(y0))));
                     cc.draw_series(std::iter::once(Polygon::new(poly, band.color.mix(0.18).filled())))?;
                 }
             }
+            let mut written = None;
             for l in hlines {
                 let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
                 cc.draw_series(DashedLineSeries::new([(x0, l.value), (x1, l.value)], px(14.0), px(10.0), style))?;
-                entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+                if frame.max_x_ticks.is_some() && hlines.len() == 1 {
+                    written = Some(l);
+                } else {
+                    entries.push((l.label.clone(), l.color, LegendMark::Dashed));
+                }
             }
             for l in vlines {
                 let style = ShapeStyle { color: l.color.to_rgba(), filled: false, stroke_width: px(3.0) };
@@ -775,7 +1017,7 @@ fn plot_body<DB: DrawingBackend>(
             }
             for line in lines {
                 let style = ShapeStyle { color: line.color.to_rgba(), filled: false, stroke_width: px(3.0) };
-                for run in runs(line.points.iter().copied()) {
+                for run in pieces(line.points.iter().copied(), &omitted) {
                     let pts: Vec<(f64, f64)> = run.iter().map(|&(x, y)| (x, y.clamp(y0, y1))).collect();
                     if line.dashed {
                         cc.draw_series(DashedLineSeries::new(pts, px(12.0), px(8.0), style))?;
@@ -798,6 +1040,44 @@ fn plot_body<DB: DrawingBackend>(
                     ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: px(2.0) },
                 )
             }))?;
+            entries.extend(draw_breaks(&mut cc, &x_axis, (y0, y1))?);
+            if let Some(l) = written {
+                // A panel's own target is written on it, under the line
+                // on a light box, so it is tied to its panel.
+                let (x, y) = cc.backend_coord(&(x0, l.value));
+                let text = printable(&l.label);
+                let (tw, th) = cc.plotting_area().estimate_text_size(&text, &frame.tick).unwrap_or((0, 0));
+                let (bx, by) = (x + px(8.0) as i32, y + px(6.0) as i32);
+                let base = cc.plotting_area().get_base_pixel();
+                let root = cc.plotting_area().strip_coord_spec();
+                let at = |(a, b): (i32, i32)| (a - base.0, b - base.1);
+                root.draw(&Rectangle::new(
+                    [
+                        at((bx - px(4.0) as i32, by - px(2.0) as i32)),
+                        at((bx + tw as i32 + px(4.0) as i32, by + th as i32 + px(4.0) as i32)),
+                    ],
+                    WHITE.mix(0.9).filled(),
+                ))?;
+                root.draw_text(&text, &frame.tick.color(&l.color), at((bx, by)))?;
+            }
+            let xs = lines.iter().flat_map(|l| l.points.iter().filter(|p| p.1.is_some()).map(|p| p.0));
+            let name = |x: f64| {
+                let mut text = x_name(chart, x);
+                for line in lines.iter().filter(|l| !l.label.is_empty()) {
+                    let Some(v) = line.points.iter().find(|p| p.0 == x).and_then(|p| p.1) else { continue };
+                    text.push_str(&format!("\n{}: {}", line.label, hover_value(chart.y_format, v)));
+                    let band = bands
+                        .iter()
+                        .filter(|b| b.color == line.color)
+                        .find_map(|b| b.points.iter().find(|p| p.0 == x).and_then(|p| p.1));
+                    if let (Some((lo, hi)), false) = (band, line.dashed) {
+                        let (lo, hi) = (hover_value(chart.y_format, lo), hover_value(chart.y_format, hi));
+                        text.push_str(&format!(" (95%: {lo} – {hi})"));
+                    }
+                }
+                text
+            };
+            strips(&cc, xs, (&x_axis, &omitted), &name, hovers);
         }
         Body::Bars { bars, hlines } => {
             let n_groups = groups.len().max(1) as f64;
@@ -812,6 +1092,14 @@ fn plot_body<DB: DrawingBackend>(
                     [(left, y0), (right, b.value.clamp(y0, y1))],
                     b.color.filled(),
                 )))?;
+                let whisker = b.ci95.map_or(String::new(), |ci| match chart.y_format {
+                    YFormat::Percent => format!(" ± {:.1}", ci * 100.0),
+                    YFormat::Number => format!(" ± {}", hover_value(YFormat::Number, ci)),
+                });
+                hovers.push(Hover {
+                    corners: (cc.backend_coord(&(left, y1)), cc.backend_coord(&(right, y0))),
+                    text: format!("{} — {}: {}{whisker}", b.group, b.label, hover_value(chart.y_format, b.value)),
+                });
                 if let Some(ci) = b.ci95 {
                     let mid = (left + right) / 2.0;
                     let style = ShapeStyle { color: BLACK.to_rgba(), filled: false, stroke_width: px(2.0) };
@@ -851,7 +1139,7 @@ fn plot_body<DB: DrawingBackend>(
                     area.points.iter().enumerate().map(|(i, &(x, span))| {
                         (x, (thick(i) || thick(i + 1) || (i > 0 && thick(i - 1))).then_some(span))
                     });
-                for run in runs(kept) {
+                for run in pieces(kept, &omitted) {
                     let mut poly: Vec<(f64, f64)> = run.iter().map(|&(x, (_, hi))| (x, clamp(hi))).collect();
                     poly.extend(run.iter().rev().map(|&(x, (lo, _))| (x, clamp(lo))));
                     cc.draw_series(std::iter::once(Polygon::new(poly, area.color.filled())))?;
@@ -866,7 +1154,7 @@ fn plot_body<DB: DrawingBackend>(
                     let above = top.get(i).is_none_or(|t| t.1.1 > hi + 1e-9 * hi.abs().max(1.0));
                     (x, above.then_some(clamp(hi)))
                 });
-                for run in runs(covered) {
+                for run in pieces(covered, &omitted) {
                     cc.draw_series(LineSeries::new(run, seam))?;
                 }
             }
@@ -874,10 +1162,70 @@ fn plot_body<DB: DrawingBackend>(
             if !shaded.is_empty() {
                 entries.push((shaded_label.clone(), RGBColor(200, 200, 200), LegendMark::Box));
             }
+            entries.extend(draw_breaks(&mut cc, &x_axis, (y0, y1))?);
+            let xs = areas.iter().flat_map(|a| a.points.iter().map(|p| p.0));
+            let name = |x: f64| {
+                let mut text = x_name(chart, x);
+                let mut total = None;
+                for area in areas.iter().rev() {
+                    let Some(&(_, (lo, hi))) = area.points.iter().find(|p| p.0 == x) else { continue };
+                    text.push_str(&format!("\n{}: {}", area.label, hover_value(chart.y_format, hi - lo)));
+                    total = Some(total.unwrap_or(hi).max(hi));
+                }
+                if let Some(t) = total {
+                    text.push_str(&format!("\ntotal: {}", hover_value(chart.y_format, t)));
+                }
+                text
+            };
+            strips(&cc, xs, (&x_axis, &omitted), &name, hovers);
         }
         Body::Panels(_) | Body::Heatmap(_) => {}
     }
     Ok(entries)
+}
+
+/// The name of x point `x` for hover text: the chart's, else the number.
+fn x_name(chart: &Chart, x: f64) -> String {
+    chart
+        .x_names
+        .iter()
+        .find(|n| (n.0 - x).abs() <= 1e-9 * x.abs().max(1.0))
+        .map_or_else(|| hover_value(YFormat::Number, x), |n| n.1.clone())
+}
+
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>;
+
+/// Draws a grey bar in place of each omitted span inside the axis; its
+/// legend entry when there is one.
+fn draw_breaks<DB: DrawingBackend>(
+    cc: &mut Plot<'_, DB>,
+    axis: &Ticked,
+    (y0, y1): (f64, f64),
+) -> Result<Option<Entry>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let inside: Vec<(f64, f64)> = axis.omitted.iter().filter(|o| o.2 > 0.0).map(|o| (o.0, o.1)).collect();
+    cc.draw_series(inside.iter().map(|&(a, b)| Rectangle::new([(a, y0), (b, y1)], BREAK.filled())))?;
+    Ok((!inside.is_empty()).then(|| ("closed hours omitted".to_string(), BREAK, LegendMark::Box)))
+}
+
+/// Adds a hover strip for each distinct x of `xs` (outside omitted spans),
+/// reaching halfway to its neighbours, the full height of the plot.
+fn strips<DB: DrawingBackend>(
+    cc: &Plot<'_, DB>,
+    xs: impl Iterator<Item = f64>,
+    (axis, omitted): (&Ticked, &[(f64, f64)]),
+    name: &dyn Fn(f64) -> String,
+    hovers: &mut Vec<Hover>,
+) {
+    let (x_px, y_px) = cc.plotting_area().get_pixel_range();
+    let mut xs: Vec<f64> = xs.filter(|&x| (axis.lo..=axis.hi).contains(&x) && !omitted_at(omitted, x)).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let at: Vec<i32> = xs.iter().map(|&x| cc.backend_coord(&(x, 0.0)).0).collect();
+    for (k, &x) in xs.iter().enumerate() {
+        let left = if k == 0 { x_px.start } else { (at[k - 1] + at[k]) / 2 };
+        let right = if k + 1 == xs.len() { x_px.end } else { (at[k] + at[k + 1]) / 2 };
+        hovers.push(Hover { corners: ((left, y_px.start), (right.max(left + 1), y_px.end)), text: name(x) });
+    }
 }
 
 /// Draws the legend `entries` from `(x, y)` down, labels wrapped at `wrap_at` characters.
@@ -1035,6 +1383,9 @@ mod tests {
                 shaded: vec![(4.0, 6.0)],
                 shaded_label: "closed".into(),
             },
+            subtitle: String::new(),
+            x_omitted: Vec::new(),
+            x_names: Vec::new(),
         }
     }
 
@@ -1142,6 +1493,145 @@ mod tests {
         assert_eq!(svg.matches("\nlayer 1\n").count(), 1, "one legend for both panels");
         assert!(svg.find("\nlayer 1\n") < svg.find("\nlayer 0\n"), "the top layer is listed first");
         assert_eq!(svg.matches("<polygon").count(), 4, "two layers in each panel");
+    }
+
+    /// `sample` on a broken axis: 0..10 with 4..6 cut out.
+    fn broken() -> Chart {
+        let mut c = sample();
+        c.x_omitted = vec![(4.0, 6.0)];
+        if let Body::Lines { lines, bands, shaded, .. } = &mut c.body {
+            shaded.clear();
+            lines[0].points = (0..=10).map(|k| (k as f64, Some(0.5))).collect();
+            bands[0].points = (0..=10).map(|k| (k as f64, Some((0.4, 0.6)))).collect();
+        }
+        c
+    }
+
+    #[test]
+    fn an_omitted_span_shrinks_to_a_narrow_gap() {
+        let axis = Ticked { omitted: breaks(0.0, 10.0, &[(4.0, 6.0), (-1.0, 1.0)]), ..ticked(0.0, 10.0, Vec::new()) };
+        assert_eq!(axis.omitted.len(), 2);
+        assert_eq!(axis.omitted[0], (0.0, 1.0, 0.0), "cut at the start without a gap");
+        let gap = 7.0 * BREAK_SHARE;
+        assert!((axis.omitted[1].2 - gap).abs() < 1e-12);
+        let px = |v: f64| axis.map(&v, (0, 1000));
+        assert_eq!(px(0.0), 0);
+        assert_eq!(px(1.0), 0);
+        assert_eq!(px(10.0), 1000);
+        let gap_px = px(6.0) - px(4.0);
+        assert!((10..=15).contains(&gap_px), "a narrow gap: {gap_px} px");
+        // The open stretches keep their proportions.
+        assert!(((px(4.0) - px(1.0)) - (px(10.0) - px(7.0))).abs() <= 1);
+        assert!(px(5.0) > px(4.0) && px(5.0) < px(6.0));
+    }
+
+    #[test]
+    fn no_line_is_drawn_across_an_omitted_span() {
+        let points: Vec<(f64, Option<f64>)> = (0..=10).map(|k| (k as f64, Some(k as f64))).collect();
+        let p = pieces(points.into_iter(), &[(4.0, 6.0)]);
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0].last().unwrap().0, 4.0);
+        assert_eq!(p[1][0].0, 6.0, "5 lies inside the cut and is dropped");
+        // Points on either side of a cut with none inside: still two pieces.
+        let p = pieces([(3.0, Some(1)), (7.0, Some(2))].into_iter(), &[(4.0, 6.0)]);
+        assert_eq!(p, vec![vec![(3.0, 1)], vec![(7.0, 2)]]);
+        assert_eq!(pieces([(1.0, Some(1)), (2.0, Some(2))].into_iter(), &[]).len(), 1);
+        // Drawn, the line is two polylines and the band two polygons.
+        let svg = String::from_utf8(render(&broken(), ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let blue = svg.lines().filter(|l| l.contains("<polyline") && l.to_lowercase().contains("#0072b2")).count();
+        assert_eq!(blue, 3, "one line in two pieces, and its legend mark");
+        assert!(svg.contains("closed hours omitted"));
+    }
+
+    #[test]
+    fn broken_axis_ticks_never_collide() {
+        let mut c = broken();
+        c.x_ticks = (0..=20).map(|k| (k as f64 / 2.0, format!("Mon {:02}:00", k))).collect();
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let shown = (0..=20).filter(|k| svg.contains(&format!("Mon {k:02}:00"))).count();
+        assert!((3..20).contains(&shown), "{shown} ticks kept");
+    }
+
+    fn hover_titles(svg: &str) -> Vec<&str> {
+        let group = &svg[svg.find("<g class=\"hover\">").expect("a hover group")..];
+        group.split("<title>").skip(1).map(|t| &t[..t.find("</title>").unwrap()]).collect()
+    }
+
+    #[test]
+    fn svg_has_a_hover_strip_per_point_and_png_is_unchanged() {
+        let mut c = broken();
+        c.x_names = (0..=10).map(|k| (k as f64, format!("Tue {k:02}:00–{k:02}:30"))).collect();
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let titles = hover_titles(&svg);
+        assert_eq!(titles.len(), 10, "eleven points, 5 inside the cut");
+        assert!(titles[0].starts_with("Tue 00:00–00:30\nchat: 50.0% (95%: 40.0% – 60.0%)"), "{}", titles[0]);
+        assert!(!titles.iter().any(|t| t.starts_with("Tue 05")));
+        assert!(svg.contains(".hover rect:hover") && svg.trim_end().ends_with("</svg>"));
+        let plain = Chart { x_names: Vec::new(), ..c.clone() };
+        assert_eq!(
+            render(&c, ImageFormat::Png, (800, 450)).unwrap(),
+            render(&plain, ImageFormat::Png, (800, 450)).unwrap()
+        );
+    }
+
+    #[test]
+    fn bars_and_heatmap_cells_get_a_hover_target_each() {
+        let bars = Chart {
+            body: Body::Bars {
+                bars: vec![
+                    Bar {
+                        group: "phone".into(),
+                        label: "fifo".into(),
+                        color: color(0),
+                        value: 0.808,
+                        ci95: Some(0.007),
+                    },
+                    Bar { group: "phone".into(), label: "lifo".into(), color: color(1), value: 0.7, ci95: None },
+                    Bar { group: "chat".into(), label: "fifo".into(), color: color(0), value: 0.9, ci95: None },
+                ],
+                hlines: vec![],
+            },
+            ..sample()
+        };
+        let svg = String::from_utf8(render(&bars, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let titles = hover_titles(&svg);
+        assert_eq!(titles, ["phone — fifo: 80.8% ± 0.7", "phone — lifo: 70.0%", "chat — fifo: 90.0%"]);
+        let map = Heatmap {
+            rows: vec!["Mon".into(), "Tue".into()],
+            cols: (0..24).map(|h| format!("{h:02}")).collect(),
+            cells: vec![vec![Some(0.72); 24], vec![None; 24]],
+            scale: Scale::Diverging { lo: 0.5, centre: 0.8, hi: 1.0 },
+            format: CellFormat::Percent,
+            unit: "answered".into(),
+            centre_label: "target".into(),
+            empty_label: "closed".into(),
+        };
+        let heat = Chart { body: Body::Heatmap(map), ..sample() };
+        let svg = String::from_utf8(render(&heat, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let titles = hover_titles(&svg);
+        assert_eq!(titles.len(), 48);
+        assert_eq!(titles[13], "Mon 13:00: 72%");
+        assert_eq!(titles[24], "Tue 00:00: closed");
+    }
+
+    #[test]
+    fn hover_text_is_escaped() {
+        let mut c = broken();
+        c.x_names = vec![(0.0, "<b>&\"it's\"\u{1}".into())];
+        if let Body::Lines { lines, .. } = &mut c.body {
+            lines[0].label = "a<&\"b".into();
+        }
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let titles = hover_titles(&svg);
+        assert!(
+            titles[0].starts_with("&lt;b&gt;&amp;&quot;it&apos;s&quot;\u{FFFD}\na&lt;&amp;&quot;b: 50.0%"),
+            "{}",
+            titles[0]
+        );
+        let group = &svg[svg.find("<g class=\"hover\">").unwrap()..];
+        let inner: String = hover_titles(&svg).concat();
+        assert!(!inner.contains('<') && !inner.contains('"'));
+        assert_eq!(group.matches("<rect").count(), group.matches("</rect>").count());
     }
 
     #[test]

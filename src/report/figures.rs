@@ -9,8 +9,8 @@ use super::chart::{
     AGES, Area, Band, Bar, Body, CellFormat, Chart, Heatmap, Line, Marker, Panel, RefLine, Scale, TARGET, YFormat,
     color,
 };
-use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
+use crate::scenario::{Scenario, SlaClock};
 use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
 
 /// Tick positions and labels for a time axis covering `[t0, t1)` seconds of
@@ -51,9 +51,11 @@ fn window(s: &Scenario) -> (f64, f64) {
 }
 
 /// The rows a per-interval chart shows: the typical week for long runs
-/// (with its x range and a title note), otherwise every interval.
+/// (with its x range and a title note), otherwise every interval; a run
+/// that starts with a backlog shows every interval, since how the backlog
+/// goes down is the point.
 fn chart_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], &'a [TeamInterval], (f64, f64), String) {
-    if r.week.is_empty() {
+    if r.week.is_empty() || s.queues.iter().any(|q| q.initial_backlog.is_some()) {
         (&r.intervals, &r.teams, window(s), String::new())
     } else {
         let weeks = ((s.simulation.horizon - s.simulation.warmup) / WEEK).round();
@@ -106,16 +108,170 @@ pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
     merged
 }
 
-/// Lines over desk time, with the desk's closed hours shaded.
-fn time_body(s: &Scenario, window: (f64, f64), lines: Vec<Line>, bands: Vec<Band>, hlines: Vec<RefLine>) -> Body {
+/// Closed spans of the desk longer than this are cut out of time axes;
+/// shorter ones (a lunch hour) stay, shaded.
+pub const OMIT_CLOSED_OVER: f64 = 2.0 * HOUR;
+
+/// A time chart's x axis: where its ticks go, which closed spans are cut
+/// out and which are shaded, and what each point is called.
+#[derive(Debug, Clone)]
+struct TimeAxis {
+    ticks: Vec<(f64, String)>,
+    omitted: Vec<(f64, f64)>,
+    shaded: Vec<(f64, f64)>,
+    names: Vec<(f64, String)>,
+}
+
+/// "Tue 13:00" on the desk clock for `t` seconds after the start.
+fn clock(start: f64, t: f64) -> String {
+    let w = (start + t).rem_euclid(WEEK);
+    let day = DAY_NAMES[(w / DAY).floor() as usize % 7];
+    let m = ((w % DAY) / 60.0).round() as u64;
+    format!("{day} {:02}:{:02}", (m / 60) % 24, m % 60)
+}
+
+/// The time of day of [`clock`] ("13:00").
+fn time_of_day(start: f64, t: f64) -> String {
+    let c = clock(start, t);
+    c.split_once(' ').map_or(c.clone(), |c| c.1.to_string())
+}
+
+impl TimeAxis {
+    /// The axis of `window` on the desk clock, cutting the desk's closed spans
+    /// (`closed`) longer than [`OMIT_CLOSED_OVER`]; about `most` ticks when
+    /// nothing is cut.
+    fn new(start: f64, (t0, t1): (f64, f64), closed: Vec<(f64, f64)>, most: f64) -> Self {
+        let (omitted, shaded): (Vec<_>, Vec<_>) = closed.into_iter().partition(|(a, b)| b - a > OMIT_CLOSED_OVER);
+        let ticks = if omitted.is_empty() {
+            time_ticks_at_most(start, t0, t1, most)
+        } else {
+            broken_ticks(start, (t0, t1), &omitted)
+        };
+        TimeAxis { ticks, omitted, shaded, names: Vec::new() }
+    }
+
+    /// The axis of a run chart over `window`, from the scenario's hours.
+    fn of(s: &Scenario, window: (f64, f64)) -> Self {
+        TimeAxis::new(s.simulation.start, window, closed_spans(s, window), 12.0)
+    }
+
+    /// Names the points of intervals starting at `starts`: the interval
+    /// ("Tue 13:00–13:30") for points at its middle, or its end ("Tue
+    /// 13:30") for points there (`at_end`); with the day of the run when
+    /// the intervals span more than eight days.
+    fn named(mut self, s: &Scenario, starts: impl Iterator<Item = f64>, at_end: bool) -> Self {
+        let (start, len) = (s.simulation.start, s.simulation.interval);
+        let starts: Vec<f64> = starts.collect();
+        // A typical week is no particular week: its days go unnumbered.
+        let long = starts.last().zip(starts.first()).is_some_and(|(b, a)| b - a > 8.0 * DAY);
+        self.names = starts
+            .into_iter()
+            .map(|t| {
+                let day = if long { format!(" (day {})", (t / DAY).floor() as u64 + 1) } else { String::new() };
+                if at_end {
+                    (t + len, format!("{}{day}", clock(start, t + len)))
+                } else {
+                    (t + len / 2.0, format!("{}–{}{day}", clock(start, t), time_of_day(start, t + len)))
+                }
+            })
+            .collect();
+        self
+    }
+
+    /// The subtitle's line about the axis; empty when nothing is cut.
+    fn note(&self) -> String {
+        if self.omitted.is_empty() {
+            String::new()
+        } else {
+            let hours = format_duration(OMIT_CLOSED_OVER);
+            format!("Open hours only: the desk's closed spans over {hours} are cut from the time axis (grey bars)")
+        }
+    }
+
+    /// Fills `chart`'s x axis from this one, its note first in the subtitle.
+    fn apply(self, chart: Chart) -> Chart {
+        let subtitle: Vec<String> =
+            [self.note(), chart.subtitle.clone()].into_iter().filter(|l| !l.is_empty()).collect();
+        Chart {
+            x_ticks: self.ticks,
+            x_omitted: self.omitted,
+            x_names: self.names,
+            subtitle: subtitle.join("\n"),
+            ..chart
+        }
+    }
+}
+
+/// Ticks for a time axis with the spans `omitted` cut out: at each open
+/// stretch's start ("Mon 10:00"; "Wed 3", the day of the run, beyond eight
+/// days) and within it every three hours ("13:00"; midnight with its day),
+/// or every twelve in a stretch of more than a day. The chart keeps those
+/// that fit.
+fn broken_ticks(start: f64, (t0, t1): (f64, f64), omitted: &[(f64, f64)]) -> Vec<(f64, String)> {
+    let long = t1 - t0 > 8.0 * DAY;
+    let mut open: Vec<(f64, f64)> = Vec::new();
+    let mut cursor = t0;
+    for &(a, b) in omitted {
+        if a > cursor {
+            open.push((cursor, a.min(t1)));
+        }
+        cursor = cursor.max(b);
+    }
+    if cursor < t1 {
+        open.push((cursor, t1));
+    }
+    let day_of = |t: f64| {
+        let w = (start + t).rem_euclid(WEEK);
+        format!("{} {}", DAY_NAMES[(w / DAY).floor() as usize % 7], (t / DAY).floor() as u64 + 1)
+    };
+    let mut ticks = Vec::new();
+    for (a, b) in open {
+        ticks.push((a, if long { day_of(a) } else { clock(start, a) }));
+        let step = if b - a > DAY { 12.0 * HOUR } else { 3.0 * HOUR };
+        let mut t = ((start + a) / step).floor() * step + step - start;
+        while t < b - 1e-6 {
+            let midnight = (start + t).rem_euclid(DAY) < 1.0;
+            if midnight {
+                ticks.push((t, if long { day_of(t) } else { clock(start, t) }));
+            } else if !long {
+                ticks.push((t, time_of_day(start, t)));
+            }
+            t += step;
+        }
+    }
+    ticks
+}
+
+/// Lines over desk time, short closures shaded.
+fn time_body(axis: &TimeAxis, lines: Vec<Line>, bands: Vec<Band>, hlines: Vec<RefLine>) -> Body {
     Body::Lines {
         lines,
         bands,
         hlines,
         vlines: Vec::new(),
         markers: Vec::new(),
-        shaded: closed_spans(s, window),
+        shaded: axis.shaded.clone(),
         shaded_label: "desk closed".into(),
+    }
+}
+
+/// The subtitle's line naming, per queue, the arrivals made while it was
+/// closed, which the charts leave out; empty when there were none.
+fn after_hours_note(s: &Scenario, r: &RunSummary) -> String {
+    let queues: Vec<String> = s
+        .queues
+        .iter()
+        .zip(&r.queues)
+        .filter(|(_, q)| q.after_hours >= 0.5)
+        .map(|(queue, q)| format!("{} {:.0}", queue.name, q.after_hours))
+        .collect();
+    if queues.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Not drawn, arrived while their queue was closed: {} (the summary gives their open-hours service level)",
+            queues.join(", ")
+        )
     }
 }
 
@@ -148,18 +304,34 @@ fn rows_by_team<'a>(s: &Scenario, rows: &'a [TeamInterval]) -> Vec<Vec<&'a TeamI
     out
 }
 
-/// Service level per interval and queue with its 95 % band and each SLA target.
+/// Below this share of a queue's busiest shown interval, an interval has
+/// essentially no customers and its service level is not drawn.
+const FEW_OFFERED: f64 = 0.02;
+
+/// Beyond this many queues the service level is drawn one panel per queue.
+const MAX_QUEUES_IN_ONE_PLOT: usize = 3;
+
+/// Service level per interval and queue with its 95 % band and SLA target,
+/// only where the queue is open and customers arrive; one panel per queue
+/// beyond three queues.
 pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
     let half = s.simulation.interval / 2.0;
     let (rows, _, (t0, t1), note) = chart_rows(s, r);
+    let by_queue = rows_by_queue(s, rows);
     let mut lines = Vec::new();
     let mut bands = Vec::new();
-    for (i, (queue, rows)) in s.queues.iter().zip(rows_by_queue(s, rows)).enumerate() {
+    for (i, (queue, rows)) in s.queues.iter().zip(&by_queue).enumerate() {
+        let busiest = rows.iter().map(|x| x.offered).fold(0.0, f64::max);
+        let judged = |x: &IntervalSummary| {
+            x.offered > 0.0
+                && x.offered >= FEW_OFFERED * busiest
+                && queue.hours.contains(s.simulation.start + x.t_s + half)
+        };
         lines.push(Line {
             label: queue.name.clone(),
             color: color(i),
             dashed: false,
-            points: rows.iter().map(|x| (x.t_s + half, x.service_level.mean)).collect(),
+            points: rows.iter().map(|x| (x.t_s + half, x.service_level.mean.filter(|_| judged(x)))).collect(),
         });
         bands.push(Band {
             color: color(i),
@@ -171,47 +343,79 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
                         .service_level
                         .mean
                         .zip(x.service_level.ci95)
+                        .filter(|_| judged(x))
                         .map(|(m, ci)| ((m - ci).max(0.0), (m + ci).min(1.0)));
                     (x.t_s + half, band)
                 })
                 .collect(),
         });
     }
-    Chart {
+    let panels = s.queues.len() > MAX_QUEUES_IN_ONE_PLOT;
+    let most = if panels { 6.0 } else { 12.0 };
+    let axis = TimeAxis::new(s.simulation.start, (t0, t1), closed_spans(s, (t0, t1)), most);
+    let axis = axis.named(s, by_queue.last().map_or(&[][..], |d| d.as_slice()).iter().map(|x| x.t_s), false);
+    let body = if panels {
+        Body::Panels(
+            s.queues
+                .iter()
+                .zip(lines.into_iter().zip(bands))
+                .map(|(queue, (line, band))| Panel {
+                    title: queue.name.clone(),
+                    body: time_body(&axis, vec![line], vec![band], vec![target_line(queue, false)]),
+                })
+                .collect(),
+        )
+    } else {
+        time_body(&axis, lines, bands, target_lines(s))
+    };
+    let chart = Chart {
         name: "service_level".into(),
         title: format!("{}: service level by interval of arrival{note}", s.name),
         x_label: "desk time (band: 95% confidence)".into(),
         y_label: "answered within SLA".into(),
         x_range: (t0, t1),
         y_range: (0.0, 1.0),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        x_ticks: Vec::new(),
         y_format: YFormat::Percent,
-        body: time_body(s, (t0, t1), lines, bands, target_lines(s)),
+        body,
+        subtitle: after_hours_note(s, r),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
+}
+
+/// A queue's SLA target as a line: "target 80% in 30s", the clock named
+/// when it counts business hours only, and the queue (`named`).
+fn target_line(q: &crate::scenario::Queue, named: bool) -> RefLine {
+    let clock = if q.sla_clock == SlaClock::Business { " (business-hours clock)" } else { "" };
+    let who = if named { format!(": {}", q.name) } else { String::new() };
+    RefLine {
+        label: format!("target {:.0}% in {}{clock}{who}", q.sla.target * 100.0, format_duration(q.sla.within)),
+        value: q.sla.target,
+        color: TARGET,
     }
 }
 
-/// One dashed grey line per distinct SLA target, naming its queues when the
-/// queues do not all share it.
+/// One dashed grey line per distinct SLA target (share, time and clock),
+/// naming its queues when the queues do not all share it.
 fn target_lines(s: &Scenario) -> Vec<RefLine> {
-    let mut targets: Vec<(f64, Vec<&str>)> = Vec::new();
+    let mut targets: Vec<(RefLine, Vec<&str>)> = Vec::new();
     for q in &s.queues {
-        match targets.iter_mut().find(|t| t.0 == q.sla.target) {
+        let line = target_line(q, false);
+        match targets.iter_mut().find(|t| t.0.label == line.label) {
             Some(t) => t.1.push(&q.name),
-            None => targets.push((q.sla.target, vec![&q.name])),
+            None => targets.push((line, vec![&q.name])),
         }
     }
     let shared = targets.len() == 1;
     targets
         .into_iter()
-        .map(|(value, queues)| RefLine {
-            label: if shared {
-                format!("target {:.0}%", value * 100.0)
-            } else {
-                format!("target {:.0}%: {}", value * 100.0, queues.join(", "))
+        .map(
+            |(line, queues)| {
+                if shared { line } else { RefLine { label: format!("{}: {}", line.label, queues.join(", ")), ..line } }
             },
-            value,
-            color: TARGET,
-        })
+        )
         .collect()
 }
 
@@ -237,17 +441,27 @@ pub fn backlog(s: &Scenario, r: &RunSummary) -> Chart {
         .collect();
     let top = upper(r.intervals.iter().filter(|x| *x.queue != *"all").map(|x| x.backlog));
     let (t0, t1) = window(s);
-    Chart {
+    let axis = TimeAxis::of(s, (t0, t1)).named(s, desk_starts(&r.intervals), true);
+    let chart = Chart {
         name: "backlog".into(),
         title: format!("{}: backlog (tickets waiting at the end of each interval)", s.name),
         x_label: "desk time".into(),
         y_label: "tickets waiting".into(),
         x_range: (t0, t1),
         y_range: (0.0, top),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        x_ticks: Vec::new(),
         y_format: YFormat::Number,
-        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
-    }
+        body: time_body(&axis, lines, Vec::new(), Vec::new()),
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
+}
+
+/// The start of each interval of `rows`, from the desk's ("all") rows.
+fn desk_starts(rows: &[IntervalSummary]) -> impl Iterator<Item = f64> + '_ {
+    rows.iter().filter(|x| *x.queue == *"all").map(|x| x.t_s)
 }
 
 /// Wait ticks (seconds) offered on the logarithmic wait axis.
@@ -300,6 +514,12 @@ fn wait_chart(title: String, lines: Vec<Line>, vlines: Vec<RefLine>, markers: Ve
         y_range: (0.0, 1.0),
         x_ticks: ticks,
         y_format: YFormat::Percent,
+        x_names: lines
+            .iter()
+            .flat_map(|l| {
+                l.points.iter().map(|p| (p.0, format!("within {}", format_duration(10f64.powf(p.0).round()))))
+            })
+            .collect(),
         body: Body::Lines {
             lines,
             bands: Vec::new(),
@@ -309,40 +529,54 @@ fn wait_chart(title: String, lines: Vec<Line>, vlines: Vec<RefLine>, markers: Ve
             shaded: Vec::new(),
             shaded_label: String::new(),
         },
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
     }
 }
 
-/// Agents on duty (solid) and busy (dashed) per team.
+/// Occupancy is drawn where at least this many of a team's agents are on
+/// duty on average: in an interval a shift barely touches, an agent
+/// finishing the ticket in hand after the shift's end reads as 100 % busy.
+const MIN_ON_DUTY: f64 = 0.5;
+
+/// Each team's occupancy (busy agent time ÷ agent time on duty) per
+/// interval, in percent, only where the team is on duty.
 pub fn occupancy(s: &Scenario, r: &RunSummary) -> Chart {
     let half = s.simulation.interval / 2.0;
-    let (_, team_rows, (t0, t1), note) = chart_rows(s, r);
+    let (rows, team_rows, (t0, t1), note) = chart_rows(s, r);
     let mut lines = Vec::new();
     for (i, (team, rows)) in s.teams.iter().zip(rows_by_team(s, team_rows)).enumerate() {
         lines.push(Line {
-            label: format!("{} on duty", team.name),
+            label: team.name.clone(),
             color: color(i),
             dashed: false,
-            points: rows.iter().map(|x| (x.t_s + half, Some(x.agents_on_duty))).collect(),
-        });
-        lines.push(Line {
-            label: format!("{} busy", team.name),
-            color: color(i),
-            dashed: true,
-            points: rows.iter().map(|x| (x.t_s + half, Some(x.agents_busy))).collect(),
+            points: rows
+                .iter()
+                .map(|x| {
+                    let share = x.agents_busy / x.agents_on_duty;
+                    let shown = x.agents_on_duty >= MIN_ON_DUTY && share.is_finite();
+                    (x.t_s + half, shown.then(|| share.clamp(0.0, 1.0)))
+                })
+                .collect(),
         });
     }
-    let top = upper(team_rows.iter().map(|x| x.agents_on_duty));
-    Chart {
+    let axis = TimeAxis::of(s, (t0, t1)).named(s, desk_starts(rows), false);
+    let chart = Chart {
         name: "occupancy".into(),
-        title: format!("{}: agents on duty and busy, per team{note}", s.name),
+        title: format!("{}: occupancy per team (busy ÷ on duty){note}", s.name),
         x_label: "desk time".into(),
-        y_label: "agents (mean over the interval)".into(),
+        y_label: "occupancy (agents' time busy)".into(),
         x_range: (t0, t1),
-        y_range: (0.0, top),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
-        y_format: YFormat::Number,
-        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
-    }
+        // A little room above 100%, so a team busy all the time shows.
+        y_range: (0.0, 1.04),
+        x_ticks: Vec::new(),
+        y_format: YFormat::Percent,
+        body: time_body(&axis, lines, Vec::new(), Vec::new()),
+        subtitle: format!("Drawn only where at least {MIN_ON_DUTY} agents of the team are on duty on average"),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
 }
 
 /// Expected arrivals of queue `q` in each of the first `count` reporting
@@ -375,17 +609,22 @@ pub fn arrivals(s: &Scenario, r: &RunSummary) -> Chart {
         lines.push(Line { label: format!("{name} expected"), color: color(i), dashed: true, points: expected });
     }
     let per = format_duration(s.simulation.interval);
-    Chart {
+    let axis = TimeAxis::of(s, (t0, t1)).named(s, desk_starts(rows), false);
+    let chart = Chart {
         name: "arrivals".into(),
         title: format!("{}: tickets arriving per {per}, simulated and expected{note}", s.name),
         x_label: "desk time".into(),
         y_label: format!("tickets per {per}"),
         x_range: (t0, t1),
         y_range: (0.0, if top > 0.0 { top * 1.08 } else { 1.0 }),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        x_ticks: Vec::new(),
         y_format: YFormat::Number,
-        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
-    }
+        body: time_body(&axis, lines, Vec::new(), Vec::new()),
+        subtitle: after_hours_note(s, r),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
 }
 
 /// Service level per queue (and the desk) by policy: bars with 95 % whiskers.
@@ -412,6 +651,9 @@ pub fn comparison(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart {
         x_ticks: Vec::new(),
         y_format: YFormat::Percent,
         body: Body::Bars { bars, hlines: target_lines(s) },
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
     }
 }
 
@@ -431,17 +673,23 @@ pub fn backlog_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> Chart 
     let top =
         upper(runs.iter().flat_map(|(_, r)| r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog)));
     let (t0, t1) = window(s);
-    Chart {
+    let first = runs.first().map_or(&[][..], |r| r.1.intervals.as_slice());
+    let axis = TimeAxis::of(s, (t0, t1)).named(s, desk_starts(first), true);
+    let chart = Chart {
         name: "backlog".into(),
         title: format!("{}: tickets waiting (all queues) by backlog policy", s.name),
         x_label: "desk time".into(),
         y_label: "tickets waiting".into(),
         x_range: (t0, t1),
         y_range: (0.0, top),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        x_ticks: Vec::new(),
         y_format: YFormat::Number,
-        body: time_body(s, (t0, t1), lines, Vec::new(), Vec::new()),
-    }
+        body: time_body(&axis, lines, Vec::new(), Vec::new()),
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
 }
 
 /// The legend's words for the age bands of `IntervalSummary::backlog_by_age`,
@@ -471,25 +719,29 @@ fn age_areas(s: &Scenario, r: &RunSummary) -> Vec<Area> {
         .collect()
 }
 
-/// A chart of the desk's backlog by age over the whole run, on the scale `top`.
-fn ages_chart(s: &Scenario, title: String, top: f64, body: Body) -> Chart {
-    let (t0, t1) = window(s);
-    Chart {
+/// A chart of the desk's backlog by age over the whole run, on the scale
+/// `top`, its points named from the intervals of `rows`.
+fn ages_chart(s: &Scenario, rows: &[IntervalSummary], title: String, top: f64, axis: TimeAxis, body: Body) -> Chart {
+    let chart = Chart {
         name: "backlog_ages".into(),
         title,
         x_label: "desk time".into(),
         y_label: "tickets waiting, all queues".into(),
-        x_range: (t0, t1),
+        x_range: window(s),
         y_range: (0.0, top),
-        x_ticks: time_ticks(s.simulation.start, t0, t1),
+        x_ticks: Vec::new(),
         y_format: YFormat::Number,
         body,
-    }
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.named(s, desk_starts(rows), true).apply(chart)
 }
 
-/// Stacked areas over the run, the desk's closed hours shaded.
-fn stacked(s: &Scenario, areas: Vec<Area>) -> Body {
-    Body::Stacked { areas, shaded: closed_spans(s, window(s)), shaded_label: "desk closed".into() }
+/// Stacked areas over the run, short closures shaded.
+fn stacked(axis: &TimeAxis, areas: Vec<Area>) -> Body {
+    Body::Stacked { areas, shaded: axis.shaded.clone(), shaded_label: "desk closed".into() }
 }
 
 /// How old the desk's backlog is: tickets waiting at each interval's end,
@@ -498,7 +750,9 @@ fn stacked(s: &Scenario, areas: Vec<Area>) -> Body {
 pub fn backlog_ages(s: &Scenario, r: &RunSummary) -> Chart {
     let top = upper(r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog_by_age.iter().sum()));
     let title = format!("{}: how old the backlog is (tickets waiting at each interval's end)", s.name);
-    ages_chart(s, title, top, stacked(s, age_areas(s, r)))
+    let axis = TimeAxis::of(s, window(s));
+    let body = stacked(&axis, age_areas(s, r));
+    ages_chart(s, &r.intervals, title, top, axis, body)
 }
 
 /// [`backlog_ages`] for every policy, one panel each on the same scale.
@@ -507,14 +761,13 @@ pub fn backlog_ages_by_policy(s: &Scenario, runs: &[(String, &RunSummary)]) -> C
         upper(runs.iter().flat_map(|(_, r)| {
             r.intervals.iter().filter(|x| *x.queue == *"all").map(|x| x.backlog_by_age.iter().sum())
         }));
+    let window = window(s);
+    let axis = TimeAxis::new(s.simulation.start, window, closed_spans(s, window), 6.0);
     let panels =
-        runs.iter().map(|(policy, r)| Panel { title: policy.clone(), body: stacked(s, age_areas(s, r)) }).collect();
+        runs.iter().map(|(policy, r)| Panel { title: policy.clone(), body: stacked(&axis, age_areas(s, r)) }).collect();
     let title = format!("{}: how old the backlog is, by backlog policy (tickets waiting)", s.name);
-    let (t0, t1) = window(s);
-    Chart {
-        x_ticks: time_ticks_at_most(s.simulation.start, t0, t1, 6.0),
-        ..ages_chart(s, title, top, Body::Panels(panels))
-    }
+    let first = runs.first().map_or(&[][..], |r| r.1.intervals.as_slice());
+    ages_chart(s, first, title, top, axis, Body::Panels(panels))
 }
 
 /// The share of all customers answered within each wait, one curve per policy.
@@ -619,25 +872,30 @@ pub fn staffing(s: &Scenario, st: &crate::staffing::Staffing, team: Option<usize
             }
         }
     }
-    Chart {
+    let mut axis = TimeAxis::new(0.0, (0.0, WEEK), shaded, 12.0);
+    // A step's two ends are the same slot.
+    axis.names = (0..st.slots())
+        .flat_map(|k| {
+            let (a, b) = (k as f64 * slot, (k + 1) as f64 * slot);
+            let name = format!("{}–{}", clock(0.0, a), time_of_day(0.0, b));
+            [(a, name.clone()), (b, name)]
+        })
+        .collect();
+    let chart = Chart {
         name: team.map_or("staffing".to_string(), |t| format!("staffing-{}", team_file_stem(s, t))),
         title: format!("{}: agents needed on duty, {who}", s.name),
         x_label: "desk time (typical week)".into(),
         y_label: "agents on duty".into(),
         x_range: (0.0, WEEK),
         y_range: (0.0, top),
-        x_ticks: time_ticks(0.0, 0.0, WEEK),
+        x_ticks: Vec::new(),
         y_format: YFormat::Number,
-        body: Body::Lines {
-            lines,
-            bands,
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded,
-            shaded_label: "desk closed".into(),
-        },
-    }
+        body: time_body(&axis, lines, bands, Vec::new()),
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    axis.apply(chart)
 }
 
 /// Team `t`'s name as part of a file name: letters, digits, '-', '_' and '.'
@@ -769,6 +1027,9 @@ fn heatmap_chart(name: String, title: String, note: String, map: Heatmap) -> Cha
         x_ticks: Vec::new(),
         y_format: YFormat::Number,
         body: Body::Heatmap(map),
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
     }
 }
 
@@ -928,6 +1189,9 @@ pub fn sweep(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart {
             shaded: Vec::new(),
             shaded_label: String::new(),
         },
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
     }
 }
 
@@ -962,6 +1226,9 @@ pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart
             shaded: Vec::new(),
             shaded_label: String::new(),
         },
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
     }
 }
 
@@ -998,14 +1265,133 @@ mod tests {
     fn service_level_plots_the_interval_rows() {
         let (s, r) = small();
         let c = service_level(&s, &r);
-        let chat: Vec<Option<f64>> =
-            r.intervals.iter().filter(|x| *x.queue == *"chat").map(|x| x.service_level.mean).collect();
+        let chat: Vec<&IntervalSummary> = r.intervals.iter().filter(|x| *x.queue == *"chat").collect();
         let line = lines(&c).iter().find(|l| l.label == "chat").unwrap();
-        assert_eq!(line.points.iter().map(|p| p.1).collect::<Vec<_>>(), chat);
-        let Body::Lines { hlines, shaded, .. } = &c.body else { unreachable!() };
-        assert_eq!(hlines.len(), 1, "both queues target 80%");
-        assert_eq!(hlines[0].value, 0.8);
-        assert!(!shaded.is_empty(), "nights and the weekend are shaded");
+        assert_eq!(line.points.len(), chat.len());
+        for (p, x) in line.points.iter().zip(&chat) {
+            assert!(p.1.is_none() || p.1 == x.service_level.mean, "a drawn point is the CSV's");
+            if x.offered == 0.0 {
+                assert_eq!(p.1, None, "no customers at {}, no point", x.t_s);
+            }
+        }
+        assert!(line.points.iter().filter(|p| p.1.is_some()).count() > chat.len() / 5);
+        let Body::Lines { hlines, .. } = &c.body else { unreachable!() };
+        let labels: Vec<&str> = hlines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["target 80% in 4h: email", "target 80% in 2m: chat"], "targets differ in time");
+        assert!(hlines.iter().all(|l| l.value == 0.8));
+        assert!(!c.x_omitted.is_empty(), "nights and the weekend are cut out");
+    }
+
+    fn scenario(file: &str) -> Scenario {
+        let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+        let mut s = Scenario::from_toml(&std::fs::read_to_string(path).unwrap(), file).unwrap();
+        s.simulation.replications = 2;
+        s
+    }
+
+    #[test]
+    fn a_weekday_desk_has_its_nights_and_weekend_cut_out() {
+        let s = scenario("smb-saas.toml");
+        let t0 = s.simulation.warmup;
+        let axis = TimeAxis::of(&s, (t0, t0 + WEEK));
+        let h = |d: f64, hh: f64| t0 + d * DAY + hh * HOUR;
+        let mut want = vec![(t0, h(0.0, 10.0))];
+        want.extend((0..4).map(|d| (h(d as f64, 19.0), h(d as f64 + 1.0, 10.0))));
+        want.push((h(4.0, 19.0), t0 + WEEK));
+        assert_eq!(axis.omitted, want, "Mon–Fri 10:00–19:00 open, the rest cut");
+        assert!(axis.shaded.is_empty());
+        let labels: Vec<&str> = axis.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(&labels[..4], ["Mon 10:00", "12:00", "15:00", "18:00"]);
+        assert!(labels.contains(&"Fri 10:00"));
+        assert!(axis.ticks.iter().all(|t| !axis.omitted.iter().any(|o| o.0 < t.0 && t.0 < o.1)), "no tick in a cut");
+        // A short closure stays on the axis, shaded.
+        let lunch = TimeAxis::new(0.0, (0.0, DAY), vec![(0.0, 9.0 * HOUR), (13.0 * HOUR, 14.0 * HOUR)], 12.0);
+        assert_eq!((lunch.omitted, lunch.shaded), (vec![(0.0, 9.0 * HOUR)], vec![(13.0 * HOUR, 14.0 * HOUR)]));
+    }
+
+    #[test]
+    fn a_desk_open_around_the_clock_keeps_its_whole_axis() {
+        let s = scenario("tech-24x7.toml");
+        let axis = TimeAxis::of(&s, window(&s));
+        assert!(axis.omitted.is_empty() && axis.note().is_empty());
+        let (t0, t1) = window(&s);
+        assert_eq!(axis.ticks, time_ticks(s.simulation.start, t0, t1), "ticks as before");
+    }
+
+    #[test]
+    fn many_queues_get_a_panel_each_with_their_own_target() {
+        let mut s = scenario("smb-saas.toml");
+        s.queues[3].sla_clock = SlaClock::Business;
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        let c = service_level(&s, &r);
+        let Body::Panels(panels) = &c.body else { panic!("four queues, not panels") };
+        assert_eq!(panels.len(), 4);
+        for (queue, panel) in s.queues.iter().zip(panels) {
+            assert_eq!(panel.title, queue.name);
+            let Body::Lines { lines, hlines, .. } = &panel.body else { panic!("not lines") };
+            assert_eq!(lines.len(), 1);
+            assert_eq!(hlines.len(), 1);
+            assert_eq!(hlines[0].value, queue.sla.target);
+            let want = format!("target {:.0}% in {}", queue.sla.target * 100.0, format_duration(queue.sla.within));
+            assert!(hlines[0].label.starts_with(&want), "{} vs {want}", hlines[0].label);
+            assert_eq!(hlines[0].label.contains("(business-hours clock)"), queue.sla_clock == SlaClock::Business);
+        }
+        assert_eq!(panels.iter().filter(|p| p.title == "email").count(), 1);
+        assert!(c.subtitle.contains("email 487") || c.subtitle.contains("email "), "{}", c.subtitle);
+        // No point where the queue is closed or has (essentially) no customers.
+        let half = s.simulation.interval / 2.0;
+        for (queue, panel) in s.queues.iter().zip(panels) {
+            let Body::Lines { lines, .. } = &panel.body else { unreachable!() };
+            let rows: Vec<&IntervalSummary> = r.week.iter().filter(|x| *x.queue == *queue.name).collect();
+            for (p, x) in lines[0].points.iter().zip(&rows) {
+                if x.offered == 0.0 || !queue.hours.contains(s.simulation.start + x.t_s + half) {
+                    assert_eq!(p.1, None, "{} at {}", queue.name, x.t_s);
+                }
+            }
+        }
+        // Three queues share one plot, their targets named.
+        s.queues.truncate(3);
+        s.queues[2].sla_clock = SlaClock::Business;
+        let Body::Lines { hlines, .. } = service_level(&s, &r).body else { panic!("one plot") };
+        let labels: Vec<&str> = hlines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "target 80% in 30s: phone",
+                "target 80% in 2m: chat",
+                "target 80% in 2m (business-hours clock): messengers"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_run_that_starts_with_a_backlog_is_charted_whole() {
+        let mut s = scenario("smb-saas.toml");
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        assert_eq!(service_level(&s, &r).x_range.1 - service_level(&s, &r).x_range.0, WEEK, "the typical week");
+        s.queues[3].initial_backlog = Some(crate::scenario::InitialBacklog { tickets: 200, oldest: DAY });
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        assert!(!r.week.is_empty());
+        for c in [service_level(&s, &r), occupancy(&s, &r), arrivals(&s, &r)] {
+            assert_eq!(c.x_range, window(&s), "{}", c.name);
+            assert!(!c.title.contains("typical week"), "{}", c.title);
+        }
+        let Body::Panels(panels) = service_level(&s, &r).body else { panic!("panels") };
+        let Body::Lines { lines, .. } = &panels[3].body else { panic!("lines") };
+        assert_eq!(lines[0].points.len(), s.simulation.intervals());
+    }
+
+    #[test]
+    fn time_points_are_named_by_their_interval() {
+        let (s, r) = small();
+        let c = service_level(&s, &r);
+        let half = s.simulation.interval / 2.0;
+        assert_eq!(c.x_names.len(), s.simulation.intervals());
+        let first = &c.x_names[0];
+        assert_eq!(first.0, s.simulation.warmup + half);
+        assert!(first.1.contains('–'), "{}", first.1);
+        let b = backlog(&s, &r);
+        assert!(!b.x_names[0].1.contains('–'), "a backlog is at the interval's end: {}", b.x_names[0].1);
     }
 
     #[test]
@@ -1015,9 +1401,20 @@ mod tests {
         let b = backlog(&s, &r);
         assert_eq!(lines(&b)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), email_backlog);
         let o = occupancy(&s, &r);
-        let on_duty: Vec<f64> = r.teams.iter().map(|x| x.agents_on_duty).collect();
-        assert_eq!(lines(&o)[0].points.iter().map(|p| p.1.unwrap()).collect::<Vec<_>>(), on_duty);
-        assert!(on_duty.iter().all(|&a| a <= 4.0 + 1e-9));
+        assert_eq!(o.y_format, YFormat::Percent);
+        assert!(o.y_range.0 == 0.0 && (1.0..1.1).contains(&o.y_range.1));
+        let points = &lines(&o)[0].points;
+        assert_eq!(points.len(), r.teams.len());
+        for (p, x) in points.iter().zip(&r.teams) {
+            match p.1 {
+                Some(v) => {
+                    assert!(x.agents_on_duty >= MIN_ON_DUTY && (0.0..=1.0).contains(&v));
+                    assert!((v - x.agents_busy / x.agents_on_duty).abs() < 1e-12, "busy ÷ on duty");
+                }
+                None => assert!(x.agents_on_duty < MIN_ON_DUTY, "a point wherever the team is on duty"),
+            }
+        }
+        assert!(points.iter().any(|p| p.1.is_none()) && points.iter().any(|p| p.1.is_some_and(|v| v > 0.0)));
         let a = arrivals(&s, &r);
         let offered: Vec<f64> = r.intervals.iter().filter(|x| *x.queue == *"chat").map(|x| x.offered).collect();
         let chat = lines(&a).iter().find(|l| l.label == "chat").unwrap();
@@ -1148,8 +1545,7 @@ mod tests {
         assert!(old.points[0].1.1 - old.points[0].1.0 > 100.0, "the initial backlog is days old");
         let top = old.points.iter().map(|p| p.1.1).fold(0.0, f64::max);
         assert!(c.y_range.1 >= top && top > 1000.0);
-        let Body::Stacked { shaded, .. } = &c.body else { unreachable!() };
-        assert!(!shaded.is_empty(), "nights are shaded");
+        assert!(!c.x_omitted.is_empty(), "nights are cut out");
         assert!(run_charts(&s, &r).iter().any(|c| c.name == "backlog_ages"));
     }
 
@@ -1192,7 +1588,7 @@ mod tests {
             let at = |t: &str| svg.find(t).unwrap_or_else(|| panic!("{}: no {t:?}", c.name));
             assert!(at("waiting 3+\u{a0}days") < at("waiting 1–3\u{a0}days"));
             assert!(at("waiting 1–3\u{a0}days") < at("within SLA"));
-            assert!(at("within SLA") < at("desk closed"));
+            assert!(at("within SLA") < at("closed hours omitted"));
             let png = render(&c, ImageFormat::Png, (800, 450)).unwrap();
             assert!(png.starts_with(b"\x89PNG"));
         }
