@@ -64,8 +64,16 @@ const PROBE: &str = r#"<script>
 (function () {
   var svgs = document.querySelectorAll('figure.chart svg'), sizes = [];
   for (var i = 0; i < svgs.length; i++) { var b = svgs[i].getBoundingClientRect(); sizes.push([Math.round(b.width), Math.round(b.height)]); }
+  var tips = document.querySelectorAll('[data-tip]'), shown = '';
+  if (tips.length > 0) {
+    // Hover the middle of a chart's value targets: the tooltip shows its text.
+    var el = tips[Math.floor(tips.length / 2)], b = el.getBoundingClientRect();
+    el.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: b.x + b.width / 2, clientY: b.y + b.height / 2 }));
+    var tip = document.getElementById('tip');
+    shown = tip.style.display === 'block' ? tip.textContent : '';
+  }
   var out = { charts: sizes, problems: window.__problems, findings: document.querySelectorAll('.findings li').length,
-    tips: document.querySelectorAll('[data-tip]').length, title: document.title };
+    tips: tips.length, shown: shown, title: document.title };
   var pre = document.createElement('pre'); pre.id = 'probe'; pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
 })();
 </script>"#;
@@ -109,6 +117,9 @@ fn loads_cleanly(page: &Path, work: &Path, charts: usize) -> serde_json::Value {
         assert!(w > 600.0 && h > 300.0 && (w / h - 16.0 / 9.0).abs() < 0.1, "a chart laid out at {w}x{h}: {seen}");
     }
     assert!(seen["findings"].as_u64().unwrap() >= 1, "{seen}");
+    // Every chart carries its values; hovering one shows them at once.
+    assert!(seen["tips"].as_u64().unwrap() as usize >= charts, "{seen}");
+    assert!(!seen["shown"].as_str().unwrap().is_empty(), "no tooltip on hover: {seen}");
     seen
 }
 
