@@ -233,7 +233,7 @@ pub struct Chart {
     /// end of the range is cut without a bar.
     pub x_omitted: Vec<(f64, f64)>,
     /// What each x point is called in the SVG's hover text (e.g. "Tue
-    /// 13:00–13:30"); points without a name show their number.
+    /// 13:00–13:30"), sorted by x; points without a name show their number.
     pub x_names: Vec<(f64, String)>,
 }
 
@@ -1064,12 +1064,9 @@ fn plot_body<DB: DrawingBackend>(
             let name = |x: f64| {
                 let mut text = x_name(chart, x);
                 for line in lines.iter().filter(|l| !l.label.is_empty()) {
-                    let Some(v) = line.points.iter().find(|p| p.0 == x).and_then(|p| p.1) else { continue };
+                    let Some(v) = value_at(&line.points, x) else { continue };
                     text.push_str(&format!("\n{}: {}", line.label, hover_value(chart.y_format, v)));
-                    let band = bands
-                        .iter()
-                        .filter(|b| b.color == line.color)
-                        .find_map(|b| b.points.iter().find(|p| p.0 == x).and_then(|p| p.1));
+                    let band = bands.iter().filter(|b| b.color == line.color).find_map(|b| value_at(&b.points, x));
                     if let (Some((lo, hi)), false) = (band, line.dashed) {
                         let (lo, hi) = (hover_value(chart.y_format, lo), hover_value(chart.y_format, hi));
                         text.push_str(&format!(" (95%: {lo} – {hi})"));
@@ -1168,7 +1165,8 @@ fn plot_body<DB: DrawingBackend>(
                 let mut text = x_name(chart, x);
                 let mut total = None;
                 for area in areas.iter().rev() {
-                    let Some(&(_, (lo, hi))) = area.points.iter().find(|p| p.0 == x) else { continue };
+                    let i = area.points.partition_point(|p| p.0 < x);
+                    let Some(&(_, (lo, hi))) = area.points.get(i).filter(|p| p.0 == x) else { continue };
                     text.push_str(&format!("\n{}: {}", area.label, hover_value(chart.y_format, hi - lo)));
                     total = Some(total.unwrap_or(hi).max(hi));
                 }
@@ -1186,10 +1184,12 @@ fn plot_body<DB: DrawingBackend>(
 
 /// The name of x point `x` for hover text: the chart's, else the number.
 fn x_name(chart: &Chart, x: f64) -> String {
-    chart
-        .x_names
-        .iter()
-        .find(|n| (n.0 - x).abs() <= 1e-9 * x.abs().max(1.0))
+    let tolerance = 1e-9 * x.abs().max(1.0);
+    let names = &chart.x_names;
+    let i = names.partition_point(|n| n.0 < x - tolerance);
+    names
+        .get(i)
+        .filter(|n| (n.0 - x).abs() <= tolerance)
         .map_or_else(|| hover_value(YFormat::Number, x), |n| n.1.clone())
 }
 
@@ -1207,6 +1207,16 @@ fn draw_breaks<DB: DrawingBackend>(
     Ok((!inside.is_empty()).then(|| ("closed hours omitted".to_string(), BREAK, LegendMark::Box)))
 }
 
+/// The narrowest hover strip, in pixels (closer x points share one).
+const MIN_STRIP_PX: i32 = 3;
+
+/// The value at `x` of points sorted by x (as every series is), found by
+/// bisection: hover text looks up every series at every strip.
+fn value_at<T: Copy>(points: &[(f64, Option<T>)], x: f64) -> Option<T> {
+    let i = points.partition_point(|p| p.0 < x);
+    points.get(i).filter(|p| p.0 == x).and_then(|p| p.1)
+}
+
 /// Adds a hover strip for each distinct x of `xs` (outside omitted spans),
 /// reaching halfway to its neighbours, the full height of the plot.
 fn strips<DB: DrawingBackend>(
@@ -1220,6 +1230,19 @@ fn strips<DB: DrawingBackend>(
     let mut xs: Vec<f64> = xs.filter(|&x| (axis.lo..=axis.hi).contains(&x) && !omitted_at(omitted, x)).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
+    // At most one strip per few pixels: a year of hourly intervals would
+    // otherwise be thousands of strips thinner than a pixel, each naming
+    // every series (megabytes of SVG nobody can point at).
+    let mut kept: Vec<f64> = Vec::with_capacity(xs.len().min(2048));
+    let mut last_px = i32::MIN;
+    for &x in &xs {
+        let p = cc.backend_coord(&(x, 0.0)).0;
+        if kept.is_empty() || p - last_px >= MIN_STRIP_PX {
+            kept.push(x);
+            last_px = p;
+        }
+    }
+    let xs = kept;
     let at: Vec<i32> = xs.iter().map(|&x| cc.backend_coord(&(x, 0.0)).0).collect();
     for (k, &x) in xs.iter().enumerate() {
         let left = if k == 0 { x_px.start } else { (at[k - 1] + at[k]) / 2 };
@@ -1555,6 +1578,26 @@ mod tests {
     fn hover_titles(svg: &str) -> Vec<&str> {
         let group = &svg[svg.find("<g class=\"hover\">").expect("a hover group")..];
         group.split("<title>").skip(1).map(|t| &t[..t.find("</title>").unwrap()]).collect()
+    }
+
+    #[test]
+    fn a_year_of_points_gets_a_strip_per_few_pixels_with_every_value() {
+        let mut c = sample();
+        let n = 8_568;
+        c.x_range = (0.0, n as f64);
+        if let Body::Lines { lines, bands, .. } = &mut c.body {
+            lines[0].points = (0..n).map(|k| (k as f64, Some((k % 100) as f64 / 100.0))).collect();
+            bands.clear();
+        }
+        c.x_names = (0..n).map(|k| (k as f64, format!("hour {k}"))).collect();
+        let svg = String::from_utf8(render(&c, ImageFormat::Svg, (1600, 900)).unwrap()).unwrap();
+        let titles = hover_titles(&svg);
+        assert!(titles.len() <= 1600 / MIN_STRIP_PX as usize && titles.len() > 100, "{} strips", titles.len());
+        // Each strip names its own point and that point's value.
+        for t in &titles {
+            let k: usize = t.strip_prefix("hour ").unwrap().split('\n').next().unwrap().parse().unwrap();
+            assert!(t.ends_with(&format!("chat: {}%", k % 100)) || t.contains(&format!("chat: {}.0%", k % 100)), "{t}");
+        }
     }
 
     #[test]

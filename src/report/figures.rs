@@ -514,12 +514,13 @@ fn wait_chart(title: String, lines: Vec<Line>, vlines: Vec<RefLine>, markers: Ve
         y_range: (0.0, 1.0),
         x_ticks: ticks,
         y_format: YFormat::Percent,
-        x_names: lines
-            .iter()
-            .flat_map(|l| {
-                l.points.iter().map(|p| (p.0, format!("within {}", format_duration(10f64.powf(p.0).round()))))
-            })
-            .collect(),
+        x_names: {
+            // Sorted by x, as the hover text's bisection needs.
+            let mut xs: Vec<f64> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+            xs.sort_by(f64::total_cmp);
+            xs.dedup();
+            xs.into_iter().map(|x| (x, format!("within {}", format_duration(10f64.powf(x).round())))).collect()
+        },
         body: Body::Lines {
             lines,
             bands: Vec::new(),
