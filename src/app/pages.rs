@@ -460,7 +460,8 @@ pub(super) fn whatif<'a>(
         format_duration(sim.horizon - sim.warmup),
         sim.seed
     );
-    let mut r = page(opts, "what-if against a base", how);
+    let variants = headline::list(&w.labels[1..].iter().map(String::as_str).collect::<Vec<_>>());
+    let mut r = page(opts, &format!("what-if, {variants} against it"), how);
     let verdict_of = |d: &Difference| match judged(d) {
         Some(true) => Verdict::Met,
         Some(false) => Verdict::Missed,
@@ -551,8 +552,15 @@ pub(super) fn whatif<'a>(
         ));
     }
     for v in &w.labels[1..] {
-        let mut header = vec!["queue".to_string(), format!("service level, {base} \u{2192} {v}")];
-        header.extend(Metric::ALL.iter().map(|m| m.label().to_string()));
+        let mut header = vec!["queue".to_string(), "service level, then \u{2192} now".to_string()];
+        header.extend(Metric::ALL.iter().map(|m| {
+            match m {
+                Metric::MeanWaitAll => "mean wait (all)",
+                Metric::AbandonRate => "abandoned",
+                _ => m.label(),
+            }
+            .to_string()
+        }));
         let rows = queues
             .iter()
             .map(|q| {
@@ -575,12 +583,14 @@ pub(super) fn whatif<'a>(
             })
             .collect();
         r.table(Table {
-            caption: format!("{v} minus {base}, per queue"),
+            caption: format!("what changes from {base} (then) to {v} (now), per queue"),
             header,
             rows,
-            note: "mean of the paired differences \u{b1} 95 % confidence half-width; pts = percentage points; green: \
-                   clearly better for customers, red: clearly worse (occupancy is neither)"
-                .into(),
+            note: format!(
+                "each change is {v} minus {base}: the mean of the paired differences \u{b1} 95 % confidence \
+                 half-width; pts = percentage points; mean wait (all) counts every customer, ASA only the answered; \
+                 green: clearly better for customers, red: clearly worse (occupancy is neither)"
+            ),
         });
     }
     r.heading("Charts");

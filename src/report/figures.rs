@@ -1044,14 +1044,14 @@ pub fn whatif_charts(base: &str, variants: &[String], diffs: &[Difference]) -> V
         chart(
             "differences",
             format!("{who} against {base}: service level, abandonment, occupancy"),
-            format!("difference from {base}, percentage points"),
+            "difference, percentage points".into(),
             (lo, hi),
             Body::Panels(shares),
         ),
         chart(
             "differences_wait",
             format!("{who} against {base}: waits"),
-            format!("difference from {base}, {unit}"),
+            format!("difference, {unit}"),
             (wlo, whi),
             Body::Panels(waits),
         ),

@@ -67,7 +67,7 @@ fn an_identical_copy_differs_by_exactly_nothing() {
         assert!(out.join(format!("{chart}.png")).exists(), "{chart}");
     }
     let report = fs::read_to_string(out.join("report.html")).unwrap();
-    assert!(report.contains("what-if against a base") && report.contains("copy: service level of chat"), "report");
+    assert!(report.contains("what-if, copy against it") && report.contains("copy: service level of chat"), "report");
     let run: serde_json::Value = serde_json::from_str(&fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["variants"][0]["label"], "copy");
 }
