@@ -41,10 +41,15 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
-    /// Compare backlog policies on the same arrivals (common random numbers).
+    /// Compare backlog policies on one scenario, or what-if variants against a base scenario,
+    /// on the same arrivals (common random numbers).
     Compare {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML); with variants, the base they are compared against.
         scenario: PathBuf,
+        /// What-if scenario files with the same queues, each compared with the base: the
+        /// differences per queue with paired 95 % confidence intervals.
+        #[arg(value_name = "VARIANT", conflicts_with = "policies")]
+        variants: Vec<PathBuf>,
         /// Policies to compare, comma-separated: per-queue, fifo, lifo, priority, sla-first, the
         /// scenario's plans ([policies]), or all [default: all: the five, then the plans].
         #[arg(long, value_delimiter = ',', value_name = "LIST")]

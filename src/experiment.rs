@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use crate::scenario::{Policy, Scenario};
 use crate::sim;
+use crate::stats::paired::{self, Figures};
 use crate::stats::{ReplicationStats, RunSummary, RunningSummary};
 
 /// Replications started ahead of the oldest one not yet folded, per thread.
@@ -104,6 +105,37 @@ pub fn variants(
     threads: Option<usize>,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
+    variants_observed(runs, threads, progress, |_, _, _| {})
+}
+
+/// Runs scenario variants on the same tickets and summarizes each, and
+/// keeps every replication's compared figures for paired differences
+/// (`stats::paired`): `[variant][replication]`. The scenarios are expected
+/// to share their seed and replications (the caller checks that their
+/// queues agree), so replication i of every variant draws the same tickets
+/// wherever their arrivals agree.
+pub fn scenario_variants(
+    scenarios: &[&Scenario],
+    policy_of: impl Fn(&Scenario) -> Policy,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+) -> anyhow::Result<(Vec<RunSummary>, Vec<Vec<Figures>>)> {
+    let runs: Vec<(&Scenario, Policy)> = scenarios.iter().map(|&s| (s, policy_of(s))).collect();
+    let mut figures: Vec<Vec<Figures>> = scenarios.iter().map(|_| Vec::new()).collect();
+    let summaries = variants_observed(&runs, threads, progress, |v, s, stats| {
+        figures[v].push(paired::replication_figures(s, stats));
+    })?;
+    Ok((summaries, figures))
+}
+
+/// [`variants`], handing each replication (variant index, its scenario, its
+/// statistics) to `observe` in order before it is folded.
+fn variants_observed(
+    runs: &[(&Scenario, Policy)],
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    mut observe: impl FnMut(usize, &Scenario, &ReplicationStats),
+) -> anyhow::Result<Vec<RunSummary>> {
     let pool = pool(threads)?;
     let jobs: Vec<(usize, u32)> =
         runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect();
@@ -125,6 +157,7 @@ pub fn variants(
             }
             open = Some((v, RunningSummary::new(runs[v].0)));
         }
+        observe(v, runs[v].0, &stats);
         if let Some((_, summary)) = &mut open {
             summary.add(&stats);
         }

@@ -23,6 +23,7 @@ pub mod options;
 mod pages;
 mod size;
 mod staff;
+mod whatif;
 
 pub use options::Options;
 
@@ -58,8 +59,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy.as_deref(), None)?),
-        Command::Compare { scenario, policies, rank_by, common } => {
-            compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies, rank_by)
+        Command::Compare { scenario, variants, policies, rank_by, common } => {
+            if variants.is_empty() {
+                compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies, rank_by)
+            } else {
+                whatif::compare(&scenario, &variants, &common)
+            }
         }
         Command::Staff { scenario, write_scenario, samples, plan_for, force, policy, common } => staff::staff(
             Options::new(&scenario, &common, policy.as_deref(), Some("staff"))?,
@@ -486,8 +491,13 @@ pub(crate) fn outline(s: &Scenario) -> String {
         );
         let _ = writeln!(
             t,
-            "    handle time {}; patience {}; SLA {:.0}% within {}",
+            "    handle time {}{}; patience {}; SLA {:.0}% within {}",
             q.handle_time.describe(),
+            if (s.mean_handle_time(i) - q.handle_time.mean()).abs() > 1e-9 {
+                format!(" (with the teams' speed factors: mean {})", format_duration(s.mean_handle_time(i)))
+            } else {
+                String::new()
+            },
             q.patience.as_ref().map_or("endless (never abandons)".into(), |p| p.describe()),
             q.sla.target * 100.0,
             format_duration(q.sla.within)
@@ -548,6 +558,19 @@ pub(crate) fn outline(s: &Scenario) -> String {
             skills.join(" > "),
             hours
         );
+        let factors: Vec<String> = team
+            .skills
+            .iter()
+            .filter(|&&q| team.speed_on(q) != 1.0)
+            .map(|&q| {
+                let f = team.speed_on(q);
+                let mean = s.queues[q].handle_time.mean() * f;
+                format!("{} x{f} (mean handle time {})", s.queues[q].name, format_duration(mean))
+            })
+            .collect();
+        if !factors.is_empty() {
+            let _ = writeln!(t, "    speed: {}", factors.join(", "));
+        }
         for shift in &team.shifts {
             let _ = writeln!(
                 t,

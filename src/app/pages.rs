@@ -11,6 +11,7 @@ use crate::report::table::{ClearClock, PolicyScore, cleared_cell, left_cell, pct
 use crate::scenario::Scenario;
 use crate::scenario::units::format_duration;
 use crate::staffing::Staffing;
+use crate::stats::paired::{Difference, Metric};
 use crate::stats::{Estimate, QueueSummary, RunSummary};
 
 /// The report's file name.
@@ -433,6 +434,175 @@ pub fn sweep<'a>(
     });
     r.heading("Charts");
     r.charts(charts);
+    r.files(files);
+    Ok(r)
+}
+
+/// The what-if page: each variant's differences from the base in words,
+/// key figures for the desk, a table per variant, the charts, and every
+/// scenario's queues.
+pub(super) fn whatif<'a>(
+    w: &super::whatif::WhatIf,
+    runs: &[(String, &RunSummary)],
+    diffs: &[Difference],
+    charts: &'a [Chart],
+    files: Vec<String>,
+) -> anyhow::Result<Report<'a>> {
+    use super::whatif::{difference_text, judged, value_text};
+    let opts = &w.base;
+    let s = &opts.scenario;
+    let sim = &s.simulation;
+    let base = &w.labels[0];
+    let how = format!(
+        "staffsim compare: {} against the base {base} on the same tickets, {} paired replications of {} each, seed {}",
+        headline::list(&w.labels[1..].iter().map(String::as_str).collect::<Vec<_>>()),
+        sim.replications,
+        format_duration(sim.horizon - sim.warmup),
+        sim.seed
+    );
+    let variants = headline::list(&w.labels[1..].iter().map(String::as_str).collect::<Vec<_>>());
+    let mut r = page(opts, &format!("what-if, {variants} against it"), how);
+    let verdict_of = |d: &Difference| match judged(d) {
+        Some(true) => Verdict::Met,
+        Some(false) => Verdict::Missed,
+        None => Verdict::Note,
+    };
+    let find = |v: &str, q: &str, m: Metric| diffs.iter().find(|d| d.variant == v && d.queue == q && d.kind == m);
+    let mut queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
+    queues.push("all".into());
+    let place = |q: &str| if q == "all" { "the whole desk".to_string() } else { q.to_string() };
+    let mut findings = Vec::new();
+    for v in &w.labels[1..] {
+        for q in &queues {
+            let (Some(sl), Some(wait)) = (find(v, q, Metric::ServiceLevel), find(v, q, Metric::MeanWaitAll)) else {
+                continue;
+            };
+            let clear = match judged(sl) {
+                Some(_) => "",
+                None => " (no clear difference: the interval includes zero)",
+            };
+            findings.push(Finding {
+                verdict: verdict_of(sl),
+                text: format!(
+                    "{v}: service level of {} {} points against {base} ({} \u{2192} {}){clear}; mean wait of all its \
+                     customers {}",
+                    place(q),
+                    difference_text(sl).replace(" pts", ""),
+                    value_text(Metric::ServiceLevel, sl.base),
+                    value_text(Metric::ServiceLevel, sl.variant_value),
+                    difference_text(wait)
+                ),
+            });
+        }
+    }
+    // What the change costs or saves in agent time: occupancy moves with the
+    // work the same tickets bring (handle times at the answering team's
+    // speed) and with the agents on duty.
+    for v in &w.labels[1..] {
+        let Some(d) = find(v, "all", Metric::Occupancy) else { continue };
+        let Some(x) = d.difference else { continue };
+        findings.push(Finding {
+            verdict: Verdict::Note,
+            text: format!(
+                "{v}: agents are busy {} of their time instead of {} ({}){}",
+                value_text(Metric::Occupancy, d.variant_value),
+                value_text(Metric::Occupancy, d.base),
+                difference_text(d),
+                if x > 0.0 {
+                    ": the same tickets take more agent time (slower hands on some of them, or fewer agents), \
+                     leaving less slack for peaks"
+                } else {
+                    ": the same tickets take less agent time (faster hands, or more agents)"
+                }
+            ),
+        });
+    }
+    r.findings(findings);
+    for v in &w.labels[1..] {
+        for m in [Metric::ServiceLevel, Metric::MeanWaitAll, Metric::Occupancy] {
+            let Some(d) = find(v, "all", m) else { continue };
+            r.figure(KeyFigure {
+                label: format!("{v}: desk {}", m.label()),
+                value: difference_text(d),
+                detail: format!(
+                    "against {base}: {} \u{2192} {}",
+                    value_text(m, d.base),
+                    value_text(m, d.variant_value)
+                ),
+                verdict: verdict_of(d),
+            });
+        }
+    }
+    let narrower: Vec<f64> = diffs
+        .iter()
+        .filter(|d| d.kind == Metric::ServiceLevel)
+        .filter_map(|d| match (d.difference_ci95, d.unpaired_ci95) {
+            (Some(p), Some(u)) if p > 0.0 => Some(u / p),
+            _ => None,
+        })
+        .collect();
+    r.heading("Differences");
+    if !narrower.is_empty() {
+        let mean = narrower.iter().sum::<f64>() / narrower.len() as f64;
+        r.paragraph(&format!(
+            "Every scenario ran on the same tickets (same seed, replication by replication), and each difference is \
+             the mean of the {} paired differences. Pairing cancels what the replications share: the service level \
+             intervals are on average {mean:.1} times narrower than those of two independent runs.",
+            sim.replications
+        ));
+    }
+    for v in &w.labels[1..] {
+        let mut header = vec!["queue".to_string(), "service level, then \u{2192} now".to_string()];
+        header.extend(Metric::ALL.iter().map(|m| {
+            match m {
+                Metric::MeanWaitAll => "mean wait (all)",
+                Metric::AbandonRate => "abandoned",
+                _ => m.label(),
+            }
+            .to_string()
+        }));
+        let rows = queues
+            .iter()
+            .map(|q| {
+                let mut row = vec![Cell::text(place(q))];
+                row.push(Cell::number(find(v, q, Metric::ServiceLevel).map_or("-".into(), |d| {
+                    format!(
+                        "{} \u{2192} {}",
+                        value_text(Metric::ServiceLevel, d.base),
+                        value_text(Metric::ServiceLevel, d.variant_value)
+                    )
+                })));
+                row.extend(Metric::ALL.iter().map(|&m| {
+                    match find(v, q, m) {
+                        Some(d) => Cell::number(difference_text(d))
+                            .judged(judged(d).map(|good| if good { Verdict::Met } else { Verdict::Missed })),
+                        None => Cell::number("-"),
+                    }
+                }));
+                row
+            })
+            .collect();
+        r.table(Table {
+            caption: format!("what changes from {base} (then) to {v} (now), per queue"),
+            header,
+            rows,
+            note: format!(
+                "each change is {v} minus {base}: the mean of the paired differences \u{b1} 95 % confidence \
+                 half-width; pts = percentage points; mean wait (all) counts every customer, ASA only the answered; \
+                 green: clearly better for customers, red: clearly worse (occupancy is neither)"
+            ),
+        });
+    }
+    r.heading("Charts");
+    r.charts(charts);
+    r.heading("Each scenario's queues");
+    for (label, run) in runs {
+        r.folded(queue_table(&format!("{label}: each queue and the desk"), &run.queues));
+    }
+    for (v, label) in w.variants.iter().zip(&w.labels[1..]) {
+        r.assumption(&format!("variant {label}"), v.path.display().to_string());
+        r.assumption(&format!("variant {label} fingerprint"), format!("fnv1a64:{:016x}", v.hash));
+    }
     r.files(files);
     Ok(r)
 }

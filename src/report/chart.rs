@@ -1085,8 +1085,9 @@ fn plot_body<DB: DrawingBackend>(
                 let k = labels.iter().position(|x| x == &b.label).unwrap_or(0) as f64;
                 let left = g + 0.1 + k * width;
                 let right = left + width * 0.9;
+                // From zero, so a negative value (a difference) hangs below it.
                 cc.draw_series(std::iter::once(Rectangle::new(
-                    [(left, y0), (right, b.value.clamp(y0, y1))],
+                    [(left, 0.0f64.clamp(y0, y1)), (right, b.value.clamp(y0, y1))],
                     b.color.filled(),
                 )))?;
                 let whisker = b.ci95.map_or(String::new(), |ci| match chart.y_format {

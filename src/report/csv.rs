@@ -53,6 +53,27 @@ fn stream_rows(
     Ok(())
 }
 
+/// `differences.csv`: each variant's figures against the base's, per queue
+/// (and `all`) and metric, with the 95 % half-width of the paired difference.
+pub fn differences(rows: &[crate::stats::paired::Difference]) -> anyhow::Result<Vec<u8>> {
+    let header = ["variant", "queue", "metric", "base", "variant", "difference", "difference_ci95"];
+    write_rows(
+        &header,
+        rows.iter().map(|r| {
+            let d = if r.kind.is_share() { 4 } else { 1 };
+            vec![
+                r.variant.clone(),
+                r.queue.clone(),
+                r.metric.to_string(),
+                num(r.base, d),
+                num(r.variant_value, d),
+                num(r.difference, d),
+                num(r.difference_ci95, d),
+            ]
+        }),
+    )
+}
+
 /// `summary.csv`: one row per queue plus `queue = "all"`.
 pub fn summary(rows: &[QueueSummary]) -> anyhow::Result<Vec<u8>> {
     write_rows(&summary_header(), rows.iter().map(summary_fields))

@@ -11,6 +11,7 @@ use super::chart::{
 };
 use crate::scenario::units::{DAY, DAY_NAMES, HOUR, WEEK, format_duration};
 use crate::scenario::{Scenario, SlaClock};
+use crate::stats::paired::Difference;
 use crate::stats::{IntervalSummary, RunSummary, TeamInterval};
 
 /// Tick positions and labels for a time axis covering `[t0, t1)` seconds of
@@ -1240,6 +1241,92 @@ pub fn run_charts(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
     charts.extend(service_level_heatmaps(s, r));
     charts.push(backlog_heatmap(s, r));
     charts
+}
+
+/// The what-if charts: each variant's paired differences from the base per
+/// queue, with their 95 % whiskers — the shares (service level,
+/// abandonment, occupancy) in percentage points, the waits in one chart
+/// of their own.
+pub fn whatif_charts(base: &str, variants: &[String], diffs: &[Difference]) -> Vec<Chart> {
+    use crate::stats::paired::Metric;
+    let group = |q: &str| if q == "all" { "whole desk".to_string() } else { q.to_string() };
+    let panels_of = |metrics: &[Metric], scale: f64| -> (Vec<Panel>, f64, f64) {
+        let (mut lo, mut hi) = (0.0f64, 0.0f64);
+        let panels = metrics
+            .iter()
+            .map(|&m| {
+                let bars: Vec<Bar> = diffs
+                    .iter()
+                    .filter(|d| d.kind == m)
+                    .filter_map(|d| {
+                        let k = variants.iter().position(|v| *v == d.variant).unwrap_or(0);
+                        let value = d.difference? * scale;
+                        let ci = d.difference_ci95.map(|c| c * scale);
+                        lo = lo.min(value - ci.unwrap_or(0.0));
+                        hi = hi.max(value + ci.unwrap_or(0.0));
+                        Some(Bar {
+                            group: group(&d.queue),
+                            label: d.variant.clone(),
+                            color: color(k + 1),
+                            value,
+                            ci95: ci,
+                        })
+                    })
+                    .collect();
+                let zero = RefLine { label: format!("no difference from {base}"), value: 0.0, color: TARGET };
+                let better = match m.higher_is_better() {
+                    Some(true) => " (up is better)",
+                    Some(false) => " (down is better)",
+                    None => "",
+                };
+                Panel { title: format!("{}{better}", m.label()), body: Body::Bars { bars, hlines: vec![zero] } }
+            })
+            .collect();
+        let pad = ((hi - lo) * 0.1).max(if scale == 100.0 { 0.5 } else { 1.0 });
+        (panels, lo - pad, hi + pad)
+    };
+    let (shares, lo, hi) = panels_of(&[Metric::ServiceLevel, Metric::AbandonRate, Metric::Occupancy], 100.0);
+    let longest = diffs
+        .iter()
+        .filter(|d| !d.kind.is_share())
+        .filter_map(|d| Some(d.difference?.abs() + d.difference_ci95.unwrap_or(0.0)))
+        .fold(0.0, f64::max);
+    let (per, unit) = if longest >= 180.0 { (1.0 / 60.0, "minutes") } else { (1.0, "seconds") };
+    let (waits, wlo, whi) = panels_of(&[Metric::Asa, Metric::MeanWaitAll], per);
+    let chart = |name: &str, title: String, y_label: String, range: (f64, f64), body: Body| Chart {
+        name: name.into(),
+        title,
+        x_label: "queue (whiskers: 95% confidence of the paired difference)".into(),
+        y_label,
+        x_range: (0.0, 1.0),
+        y_range: range,
+        x_ticks: Vec::new(),
+        y_format: YFormat::Number,
+        body,
+        subtitle: String::new(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    };
+    let who = match variants {
+        [one] => one.clone(),
+        _ => "each variant".into(),
+    };
+    vec![
+        chart(
+            "differences",
+            format!("{who} against {base}: service level, abandonment, occupancy"),
+            "difference, percentage points".into(),
+            (lo, hi),
+            Body::Panels(shares),
+        ),
+        chart(
+            "differences_wait",
+            format!("{who} against {base}: waits"),
+            format!("difference, {unit}"),
+            (wlo, whi),
+            Body::Panels(waits),
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -212,6 +212,9 @@ pub struct TeamFile {
     pub hours_per_week: Option<f64>,
     #[serde(default)]
     pub shift_templates: Option<Vec<ShiftTemplateFile>>,
+    /// Queue name → factor on the handle time when this team answers it.
+    #[serde(default)]
+    pub speed: Option<std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,9 +10,9 @@ use super::file::{
 };
 use super::units::{self, DAY, HOUR, WEEK, WeeklySpans};
 use super::{
-    Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, Policy, PolicyPlan,
-    Queue, RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale, Switching, Team, Uncertain,
-    shapes,
+    Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, MAX_SPEED_FACTOR,
+    Policy, PolicyPlan, Queue, RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale,
+    Switching, Team, Uncertain, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -1129,11 +1129,13 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
         .enumerate()
         .filter_map(|(i, tpl)| template(tpl, &format!("{at}: shift_templates[{}]", i + 1), p))
         .collect();
+    let speed = speed(t, &at, &skills, queue_names, p);
     if p.0.len() > before {
         return None;
     }
     Some(Team {
         name: t.name.clone(),
+        speed,
         skills,
         utc_offset: utc_offset?,
         shifts: shifts?,
@@ -1141,6 +1143,52 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
         hours_per_week,
         templates,
     })
+}
+
+/// A team's `speed = { "queue" = factor }`, as one factor per queue (1
+/// where none is given). A factor is for a queue the team serves, above 0
+/// and at most [`MAX_SPEED_FACTOR`].
+fn speed(t: &TeamFile, at: &str, skills: &[usize], queue_names: &[&str], p: &mut Problems) -> Vec<f64> {
+    let mut factors = vec![1.0; queue_names.len()];
+    for (name, &f) in t.speed.iter().flatten() {
+        let field = format!("{at}: speed.\"{}\"", shown(name));
+        let Some(q) = queue_names.iter().position(|x| x == name) else {
+            p.add(
+                &field,
+                format!(
+                    "\"{}\" is not a queue; known queues: {}{}",
+                    shown(name),
+                    queue_names.join(", "),
+                    super::suggest::did_you_mean(name, queue_names.iter().copied())
+                ),
+            );
+            continue;
+        };
+        if !skills.contains(&q) {
+            let served: Vec<&str> = skills.iter().map(|&i| queue_names[i]).collect();
+            p.add(
+                &field,
+                format!(
+                    "the team does not serve \"{}\" (its skills: {}); add it to skills or remove the factor",
+                    shown(name),
+                    served.join(", ")
+                ),
+            );
+            continue;
+        }
+        if !(f > 0.0 && f <= MAX_SPEED_FACTOR) {
+            p.add(
+                &field,
+                format!(
+                    "{f} must be above 0 and at most {MAX_SPEED_FACTOR} (a factor on the handle time: 0.8 = a fifth \
+                     faster, 1.2 = a fifth slower, 1 = as the queue's handle_time)"
+                ),
+            );
+            continue;
+        }
+        factors[q] = f;
+    }
+    factors
 }
 
 /// A template break: `"+4h 30m"` (fixed) or `"+3h..+5h 30m"` (starting
@@ -1357,5 +1405,60 @@ mod tests {
         assert!(t.contains("team \"tier\\t1\": the name contains a control character"), "{t}");
         // Markup and formula characters are ordinary text here; outputs escape them.
         assert_eq!(problems(&desk("d", "a<b&c", "=SUM(A1)", "7/week", "")), "");
+    }
+
+    /// Two queues, one team serving only `billing`, with `speed` as given.
+    fn two_queues(speed: &str) -> String {
+        let queue = |name: &str| {
+            format!(
+                "[[queue]]\nname = \"{name}\"\nchannel = \"email\"\nvolume = \"70/week\"\n\
+                 handle_time = {{ dist = \"exponential\", mean = \"10m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n"
+            )
+        };
+        format!(
+            "name = \"d\"\n[simulation]\nhorizon = \"1w\"\n\n{}\n{}\n[[team]]\nname = \"t\"\n\
+             skills = [\"billing\"]\nagents = 3\n{speed}\n\n[[team]]\nname = \"u\"\nskills = [\"billing\", \"media-plan\"]\nagents = 1\n",
+            queue("media-plan"),
+            queue("billing")
+        )
+    }
+
+    #[test]
+    fn speed_factors_are_read_per_queue_and_default_to_one() {
+        let s = Scenario::from_toml(&two_queues("speed = { \"billing\" = 0.8 }"), "d").unwrap();
+        assert_eq!(s.teams[0].speed, vec![1.0, 0.8]);
+        assert_eq!(s.teams[0].speed_on(1), 0.8);
+        assert_eq!(s.teams[1].speed, vec![1.0, 1.0]);
+        // Billing's worked mean: 3 agents at 0.8 and 1 at 1.0, by agent-hours.
+        assert!((s.mean_handle_time(1) - 600.0 * (3.0 * 0.8 + 1.0) / 4.0).abs() < 1e-9);
+        assert_eq!(s.mean_handle_time(0), 600.0);
+        let plain = Scenario::from_toml(&two_queues(""), "d").unwrap();
+        assert_eq!(plain.teams[0].speed, vec![1.0, 1.0]);
+        assert_eq!(problems(&two_queues("speed = { \"billing\" = 10 }")), "");
+    }
+
+    #[test]
+    fn bad_speed_factors_name_the_team_queue_and_fix() {
+        let unknown = problems(&two_queues("speed = { \"biling\" = 0.8 }"));
+        assert!(
+            unknown
+                .contains("team \"t\": speed.\"biling\": \"biling\" is not a queue; known queues: media-plan, billing")
+                && unknown.contains("billing"),
+            "{unknown}"
+        );
+        let unserved = problems(&two_queues("speed = { \"media-plan\" = 0.8 }"));
+        assert!(
+            unserved.contains("team \"t\": speed.\"media-plan\": the team does not serve \"media-plan\" (its skills: billing); add it to skills or remove the factor"),
+            "{unserved}"
+        );
+        for bad in ["0", "-1", "10.5", "nan", "inf"] {
+            let text = problems(&two_queues(&format!("speed = {{ \"billing\" = {bad} }}")));
+            assert!(
+                text.contains("team \"t\": speed.\"billing\": ") && text.contains("must be above 0 and at most 10"),
+                "{bad}: {text}"
+            );
+        }
+        let typed = problems(&two_queues("speed = { \"billing\" = \"fast\" }"));
+        assert!(typed.contains("desk.toml") && typed.contains("speed"), "{typed}");
     }
 }

@@ -433,11 +433,17 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Agent `agent` answers a ticket of queue `q` whose handle time was
+    /// drawn at arrival as `handle`: the answering team's speed factor on
+    /// the queue scales it now, so the same ticket takes a specialist less
+    /// time than a generalist (and the draws stay those of the ticket).
     fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, origin: Origin) {
         let units = self.queues[q].units;
-        if !self.can_serve[self.floor.agents[agent as usize].team as usize][q] {
+        let team = self.floor.agents[agent as usize].team as usize;
+        if !self.can_serve[team][q] {
             self.recorder.served_without_skill();
         }
+        let handle = handle * self.scenario.teams[team].speed_on(q);
         let wait = self.age(q, arrival);
         self.recorder.answered(q, arrival, wait, origin);
         self.floor.take(agent, units, self.now);

@@ -11,6 +11,13 @@
 //! while a queue was closed is spread over the first SLA window after it
 //! opens (for interactive queues, only when customers never give up: with a
 //! patience most of the night's contacts are gone by morning).
+//!
+//! The handle time is the one the desk works: the queue's mean times the
+//! speed factors of the teams serving it, weighted by their scheduled
+//! agent-hours ([`Scenario::mean_handle_time`]). Erlang treats the servers
+//! as alike; with a specialist team at 0.8 beside generalists at 1.2 on one
+//! queue the truth depends on who answers first, which the simulation (and
+//! `staff`'s search on it) settles.
 
 use rayon::prelude::*;
 
@@ -92,13 +99,13 @@ impl Workload {
     /// Agent-hours per week the queue's tickets bring (handle time ÷ concurrency).
     pub fn agent_hours(&self, s: &Scenario, q: usize) -> f64 {
         let queue = &s.queues[q];
-        self.tickets[q].iter().sum::<f64>() * queue.handle_time.mean() / f64::from(queue.concurrency) / HOUR
+        self.tickets[q].iter().sum::<f64>() * s.mean_handle_time(q) / f64::from(queue.concurrency) / HOUR
     }
 
     /// Agent-hours per week of derived callback work in queue `q`.
     pub fn callback_hours(&self, s: &Scenario, q: usize) -> f64 {
         let queue = &s.queues[q];
-        self.callbacks[q].iter().sum::<f64>() * queue.handle_time.mean() / f64::from(queue.concurrency) / HOUR
+        self.callbacks[q].iter().sum::<f64>() * s.mean_handle_time(q) / f64::from(queue.concurrency) / HOUR
     }
 }
 
@@ -112,7 +119,7 @@ fn desk(s: &Scenario, q: usize, arrival_rate: f64, within: f64) -> Desk {
     let queue = &s.queues[q];
     Desk {
         arrival_rate,
-        aht_s: queue.handle_time.mean(),
+        aht_s: s.mean_handle_time(q),
         patience_s: queue.patience.as_ref().map(|p| p.mean()),
         sla_within_s: within,
     }
@@ -132,7 +139,7 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
     let slot_len = work.slot_len;
     let slots = work.slots();
     let k = f64::from(queue.concurrency);
-    let aht = queue.handle_time.mean();
+    let aht = s.mean_handle_time(q);
     let rates: Vec<f64> = work.tickets[q].iter().map(|n| n / slot_len).collect();
     let open = &work.open[q];
     let window = ((within / slot_len).ceil() as usize).max(1);

@@ -290,7 +290,7 @@ fn queue_name(scenario: &Scenario, q: usize) -> String {
 }
 
 /// Which teams serve each queue; then every team, for the desk total.
-fn serving(scenario: &Scenario) -> Vec<Vec<usize>> {
+pub(super) fn serving(scenario: &Scenario) -> Vec<Vec<usize>> {
     let nt = scenario.teams.len();
     let mut serving: Vec<Vec<usize>> = (0..scenario.queues.len())
         .map(|q| (0..nt).filter(|&t| scenario.teams[t].skills.contains(&q)).collect())

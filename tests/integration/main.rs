@@ -11,4 +11,5 @@ mod plans;
 mod report;
 mod staffing;
 mod theory;
+mod whatif;
 mod workbook;

@@ -802,3 +802,34 @@ agents = 4
     assert!((mail.after_hours - nights.mean.unwrap()).abs() < 1e-9);
     assert_eq!(mail.closed, 0.0);
 }
+
+#[test]
+fn a_speed_factor_is_erlang_c_with_the_scaled_handle_time() {
+    // The file says 7m30s; the one team answering works at 0.8 of it: 6 min,
+    // so 100/hour on 12 agents is the M/M/12 desk of 10 Erlangs above.
+    let text = single_queue_text(100.0, "7m30s", 12, None, "20s", 4, 20)
+        .replace("agents = 12\n", "agents = 12\nspeed = { \"q\" = 0.8 }\n");
+    let s = Scenario::from_toml(&text, "theory.toml").expect("valid test scenario");
+    assert_eq!(s.teams[0].speed, vec![0.8]);
+    let reps = replicate(&s, Policy::Fifo);
+    let sum = summarize(&s, &reps);
+    let theory =
+        Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
+    let q = &sum.queues[0];
+    assert_agrees("M/M/12 at speed 0.8: P(wait)", estimate(reps.iter().map(p_wait)), theory.p_wait, 0.0);
+    assert_agrees("M/M/12 at speed 0.8: ASA (s)", q.asa_s, theory.asa_s, 0.0);
+    assert_agrees("M/M/12 at speed 0.8: service level 20 s", q.service_level, theory.service_level, 0.0);
+    assert_agrees("M/M/12 at speed 0.8: occupancy", q.occupancy, theory.occupancy, 0.0);
+    // The tickets are those of the scenario without the factor (its draws
+    // are made at arrival); only who answers them changes their length.
+    let plain = single_queue(100.0, "7m30s", 12, None, "20s", 4, 20);
+    let unscaled = summarize(&plain, &replicate(&plain, Policy::Fifo));
+    assert_eq!(unscaled.queues[0].offered, q.offered);
+    assert!(unscaled.queues[0].occupancy.mean > q.occupancy.mean);
+    // The analytic staffing works with the scaled handle time too.
+    assert!((s.mean_handle_time(0) - 360.0).abs() < 1e-9);
+    let analytic = staffsim::staffing::analytic(&s, 0, 3600.0);
+    let need =
+        Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.required_agents(0.8);
+    assert!(analytic.iter().all(|&(load, agents)| (load - 10.0).abs() < 1e-6 && agents == need), "{:?}", analytic[0]);
+}
