@@ -490,7 +490,7 @@ pub fn plan<'a>(
         let total: f64 = result.cost.iter().flatten().flatten().sum();
         r.figure(KeyFigure {
             label: "payroll over the plan".into(),
-            value: format!("{total:.0}"),
+            value: super::plan::money(total),
             detail: "paid hours (trainees included) \u{d7} hourly cost".into(),
             verdict: Verdict::Note,
         });
@@ -507,7 +507,7 @@ pub fn plan<'a>(
         "hires to decide",
         "productive FTE",
         "short by (FTE)",
-        "service level",
+        "lowest service level",
     ];
     let mut rows = Vec::new();
     for m in 0..cp.months {
@@ -531,7 +531,7 @@ pub fn plan<'a>(
                 Cell::number(if short { format!("{:.1}", x.gap_fte()) } else { "-".into() }),
                 Cell::number(format!(
                     "{}{}",
-                    pct(result.service_level[m]),
+                    result.service_level[m].as_ref().map_or("-".into(), |(v, q)| format!("{q} {}", pct(Some(*v)))),
                     if result.simulated_short[m] { " *" } else { "" }
                 )),
             ]);
@@ -543,8 +543,8 @@ pub fn plan<'a>(
         rows,
         note:
             "volume: the scenario's volume times this factor; headcount at start + hires starting \u{2212} leavers = \
-               next month's headcount; productive FTE: red when below the requirement; service level: the desk's, * = \
-               simulated with the short month's headcount"
+               next month's headcount; productive FTE: red when below the requirement; lowest service level: the queue \
+               furthest from its target, simulated; * = with the short month's headcount"
                 .into(),
     });
     r.heading("Charts");
@@ -606,7 +606,7 @@ pub fn plan<'a>(
     );
     r.assumption(
         "service level",
-        "the desk's share answered in time, simulated on the month's scheduled shifts; in a month short of the requirement, the shifts are thinned to the productive share and simulated again".to_string(),
+        "the service level of the queue furthest from its target, simulated on the month's scheduled shifts (as `staff` promises it); in a month short of the requirement, the shifts are thinned to the productive share and simulated again".to_string(),
     );
     if let Some(c) = cp.hourly_cost {
         r.assumption("cost", format!("{c} per paid hour; paid hours = people on the payroll \u{d7} hours_per_week \u{d7} {WEEKS_PER_MONTH:.3}"));

@@ -28,8 +28,9 @@ pub struct Level {
     pub fte: Vec<f64>,
     /// Agents on the scheduled shifts, per team.
     pub agents: Vec<u32>,
-    /// The desk's service level with the scheduled shifts (simulated).
-    pub service_level: Option<f64>,
+    /// The service level of the queue furthest from its target with the
+    /// scheduled shifts (simulated), and that queue.
+    pub service_level: Option<(f64, String)>,
     scheduled: Scenario,
 }
 
@@ -40,8 +41,9 @@ pub struct PlanResult {
     pub levels: Vec<Level>,
     /// `[team][month]`.
     pub teams: Vec<Vec<TeamMonth>>,
-    /// The desk's expected service level each month.
-    pub service_level: Vec<Option<f64>>,
+    /// The expected service level each month of the queue furthest from
+    /// its target, and that queue.
+    pub service_level: Vec<Option<(f64, String)>>,
     /// Whether that month's figure was simulated with the short headcount.
     pub simulated_short: Vec<bool>,
     /// Cost per team and month, with `hourly_cost`.
@@ -172,7 +174,8 @@ pub(super) fn plan(opts: Options, samples: usize, plan_for: PlanFor) -> anyhow::
                         "hires_decide": r.hires_decide,
                         "productive_fte": r.productive_fte,
                         "gap_fte": r.gap_fte(),
-                        "service_level": result.service_level[m],
+                        "service_level": result.service_level[m].as_ref().map(|x| x.0),
+                        "service_level_queue": result.service_level[m].as_ref().map(|x| x.1.clone()),
                         "cost": result.cost[t][m],
                     })).collect::<Vec<_>>(),
                 })
@@ -204,7 +207,7 @@ pub(super) fn plan(opts: Options, samples: usize, plan_for: PlanFor) -> anyhow::
     let _ = writeln!(
         t,
         "\nrequired: FTE of the shifts `staff` schedules at the month's volume; productive: headcount weighted by \
-         training and ramp ({WEEKS_PER_MONTH:.3} weeks a month); service level: the desk's, simulated"
+         training and ramp ({WEEKS_PER_MONTH:.3} weeks a month); lowest SL: the queue furthest from its target, simulated"
     );
     let _ = writeln!(
         t,
@@ -245,14 +248,22 @@ fn level(
     for q in &mut scheduled.queues {
         q.initial_backlog = None;
     }
-    let service_level = desk_service_level(&scheduled, opts)?;
+    let service_level = weakest_queue(&scheduled, opts)?;
     Ok(Level { factor: f, fte, agents, service_level, scheduled })
 }
 
-fn desk_service_level(s: &Scenario, opts: &Options) -> anyhow::Result<Option<f64>> {
+/// Simulates `s`; the service level of the queue furthest below (or
+/// least above) its SLA target.
+fn weakest_queue(s: &Scenario, opts: &Options) -> anyhow::Result<Option<(f64, String)>> {
     let plan = experiment::Plan { policy: s.policy, threads: opts.threads };
     let summary = experiment::run(s, plan, &|| {})?;
-    Ok(summary.queues.last().and_then(|q| q.service_level.mean))
+    Ok(summary
+        .queues
+        .iter()
+        .take(s.queues.len())
+        .filter_map(|q| Some((q.service_level.mean?, q.sla_target.unwrap_or(0.0), q.queue.clone())))
+        .min_by(|a, b| (a.0 - a.1).total_cmp(&(b.0 - b.1)))
+        .map(|(sl, _, name)| (sl, name)))
 }
 
 /// A short month's simulation: the volume level and each team's agents.
@@ -276,12 +287,12 @@ fn compute(
     }
     let mut service_level = Vec::new();
     let mut simulated_short = Vec::new();
-    let mut cache: Vec<(ShortKey, Option<f64>)> = Vec::new();
+    let mut cache: Vec<(ShortKey, Option<(f64, String)>)> = Vec::new();
     for (m, &i) in level_of.iter().enumerate() {
         let lv = &levels[i];
         let short = (0..s.teams.len()).any(|t| teams[t][m].gap_fte() > 1e-9);
         if !short {
-            service_level.push(lv.service_level);
+            service_level.push(lv.service_level.clone());
             simulated_short.push(false);
             continue;
         }
@@ -295,14 +306,14 @@ fn compute(
             .collect();
         let key = (i, counts.clone());
         let sl = match cache.iter().find(|(k, _)| *k == key) {
-            Some((_, sl)) => *sl,
+            Some((_, sl)) => sl.clone(),
             None => {
                 let mut v = lv.scheduled.clone();
                 for (t, &n) in counts.iter().enumerate() {
                     v = super::staff::with_headcount(&v, t, n);
                 }
-                let sl = desk_service_level(&v, opts)?;
-                cache.push((key, sl));
+                let sl = weakest_queue(&v, opts)?;
+                cache.push((key, sl.clone()));
                 sl
             }
         };
@@ -323,7 +334,8 @@ fn compute(
     Ok(PlanResult { level_of, levels, teams, service_level, simulated_short, cost, starting })
 }
 
-fn money(x: f64) -> String {
+/// "913,125".
+pub fn money(x: f64) -> String {
     let whole = format!("{:.0}", x.round());
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
@@ -376,11 +388,20 @@ pub fn findings(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Vec<String> 
             shown += 1;
             let start = d + cp.lead_months;
             let for_month = row.needed_for.unwrap_or(start);
-            let why = format!(
-                ", so that {}'s volume{} is covered",
-                cp.month(for_month).name(),
-                note_of(for_month).unwrap_or_default()
-            );
+            let ready = start + ready_months(cp);
+            let why = if for_month >= ready {
+                format!(
+                    ", so that {}'s volume{} is covered",
+                    cp.month(for_month).name(),
+                    note_of(for_month).unwrap_or_default()
+                )
+            } else {
+                format!(
+                    ", as early as the lead time allows: {} is short until they are up to speed in {}",
+                    cp.month(for_month).name(),
+                    cp.month(ready.min(cp.months.max(1) - 1)).name()
+                )
+            };
             out.push(format!(
                 "hire {} agent{} for {} by {} (they start in {}){why}",
                 row.hires_decide,
@@ -395,8 +416,7 @@ pub fn findings(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Vec<String> 
             let worst = short.iter().map(|&m| rows[m].gap_fte()).fold(0.0, f64::max);
             let span =
                 if a == b { cp.month(a).name() } else { format!("{} to {}", cp.month(a).name(), cp.month(b).name()) };
-            let sls: Vec<f64> = short.iter().filter_map(|&m| r.service_level[m]).collect();
-            let low = sls.iter().copied().fold(f64::INFINITY, f64::min);
+            let low = short.iter().filter_map(|&m| r.service_level[m].clone()).min_by(|a, b| a.0.total_cmp(&b.0));
             let ready = (cp.lead_months + ready_months(cp)).min(cp.months.max(1) - 1);
             out.push(format!(
                 "{}: short by up to {worst:.1} FTE in {span} ({} month{}): the first hires start in {} ({} lead time) and work at {:.0}% of full speed or more from {}{}",
@@ -407,11 +427,10 @@ pub fn findings(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Vec<String> 
                 cp.lead_text,
                 READY_SHARE * 100.0,
                 cp.month(ready).name(),
-                if low.is_finite() {
-                    format!("; the desk's service level falls to {:.0}% then", low * 100.0)
-                } else {
-                    String::new()
-                }
+                low.map_or(String::new(), |(sl, q)| format!(
+                    "; {q}'s service level falls to {:.0}% then (a week's average: the requirement has every hour meet its target, the short months miss it in the busiest hours)",
+                    sl * 100.0
+                ))
             ));
         }
     }
@@ -441,6 +460,7 @@ pub fn plan_csv(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> anyhow::Resu
         "productive_fte",
         "gap_fte",
         "service_level",
+        "service_level_queue",
         "cost",
     ])?;
     for m in 0..cp.months {
@@ -457,7 +477,8 @@ pub fn plan_csv(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> anyhow::Resu
                 x.hires_decide.to_string(),
                 num(Some(x.productive_fte), 2),
                 num(Some(x.gap_fte()), 2),
-                num(r.service_level[m], 4),
+                num(r.service_level[m].as_ref().map(|x| x.0), 4),
+                r.service_level[m].as_ref().map_or(String::new(), |x| x.1.clone()),
                 num(r.cost[t][m], 0),
             ])?;
         }
@@ -470,7 +491,7 @@ fn table(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{:<8} {:<12} {:>6} {:>9} {:>6} {:>7} {:>6} {:>7} {:>10} {:>5} {:>8}{}",
+        "{:<8} {:<12} {:>6} {:>9} {:>6} {:>7} {:>6} {:>7} {:>10} {:>5} {:>12}{}",
         "month",
         "team",
         "volume",
@@ -481,7 +502,7 @@ fn table(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> String {
         "decide",
         "productive",
         "gap",
-        "service",
+        "lowest SL",
         if cp.hourly_cost.is_some() { format!(" {:>10}", "cost") } else { String::new() }
     );
     for m in 0..cp.months {
@@ -490,7 +511,7 @@ fn table(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> String {
             let name: String = team.name.chars().take(12).collect();
             let _ = writeln!(
                 t,
-                "{:<8} {:<12} {:>6} {:>9.1} {:>6} {:>7} {:>6} {:>7} {:>10.1} {:>5} {:>8}{}",
+                "{:<8} {:<12} {:>6} {:>9.1} {:>6} {:>7} {:>6} {:>7} {:>10.1} {:>5} {:>12}{}",
                 cp.month(m).label(),
                 name,
                 format!("x{:.2}", r.levels[r.level_of[m]].factor),
@@ -501,7 +522,7 @@ fn table(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> String {
                 x.hires_decide,
                 x.productive_fte,
                 if x.gap_fte() > 0.05 { format!("{:.1}", x.gap_fte()) } else { "-".into() },
-                r.service_level[m].map_or("-".into(), |v| format!("{:.1}%", v * 100.0)),
+                r.service_level[m].as_ref().map_or("-".into(), |(v, q)| format!("{q} {:.0}%", v * 100.0)),
                 r.cost[k][m].map_or(String::new(), |c| format!(" {:>10}", money(c)))
             );
         }
@@ -510,7 +531,7 @@ fn table(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> String {
 }
 
 fn month_ticks(cp: &CapacityPlan) -> Vec<(f64, String)> {
-    (0..cp.months).map(|m| (m as f64, cp.month(m).label())).collect()
+    (0..cp.months).map(|m| (m as f64, cp.month(m).short())).collect()
 }
 
 /// Required against productive FTE, a pair of lines per team.
@@ -563,7 +584,7 @@ pub fn hires_chart(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Chart {
             let n = f64::from(r.teams[t][m].hires_decide);
             top = top.max(n);
             bars.push(Bar {
-                group: cp.month(m).label(),
+                group: cp.month(m).short(),
                 label: format!("{}: hires to decide", team.name),
                 color: chart::color(t),
                 value: n,

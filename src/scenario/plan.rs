@@ -79,6 +79,12 @@ impl YearMonth {
         format!("{:04}-{:02}", self.0 / 12, self.0 % 12 + 1)
     }
 
+    /// "Mar 27", for chart axes.
+    pub fn short(self) -> String {
+        let name = self.name();
+        format!("{} {:02}", &name[..3], (self.0 / 12) % 100)
+    }
+
     /// "March 2027".
     pub fn name(self) -> String {
         const NAMES: [&str; 12] = [
@@ -364,6 +370,7 @@ mod tests {
         let m = YearMonth::parse("2027-01").unwrap();
         assert_eq!(m.plus(13).label(), "2028-02");
         assert_eq!(m.plus(2).name(), "March 2027");
+        assert_eq!(m.plus(2).short(), "Mar 27");
         assert!(YearMonth::parse("2027-13").is_err());
         assert!(YearMonth::parse("27-01").is_err());
         assert_eq!(parse_rate("5%/month").unwrap(), 0.05);
