@@ -501,12 +501,12 @@ pub fn plan<'a>(
         "team",
         "volume",
         "required FTE",
-        "headcount at start",
+        "headcount",
         "leavers",
-        "hires starting",
+        "hires start",
         "hires to decide",
         "productive FTE",
-        "short by (FTE)",
+        "short (FTE)",
         "lowest service level",
     ];
     let mut rows = Vec::new();
@@ -542,7 +542,7 @@ pub fn plan<'a>(
         header: header.iter().map(|h| h.to_string()).collect(),
         rows,
         note:
-            "volume: the scenario's volume times this factor; headcount at start + hires starting \u{2212} leavers = \
+            "volume: the scenario's volume times this factor; headcount (on the 1st, before the month's hires) + hires start \u{2212} leavers = \
                next month's headcount; productive FTE: red when below the requirement; lowest service level: the queue \
                furthest from its target, simulated; * = with the short month's headcount"
                 .into(),
