@@ -83,6 +83,23 @@ pub enum Command {
         #[command(flatten)]
         common: CommonArgs,
     },
+    /// A capacity plan over months ([plan]): required FTE, headcount, leavers, hires to decide.
+    Plan {
+        /// The scenario file (TOML) with a [plan] section.
+        scenario: PathBuf,
+        /// Samples of the inputs given as ranges (as in `staff`).
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        samples: usize,
+        /// Which quantile of the sampled requirement each month is planned for (with ranges in the scenario).
+        #[arg(long, value_enum, default_value_t = PlanFor::P80)]
+        plan_for: PlanFor,
+        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
+        /// sla-first, or a plan of the scenario's [policies].
+        #[arg(long, value_name = "P")]
+        policy: Option<String>,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
     /// Service level, ASA, abandonment and occupancy against a team's headcount.
     Sweep {
         /// The scenario file (TOML).

@@ -21,6 +21,7 @@ use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
 mod bench;
 pub mod options;
 mod pages;
+mod plan;
 mod size;
 mod staff;
 mod whatif;
@@ -73,6 +74,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             samples,
             plan_for,
         ),
+        Command::Plan { scenario, samples, plan_for, policy, common } => {
+            plan::plan(Options::new(&scenario, &common, policy.as_deref(), Some("plan"))?, samples, plan_for)
+        }
         Command::Sweep { scenario, team, agents, policy, common } => {
             staff::sweep(&Options::new(&scenario, &common, policy.as_deref(), Some("sweep"))?, &team, &agents)
         }

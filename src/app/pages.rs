@@ -606,3 +606,181 @@ pub(super) fn whatif<'a>(
     r.files(files);
     Ok(r)
 }
+
+/// `plan`'s page: what to decide month by month, where the desk stays
+/// short, the monthly table and the assumptions behind it.
+pub fn plan<'a>(
+    opts: &Options,
+    cp: &crate::scenario::plan::CapacityPlan,
+    result: &super::plan::PlanResult,
+    findings: &[String],
+    charts: &'a [Chart],
+    csv: &[u8],
+    files: Vec<String>,
+) -> anyhow::Result<Report<'a>> {
+    use crate::scenario::plan::{Growth, WEEKS_PER_MONTH};
+    let s = &opts.scenario;
+    let how = format!(
+        "staffsim plan: {} months from {}, {} staffing runs (one per distinct volume), {} replications, seed {}",
+        cp.months,
+        cp.start.name(),
+        result.levels.len(),
+        s.simulation.replications,
+        s.simulation.seed
+    );
+    let mut r = page(opts, "capacity plan", how);
+    r.findings(findings.iter().map(|text| Finding {
+        verdict: if text.contains("short by") { Verdict::Missed } else { Verdict::Note },
+        text: text.clone(),
+    }));
+    for (t, team) in s.teams.iter().enumerate() {
+        let rows = &result.teams[t];
+        let hires: u32 = rows.iter().map(|x| x.hires_decide).sum();
+        let peak = rows.iter().map(|x| x.required_fte).fold(0.0, f64::max);
+        let short = rows.iter().filter(|x| x.gap_fte() > 0.05).count();
+        r.figure(KeyFigure {
+            label: format!("{}: hires to decide", team.name),
+            value: hires.to_string(),
+            detail: format!(
+                "over {} months; {} agents today, {} leave; requirement up to {peak:.1} FTE",
+                cp.months,
+                result.starting[t],
+                rows.iter().map(|x| x.leavers).sum::<u32>()
+            ),
+            verdict: Verdict::Note,
+        });
+        r.figure(KeyFigure {
+            label: format!("{}: months short", team.name),
+            value: format!("{short} of {}", cp.months),
+            detail: "productive FTE below the requirement (lead time and ramp)".into(),
+            verdict: if short == 0 { Verdict::Met } else { Verdict::Missed },
+        });
+    }
+    if cp.hourly_cost.is_some() {
+        let total: f64 = result.cost.iter().flatten().flatten().sum();
+        r.figure(KeyFigure {
+            label: "payroll over the plan".into(),
+            value: super::plan::money(total),
+            detail: "paid hours (trainees included) \u{d7} hourly cost".into(),
+            verdict: Verdict::Note,
+        });
+    }
+    r.heading("Month by month");
+    let header = [
+        "month",
+        "team",
+        "volume",
+        "required FTE",
+        "headcount",
+        "leavers",
+        "hires start",
+        "hires to decide",
+        "productive FTE",
+        "short (FTE)",
+        "lowest service level",
+    ];
+    let mut rows = Vec::new();
+    for m in 0..cp.months {
+        for (t, team) in s.teams.iter().enumerate() {
+            let x = &result.teams[t][m];
+            let short = x.gap_fte() > 0.05;
+            rows.push(vec![
+                Cell::text(cp.month(m).label()),
+                Cell::text(&team.name),
+                Cell::number(format!("\u{d7}{:.2}", result.levels[result.level_of[m]].factor)),
+                Cell::number(format!("{:.1}", x.required_fte)),
+                Cell::number(x.headcount_start.to_string()),
+                Cell::number(x.leavers.to_string()),
+                Cell::number(x.hires_start.to_string()),
+                Cell::number(x.hires_decide.to_string()),
+                Cell::number(format!("{:.1}", x.productive_fte)).judged(Some(if short {
+                    Verdict::Missed
+                } else {
+                    Verdict::Met
+                })),
+                Cell::number(if short { format!("{:.1}", x.gap_fte()) } else { "-".into() }),
+                Cell::number(format!(
+                    "{}{}",
+                    result.service_level[m].as_ref().map_or("-".into(), |(v, q)| format!("{q} {}", pct(Some(*v)))),
+                    if result.simulated_short[m] { " *" } else { "" }
+                )),
+            ]);
+        }
+    }
+    r.table(Table {
+        caption: "each month and team (plan.csv)".into(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        rows,
+        note:
+            "volume: the scenario's volume times this factor; headcount (on the 1st, before the month's hires) + hires start \u{2212} leavers = \
+               next month's headcount; productive FTE: red when below the requirement; lowest service level: the queue \
+               furthest from its target, simulated; * = with the short month's headcount"
+                .into(),
+    });
+    r.heading("Charts");
+    r.charts(charts);
+    r.heading("Tables");
+    r.folded(html::csv_table("every column of plan.csv", csv, &|_| true)?);
+    let growth = match &cp.growth {
+        Growth::Rate(g) => format!("{:.1} % a month, compounded", g * 100.0),
+        Growth::ByMonth(v) => {
+            format!("by month: {}", v.iter().map(|x| format!("{x:.2}")).collect::<Vec<_>>().join(", "))
+        }
+    };
+    r.assumption("plan horizon", format!("{} months from {}", cp.months, cp.start.name()));
+    r.assumption("demand growth", growth);
+    for st in &cp.steps {
+        r.assumption(
+            "demand step",
+            format!(
+                "\u{d7}{} from {}{}",
+                st.factor,
+                cp.month(st.month).name(),
+                if st.note.is_empty() { String::new() } else { format!(": {}", st.note) }
+            ),
+        );
+    }
+    r.assumption(
+        "attrition",
+        format!(
+            "{:.1} % of the agents leave each month, counted at its end in whole people (fractions carried over)",
+            cp.attrition * 100.0
+        ),
+    );
+    r.assumption(
+        "hiring lead time",
+        format!(
+            "{} = {} month(s): a decision in one month starts people on the first day of the month {} later",
+            cp.lead_text, cp.lead_months, cp.lead_months
+        ),
+    );
+    r.assumption(
+        "training and ramp",
+        format!(
+            "{:.1} weeks off the floor, then {} of full speed week by week, then 100 %; {WEEKS_PER_MONTH:.3} weeks a month; a hire counts by the mean share over the month's weeks",
+            cp.training_weeks,
+            if cp.ramp.is_empty() {
+                "no ramp".to_string()
+            } else {
+                cp.ramp.iter().map(|x| format!("{:.0} %", x * 100.0)).collect::<Vec<_>>().join(", ")
+            }
+        ),
+    );
+    r.assumption(
+        "required FTE",
+        "the paid hours of the shifts `staff` schedules for the month's volume \u{f7} (hours_per_week \u{d7} (1 \u{2212} shrinkage)); months of equal volume share one run".to_string(),
+    );
+    r.assumption(
+        "hiring rule",
+        "hires for a month start early enough to be at full speed all through it (or as early as the lead time allows), enough of them that the headcount reaches the requirement; agents are never let go".to_string(),
+    );
+    r.assumption(
+        "service level",
+        "the service level of the queue furthest from its target, simulated on the month's scheduled shifts (as `staff` promises it); in a month short of the requirement, the shifts are thinned to the productive share and simulated again".to_string(),
+    );
+    if let Some(c) = cp.hourly_cost {
+        r.assumption("cost", format!("{c} per paid hour; paid hours = people on the payroll \u{d7} hours_per_week \u{d7} {WEEKS_PER_MONTH:.3}"));
+    }
+    r.files(files);
+    Ok(r)
+}

@@ -24,6 +24,9 @@ pub struct ScenarioFile {
     pub overtime: Vec<OvertimeFile>,
     #[serde(default)]
     pub demand: Option<DemandFile>,
+    /// The months-ahead capacity plan read by `plan`.
+    #[serde(default)]
+    pub plan: Option<super::plan::PlanSectionFile>,
 }
 
 /// Volumes from business drivers instead of history.

@@ -5,6 +5,7 @@
 
 pub mod dist;
 pub mod file;
+pub mod plan;
 pub mod shapes;
 pub mod suggest;
 pub mod units;
@@ -37,6 +38,8 @@ pub struct Scenario {
     /// Inputs given as ranges (`"1800..2600/week"`); the scenario itself uses
     /// their midpoints, `staff` samples them.
     pub assumptions: Vec<Assumption>,
+    /// The `[plan]` section: growth, attrition and hiring over months.
+    pub capacity_plan: Option<plan::CapacityPlan>,
 }
 
 /// Business drivers of demand: active customers and how often each writes.

@@ -186,6 +186,12 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             }
         },
     };
+    let team_names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
+    let capacity_plan = raw.plan.as_ref().and_then(|section| {
+        let (plan, problems) = super::plan::validate(section, &team_names);
+        p.0.extend(problems);
+        plan
+    });
 
     if !p.0.is_empty() {
         return Err(p.0);
@@ -206,6 +212,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         plans,
         demand,
         assumptions,
+        capacity_plan,
     })
 }
 

@@ -15,6 +15,7 @@
 
 pub mod analytic;
 pub mod drivers;
+pub mod plan;
 pub mod schedule;
 pub mod search;
 pub mod uncertainty;

@@ -3,6 +3,7 @@
 //! (`theory`).
 
 mod backlog;
+mod capacity;
 mod cli;
 mod fuzz;
 mod guards;
