@@ -26,6 +26,13 @@ pub struct Level {
     /// Required FTE per team: the scheduled shifts' paid hours over
     /// hours_per_week × (1 − shrinkage), as `staff` reports it.
     pub fte: Vec<f64>,
+    /// Required FTE per team at P10 and P90 of the sampled assumptions:
+    /// the scheduled FTE times the ratio of the P10 (P90) requirement's
+    /// agent-hours to the planned requirement's; `None` when nothing in the
+    /// scenario is uncertain.
+    pub fte_band: Vec<Option<(f64, f64)>>,
+    /// What the schedule covers: "P80" or "the requirement".
+    pub level_name: String,
     /// Agents on the scheduled shifts, per team.
     pub agents: Vec<u32>,
     /// The service level of the queue furthest from its target with the
@@ -49,6 +56,10 @@ pub struct PlanResult {
     /// Cost per team and month, with `hourly_cost`.
     pub cost: Vec<Vec<Option<f64>>>,
     pub starting: Vec<u32>,
+    /// Per team, with uncertain inputs: the hires to decide each month if
+    /// the requirement were its P10 and its P90 (the same hiring rule on
+    /// those requirements), `[team][month]`.
+    pub hires_band: Vec<Option<Vec<(u32, u32)>>>,
 }
 
 /// The scenario with every volume (and volume range) times `f`.
@@ -236,6 +247,19 @@ fn level(
         .zip(&st.schedules)
         .map(|(team, sch)| sch.paid_hours / (team.hours_per_week * (1.0 - team.shrinkage)))
         .collect();
+    let fte_band: Vec<Option<(f64, f64)>> = st
+        .teams
+        .iter()
+        .zip(&fte)
+        .map(|(slots, &f)| {
+            let planned = st.agent_hours(slots.iter().map(|x| f64::from(x.planned)));
+            let at = |q: fn(&staffing::uncertainty::Band) -> u32| {
+                st.agent_hours(slots.iter().map(|x| x.band.map_or(f64::from(x.planned), |b| f64::from(q(&b)))))
+            };
+            let banded = st.samples > 0 && slots.iter().any(|x| x.band.is_some());
+            (banded && planned > 0.0).then(|| (f * at(|b| b.p10) / planned, f * at(|b| b.p90) / planned))
+        })
+        .collect();
     let agents: Vec<u32> = st.schedules.iter().map(|sch| sch.shifts.iter().map(|x| x.agents).sum()).collect();
     let body = staffing::write_scenario(&opts.text, v, &st)?;
     let parsed = Scenario::from_toml(&body, "the scheduled scenario")?;
@@ -249,7 +273,8 @@ fn level(
         q.initial_backlog = None;
     }
     let service_level = weakest_queue(&scheduled, opts)?;
-    Ok(Level { factor: f, fte, agents, service_level, scheduled })
+    let level_name = if st.samples > 0 { st.plan_for.name().to_uppercase() } else { "the requirement".to_string() };
+    Ok(Level { factor: f, fte, fte_band, level_name, agents, service_level, scheduled })
 }
 
 /// Simulates `s`; the service level of the queue furthest below (or
@@ -278,12 +303,20 @@ fn compute(
 ) -> anyhow::Result<PlanResult> {
     let mut teams = Vec::new();
     let mut starting = Vec::new();
+    let mut hires_band = Vec::new();
     for (t, team) in s.teams.iter().enumerate() {
         let required: Vec<f64> = level_of.iter().map(|&i| levels[i].fte[t]).collect();
         let start = cp.headcount.get(&team.name).copied().unwrap_or_else(|| team.agents());
         starting.push(start);
         let rows = plan_team(cp, &required, start);
         teams.push(rows);
+        let band: Option<Vec<(f64, f64)>> = level_of.iter().map(|&i| levels[i].fte_band[t]).collect();
+        hires_band.push(band.map(|b| {
+            let low: Vec<f64> = b.iter().map(|x| x.0).collect();
+            let high: Vec<f64> = b.iter().map(|x| x.1).collect();
+            let (lo, hi) = (plan_team(cp, &low, start), plan_team(cp, &high, start));
+            lo.iter().zip(&hi).map(|(a, b)| (a.hires_decide, b.hires_decide)).collect()
+        }));
     }
     let mut service_level = Vec::new();
     let mut simulated_short = Vec::new();
@@ -331,7 +364,7 @@ fn compute(
                 .collect()
         })
         .collect();
-    Ok(PlanResult { level_of, levels, teams, service_level, simulated_short, cost, starting })
+    Ok(PlanResult { level_of, levels, teams, service_level, simulated_short, cost, starting, hires_band })
 }
 
 /// "913,125".
@@ -374,6 +407,14 @@ pub fn findings(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Vec<String> 
             out.push(format!(
                 "{}: hire {hires} agents over the {} months: the requirement grows from {first_req:.1} to {last_req:.1} FTE and {leavers} agents leave; headcount {} \u{2192} {last}",
                 team.name, cp.months, r.starting[t]
+            ));
+        }
+        if let Some(band) = &r.hires_band[t] {
+            let (lo, hi): (u32, u32) = band.iter().fold((0, 0), |(a, b), x| (a + x.0, b + x.1));
+            out.push(format!(
+                "{}: with the scenario's uncertain inputs, {lo} to {hi} hires over the plan (if the requirement is its P10 or its P90; the plan above covers {})",
+                team.name,
+                r.levels.first().map_or("the requirement".to_string(), |l| l.level_name.clone())
             ));
         }
         let mut shown = 0;
@@ -457,6 +498,8 @@ pub fn plan_csv(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> anyhow::Resu
         "leavers",
         "hires_start",
         "hires_decide",
+        "hires_decide_p10",
+        "hires_decide_p90",
         "productive_fte",
         "gap_fte",
         "service_level",
@@ -475,6 +518,8 @@ pub fn plan_csv(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> anyhow::Resu
                 x.leavers.to_string(),
                 x.hires_start.to_string(),
                 x.hires_decide.to_string(),
+                r.hires_band[t].as_ref().map_or(String::new(), |b| b[m].0.to_string()),
+                r.hires_band[t].as_ref().map_or(String::new(), |b| b[m].1.to_string()),
                 num(Some(x.productive_fte), 2),
                 num(Some(x.gap_fte()), 2),
                 num(r.service_level[m].as_ref().map(|x| x.0), 4),

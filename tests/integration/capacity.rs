@@ -108,6 +108,35 @@ fn the_flow_of_people_holds_every_month_of_the_shipped_launch() {
     assert!((factor[1] - 1.08).abs() < 1e-4 && (factor[6] - 1.08f64.powi(6) * 1.3).abs() < 1e-4);
     let page = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(page.contains("EU region joins") && page.contains("hire "));
+    // Nothing uncertain: no band on the hires.
+    assert!(months.iter().all(|m| m["hires_decide_p10"].is_empty() && m["hires_decide_p90"].is_empty()));
+}
+
+#[test]
+fn uncertain_inputs_give_a_band_on_the_hires_around_the_plan() {
+    // The launch with a range on chat's volume: the plan covers P80 of the
+    // sampled requirement, the band the hires at its P10 and P90.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/launch-growth.toml"))
+        .unwrap()
+        .replace("volume = \"900/week\"", "volume = \"700..1100/week\"");
+    assert!(text.contains("700..1100"));
+    let scenario = dir.path().join("uncertain.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = dir.path().join("out");
+    let assert = staffsim()
+        .args(["plan", "-q", "--samples", "6", "-r", "3", "--format", "html"])
+        .arg(&scenario)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let months = rows(&out.join("plan.csv"));
+    let total = |k: &str| months.iter().map(|m| m[k].parse::<i64>().expect(k)).sum::<i64>();
+    let (lo, plan, hi) = (total("hires_decide_p10"), total("hires_decide"), total("hires_decide_p90"));
+    assert!(lo <= plan && plan <= hi && lo < hi, "P10 {lo}, plan {plan}, P90 {hi}");
+    assert!(stdout.contains(&format!("{lo} to {hi} hires over the plan")), "{stdout}");
 }
 
 #[test]
