@@ -250,7 +250,7 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let charts = add_charts(&mut set, &drawn, formats, size)?;
     if opts.report {
         let beside = tables.iter().map(|t| t.to_string()).chain(charts.iter().cloned()).collect();
-        let page = pages::run(opts, &summary, &drawn, beside)?;
+        let page = pages::run(opts, &summary, &summary_csv, &drawn, beside)?;
         set.add_streamed(pages::REPORT, |w| page.write_to(w));
         tables.insert(0, pages::REPORT);
     }

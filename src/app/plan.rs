@@ -15,10 +15,9 @@ use crate::experiment;
 use crate::report::chart::{self, Bar, Body, Chart, Line, YFormat};
 use crate::report::{self, OutputSet, csv::num, progress};
 use crate::scenario::plan::{CapacityPlan, WEEKS_PER_MONTH};
-use crate::scenario::units::WEEK;
 use crate::scenario::{Scenario, Uncertain};
 use crate::staffing::plan::{READY_SHARE, TeamMonth, plan_team, ready_months};
-use crate::staffing::{self, PlanLevel, Progress, StaffOptions};
+use crate::staffing::{self, Progress, StaffOptions};
 
 /// The staffing of one distinct volume factor.
 pub struct Level {
@@ -91,31 +90,7 @@ pub(super) fn plan(opts: Options, samples: usize, plan_for: PlanFor) -> anyhow::
         ))
         .into());
     };
-    let per_week = WEEK / scenario.simulation.interval;
-    if (per_week - per_week.round()).abs() > 1e-9 {
-        return Err(InputError::Argument(format!(
-            "{}: simulation.interval must divide a week for staffing (e.g. \"30m\" or \"1h\")",
-            path.display()
-        ))
-        .into());
-    }
-    if samples > 200 {
-        return Err(InputError::Argument(format!("--samples {samples} must be at most 200")).into());
-    }
-    if !opts.replications_given {
-        scenario.simulation.replications = scenario.simulation.replications.min(10);
-    }
-    let options = StaffOptions {
-        policy: scenario.policy,
-        replications: scenario.simulation.replications,
-        threads: opts.threads,
-        samples: if scenario.assumptions.is_empty() { 0 } else { samples },
-        plan_for: match plan_for {
-            PlanFor::P50 => PlanLevel::P50,
-            PlanFor::P80 => PlanLevel::P80,
-            PlanFor::P90 => PlanLevel::P90,
-        },
-    };
+    let options = super::staff::staffing_options(&opts, &mut scenario, samples, plan_for)?;
     // Months of equal volume share one staffing run.
     let mut factors: Vec<f64> = Vec::new();
     let mut level_of = Vec::new();
@@ -611,15 +586,7 @@ pub fn fte_chart(s: &Scenario, cp: &CapacityPlan, r: &PlanResult) -> Chart {
         subtitle: String::new(),
         x_omitted: Vec::new(),
         x_names: month_ticks(cp),
-        body: Body::Lines {
-            lines,
-            bands: Vec::new(),
-            hlines: Vec::new(),
-            vlines: Vec::new(),
-            markers: Vec::new(),
-            shaded: Vec::new(),
-            shaded_label: String::new(),
-        },
+        body: Body::lines(lines),
     }
 }
 

@@ -30,36 +30,12 @@ pub(super) fn staff(
     if let Some(target) = write_to {
         check_scenario_target(path, target, force)?;
     }
-    let per_week = WEEK / scenario.simulation.interval;
-    if (per_week - per_week.round()).abs() > 1e-9 {
-        return Err(InputError::Argument(format!(
-            "{}: simulation.interval must divide a week for staffing (e.g. \"30m\" or \"1h\")",
-            path.display()
-        ))
-        .into());
-    }
-    if samples > 200 {
-        return Err(InputError::Argument(format!("--samples {samples} must be at most 200")).into());
-    }
-    if !opts.replications_given {
-        scenario.simulation.replications = scenario.simulation.replications.min(10);
-    }
+    let options = staffing_options(&opts, &mut scenario, samples, plan_for)?;
     if !opts.quiet {
         for w in warnings(&scenario) {
             eprintln!("warning: {}: {w}", path.display());
         }
     }
-    let options = StaffOptions {
-        policy: scenario.policy,
-        replications: scenario.simulation.replications,
-        threads: opts.threads,
-        samples: if scenario.assumptions.is_empty() { 0 } else { samples },
-        plan_for: match plan_for {
-            PlanFor::P50 => PlanLevel::P50,
-            PlanFor::P80 => PlanLevel::P80,
-            PlanFor::P90 => PlanLevel::P90,
-        },
-    };
     // The same size guard as `run`, on what the search simulates at most.
     let total = staffing::max_replications(&scenario, &options);
     let trial = staffing::search::staffing_scenario(
@@ -305,6 +281,42 @@ pub(super) fn staff(
         super::chart_list(&chart_files)
     );
     out(&t)
+}
+
+/// What `staff` and `plan` check and settle before a staffing search: an
+/// interval that divides the week, at most 200 samples, at most 10
+/// replications unless `--replications` says otherwise (applied to
+/// `scenario`), and the search's options.
+pub(super) fn staffing_options(
+    opts: &Options,
+    scenario: &mut Scenario,
+    samples: usize,
+    plan_for: PlanFor,
+) -> Result<StaffOptions, InputError> {
+    let per_week = WEEK / scenario.simulation.interval;
+    if (per_week - per_week.round()).abs() > 1e-9 {
+        return Err(InputError::Argument(format!(
+            "{}: simulation.interval must divide a week for staffing (e.g. \"30m\" or \"1h\")",
+            opts.path.display()
+        )));
+    }
+    if samples > 200 {
+        return Err(InputError::Argument(format!("--samples {samples} must be at most 200")));
+    }
+    if !opts.replications_given {
+        scenario.simulation.replications = scenario.simulation.replications.min(10);
+    }
+    Ok(StaffOptions {
+        policy: scenario.policy,
+        replications: scenario.simulation.replications,
+        threads: opts.threads,
+        samples: if scenario.assumptions.is_empty() { 0 } else { samples },
+        plan_for: match plan_for {
+            PlanFor::P50 => PlanLevel::P50,
+            PlanFor::P80 => PlanLevel::P80,
+            PlanFor::P90 => PlanLevel::P90,
+        },
+    })
 }
 
 /// `--write-scenario PATH`: never the scenario being read, and an existing

@@ -173,6 +173,21 @@ pub enum Body {
     Heatmap(Heatmap),
 }
 
+impl Body {
+    /// Lines alone: no bands, reference lines, markers or shading.
+    pub fn lines(lines: Vec<Line>) -> Body {
+        Body::Lines {
+            lines,
+            bands: Vec::new(),
+            hlines: Vec::new(),
+            vlines: Vec::new(),
+            markers: Vec::new(),
+            shaded: Vec::new(),
+            shaded_label: String::new(),
+        }
+    }
+}
+
 /// How a heatmap's colours follow its values.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Scale {

@@ -418,27 +418,22 @@ pub fn csv_table(caption: &str, bytes: &[u8], keep: &dyn Fn(&str) -> bool) -> an
     Ok(Table { caption: caption.into(), header: cols.iter().map(|&i| header[i].clone()).collect(), rows, note })
 }
 
-/// How a CSV column's value reads, from the column's name.
+/// How a CSV column's value reads, from the column's name, as the
+/// workbook formats it (`xlsx::style`): shares as percentages, waits in
+/// s/m/h (and `_h` hours too), counts without trailing decimals.
 pub fn cell_for(column: &str, text: &str) -> Cell {
+    use super::xlsx::{Style, style};
     let Ok(x) = text.parse::<f64>() else { return Cell::text(text.trim_start_matches('\'')) };
     if !x.is_finite() {
         return Cell::text(text);
     }
     let base = column.strip_suffix("_ci95").unwrap_or(column);
-    let share = ["service_level", "abandon_rate", "occupancy", "answered_in_time", "waited_over_week", "sla_target"]
-        .iter()
-        .any(|s| base.starts_with(s))
-        || base.ends_with("_share");
-    let value = if share {
-        format!("{:.1}%", x * 100.0)
-    } else if base.ends_with("_s") {
-        format_wait(x)
-    } else if base.ends_with("_h") {
-        format_wait(x * 3600.0)
-    } else if x.fract() == 0.0 || x.abs() >= 100.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.2}")
+    let value = match style(column, &[text]) {
+        Style::Share => format!("{:.1}%", x * 100.0),
+        Style::Duration => format_wait(x),
+        _ if base.ends_with("_h") => format_wait(x * 3600.0),
+        _ if x.fract() == 0.0 || x.abs() >= 100.0 => format!("{x:.0}"),
+        _ => format!("{x:.2}"),
     };
     let value = if column.ends_with("_ci95") { format!("\u{b1}{value}") } else { value };
     Cell::number(value)

@@ -58,7 +58,7 @@ impl Table {
 
 /// How a column is shown, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
+pub(crate) enum Style {
     Text,
     Share,
     Duration,
@@ -66,7 +66,9 @@ enum Style {
     Whole,
 }
 
-fn style(name: &str, sample: &[&str]) -> Style {
+/// How a CSV column reads, from its name (and, for numbers, whether the
+/// sample has decimals): the workbook's formats and the report's cells.
+pub(crate) fn style(name: &str, sample: &[&str]) -> Style {
     let base = name.strip_suffix("_ci95").unwrap_or(name);
     let text = ["queue", "team", "policy", "name", "kind", "interval_start", "shift", "days", "start", "driver"];
     if text.contains(&base) {
