@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::stats::QueueSummary;
+use crate::stats::summary::FlowSummary;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +93,26 @@ pub const SUMMARY: &[Column<QueueSummary>] = &[
     Column { name: "left_over_3d", value: |r| n(r.left_by_age[3], 2) },
     Column { name: "oldest_left_h", value: |r| Cell::Number(r.oldest_left_h.mean, 2) },
     Column { name: "oldest_left_h_ci95", value: |r| Cell::Number(r.oldest_left_h.ci95, 2) },
+    Column { name: "resolved", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.resolved), 2) },
+    Column { name: "touches_per_ticket", value: |r| flow_estimate(r, |f| f.touches_per_ticket.mean, 3) },
+    Column { name: "touches_per_ticket_ci95", value: |r| flow_estimate(r, |f| f.touches_per_ticket.ci95, 3) },
+    Column { name: "resolution_mean_h", value: |r| flow_estimate(r, |f| f.resolution_h.mean, 3) },
+    Column { name: "resolution_mean_h_ci95", value: |r| flow_estimate(r, |f| f.resolution_h.ci95, 3) },
+    Column { name: "resolution_p50_h", value: |r| flow_estimate(r, |f| f.resolution_p50_h, 3) },
+    Column { name: "resolution_p90_h", value: |r| flow_estimate(r, |f| f.resolution_p90_h, 3) },
+    Column { name: "unresolved_lost", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.lost), 2) },
+    Column { name: "unresolved_at_end", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.open_at_end), 2) },
+    Column { name: "replies", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.replies), 2) },
+    Column { name: "reply_wait_mean_s", value: |r| flow_estimate(r, |f| f.reply_wait_s.mean, 1) },
+    Column { name: "reply_wait_mean_s_ci95", value: |r| flow_estimate(r, |f| f.reply_wait_s.ci95, 1) },
+    Column { name: "transfers_in", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.transfers_in), 2) },
+    Column { name: "transfers_out", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.transfers_out), 2) },
 ];
+
+/// A conversation figure (empty in a desk without replies or transfers).
+fn flow_estimate(r: &QueueSummary, pick: fn(&FlowSummary) -> Option<f64>, decimals: usize) -> Cell {
+    Cell::Number(r.flow.as_ref().and_then(pick), decimals)
+}
 
 /// The header of a table.
 pub fn header<R>(columns: &[Column<R>]) -> Vec<&'static str> {

@@ -102,8 +102,8 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
 /// table has none.
 pub fn closed_footnote(rows: &[QueueSummary]) -> &'static str {
     if shows_closed(rows) {
-        "closed: calls that reached a closed line or were still waiting when it closed (not customers who\n\
-         gave up, whom `abandon` counts); closed calls are service-level misses\n"
+        "closed: calls and chats that reached a closed line or were still waiting when it closed (not\n\
+         customers who gave up, whom `abandon` counts); closed contacts are service-level misses\n"
     } else {
         ""
     }

@@ -175,6 +175,32 @@ pub struct QueueFile {
     pub stale: Option<StaleFile>,
     #[serde(default)]
     pub callback: Option<CallbackFile>,
+    #[serde(default)]
+    pub replies: Option<RepliesFile>,
+    #[serde(default)]
+    pub transfers: Vec<TransferFile>,
+}
+
+/// `replies = { probability = 0.35, after = { dist = ..., mean = ... }, ... }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepliesFile {
+    pub probability: f64,
+    pub after: DistFile,
+    #[serde(default)]
+    pub handle_time: Option<DistFile>,
+    #[serde(default)]
+    pub max_touches: Option<i64>,
+}
+
+/// One entry of `transfers = [{ to = "tier2", share = 0.15, after = ... }]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferFile {
+    pub to: String,
+    pub share: f64,
+    #[serde(default)]
+    pub after: Option<DistFile>,
 }
 
 #[derive(Debug, Deserialize)]

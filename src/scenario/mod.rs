@@ -83,6 +83,50 @@ pub struct Assumption {
 }
 
 impl Scenario {
+    /// Whether any ticket can be touched more than once (replies) or move
+    /// between queues (transfers): then the engine follows each ticket from
+    /// its first arrival to its resolution.
+    pub fn has_flows(&self) -> bool {
+        self.queues.iter().any(|q| q.replies.is_some() || !q.transfers.is_empty())
+    }
+
+    /// Expected contacts per week entering each queue, from the traffic
+    /// equations of the network the queues form: a queue's own arrivals,
+    /// plus the transfers it receives, plus its customers' replies (counted
+    /// in follow-up touches, whose handle time may differ). Every contact is
+    /// assumed answered (no abandonment) and `max_touches` is ignored, so
+    /// these are upper bounds where customers give up or touches are capped.
+    /// Returns `(contacts, of which replies)` per queue.
+    pub fn contact_volumes(&self) -> Vec<(f64, f64)> {
+        let n = self.queues.len();
+        let mut contacts: Vec<f64> = self.queues.iter().map(|q| q.weekly_volume).collect();
+        let mut replies = vec![0.0; n];
+        // Fixed-point iteration of λ = γ + λ·P; it converges because every
+        // queue can resolve its tickets (validation refuses closed loops).
+        for _ in 0..10_000 {
+            let mut next: Vec<f64> = self.queues.iter().map(|q| q.weekly_volume).collect();
+            let mut next_replies = vec![0.0; n];
+            for (i, q) in self.queues.iter().enumerate() {
+                let moved: f64 = q.transfers.iter().map(|t| t.share).sum();
+                for t in &q.transfers {
+                    next[t.to] += contacts[i] * t.share;
+                }
+                if let Some(r) = &q.replies {
+                    let back = contacts[i] * (1.0 - moved) * r.probability;
+                    next[i] += back;
+                    next_replies[i] += back;
+                }
+            }
+            let change = next.iter().zip(&contacts).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+            contacts = next;
+            replies = next_replies;
+            if change <= 1e-12 * contacts.iter().fold(1.0, |m: f64, &c| m.max(c)) {
+                break;
+            }
+        }
+        contacts.into_iter().zip(replies).collect()
+    }
+
     /// Queue `q`'s mean handle time as the desk works it: the queue's mean
     /// times the serving teams' speed factors on it, averaged with each
     /// team's scheduled agent-hours as its weight (a team with more people
@@ -411,6 +455,34 @@ pub struct Callback {
     pub share: f64,
 }
 
+/// Customers who reply to an answer: the ticket comes back to the queue it
+/// was answered in for another touch, after the customer's delay.
+#[derive(Debug, Clone)]
+pub struct Replies {
+    /// Chance that the customer replies after a touch that neither transfers
+    /// the ticket nor is its last allowed one.
+    pub probability: f64,
+    /// Time from the agent's answer to the customer's reply.
+    pub after: Dist,
+    /// Handle time of a follow-up touch (the queue's own when not given).
+    pub handle_time: Dist,
+    /// Most touches a ticket gets in all (the answer that reaches it resolves
+    /// the ticket); `u32::MAX` when unlimited.
+    pub max_touches: u32,
+}
+
+/// A share of a queue's answered tickets that moves on to another queue
+/// (tier 1 to tier 2, support to finance), after an optional delay.
+#[derive(Debug, Clone)]
+pub struct Transfer {
+    /// Index of the receiving queue.
+    pub to: usize,
+    /// Share of this queue's touches that end in this transfer.
+    pub share: f64,
+    /// Time between the answer and the ticket entering `to`; at once when `None`.
+    pub after: Option<Dist>,
+}
+
 /// The service level agreement of a queue: `target` share answered within `within` seconds.
 #[derive(Debug, Clone, Copy)]
 pub struct Sla {
@@ -447,6 +519,14 @@ pub struct Queue {
     pub callback: Option<Callback>,
     /// Share of the `[demand]` contacts, when the volume comes from drivers.
     pub share: Option<f64>,
+    /// Customers reply and the ticket returns for another touch.
+    pub replies: Option<Replies>,
+    /// Where answered tickets move on to; shares add up to at most 1.
+    pub transfers: Vec<Transfer>,
+    /// A live channel (phone, chat): a contact that arrives while the queue
+    /// is closed cannot wait for it and is missed as `closed` (an
+    /// after-hours contact, never a customer who gave up).
+    pub live: bool,
 }
 
 impl Queue {

@@ -11,8 +11,8 @@ use super::file::{
 use super::units::{self, DAY, HOUR, WEEK, WeeklySpans};
 use super::{
     Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, MAX_SPEED_FACTOR,
-    Policy, PolicyPlan, Queue, RateSchedule, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale,
-    Switching, Team, Uncertain, shapes,
+    Policy, PolicyPlan, Queue, RateSchedule, Replies, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale,
+    Switching, Team, Transfer, Uncertain, shapes,
 };
 
 /// Collects problems with their field paths.
@@ -149,6 +149,33 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             }
         }
     }
+    for (i, q) in raw.queues.iter().enumerate() {
+        for (k, t) in q.transfers.iter().enumerate() {
+            let at = format!("queue \"{}\": transfers[{}].to", shown(&q.name), k + 1);
+            match raw.queues.iter().position(|r| r.name == t.to) {
+                None => p.add(
+                    &at,
+                    format!(
+                        "\"{}\" is not a queue; known queues: {}{}",
+                        shown(&t.to),
+                        queue_names.join(", "),
+                        super::suggest::did_you_mean(&t.to, queue_names.iter().copied())
+                    ),
+                ),
+                Some(j) if j == i => {
+                    p.add(&at, "a queue cannot transfer to itself; a customer who writes again is `replies`")
+                }
+                Some(j) => {
+                    if let Some(Some(queue)) = queues.get_mut(i) {
+                        queue.transfers[k].to = j;
+                    }
+                }
+            }
+        }
+    }
+    if p.0.is_empty() {
+        endless_transfers(&raw, &queues, &mut p);
+    }
     let mut teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
     for (k, o) in raw.overtime.iter().enumerate() {
         let at = format!("overtime[{}]", k + 1);
@@ -214,6 +241,42 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         assumptions,
         capacity_plan,
     })
+}
+
+/// Refuses transfers in which some ticket can never be resolved: a set of
+/// queues that send every answered ticket on to each other (shares adding up
+/// to 1 all round) would pass tickets between them for ever.
+fn endless_transfers(raw: &ScenarioFile, queues: &[Option<Queue>], p: &mut Problems) {
+    let built: Option<Vec<&Queue>> = queues.iter().map(Option::as_ref).collect();
+    let Some(queues) = built else { return };
+    // A queue resolves tickets if some answers stay there, or if it moves
+    // some to a queue that does: a fixed point over the transfer graph.
+    let mut resolves: Vec<bool> =
+        queues.iter().map(|q| q.transfers.iter().map(|t| t.share).sum::<f64>() < 1.0 - 1e-9).collect();
+    loop {
+        let mut changed = false;
+        for (i, q) in queues.iter().enumerate() {
+            if !resolves[i] && q.transfers.iter().any(|t| resolves[t.to]) {
+                resolves[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let stuck: Vec<&str> =
+        raw.queues.iter().zip(&resolves).filter(|(_, r)| !**r).map(|(q, _)| q.name.as_str()).collect();
+    if !stuck.is_empty() {
+        p.add(
+            &format!("queue \"{}\": transfers", shown(stuck[0])),
+            format!(
+                "tickets of {} are transferred on for ever (every answer moves on, shares adding up to 1, \
+                 and none reaches a queue that keeps some); lower a share so some tickets are resolved",
+                stuck.join(", ")
+            ),
+        );
+    }
 }
 
 /// Longest plan name: it labels a row of `compare`'s tables.
@@ -790,6 +853,69 @@ fn queue(
         }
     }
 
+    let replies = q.replies.as_ref().and_then(|r| {
+        let at = format!("{at}: replies");
+        if !(0.0..1.0).contains(&r.probability) {
+            p.add(
+                &format!("{at}.probability"),
+                format!(
+                    "{} must be at least 0 and below 1 (0.3 = the customer replies after 30 % of answers)",
+                    r.probability
+                ),
+            );
+        }
+        if let Some(c) = channel.filter(|c| matches!(c, Channel::Phone | Channel::Chat | Channel::Callback)) {
+            p.add(
+                &at,
+                format!(
+                    "a {} ticket does not come back to the queue: its back-and-forth is its handle time; \
+                     replies are for email, form and messenger queues",
+                    c.name()
+                ),
+            );
+        }
+        let max_touches = match r.max_touches {
+            None => Some(u32::MAX),
+            Some(m) if (1..=1000).contains(&m) => Some(m as u32),
+            Some(m) => {
+                p.add(
+                    &format!("{at}.max_touches"),
+                    format!("{m} must be between 1 and 1000 (the answer that reaches it resolves the ticket)"),
+                );
+                None
+            }
+        };
+        let after = dist(&r.after, &format!("{at}.after"), p, &mut None);
+        let follow_up = match &r.handle_time {
+            Some(d) => dist(d, &format!("{at}.handle_time"), p, &mut None),
+            None => handle_time.clone(),
+        };
+        Some(Replies { probability: r.probability, after: after?, handle_time: follow_up?, max_touches: max_touches? })
+    });
+    // The receiving queues are resolved to indices once every queue is known.
+    let mut transfers = Vec::new();
+    for (k, t) in q.transfers.iter().enumerate() {
+        let at = format!("{at}: transfers[{}]", k + 1);
+        if !(t.share > 0.0 && t.share <= 1.0) {
+            p.add(
+                &format!("{at}.share"),
+                format!("{} must be above 0 and at most 1 (0.15 = 15 % of this queue's answers move on)", t.share),
+            );
+        }
+        let after = t.after.as_ref().map(|d| dist(d, &format!("{at}.after"), p, &mut None));
+        if let Some(None) = after {
+            continue;
+        }
+        transfers.push(Transfer { to: usize::MAX, share: t.share, after: after.flatten() });
+    }
+    let moved: f64 = q.transfers.iter().map(|t| t.share).sum();
+    if moved > 1.0 + 1e-9 {
+        p.add(
+            &format!("{at}: transfers"),
+            format!("the shares add up to {moved:.3}; at most all of a queue's answers (1) can move on"),
+        );
+    }
+
     if p.0.len() > before {
         return None;
     }
@@ -844,6 +970,9 @@ fn queue(
         // Resolved to an index once every queue is known.
         callback: None,
         share: q.share,
+        replies,
+        transfers,
+        live: matches!(channel, Channel::Phone | Channel::Chat),
     })
 }
 

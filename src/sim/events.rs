@@ -7,8 +7,13 @@
 /// Something that will happen. Indices refer to the engine's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    /// An agent finishes a ticket of a queue.
-    Finish { agent: u32, queue: u32 },
+    /// An agent finishes a ticket of a queue; `conversation` is the
+    /// ticket's, or `NO_CONVERSATION` when it is not followed.
+    Finish { agent: u32, queue: u32, conversation: u32 },
+    /// A customer's reply reaches the queue that answered them.
+    Reply { conversation: u32, queue: u32 },
+    /// A delayed transfer reaches its queue.
+    Transfer { conversation: u32, queue: u32 },
     /// A waiting ticket's patience runs out (ignored if it was served: lazy deletion).
     Abandon { ticket: u32, generation: u32 },
     /// A waiting ticket has gone stale and is withdrawn by grooming (ignored if served).

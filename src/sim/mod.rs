@@ -21,6 +21,7 @@
 pub mod agents;
 pub mod arrivals;
 pub mod calendar;
+pub mod conversations;
 pub mod events;
 pub mod queue;
 pub mod switching;
@@ -35,8 +36,9 @@ use crate::stats::{Origin, Recorder, ReplicationStats};
 use agents::Floor;
 use arrivals::{ArrivalClock, NextArrivals};
 use calendar::CalendarCursor;
+use conversations::{Conversations, Next};
 use events::{Event, EventQueue};
-use queue::{TicketStore, WaitingLine};
+use queue::{Contact, NO_CONVERSATION, Ticket, TicketStore, WaitingLine};
 use switching::SwitchState;
 
 /// What a random stream is used for; part of its seed.
@@ -48,6 +50,8 @@ pub enum Purpose {
     Patience = 3,
     Grooming = 4,
     Callback = 5,
+    /// Seeds of the conversations (replies, transfers) of a queue's tickets.
+    Flows = 6,
 }
 
 /// The random stream for one (replication, queue, purpose): a portable
@@ -87,6 +91,7 @@ struct QueueRuntime {
     patience_rng: Xoshiro256PlusPlus,
     grooming_rng: Xoshiro256PlusPlus,
     callback_rng: Xoshiro256PlusPlus,
+    flow_rng: Xoshiro256PlusPlus,
     /// Capacity units one ticket uses.
     units: agents::Units,
     /// Teams that serve this queue, in routing order.
@@ -133,6 +138,9 @@ struct Engine<'a> {
     /// True while the initial backlog enters the lines at t = 0.
     loading: bool,
     all_cleared: bool,
+    /// Tickets are followed to their resolution (the desk has replies or transfers).
+    flows: bool,
+    conversations: Conversations,
     recorder: Recorder,
 }
 
@@ -167,6 +175,7 @@ impl<'a> Engine<'a> {
                     patience_rng: rng(Purpose::Patience),
                     grooming_rng: rng(Purpose::Grooming),
                     callback_rng: rng(Purpose::Callback),
+                    flow_rng: rng(Purpose::Flows),
                     units: capacity / u64::from(q.concurrency),
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
                     pending_callbacks: 0,
@@ -224,6 +233,8 @@ impl<'a> Engine<'a> {
                 .map(|t| (0..scenario.queues.len()).map(|q| t.skills.contains(&q)).collect())
                 .collect(),
             all_cleared: false,
+            flows: scenario.has_flows(),
+            conversations: Conversations::default(),
             recorder,
         }
     }
@@ -300,7 +311,13 @@ impl<'a> Engine<'a> {
             let Some((time, event)) = self.events.pop() else { break };
             self.now = time;
             match event {
-                Event::Finish { agent, queue } => self.finish(agent, queue as usize),
+                Event::Finish { agent, queue, conversation } => self.finish(agent, queue as usize, conversation),
+                Event::Reply { conversation, queue } => {
+                    self.enter(queue as usize, self.now, Contact::Reply, conversation);
+                }
+                Event::Transfer { conversation, queue } => {
+                    self.enter(queue as usize, self.now, Contact::Transfer, conversation);
+                }
                 Event::Abandon { ticket, generation } => self.leave(ticket, generation, false),
                 Event::Withdraw { ticket, generation } => self.leave(ticket, generation, true),
                 Event::QueueHours { queue } => self.queue_hours(queue as usize),
@@ -311,12 +328,21 @@ impl<'a> Engine<'a> {
         self.now = self.horizon;
         self.interval_end();
         for q in 0..self.queues.len() {
-            let left: Vec<(f64, Origin)> =
-                self.queues[q].line.waiting(&self.store).map(|t| (t.arrival, t.origin)).collect();
+            // A reply still waiting is part of its ticket's conversation,
+            // not one of the queue's offered tickets.
+            let left: Vec<(f64, Origin)> = self.queues[q]
+                .line
+                .waiting(&self.store)
+                .filter(|t| t.contact != Contact::Reply)
+                .map(|t| (t.arrival, t.origin))
+                .collect();
             for (arrival, origin) in left {
                 let age = self.age(q, arrival);
                 self.recorder.waiting_at_end(q, arrival, age, self.now - arrival, origin);
             }
+        }
+        for c in self.conversations.in_progress() {
+            self.recorder.conversation_open_at_end(c.home as usize, c.first_arrival, c.origin);
         }
         self.recorder.finish()
     }
@@ -366,9 +392,10 @@ impl<'a> Engine<'a> {
         self.admit(q, self.now, false, true);
     }
 
-    /// A ticket enters queue `q`: its handle time, patience, grooming and
-    /// callback draws are made now, whatever happens to it. Whether it came
-    /// after hours is settled here too, from the queue's state at arrival.
+    /// A new ticket enters queue `q`: its handle time, patience, grooming,
+    /// callback and conversation draws are made now, whatever happens to it.
+    /// Whether it came after hours is settled here too, from the queue's
+    /// state at arrival.
     fn admit(&mut self, q: usize, arrival: f64, initial: bool, may_start: bool) {
         let queue = &self.scenario.queues[q];
         let rt = &mut self.queues[q];
@@ -380,45 +407,121 @@ impl<'a> Engine<'a> {
         let handle = queue.handle_time.sample(&mut rt.handle_rng);
         let patience = queue.patience.as_ref().map(|d| d.sample(&mut rt.patience_rng));
         let stale = queue.stale.filter(|st| rt.grooming_rng.random::<f64>() < st.resolve);
-        let callback = queue.callback.filter(|cb| rt.callback_rng.random::<f64>() < cb.share);
+        let callback = queue.callback.is_some_and(|cb| rt.callback_rng.random::<f64>() < cb.share);
+        let conversation = if self.flows {
+            let seed = rt.flow_rng.random::<u64>();
+            self.recorder.conversation_opened(q, arrival, origin);
+            self.conversations.open(arrival, q, origin, seed)
+        } else {
+            NO_CONVERSATION
+        };
         self.recorder.offered(q, arrival, origin);
+        let mut ticket = Ticket::new(arrival, handle, q as u32, origin);
+        ticket.callback = callback;
+        ticket.conversation = conversation;
+        self.place(ticket, patience, stale, may_start);
+    }
 
-        if let Some(cb) = queue.callback
-            && !self.queues[q].open
-        {
-            // A closed phone line cannot hold the call: it is missed (closed,
-            // not abandoned: the caller did not give up), and may leave a
-            // callback request.
-            self.recorder.closed(q, arrival, self.now - arrival, origin);
-            if callback.is_some() {
-                self.recorder.callback_created(q, arrival, origin);
-                self.request_callback(cb.queue);
+    /// A ticket already in the desk enters queue `q` at `now`: transferred
+    /// from another queue, or the customer's reply to this queue's answer.
+    /// Its draws come from its conversation's stream.
+    fn enter(&mut self, q: usize, now: f64, contact: Contact, conversation: u32) {
+        let queue = &self.scenario.queues[q];
+        let origin = if self.queues[q].open { Origin::OpenHours } else { Origin::AfterHours };
+        let rng = &mut self.conversations.get_mut(conversation).rng;
+        let (handle, patience, callback) = match contact {
+            Contact::Reply => {
+                let replies = queue.replies.as_ref().expect("only queues with replies get replies");
+                (replies.handle_time.sample(rng), None, false)
             }
+            _ => {
+                let handle = queue.handle_time.sample(rng);
+                let patience = queue.patience.as_ref().map(|d| d.sample(rng));
+                let callback = queue.callback.is_some_and(|cb| rng.random::<f64>() < cb.share);
+                (handle, patience, callback)
+            }
+        };
+        match contact {
+            Contact::Reply => self.recorder.reply(q, now),
+            _ => {
+                self.recorder.transfer_in(q, now);
+                self.recorder.offered(q, now, origin);
+            }
+        }
+        let mut ticket = Ticket::new(now, handle, q as u32, origin);
+        ticket.callback = callback;
+        ticket.contact = contact;
+        ticket.conversation = conversation;
+        self.place(ticket, patience, None, true);
+    }
+
+    /// A contact that entered queue `ticket.queue` (and was counted there)
+    /// is missed at once, answered at once, or waits.
+    fn place(&mut self, ticket: Ticket, patience: Option<f64>, stale: Option<crate::scenario::Stale>, may_start: bool) {
+        let q = ticket.queue as usize;
+        let queue = &self.scenario.queues[q];
+        let arrival = ticket.arrival;
+        if queue.live && !self.queues[q].open {
+            // A closed phone line or chat cannot hold the contact: it is
+            // missed (closed, not abandoned: the customer did not give up),
+            // and a call may leave a callback request.
+            self.recorder.closed(q, arrival, self.now - arrival, ticket.origin);
+            self.missed(ticket);
             return;
         }
         if let Some(st) = stale
             && arrival + st.after <= self.now
         {
             // Already stale when it enters (old initial backlog): groomed at once.
-            self.recorder.withdrawn(q, arrival, self.now - arrival, origin);
+            self.recorder.withdrawn(q, arrival, self.now - arrival, ticket.origin);
+            self.end_unresolved(ticket.conversation);
             return;
         }
         if may_start && self.queues[q].open {
             let units = self.queues[q].units;
             let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units));
             if let Some(agent) = agent {
-                self.start(agent, q, arrival, handle, origin);
+                self.start(agent, &ticket);
                 return;
             }
         }
-        let (id, generation) = self.store.insert(arrival, handle, q as u32, origin, callback.is_some());
+        let (id, generation) = self.store.insert(ticket);
         self.queues[q].line.push(id);
         self.waiting += 1;
         if let Some(p) = patience {
-            self.schedule(self.now + p, Event::Abandon { ticket: id, generation });
+            // A customer who wrote while the queue was closed starts to lose
+            // patience when it opens: nobody gives up on a desk for being
+            // closed at night.
+            let from = match ticket.origin {
+                Origin::AfterHours => self.queues[q].hours.peek().map_or(self.now, |(t, _)| t.max(self.now)),
+                _ => self.now,
+            };
+            self.schedule(from + p, Event::Abandon { ticket: id, generation });
         }
         if let Some(st) = stale {
             self.schedule(arrival + st.after, Event::Withdraw { ticket: id, generation });
+        }
+    }
+
+    /// A ticket of a live channel missed because its line was closed (already
+    /// counted as closed): its callback request, if it leaves one, and the end
+    /// of its conversation.
+    fn missed(&mut self, ticket: Ticket) {
+        let q = ticket.queue as usize;
+        if ticket.callback
+            && let Some(cb) = self.scenario.queues[q].callback
+        {
+            self.recorder.callback_created(q, ticket.arrival, ticket.origin);
+            self.request_callback(cb.queue);
+        }
+        self.end_unresolved(ticket.conversation);
+    }
+
+    /// A followed ticket ended without being resolved.
+    fn end_unresolved(&mut self, conversation: u32) {
+        if conversation != NO_CONVERSATION {
+            let c = self.conversations.close(conversation);
+            self.recorder.conversation_lost(c.home as usize, c.first_arrival, c.origin);
         }
     }
 
@@ -433,21 +536,52 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// Agent `agent` answers a ticket of queue `q` whose handle time was
-    /// drawn at arrival as `handle`: the answering team's speed factor on
-    /// the queue scales it now, so the same ticket takes a specialist less
-    /// time than a generalist (and the draws stay those of the ticket).
-    fn start(&mut self, agent: u32, q: usize, arrival: f64, handle: f64, origin: Origin) {
+    /// Agent `agent` answers `ticket`, whose handle time was drawn when it
+    /// entered the queue: the answering team's speed factor on the queue
+    /// scales it now, so the same ticket takes a specialist less time than a
+    /// generalist (and the draws stay those of the ticket).
+    fn start(&mut self, agent: u32, ticket: &Ticket) {
+        let q = ticket.queue as usize;
         let units = self.queues[q].units;
         let team = self.floor.agents[agent as usize].team as usize;
         if !self.can_serve[team][q] {
             self.recorder.served_without_skill();
         }
-        let handle = handle * self.scenario.teams[team].speed_on(q);
-        let wait = self.age(q, arrival);
-        self.recorder.answered(q, arrival, wait, origin);
+        let handle = ticket.handle * self.scenario.teams[team].speed_on(q);
+        let wait = self.age(q, ticket.arrival);
+        match ticket.contact {
+            Contact::Reply => self.recorder.reply_answered(q, ticket.arrival, wait),
+            _ => self.recorder.answered(q, ticket.arrival, wait, ticket.origin),
+        }
         self.floor.take(agent, units, self.now);
-        self.schedule(self.now + handle, Event::Finish { agent, queue: q as u32 });
+        let finish = Event::Finish { agent, queue: q as u32, conversation: ticket.conversation };
+        self.schedule(self.now + handle, finish);
+    }
+
+    /// The step after an agent's touch on a followed ticket in queue `q`.
+    fn follow_up(&mut self, conversation: u32, q: usize) {
+        let queue = &self.scenario.queues[q];
+        let c = self.conversations.get_mut(conversation);
+        c.touches += 1;
+        match c.next(queue) {
+            Next::Transfer { to, after } => {
+                c.transfers += 1;
+                self.recorder.transfer_out(q, self.now);
+                if after > 0.0 {
+                    self.schedule(self.now + after, Event::Transfer { conversation, queue: to as u32 });
+                } else {
+                    self.enter(to, self.now, Contact::Transfer, conversation);
+                }
+            }
+            // A reply after the horizon is never scheduled: the ticket is
+            // then still open at the end.
+            Next::Reply { after } => self.schedule(self.now + after, Event::Reply { conversation, queue: q as u32 }),
+            Next::Resolved => {
+                let c = self.conversations.close(conversation);
+                let time = self.now - c.first_arrival;
+                self.recorder.resolved(c.home as usize, c.first_arrival, c.origin, time, c.touches, c.transfers);
+            }
+        }
     }
 
     /// Records clearing times once a backlog falls to the threshold.
@@ -584,7 +718,7 @@ impl<'a> Engine<'a> {
             let Some(ticket) = ticket else { return };
             self.waiting -= 1;
             self.check_cleared(q);
-            self.start(agent, q, ticket.arrival, ticket.handle, ticket.origin);
+            self.start(agent, &ticket);
         }
     }
 
@@ -597,9 +731,13 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn finish(&mut self, agent: u32, q: usize) {
+    fn finish(&mut self, agent: u32, q: usize, conversation: u32) {
         let units = self.queues[q].units;
-        if self.floor.release(agent, units, self.now) {
+        let available = self.floor.release(agent, units, self.now);
+        if conversation != NO_CONVERSATION {
+            self.follow_up(conversation, q);
+        }
+        if available {
             self.dispatch(agent);
         }
     }
@@ -615,16 +753,13 @@ impl<'a> Engine<'a> {
         self.queues[q].line.note_gone(&mut self.store);
         self.waiting -= 1;
         let waited = self.now - t.arrival;
+        debug_assert!(t.contact != Contact::Reply, "replies neither abandon nor go stale");
         if withdrawn {
             self.recorder.withdrawn(q, t.arrival, waited, t.origin);
+            self.end_unresolved(t.conversation);
         } else {
             self.recorder.abandoned(q, t.arrival, waited, t.origin);
-            if let Some(cb) = self.scenario.queues[q].callback
-                && t.callback
-            {
-                self.recorder.callback_created(q, t.arrival, t.origin);
-                self.request_callback(cb.queue);
-            }
+            self.missed(t);
         }
         self.check_cleared(q);
     }
@@ -637,17 +772,15 @@ impl<'a> Engine<'a> {
         if let Some((t, _)) = rt.hours.peek() {
             self.schedule(t, Event::QueueHours { queue: q as u32 });
         }
-        if !open && let Some(cb) = self.scenario.queues[q].callback {
-            // A phone line that closes cannot hold its callers: they are
-            // missed as closed (they did not give up), and may leave a
-            // callback request, like calls arriving while it is closed.
+        if !open && self.scenario.queues[q].live {
+            // A phone line or chat that closes cannot hold its customers:
+            // they are missed as closed (they did not give up), and callers
+            // may leave a callback request, like calls arriving while it is
+            // closed.
             while let Some(t) = self.queues[q].line.take_oldest(&mut self.store) {
                 self.waiting -= 1;
                 self.recorder.closed(q, t.arrival, self.now - t.arrival, t.origin);
-                if t.callback {
-                    self.recorder.callback_created(q, t.arrival, t.origin);
-                    self.request_callback(cb.queue);
-                }
+                self.missed(t);
             }
             self.check_cleared(q);
         }

@@ -14,6 +14,18 @@ use std::collections::VecDeque;
 
 use crate::stats::Origin;
 
+/// What a waiting contact is: a new ticket, one transferred from another
+/// queue, or a customer's reply on a ticket this queue answered before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    New,
+    Transfer,
+    Reply,
+}
+
+/// The conversation of a ticket that is not followed (no replies or transfers).
+pub const NO_CONVERSATION: u32 = u32::MAX;
+
 /// A ticket waiting for an agent.
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket {
@@ -25,8 +37,28 @@ pub struct Ticket {
     pub origin: Origin,
     /// Leaves a callback request if the customer gives up (drawn at arrival).
     pub callback: bool,
+    pub contact: Contact,
+    /// Its conversation in the engine's table, or [`NO_CONVERSATION`].
+    pub conversation: u32,
     generation: u32,
     waiting: bool,
+}
+
+impl Ticket {
+    /// A new ticket of `queue` (no callback request, not followed).
+    pub fn new(arrival: f64, handle: f64, queue: u32, origin: Origin) -> Self {
+        Ticket {
+            arrival,
+            handle,
+            queue,
+            origin,
+            callback: false,
+            contact: Contact::New,
+            conversation: NO_CONVERSATION,
+            generation: 0,
+            waiting: true,
+        }
+    }
 }
 
 /// Slab of waiting tickets, addressed by `u32` ids that are reused.
@@ -38,20 +70,16 @@ pub struct TicketStore {
 
 impl TicketStore {
     /// Stores a waiting ticket; returns its id and generation.
-    pub fn insert(&mut self, arrival: f64, handle: f64, queue: u32, origin: Origin, callback: bool) -> (u32, u32) {
+    pub fn insert(&mut self, ticket: Ticket) -> (u32, u32) {
         match self.free.pop() {
             Some(id) => {
                 let t = &mut self.tickets[id as usize];
-                t.arrival = arrival;
-                t.handle = handle;
-                t.queue = queue;
-                t.origin = origin;
-                t.callback = callback;
-                t.waiting = true;
-                (id, t.generation)
+                let generation = t.generation;
+                *t = Ticket { generation, waiting: true, ..ticket };
+                (id, generation)
             }
             None => {
-                self.tickets.push(Ticket { arrival, handle, queue, origin, callback, generation: 0, waiting: true });
+                self.tickets.push(Ticket { generation: 0, waiting: true, ..ticket });
                 ((self.tickets.len() - 1) as u32, 0)
             }
         }
@@ -210,7 +238,7 @@ mod tests {
         let mut line = WaitingLine::default();
         let ids = (0..n)
             .map(|i| {
-                let (id, g) = store.insert(i as f64, 1.0, 0, Origin::OpenHours, false);
+                let (id, g) = store.insert(Ticket::new(i as f64, 1.0, 0, Origin::OpenHours));
                 line.push(id);
                 (id, g)
             })
@@ -255,7 +283,7 @@ mod tests {
         let mut store = TicketStore::default();
         let (mut line, ids) = line_with(&mut store, 1);
         line.take_oldest(&mut store);
-        let (id2, g2) = store.insert(9.0, 1.0, 0, Origin::OpenHours, false);
+        let (id2, g2) = store.insert(Ticket::new(9.0, 1.0, 0, Origin::OpenHours));
         assert_eq!(id2, ids[0].0);
         assert!(!store.is_waiting(ids[0].0, ids[0].1));
         assert!(store.is_waiting(id2, g2));

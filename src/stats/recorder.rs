@@ -300,6 +300,75 @@ impl Default for EveryoneWaits {
     }
 }
 
+/// A queue's conversations: tickets that can be touched more than once
+/// (customers reply) or move between queues (transfers). Counted only in
+/// scenarios with replies or transfers.
+///
+/// Two views, each with its own clock:
+/// - of the tickets that *first arrived* in this queue (by that arrival,
+///   like every ticket count): `opened`, and how each ended — `resolved`
+///   (with its end-to-end time, touches and transfers), `lost` (it gave up,
+///   reached a closed line or was groomed away at some step), or
+///   `open_at_end` (still in a line, in service, waiting for the customer's
+///   reply or for another department at the horizon). So `opened = resolved +
+///   lost + open_at_end`.
+/// - of the contacts this queue *handled* (by the time they reached it):
+///   customers' replies (`replies`, answered ones and their waits) and
+///   transfers in and out. A transferred ticket is also one of the
+///   receiving queue's `offered` tickets (its wait runs from the transfer);
+///   a reply is not (the first-response figures stay first responses).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FlowCounts {
+    pub opened: u64,
+    pub resolved: u64,
+    /// Sum of resolution times (first arrival to the last touch's end), seconds.
+    pub resolution_sum: f64,
+    /// Agent touches of the resolved tickets, in every queue.
+    pub touches_sum: u64,
+    /// Transfers of the resolved tickets.
+    pub transfers_sum: u64,
+    pub lost: u64,
+    pub open_at_end: u64,
+    pub replies: u64,
+    pub replies_answered: u64,
+    /// Sum of replies' waits for the next answer (queue's SLA clock), seconds.
+    pub reply_wait_sum: f64,
+    pub transfers_in: u64,
+    pub transfers_out: u64,
+}
+
+impl FlowCounts {
+    pub fn add(&mut self, o: &FlowCounts) {
+        self.opened += o.opened;
+        self.resolved += o.resolved;
+        self.resolution_sum += o.resolution_sum;
+        self.touches_sum += o.touches_sum;
+        self.transfers_sum += o.transfers_sum;
+        self.lost += o.lost;
+        self.open_at_end += o.open_at_end;
+        self.replies += o.replies;
+        self.replies_answered += o.replies_answered;
+        self.reply_wait_sum += o.reply_wait_sum;
+        self.transfers_in += o.transfers_in;
+        self.transfers_out += o.transfers_out;
+    }
+
+    /// Mean resolution time of resolved tickets, seconds.
+    pub fn resolution_mean(&self) -> Option<f64> {
+        (self.resolved > 0).then(|| self.resolution_sum / self.resolved as f64)
+    }
+
+    /// Agent touches per resolved ticket.
+    pub fn touches_per_ticket(&self) -> Option<f64> {
+        (self.resolved > 0).then(|| self.touches_sum as f64 / self.resolved as f64)
+    }
+
+    /// Mean wait of answered replies, seconds.
+    pub fn reply_wait_mean(&self) -> Option<f64> {
+        (self.replies_answered > 0).then(|| self.reply_wait_sum / self.replies_answered as f64)
+    }
+}
+
 /// Agent time of one team over one stretch, agent-seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct AgentTime {
@@ -345,6 +414,11 @@ pub struct ReplicationStats {
     /// Tickets started by an agent whose team lacks the queue's skill; an
     /// invariant the tests hold at zero.
     pub served_without_skill: u64,
+    /// Per queue: its conversations (all zero without replies or transfers).
+    pub flows: Vec<FlowCounts>,
+    /// Per queue: resolution times of the resolved tickets that first
+    /// arrived in it, milliseconds.
+    pub resolution: Vec<Histogram<u32>>,
 }
 
 /// Streams one replication's observations into [`ReplicationStats`].
@@ -387,6 +461,8 @@ impl Recorder {
                 interval_tickets: vec![IntervalCounts::default(); intervals * queue_count],
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
                 served_without_skill: 0,
+                flows: vec![FlowCounts::default(); queue_count],
+                resolution: vec![wait_histogram(); queue_count],
             },
         }
     }
@@ -469,6 +545,78 @@ impl Recorder {
     #[inline]
     pub fn callback_created(&mut self, queue: usize, arrival: f64, origin: Origin) {
         self.each(queue, arrival, origin, Outcome::CallbackCreated);
+    }
+
+    /// Whether a ticket first arriving at `arrival` (with `origin`) is one
+    /// the statistics follow.
+    #[inline]
+    fn followed(&self, arrival: f64, origin: Origin) -> bool {
+        origin == Origin::InitialBacklog || self.cohort(arrival).is_some()
+    }
+
+    /// A ticket that can be touched again or transferred entered `home`,
+    /// its first queue.
+    pub fn conversation_opened(&mut self, home: usize, arrival: f64, origin: Origin) {
+        if self.followed(arrival, origin) {
+            self.stats.flows[home].opened += 1;
+        }
+    }
+
+    /// A ticket that first arrived in `home` at `arrival` was resolved after
+    /// `time` seconds, `touches` answers and `transfers` transfers.
+    pub fn resolved(&mut self, home: usize, arrival: f64, origin: Origin, time: f64, touches: u32, transfers: u32) {
+        if self.followed(arrival, origin) {
+            let f = &mut self.stats.flows[home];
+            f.resolved += 1;
+            f.resolution_sum += time;
+            f.touches_sum += u64::from(touches);
+            f.transfers_sum += u64::from(transfers);
+            self.stats.resolution[home].saturating_record((time.max(0.0) * 1000.0).round() as u64);
+        }
+    }
+
+    /// A ticket of `home` ended unresolved: abandoned, closed or groomed at some step.
+    pub fn conversation_lost(&mut self, home: usize, arrival: f64, origin: Origin) {
+        if self.followed(arrival, origin) {
+            self.stats.flows[home].lost += 1;
+        }
+    }
+
+    /// A ticket of `home` still unresolved at the horizon.
+    pub fn conversation_open_at_end(&mut self, home: usize, arrival: f64, origin: Origin) {
+        if self.followed(arrival, origin) {
+            self.stats.flows[home].open_at_end += 1;
+        }
+    }
+
+    /// A customer's reply reached `queue` at `time`.
+    pub fn reply(&mut self, queue: usize, time: f64) {
+        if self.cohort(time).is_some() {
+            self.stats.flows[queue].replies += 1;
+        }
+    }
+
+    /// A reply that reached `queue` at `time` was answered after `wait` seconds.
+    pub fn reply_answered(&mut self, queue: usize, time: f64, wait: f64) {
+        if self.cohort(time).is_some() {
+            let f = &mut self.stats.flows[queue];
+            f.replies_answered += 1;
+            f.reply_wait_sum += wait;
+        }
+    }
+
+    /// A ticket left `from` for `to` at `time` (it reaches `to` later when delayed).
+    pub fn transfer_out(&mut self, from: usize, time: f64) {
+        if self.cohort(time).is_some() {
+            self.stats.flows[from].transfers_out += 1;
+        }
+    }
+
+    /// A transferred ticket reached `to` at `time`.
+    pub fn transfer_in(&mut self, to: usize, time: f64) {
+        if self.cohort(time).is_some() {
+            self.stats.flows[to].transfers_in += 1;
+        }
     }
 
     /// A ticket still waiting when the horizon is reached, `age` seconds old

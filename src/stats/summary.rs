@@ -10,7 +10,9 @@ use std::sync::Arc;
 use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::recorder::{AgentTime, EveryoneWaits, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram};
+use super::recorder::{
+    AgentTime, EveryoneWaits, FlowCounts, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram,
+};
 use super::running::{
     RunningEstimate, RunningMean, SampleMean, add_sample, add_welford, sample_mean, welford_estimate,
 };
@@ -107,6 +109,87 @@ pub struct QueueSummary {
     /// Wall-clock age of the oldest ticket left, hours, over the
     /// replications that left any.
     pub oldest_left_h: Estimate,
+    /// Replies and transfers (see [`FlowCounts`]); `None` in a desk without them.
+    pub flow: Option<FlowSummary>,
+}
+
+/// A queue's conversations over the replications: of the tickets that first
+/// arrived in it, how they were resolved; of the contacts it handled, its
+/// customers' replies and the transfers in and out (see [`FlowCounts`]).
+#[derive(Debug, Clone, Default)]
+pub struct FlowSummary {
+    /// Tickets that first arrived here (new and initial backlog).
+    pub opened: f64,
+    pub resolved: f64,
+    /// Ended unresolved: the customer gave up, reached a closed line or the
+    /// ticket was groomed away, at any step.
+    pub lost: f64,
+    /// Not resolved at the horizon.
+    pub open_at_end: f64,
+    /// Agent touches per resolved ticket.
+    pub touches_per_ticket: Estimate,
+    /// First arrival to the end of the last touch, hours.
+    pub resolution_h: Estimate,
+    pub resolution_p50_h: Option<f64>,
+    pub resolution_p90_h: Option<f64>,
+    /// Customers' replies that reached this queue.
+    pub replies: f64,
+    /// Mean wait of a reply for the next answer (the queue's SLA clock), seconds.
+    pub reply_wait_s: Estimate,
+    pub transfers_in: f64,
+    pub transfers_out: f64,
+}
+
+/// Running sums behind a [`FlowSummary`].
+#[derive(Debug, Clone, Default)]
+struct FlowTally {
+    opened: RunningMean,
+    resolved: RunningMean,
+    lost: RunningMean,
+    open_at_end: RunningMean,
+    touches_per_ticket: RunningEstimate,
+    resolution_h: RunningEstimate,
+    resolution_p50_h: RunningMean,
+    resolution_p90_h: RunningMean,
+    replies: RunningMean,
+    reply_wait_s: RunningEstimate,
+    transfers_in: RunningMean,
+    transfers_out: RunningMean,
+}
+
+impl FlowTally {
+    fn add(&mut self, f: &FlowCounts, resolution: &Histogram<u32>) {
+        let hours = |x: Option<f64>| x.map(|s| s / 3600.0);
+        self.opened.add(f.opened as f64);
+        self.resolved.add(f.resolved as f64);
+        self.lost.add(f.lost as f64);
+        self.open_at_end.add(f.open_at_end as f64);
+        self.touches_per_ticket.add(f.touches_per_ticket());
+        self.resolution_h.add(hours(f.resolution_mean()));
+        self.resolution_p50_h.add_defined(hours(quantile(resolution, 0.5)));
+        self.resolution_p90_h.add_defined(hours(quantile(resolution, 0.9)));
+        self.replies.add(f.replies as f64);
+        self.reply_wait_s.add(f.reply_wait_mean());
+        self.transfers_in.add(f.transfers_in as f64);
+        self.transfers_out.add(f.transfers_out as f64);
+    }
+
+    fn finish(&self) -> FlowSummary {
+        FlowSummary {
+            opened: self.opened.mean(),
+            resolved: self.resolved.mean(),
+            lost: self.lost.mean(),
+            open_at_end: self.open_at_end.mean(),
+            touches_per_ticket: self.touches_per_ticket.estimate(),
+            resolution_h: self.resolution_h.estimate(),
+            resolution_p50_h: self.resolution_p50_h.defined_mean(),
+            resolution_p90_h: self.resolution_p90_h.defined_mean(),
+            replies: self.replies.mean(),
+            reply_wait_s: self.reply_wait_s.estimate(),
+            transfers_in: self.transfers_in.mean(),
+            transfers_out: self.transfers_out.mean(),
+        }
+    }
 }
 
 impl QueueSummary {
@@ -211,6 +294,8 @@ pub struct RunningSummary<'a> {
     week: Option<PooledTally>,
     /// One per queue, then the desk total.
     waits: Vec<WaitTally>,
+    /// One per queue, then the desk total; empty without replies or transfers.
+    flows: Vec<FlowTally>,
 }
 
 impl<'a> RunningSummary<'a> {
@@ -227,6 +312,7 @@ impl<'a> RunningSummary<'a> {
             week: typical_week(scenario).map(|slots| PooledTally::new(scenario, slots)),
             waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
             bucket_tops,
+            flows: if scenario.has_flows() { vec![FlowTally::default(); nq + 1] } else { Vec::new() },
         }
     }
 
@@ -249,6 +335,14 @@ impl<'a> RunningSummary<'a> {
             self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
         }
+        if !self.flows.is_empty() {
+            for q in 0..nq {
+                self.flows[q].add(&r.flows[q], &r.resolution[q]);
+            }
+            let mut desk = FlowCounts::default();
+            r.flows.iter().for_each(|f| desk.add(f));
+            self.flows[nq].add(&desk, &merged_waits(&r.resolution));
+        }
         self.intervals.add(self.scenario, r, &self.serving);
         if let Some(week) = &mut self.week {
             week.add(self.scenario, r, &self.serving);
@@ -263,7 +357,9 @@ impl<'a> RunningSummary<'a> {
         let queues = (0..=nq)
             .map(|q| {
                 let sla = (q < nq).then(|| s.queues[q].sla);
-                self.queues[q].finish(queue_name(s, q), sla)
+                let mut row = self.queues[q].finish(queue_name(s, q), sla);
+                row.flow = self.flows.get(q).map(FlowTally::finish);
+                row
             })
             .collect();
         let (intervals, teams) = self.intervals.finish(s, self.replications);
@@ -443,6 +539,7 @@ impl QueueTally {
             waited_over_week: self.waited_over_week.estimate(),
             left_by_age: self.left_by_age.map(|m| m.mean()),
             oldest_left_h: self.oldest_left_h.estimate(),
+            flow: None,
         }
     }
 }

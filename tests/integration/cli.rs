@@ -166,16 +166,16 @@ fn after_hours_contacts_are_reported_apart_from_customers_who_gave_up() {
     // The terminal table shows the closed count and says what it is, within 100 columns.
     let header = stdout.lines().find(|l| l.starts_with("queue")).unwrap();
     assert!(header.contains("abandon  closed  occup."), "{header}");
-    assert!(stdout.contains("closed: calls that reached a closed line"), "{stdout}");
+    assert!(stdout.contains("closed: calls and chats that reached a closed line"), "{stdout}");
     assert!(stdout.contains("arrived after hours"), "{stdout}");
     let table: Vec<&str> =
         stdout.lines().skip_while(|l| !l.starts_with("queue")).take_while(|l| !l.is_empty()).collect();
     assert_eq!(table.len(), 5, "{stdout}");
     assert!(table.iter().all(|l| l.chars().count() <= 100), "{stdout}");
-    // A desk without closed-line calls keeps the old table.
+    // A desk without closed-line contacts keeps the old table.
     let small = staffsim()
         .arg("run")
-        .arg(fixture("small.toml"))
+        .arg(fixture("peak.toml"))
         .arg("-q")
         .arg("-o")
         .arg(tmp.path().join("small"))
