@@ -480,6 +480,7 @@ pub(crate) fn outline(s: &Scenario) -> String {
     let mut work = 0.0;
     // Callback requests are work too: derived from the phone queues' missed calls.
     let workload = crate::staffing::Workload::of(s, units::HOUR);
+    let volumes = s.contact_volumes();
     for (i, q) in s.queues.iter().enumerate() {
         let hours = workload.agent_hours(s, i);
         let derived = workload.callback_hours(s, i);
@@ -541,6 +542,33 @@ pub(crate) fn outline(s: &Scenario) -> String {
                 "{:.0}% of missed calls are called back via \"{}\"",
                 cb.share * 100.0,
                 s.queues[cb.queue].name
+            ));
+        }
+        for tr in &q.transfers {
+            extras.push(format!(
+                "{:.0}% of answers move on to \"{}\"{}",
+                tr.share * 100.0,
+                s.queues[tr.to].name,
+                tr.after.as_ref().map_or(" at once".into(), |d| format!(" after {}", d.describe()))
+            ));
+        }
+        if let Some(r) = &q.replies {
+            let cap = if r.max_touches == u32::MAX { String::new() } else { format!(", at most {} touches", r.max_touches) };
+            extras.push(format!(
+                "the customer replies to {:.0}% of the other answers after {}; a follow-up touch takes {}{cap}",
+                r.probability * 100.0,
+                r.after.describe(),
+                r.handle_time.describe()
+            ));
+        }
+        let derived_flows: f64 = workload.flows[i].iter().sum();
+        if derived_flows > 0.0 {
+            let (contacts, replies) = volumes[i];
+            extras.push(format!(
+                "receives about {:.0} contacts a week with transfers and replies ({:.0} replies), \
+                 included in its work",
+                contacts,
+                replies
             ));
         }
         if !extras.is_empty() {

@@ -98,7 +98,14 @@ impl RunSize {
 
         let callbacks: f64 = s.queues.iter().filter_map(|q| q.callback.map(|cb| q.weekly_volume * cb.share)).sum();
         let initial: f64 = s.queues.iter().filter_map(|q| q.initial_backlog).map(|b| f64::from(b.tickets)).sum();
-        let tickets = (s.queues.iter().map(|q| q.weekly_volume).sum::<f64>() + callbacks) * weeks + initial;
+        // Contacts, not tickets, cost events: transfers and replies count
+        // (the traffic equations' upper bound).
+        let contacts: f64 = if s.has_flows() {
+            s.contact_volumes().iter().map(|c| c.0).sum()
+        } else {
+            s.queues.iter().map(|q| q.weekly_volume).sum()
+        };
+        let tickets = (contacts + callbacks) * weeks + initial;
 
         let queue_hours: f64 = s.queues.iter().map(|q| q.hours.transitions().len() as f64).sum();
         let shifts = s.teams.iter().flat_map(|t| t.shifts.iter());

@@ -147,6 +147,9 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
         if r.callbacks_created > 0.0 {
             parts.push(format!("{:.0} callbacks requested", r.callbacks_created));
         }
+        if let Some(f) = &r.flow {
+            parts.extend(conversation_notes(f));
+        }
         if r.after_hours > 0.0 {
             parts.push(format!(
                 "{:.0} arrived after hours (service level of open-hours arrivals {})",
@@ -162,6 +165,37 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
         out.insert(0, '\n');
     }
     out
+}
+
+/// What a queue's conversations did: how its tickets were resolved, its
+/// customers' replies, the transfers in and out.
+fn conversation_notes(f: &crate::stats::summary::FlowSummary) -> Vec<String> {
+    let mut parts = Vec::new();
+    let hours = |h: Option<f64>| h.map_or("-".into(), |h| format_wait(h * 3600.0));
+    if f.resolved >= 0.5 {
+        parts.push(format!(
+            "{:.0} tickets resolved in {} on average (half within {}, 90% within {}), {:.2} touches each",
+            f.resolved,
+            hours(f.resolution_h.mean),
+            hours(f.resolution_p50_h),
+            hours(f.resolution_p90_h),
+            f.touches_per_ticket.mean.unwrap_or(0.0)
+        ));
+    }
+    if f.lost >= 0.5 || f.open_at_end >= 0.5 {
+        parts.push(format!("{:.0} lost before resolution, {:.0} unresolved at the end", f.lost, f.open_at_end));
+    }
+    if f.replies >= 0.5 {
+        parts.push(format!(
+            "{:.0} customer replies, answered after {} on average",
+            f.replies,
+            secs(f.reply_wait_s.mean)
+        ));
+    }
+    if f.transfers_in >= 0.5 || f.transfers_out >= 0.5 {
+        parts.push(format!("{:.0} transferred in, {:.0} out", f.transfers_in, f.transfers_out));
+    }
+    parts
 }
 
 /// How well one policy did, for ranking.
