@@ -553,7 +553,8 @@ pub(crate) fn outline(s: &Scenario) -> String {
             ));
         }
         if let Some(r) = &q.replies {
-            let cap = if r.max_touches == u32::MAX { String::new() } else { format!(", at most {} touches", r.max_touches) };
+            let cap =
+                if r.max_touches == u32::MAX { String::new() } else { format!(", at most {} touches", r.max_touches) };
             extras.push(format!(
                 "the customer replies to {:.0}% of the other answers after {}; a follow-up touch takes {}{cap}",
                 r.probability * 100.0,
@@ -567,8 +568,7 @@ pub(crate) fn outline(s: &Scenario) -> String {
             extras.push(format!(
                 "receives about {:.0} contacts a week with transfers and replies ({:.0} replies), \
                  included in its work",
-                contacts,
-                replies
+                contacts, replies
             ));
         }
         if !extras.is_empty() {

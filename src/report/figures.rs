@@ -1232,7 +1232,57 @@ pub fn run_charts(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
         vec![service_level(s, r), backlog(s, r), backlog_ages(s, r), waits(s, r), occupancy(s, r), arrivals(s, r)];
     charts.extend(service_level_heatmaps(s, r));
     charts.push(backlog_heatmap(s, r));
+    if s.has_flows() {
+        charts.push(resolution(s, r));
+    }
     charts
+}
+
+/// First response against resolution, per queue where tickets first
+/// arrive: what the desk publishes (the mean wait for the first answer)
+/// beside what the customer lives through (first contact to the last
+/// touch's end, mean and 90th percentile), in hours or minutes.
+pub fn resolution(s: &Scenario, r: &RunSummary) -> Chart {
+    let rows: Vec<_> =
+        r.queues.iter().take(s.queues.len()).filter(|q| q.flow.as_ref().is_some_and(|f| f.resolved >= 0.5)).collect();
+    let longest = rows
+        .iter()
+        .filter_map(|q| q.flow.as_ref())
+        .flat_map(|f| [f.resolution_p90_h, f.resolution_h.mean])
+        .flatten()
+        .fold(0.0, f64::max);
+    let (per_hour, unit) = if longest >= 3.0 { (1.0, "hours") } else { (60.0, "minutes") };
+    let mut bars = Vec::new();
+    for q in &rows {
+        let f = q.flow.as_ref().expect("filtered");
+        let scaled = |h: Option<f64>| h.map(|h| h * per_hour);
+        let first = q.asa_s.mean.map(|s| s / 3600.0);
+        let ci = |e: Option<f64>| e.map(|c| c * per_hour);
+        for (k, label, value, ci95) in [
+            (0, "first response (mean wait)", scaled(first), ci(q.asa_s.ci95.map(|c| c / 3600.0))),
+            (1, "resolution (mean)", scaled(f.resolution_h.mean), ci(f.resolution_h.ci95)),
+            (2, "resolution (90% within)", scaled(f.resolution_p90_h), None),
+        ] {
+            if let Some(value) = value {
+                bars.push(Bar { group: q.queue.clone(), label: label.into(), color: color(k), value, ci95 });
+            }
+        }
+    }
+    let top = bars.iter().map(|b| b.value + b.ci95.unwrap_or(0.0)).fold(0.0, f64::max);
+    Chart {
+        name: "resolution".into(),
+        title: format!("{}: first response and resolution, by the queue tickets first arrive in", s.name),
+        x_label: "queue (whiskers: 95% confidence)".into(),
+        y_label: unit.into(),
+        x_range: (0.0, 1.0),
+        y_range: (0.0, (top * 1.1).max(1.0)),
+        x_ticks: Vec::new(),
+        y_format: YFormat::Number,
+        body: Body::Bars { bars, hlines: Vec::new() },
+        subtitle: "resolution: first contact to the end of the last touch, replies and transfers included".into(),
+        x_omitted: Vec::new(),
+        x_names: Vec::new(),
+    }
 }
 
 /// The what-if charts: each variant's paired differences from the base per

@@ -251,7 +251,11 @@ impl<'a> Report<'a> {
 
 /// A line under a chart saying how to read it, by the chart's file name.
 fn how_to_read(name: &str) -> &'static str {
-    const HINTS: [(&str, &str); 14] = [
+    const HINTS: [(&str, &str); 15] = [
+        (
+            "resolution",
+            "For the tickets that first arrived in each queue: the mean wait for the first answer beside the time to resolution (first contact to the end of the last touch, the customer's replies and transfers to other queues included), mean and 90th percentile.",
+        ),
         (
             "heatmap_service_level",
             "Service level by weekday and hour of arrival: red below the queue's target, blue above, grey where no customers arrive. Hover a cell for its value.",

@@ -143,11 +143,8 @@ fn conversation_work(s: &Scenario, tickets: &[Vec<f64>], open: &[Vec<bool>], slo
         let mut sent = 0.0;
         for (i, q) in s.queues.iter().enumerate() {
             let moved: f64 = q.transfers.iter().map(|t| t.share).sum();
-            let mut steps: Vec<(usize, f64, f64, f64)> = q
-                .transfers
-                .iter()
-                .map(|t| (t.to, t.share, t.after.as_ref().map_or(0.0, |d| d.mean()), 1.0))
-                .collect();
+            let mut steps: Vec<(usize, f64, f64, f64)> =
+                q.transfers.iter().map(|t| (t.to, t.share, t.after.as_ref().map_or(0.0, |d| d.mean()), 1.0)).collect();
             if let Some(r) = &q.replies {
                 let weight = r.handle_time.mean() / q.handle_time.mean();
                 steps.push((i, (1.0 - moved) * r.probability, r.after.mean(), weight));
