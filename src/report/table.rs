@@ -182,8 +182,11 @@ fn conversation_notes(f: &crate::stats::summary::FlowSummary) -> Vec<String> {
             f.touches_per_ticket.mean.unwrap_or(0.0)
         ));
     }
-    if f.lost >= 0.5 || f.open_at_end >= 0.5 {
-        parts.push(format!("{:.0} lost before resolution, {:.0} unresolved at the end", f.lost, f.open_at_end));
+    if f.lost >= 0.5 {
+        parts.push(format!("{:.0} lost before resolution (gave up, closed or groomed at some step)", f.lost));
+    }
+    if f.open_at_end >= 0.5 {
+        parts.push(format!("{:.0} unresolved at the end", f.open_at_end));
     }
     if f.replies >= 0.5 {
         parts.push(format!(
@@ -192,8 +195,11 @@ fn conversation_notes(f: &crate::stats::summary::FlowSummary) -> Vec<String> {
             secs(f.reply_wait_s.mean)
         ));
     }
-    if f.transfers_in >= 0.5 || f.transfers_out >= 0.5 {
-        parts.push(format!("{:.0} transferred in, {:.0} out", f.transfers_in, f.transfers_out));
+    match (f.transfers_in >= 0.5, f.transfers_out >= 0.5) {
+        (true, true) => parts.push(format!("{:.0} transferred in, {:.0} out", f.transfers_in, f.transfers_out)),
+        (true, false) => parts.push(format!("{:.0} transferred in", f.transfers_in)),
+        (false, true) => parts.push(format!("{:.0} transferred out", f.transfers_out)),
+        (false, false) => {}
     }
     parts
 }
