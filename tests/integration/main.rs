@@ -2,6 +2,7 @@
 //! scenarios (`cli`), and the engine against queueing theory on long runs
 //! (`theory`).
 
+mod after_hours;
 mod backlog;
 mod capacity;
 mod cli;
