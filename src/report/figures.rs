@@ -506,26 +506,21 @@ pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
         lines.push(wait_line(curve.queue.clone(), color(i), &curve.points));
         let within = curve.sla_within_s.max(1.0);
         let sla = s.queues[i].sla;
-        // An average target is drawn where a customer waiting that long
-        // reaches it; for an average-only SLA it is the deadline too.
+        // An average target is drawn at the wait it allows, its label
+        // carrying the mean wait achieved; for an average-only SLA that
+        // wait is the deadline too.
+        let average_label = |a: f64| {
+            let achieved = r.queues.get(i).and_then(|q| q.asa_s.mean);
+            let achieved = achieved.map_or(String::new(), |m| format!(" (mean wait {})", format_duration(m)));
+            format!("{} target {} average{achieved}", curve.queue, format_duration(a))
+        };
         let label = match (sla.target, sla.average) {
-            (None, Some(a)) => format!("{} target {} average", curve.queue, format_duration(a)),
+            (None, Some(a)) => average_label(a),
             _ => format!("{} SLA {}", curve.queue, format_duration(curve.sla_within_s)),
         };
         vlines.push(RefLine { label, value: within.log10(), color: color(i) });
         if let (Some(_), Some(a)) = (sla.target, sla.average) {
-            vlines.push(RefLine {
-                label: format!("{} target {} average", curve.queue, format_duration(a)),
-                value: a.max(1.0).log10(),
-                color: color(i),
-            });
-        }
-        if let Some(asa) = r.queues.get(i).and_then(|q| q.asa_s.mean).filter(|_| sla.average.is_some()) {
-            vlines.push(RefLine {
-                label: format!("{} mean wait {}", curve.queue, format_duration(asa)),
-                value: asa.max(1.0).log10(),
-                color: color(i),
-            });
+            vlines.push(RefLine { label: average_label(a), value: a.max(1.0).log10(), color: color(i) });
         }
         if let Some(&(_, y)) = curve.points.iter().find(|p| p.0 == curve.sla_within_s) {
             markers.push(Marker { x: within.log10(), y, color: color(i) });
@@ -1396,6 +1391,30 @@ mod tests {
         let s = Scenario::from_toml(&text, "small.toml").unwrap();
         let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
         (s, r)
+    }
+
+    #[test]
+    fn an_average_target_is_drawn_on_the_wait_charts_not_the_service_level() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml")).unwrap();
+        let text = text.replace("sla = { within = \"4h\", target = 0.8 }", "sla = { average = \"3h\" }").replace(
+            "sla = { within = \"2m\", target = 0.8 }",
+            "sla = { within = \"2m\", target = 0.8, average = \"30s\" }",
+        );
+        let s = Scenario::from_toml(&text, "avg.toml").unwrap();
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        let Body::Lines { hlines, .. } = &service_level(&s, &r).body else { panic!("lines") };
+        let labels: Vec<&str> = hlines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["target 80% in 2m"], "only the share target is a service level");
+        let Body::Lines { vlines, .. } = &waits(&s, &r).body else { panic!("lines") };
+        let email_asa = format_duration(r.queues[0].asa_s.mean.unwrap());
+        let want = format!("email target 3h average (mean wait {email_asa})");
+        assert!(vlines.iter().any(|l| l.label == want && (l.value - 10800f64.log10()).abs() < 1e-12), "{want}");
+        assert!(vlines.iter().any(|l| l.label == "chat SLA 2m"));
+        assert!(vlines.iter().any(|l| l.label.starts_with("chat target 30s average (mean wait ")));
+        let runs = [(4, &r)];
+        let Body::Lines { hlines, .. } = &sweep_asa(&s, "support", &runs).body else { panic!("lines") };
+        let drawn: Vec<(&str, f64)> = hlines.iter().map(|l| (l.label.as_str(), l.value)).collect();
+        assert_eq!(drawn, [("target 3h average: email", 180.0), ("target 30s average: chat", 0.5)], "minutes");
     }
 
     fn lines(c: &Chart) -> &[Line] {
