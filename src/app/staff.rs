@@ -587,7 +587,9 @@ fn short_sla(sla: &crate::scenario::Sla) -> String {
 /// One line per queue of the promise: the service level of the customers
 /// staffing decides (those arriving while the queue is open; everyone on a
 /// business-hours SLA clock) against the target, then all customers, with
-/// the after-hours contacts counted apart from those who gave up.
+/// the after-hours contacts counted apart from those who gave up. An
+/// average target is judged on every answered customer's wait (those who
+/// wrote at night are answered at opening like the rest).
 pub fn promise_lines(s: &Scenario, rows: &[crate::stats::QueueSummary]) -> Vec<String> {
     rows.iter()
         .zip(&s.queues)
@@ -602,21 +604,30 @@ pub fn promise_lines(s: &Scenario, rows: &[crate::stats::QueueSummary]) -> Vec<S
                 None => "",
             };
             let whose = if business || q.after_hours == 0.0 { "all customers" } else { "arriving while open" };
-            let average = match queue.sla.average {
-                Some(_) => format!(", mean wait {}", report::headline::wait_with_ci(&q.asa_s)),
-                None => String::new(),
-            };
-            let mut line = match queue.sla.target {
-                Some(t) => format!(
-                    "{:<16} {:.0}%/{:<5} {whose} {}{average} {verdict}",
+            let average = report::headline::wait_with_ci(&q.asa_s);
+            let mut line = match (queue.sla.target, queue.sla.average) {
+                (Some(t), None) => format!(
+                    "{:<16} {:.0}%/{:<5} {whose} {} {verdict}",
                     q.queue,
                     t * 100.0,
                     format_duration(queue.sla.within),
                     report::table::service_level_cell(decided)
                 ),
-                None => format!("{:<16} {:<10} {whose}{average} {verdict}", q.queue, short_sla(&queue.sla)),
+                (Some(_), Some(_)) => format!(
+                    "{:<16} {} {whose} {}, answered customers' mean wait {average} {verdict}",
+                    q.queue,
+                    short_sla(&queue.sla),
+                    report::table::service_level_cell(decided)
+                ),
+                (None, _) => format!(
+                    "{:<16} {} answered customers' mean wait {average} {verdict}",
+                    q.queue,
+                    short_sla(&queue.sla)
+                ),
             };
-            if q.after_hours > 0.0 && !business {
+            if q.after_hours > 0.0 && queue.sla.target.is_none() {
+                let _ = write!(line, " ({:.0} of {:.0} arrived after hours)", q.after_hours, q.offered);
+            } else if q.after_hours > 0.0 && !business {
                 let _ = write!(
                     line,
                     "; all customers {} ({:.0} of {:.0} arrived after hours",
