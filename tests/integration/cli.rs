@@ -240,6 +240,35 @@ fn same_seed_same_bytes_for_any_thread_count() {
 }
 
 #[test]
+fn average_targets_give_the_same_bytes_for_any_thread_count() {
+    let (_a, one) = run_into("average.toml", &["--threads", "1"]);
+    let (_b, two) = run_into("average.toml", &["--threads", "2"]);
+    for file in ["summary.csv", "intervals.csv"] {
+        assert_eq!(fs::read(one.join(file)).unwrap(), fs::read(two.join(file)).unwrap(), "{file}");
+    }
+    let staff = |threads: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        staffsim()
+            .arg("staff")
+            .arg(fixture("average.toml"))
+            .args(["-q", "--threads", threads, "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        ["staffing.csv", "drivers.csv", "promised.csv"].map(|f| fs::read(out.join(f)).unwrap())
+    };
+    let (one, two) = (staff("1"), staff("2"));
+    assert_eq!(one, two, "staff: the same requirement, drivers and promise");
+    let staffing = String::from_utf8(one[0].clone()).unwrap();
+    assert!(staffing.lines().next().unwrap().ends_with(",asa_s,asa_s_ci95,erlang_asa_s"));
+    let drivers = String::from_utf8(one[1].clone()).unwrap();
+    assert!(drivers.starts_with(
+        "team,peak_at,peak_length,peak_agents,day_median_agents,queue,sla_target,sla_within,sla_average,"
+    ));
+}
+
+#[test]
 fn many_replications_stream_in_little_memory_and_the_same_bytes() {
     let peak_of = |threads: &str| {
         let tmp = tempfile::tempdir().unwrap();
