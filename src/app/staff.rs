@@ -902,7 +902,12 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
                 Some(false) => "!",
                 None => "",
             };
-            let cell = q.service_level.mean.map_or("-".into(), |v| format!("{:.1}%{mark}", v * 100.0));
+            // An average-only queue is judged on its mean wait: show that.
+            let cell = if q.sla_target.is_none() && q.asa_target_s.is_some() {
+                q.asa_s.mean.map_or("-".into(), |v| format!("{}{mark}", crate::scenario::units::format_wait(v)))
+            } else {
+                q.service_level.mean.map_or("-".into(), |v| format!("{:.1}%{mark}", v * 100.0))
+            };
             let _ = write!(text, " {cell:>width$}");
         }
         let desk = r.queues.last();
@@ -914,7 +919,10 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
             desk.and_then(|d| d.occupancy.mean).map_or("-".into(), |v| format!("{:.0}%", v * 100.0)),
         );
     }
-    let _ = writeln!(text, "(! = below its SLA target)");
+    let _ = writeln!(
+        text,
+        "(service level per queue, or the mean wait of a queue with only an average target; ! = a target missed)"
+    );
     match first_ok {
         Some(n) => {
             let _ = writeln!(text, "\nfewest agents in {team_name} meeting every SLA target: {n}");
