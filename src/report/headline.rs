@@ -465,6 +465,15 @@ mod tests {
         assert_eq!(list(&["a", "b"]), "a and b");
     }
 
+    #[test]
+    fn a_mean_wait_reads_with_its_half_width() {
+        use crate::stats::Estimate;
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(432.0), ci95: Some(20.4) }), "7m12s \u{b1}0m20s");
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(15.04), ci95: Some(0.68) }), "15s \u{b1}0.7s");
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(90.0), ci95: None }), "1m30s");
+        assert_eq!(wait_with_ci(&Estimate::default()), "-");
+    }
+
     fn shipped(name: &str, replications: u32) -> (Scenario, RunSummary) {
         let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
         let mut s = Scenario::from_toml(&std::fs::read_to_string(&path).unwrap(), &path).unwrap();
