@@ -230,8 +230,11 @@ pub struct ErlangArgs {
     #[arg(long)]
     pub aht: String,
     /// Service level target, e.g. "80% in 20s".
+    #[arg(long, required_unless_present = "average")]
+    pub sla: Option<String>,
+    /// Highest mean wait of answered customers (ASA), e.g. 10m; with --sla, both must hold.
     #[arg(long)]
-    pub sla: String,
+    pub average: Option<String>,
     /// Mean patience (exponential), e.g. 3m: use Erlang A instead of Erlang C.
     #[arg(long)]
     pub patience: Option<String>,

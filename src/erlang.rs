@@ -72,20 +72,39 @@ impl Desk {
 
     /// The fewest agents whose service level reaches `target` (at most [`MAX_AGENTS`]).
     pub fn required_agents(&self, target: f64) -> u32 {
+        self.required_for(Goal { service_level: Some(target), asa_s: None })
+    }
+
+    /// Whether `agents` agents meet every part of `goal`.
+    pub fn meets(&self, agents: u32, goal: Goal) -> bool {
+        let average_ok = || goal.asa_s.is_none_or(|limit| self.performance(agents).asa_s <= limit + 1e-9);
+        match goal.service_level {
+            Some(target) => self.service_level(agents) >= target - 1e-12 && average_ok(),
+            None => average_ok(),
+        }
+    }
+
+    /// The fewest agents meeting every part of `goal` (at most [`MAX_AGENTS`]):
+    /// a service level, a mean wait of answered customers, or both. The
+    /// service level and the mean wait both improve with every agent added,
+    /// so the answer is bracketed and bisected.
+    pub fn required_for(&self, goal: Goal) -> u32 {
         let a = self.load();
-        if a <= 0.0 || target <= 0.0 {
+        let wants_share = goal.service_level.is_some_and(|t| t > 0.0);
+        if a <= 0.0 || (!wants_share && goal.asa_s.is_none()) {
             return 0;
         }
+        let goal = Goal { service_level: goal.service_level.filter(|_| wants_share), ..goal };
         if a >= 1e6 {
             return 1_000_000;
         }
-        let meets = |n: u32| self.service_level(n) >= target - 1e-12;
+        let meets = |n: u32| self.meets(n, goal);
         // Erlang C needs more than the load; Erlang A starts from Erlang C's
         // answer (abandonment usually lowers the requirement a little), so
         // only a few of its costly evaluations are made.
         let guess = match self.patience_s {
             None => a.floor() as u32 + 1,
-            Some(_) => Desk { patience_s: None, ..*self }.required_agents(target).clamp(1, MAX_AGENTS),
+            Some(_) => Desk { patience_s: None, ..*self }.required_for(goal).clamp(1, MAX_AGENTS),
         };
         let floor = match self.patience_s {
             None => guess,
@@ -127,6 +146,15 @@ impl Desk {
         }
         hi
     }
+}
+
+/// What a desk must achieve: a share answered within the desk's
+/// `sla_within_s`, a highest mean wait of answered customers, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Goal {
+    pub service_level: Option<f64>,
+    /// Seconds.
+    pub asa_s: Option<f64>,
 }
 
 /// Which Erlang A figures to compute.
@@ -347,6 +375,52 @@ mod tests {
         assert!((p.asa_s - 8.184).abs() < 0.005, "{}", p.asa_s);
         assert!((p.occupancy - 48.0 / 55.0).abs() < 1e-12);
         assert_eq!(d.required_agents(0.8), 54);
+    }
+
+    /// λ = 100/h, 6-minute calls: a = 10 Erlangs, μ = 1/360 s. By hand,
+    /// C(c, a) = (a^c/c! · c/(c−a)) / (Σ_{k<c} a^k/k! + a^c/c! · c/(c−a)) and
+    /// ASA = C(c, a)/(cμ − λ) = 360 C/(c − 10) s: 245.6 s on 11 agents,
+    /// 80.9 s on 12, 34.2 s on 13, 15.7 s on 14, 7.3 s on 15, 3.4 s on 16.
+    #[test]
+    fn an_average_target_takes_the_fewest_agents_whose_asa_is_within_it() {
+        let d = desk(100.0, 360.0, None, 20.0);
+        let a: f64 = 10.0;
+        let by_hand = |c: u32| {
+            let fact = |n: u32| (1..=n).map(f64::from).product::<f64>();
+            let top = a.powi(c as i32) / fact(c) * f64::from(c) / (f64::from(c) - a);
+            let sum: f64 = (0..c).map(|k| a.powi(k as i32) / fact(k)).sum();
+            let wait_probability = top / (sum + top);
+            wait_probability / (f64::from(c) / 360.0 - 100.0 / 3600.0)
+        };
+        for (c, asa) in [(11, 245.56), (12, 80.89), (13, 34.23), (14, 15.67), (15, 7.347), (16, 3.440)] {
+            let p = d.performance(c);
+            assert!((p.asa_s - by_hand(c)).abs() < 1e-9 * by_hand(c), "{c}: {} vs {}", p.asa_s, by_hand(c));
+            assert!((p.asa_s - asa).abs() < 0.01, "{c}: {}", p.asa_s);
+        }
+        let average = |s: f64| Goal { service_level: None, asa_s: Some(s) };
+        for (target, agents) in [(600.0, 11), (245.0, 12), (120.0, 12), (60.0, 13), (34.0, 14), (30.0, 14), (15.0, 15)]
+        {
+            assert_eq!(d.required_for(average(target)), agents, "ASA at most {target} s");
+            assert!(d.performance(agents).asa_s <= target && d.performance(agents - 1).asa_s > target);
+        }
+        // Both targets: the stricter sets it (80/20 needs 14, a 10 s mean wait 15).
+        assert_eq!(d.required_for(Goal { service_level: Some(0.8), asa_s: Some(60.0) }), 14);
+        assert_eq!(d.required_for(Goal { service_level: Some(0.8), asa_s: Some(10.0) }), 15);
+        assert_eq!(d.required_for(Goal::default()), 0, "no target, no agents");
+        assert_eq!(desk(0.0, 360.0, None, 20.0).required_for(average(30.0)), 0);
+    }
+
+    /// Erlang A with an average target: the fewest agents whose answered
+    /// customers' mean wait is within it, found by walking every level.
+    #[test]
+    fn an_average_target_with_abandonment_is_the_first_level_meeting_it() {
+        for (per_hour, aht, patience, target) in
+            [(100.0, 360.0, 180.0, 20.0), (300.0, 240.0, 60.0, 5.0), (60.0, 600.0, 900.0, 60.0)]
+        {
+            let d = desk(per_hour, aht, Some(patience), 20.0);
+            let walked = (1..200).find(|&n| d.performance(n).asa_s <= target).unwrap();
+            assert_eq!(d.required_for(Goal { service_level: None, asa_s: Some(target) }), walked, "{per_hour}/h");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Instant;
 use serde_json::json;
 
 use crate::cli::{Cli, Command, ErlangArgs};
-use crate::erlang::{Desk, MAX_AGENTS};
+use crate::erlang::{Desk, Goal, MAX_AGENTS};
 use crate::error::InputError;
 use crate::experiment::{self, Plan};
 use crate::report::chart::{self, Chart, ImageFormat};
@@ -496,7 +496,7 @@ pub(crate) fn outline(s: &Scenario) -> String {
         );
         let _ = writeln!(
             t,
-            "    handle time {}{}; patience {}; SLA {:.0}% within {}",
+            "    handle time {}{}; patience {}; SLA {}",
             q.handle_time.describe(),
             if (s.mean_handle_time(i) - q.handle_time.mean()).abs() > 1e-9 {
                 format!(" (with the teams' speed factors: mean {})", format_duration(s.mean_handle_time(i)))
@@ -504,8 +504,7 @@ pub(crate) fn outline(s: &Scenario) -> String {
                 String::new()
             },
             q.patience.as_ref().map_or("endless (never abandons)".into(), |p| p.describe()),
-            q.sla.target * 100.0,
-            format_duration(q.sla.within)
+            q.sla.text()
         );
         let _ = writeln!(
             t,
@@ -682,7 +681,27 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
     if aht <= 0.0 {
         return Err(arg("--aht must be longer than zero".into()).into());
     }
-    let (target, within) = parse_sla(&args.sla).map_err(arg)?;
+    let average = match &args.average {
+        Some(text) => {
+            let v = units::parse_duration(text).map_err(|e| arg(format!("--average: {e}")))?;
+            if v <= 0.0 {
+                return Err(arg(format!("--average {text} must be longer than zero (a mean wait such as 10m)")).into());
+            }
+            Some(v)
+        }
+        None => None,
+    };
+    // An average-only target takes the average as the threshold of the
+    // service level column, as a scenario's average-only SLA does.
+    let (target, within) = match (&args.sla, average) {
+        (Some(text), _) => {
+            let (t, w) = parse_sla(text).map_err(arg)?;
+            (Some(t), w)
+        }
+        (None, Some(a)) => (None, a),
+        (None, None) => return Err(arg("give --sla \"80% in 20s\", --average 10m, or both".into()).into()),
+    };
+    let goal = Goal { service_level: target, asa_s: average };
     let patience = match &args.patience {
         Some(p) => {
             let v = units::parse_duration(p).map_err(|e| arg(format!("--patience: {e}")))?;
@@ -722,7 +741,7 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let required = desk.required_agents(target);
+    let required = desk.required_for(goal);
     let agents = args.agents.unwrap_or(required);
     let p = desk.performance(agents);
     // At most MAX_AGENTS / (1 - MAX_SHRINKAGE) = 20 million: no overflow.
@@ -739,6 +758,8 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
             "required_agents": required,
             "sla_target": target,
             "sla_within_s": within,
+            "asa_target_s": average,
+            "meets_target": desk.meets(agents, goal),
             "service_level": p.service_level,
             "p_wait": p.p_wait,
             "asa_s": finite(p.asa_s),
@@ -762,7 +783,14 @@ fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
         p.load,
         patience.map_or(String::new(), |x| format!(", mean patience {}", format_duration(x)))
     );
-    let _ = writeln!(t, "target: {:.0}% answered within {}", target * 100.0, format_duration(within));
+    let mut targets = Vec::new();
+    if let Some(t) = target {
+        targets.push(format!("{:.0}% answered within {}", t * 100.0, format_duration(within)));
+    }
+    if let Some(a) = average {
+        targets.push(format!("mean wait (ASA) at most {}", format_duration(a)));
+    }
+    let _ = writeln!(t, "target: {}", targets.join(", and "));
     let _ = writeln!(t, "required agents: {required}");
     if let Some(n) = with_shrinkage {
         let _ = writeln!(t, "with {:.0}% shrinkage: {n} agents scheduled", args.shrinkage.unwrap_or(0.0) * 100.0);

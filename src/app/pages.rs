@@ -130,10 +130,10 @@ fn queue_table(caption: &str, rows: &[QueueSummary]) -> Table {
                     Cell::text(&r.queue),
                     Cell::number(format!("{:.0}", r.offered)),
                     Cell::number(with_ci(&r.service_level)).judged(verdict(r)),
-                    Cell::number(match (r.sla_target, r.sla_within_s) {
-                        (Some(t), Some(w)) => format!("{:.0}% in {}", t * 100.0, format_duration(w)),
-                        _ => String::new(),
-                    }),
+                    Cell::number(
+                        r.target_text(|t, w| format!("{:.0}% in {}", t * 100.0, format_duration(w)), ", ")
+                            .unwrap_or_default(),
+                    ),
                     Cell::number(secs(r.asa_s.mean)),
                     Cell::number(secs(r.wait_all_mean_s.mean)),
                     Cell::number(secs(r.wait_all_p90_s)),

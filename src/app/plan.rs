@@ -257,10 +257,13 @@ fn level(
 fn weakest_queue(s: &Scenario, opts: &Options) -> anyhow::Result<Option<(f64, String)>> {
     let plan = experiment::Plan { policy: s.policy, threads: opts.threads };
     let summary = experiment::run(s, plan, &|| {})?;
-    Ok(summary
-        .queues
+    // Queues with only an average target have no share to fall short of:
+    // they are ranked only when no queue has one.
+    let queues = &summary.queues[..s.queues.len()];
+    let shared = queues.iter().any(|q| q.sla_target.is_some());
+    Ok(queues
         .iter()
-        .take(s.queues.len())
+        .filter(|q| !shared || q.sla_target.is_some())
         .filter_map(|q| Some((q.service_level.mean?, q.sla_target.unwrap_or(0.0), q.queue.clone())))
         .min_by(|a, b| (a.0 - a.1).total_cmp(&(b.0 - b.1)))
         .map(|(sl, _, name)| (sl, name)))

@@ -63,6 +63,7 @@ pub const SUMMARY: &[Column<QueueSummary>] = &[
     Column { name: "sla_target", value: |r| Cell::Number(r.sla_target, 4) },
     Column { name: "asa_s", value: |r| Cell::Number(r.asa_s.mean, 1) },
     Column { name: "asa_s_ci95", value: |r| Cell::Number(r.asa_s.ci95, 1) },
+    Column { name: "asa_target_s", value: |r| Cell::Number(r.asa_target_s, 1) },
     Column { name: "wait_p50_s", value: |r| Cell::Number(r.wait_p50_s, 1) },
     Column { name: "wait_p90_s", value: |r| Cell::Number(r.wait_p90_s, 1) },
     Column { name: "wait_p99_s", value: |r| Cell::Number(r.wait_p99_s, 1) },

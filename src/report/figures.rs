@@ -362,7 +362,7 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
                 .zip(lines.into_iter().zip(bands))
                 .map(|(queue, (line, band))| Panel {
                     title: queue.name.clone(),
-                    body: time_body(&axis, vec![line], vec![band], vec![target_line(queue, false)]),
+                    body: time_body(&axis, vec![line], vec![band], target_line(queue, false).into_iter().collect()),
                 })
                 .collect(),
         )
@@ -387,15 +387,43 @@ pub fn service_level(s: &Scenario, r: &RunSummary) -> Chart {
 }
 
 /// A queue's SLA target as a line: "target 80% in 30s", the clock named
-/// when it counts business hours only, and the queue (`named`).
-fn target_line(q: &crate::scenario::Queue, named: bool) -> RefLine {
+/// when it counts business hours only, and the queue (`named`); `None` for
+/// an average-only SLA (its target is a wait, drawn on the wait charts).
+fn target_line(q: &crate::scenario::Queue, named: bool) -> Option<RefLine> {
+    let target = q.sla.target?;
     let clock = if q.sla_clock == SlaClock::Business { " (business-hours clock)" } else { "" };
     let who = if named { format!(": {}", q.name) } else { String::new() };
-    RefLine {
-        label: format!("target {:.0}% in {}{clock}{who}", q.sla.target * 100.0, format_duration(q.sla.within)),
-        value: q.sla.target,
+    Some(RefLine {
+        label: format!("target {:.0}% in {}{clock}{who}", target * 100.0, format_duration(q.sla.within)),
+        value: target,
         color: TARGET,
+    })
+}
+
+/// One dashed grey line per distinct average target, in minutes, naming
+/// its queues when the queues do not all share it: "target 10m average".
+fn average_lines(s: &Scenario) -> Vec<RefLine> {
+    let mut targets: Vec<(f64, Vec<&str>)> = Vec::new();
+    for q in &s.queues {
+        let Some(a) = q.sla.average else { continue };
+        match targets.iter_mut().find(|t| (t.0 - a).abs() < 1e-9) {
+            Some(t) => t.1.push(&q.name),
+            None => targets.push((a, vec![&q.name])),
+        }
     }
+    let all = targets.len() == 1 && targets[0].1.len() == s.queues.len();
+    targets
+        .into_iter()
+        .map(|(a, queues)| RefLine {
+            label: if all {
+                format!("target {} average", format_duration(a))
+            } else {
+                format!("target {} average: {}", format_duration(a), queues.join(", "))
+            },
+            value: a / 60.0,
+            color: TARGET,
+        })
+        .collect()
 }
 
 /// One dashed grey line per distinct SLA target (share, time and clock),
@@ -403,7 +431,7 @@ fn target_line(q: &crate::scenario::Queue, named: bool) -> RefLine {
 fn target_lines(s: &Scenario) -> Vec<RefLine> {
     let mut targets: Vec<(RefLine, Vec<&str>)> = Vec::new();
     for q in &s.queues {
-        let line = target_line(q, false);
+        let Some(line) = target_line(q, false) else { continue };
         match targets.iter_mut().find(|t| t.0.label == line.label) {
             Some(t) => t.1.push(&q.name),
             None => targets.push((line, vec![&q.name])),
@@ -477,11 +505,23 @@ pub fn waits(s: &Scenario, r: &RunSummary) -> Chart {
     for (i, curve) in r.wait_curves.iter().take(s.queues.len()).enumerate() {
         lines.push(wait_line(curve.queue.clone(), color(i), &curve.points));
         let within = curve.sla_within_s.max(1.0);
-        vlines.push(RefLine {
-            label: format!("{} SLA {}", curve.queue, format_duration(curve.sla_within_s)),
-            value: within.log10(),
-            color: color(i),
-        });
+        let sla = s.queues[i].sla;
+        // An average target is drawn at the wait it allows, its label
+        // carrying the mean wait achieved; for an average-only SLA that
+        // wait is the deadline too.
+        let average_label = |a: f64| {
+            let achieved = r.queues.get(i).and_then(|q| q.asa_s.mean);
+            let achieved = achieved.map_or(String::new(), |m| format!(" (mean wait {})", format_duration(m)));
+            format!("{} target {} average{achieved}", curve.queue, format_duration(a))
+        };
+        let label = match (sla.target, sla.average) {
+            (None, Some(a)) => average_label(a),
+            _ => format!("{} SLA {}", curve.queue, format_duration(curve.sla_within_s)),
+        };
+        vlines.push(RefLine { label, value: within.log10(), color: color(i) });
+        if let (Some(_), Some(a)) = (sla.target, sla.average) {
+            vlines.push(RefLine { label: average_label(a), value: a.max(1.0).log10(), color: color(i) });
+        }
         if let Some(&(_, y)) = curve.points.iter().find(|p| p.0 == curve.sla_within_s) {
             markers.push(Marker { x: within.log10(), y, color: color(i) });
         }
@@ -1057,14 +1097,23 @@ pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
         .zip(rows_by_queue(s, rows))
         .enumerate()
         .map(|(q, (queue, rows))| {
-            let target = queue.sla.target;
             // As far below the target as it can go above (at least 15 points):
-            // a cell that far short is fully red.
-            let reach = (1.0 - target).max(0.15);
-            let scale = Scale::Diverging { lo: (target - reach).max(0.0), centre: target, hi: 1.0 };
+            // a cell that far short is fully red. An average-only SLA has
+            // no share to centre on: its cells shade from none to all.
+            let scale = match queue.sla.target {
+                Some(target) => {
+                    let reach = (1.0 - target).max(0.15);
+                    Scale::Diverging { lo: (target - reach).max(0.0), centre: target, hi: 1.0 }
+                }
+                None => Scale::Sequential { lo: 0.0, hi: 1.0 },
+            };
             let unit = format!("answered within {} (%)", format_duration(queue.sla.within));
             let mut map = week_heatmap(service_level_cells(s, &rows), scale, CellFormat::Percent, unit);
-            map.centre_label = format!("target {:.0}%", target * 100.0);
+            map.centre_label = match (queue.sla.target, queue.sla.average) {
+                (Some(target), _) => format!("target {:.0}%", target * 100.0),
+                (None, Some(a)) => format!("no share target (target: {} average)", format_duration(a)),
+                (None, None) => String::new(),
+            };
             map.empty_label = "closed / no customers".into();
             let stem = if s.queues.len() > 1 {
                 format!("heatmap_service_level-{}", queue_file_stem(s, q))
@@ -1208,7 +1257,12 @@ pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart
             points: runs.iter().map(|(n, r)| (x(*n), r.queues[q].asa_s.mean.map(|v| v / 60.0))).collect(),
         })
         .collect();
-    let top = upper(runs.iter().flat_map(|(_, r)| r.queues.iter().filter_map(|q| q.asa_s.mean.map(|v| v / 60.0))));
+    let targets = average_lines(s);
+    let top = upper(
+        runs.iter()
+            .flat_map(|(_, r)| r.queues.iter().filter_map(|q| q.asa_s.mean.map(|v| v / 60.0)))
+            .chain(targets.iter().map(|t| t.value)),
+    );
     let (lo, hi) = (runs.first().map_or(0, |r| r.0), runs.last().map_or(1, |r| r.0));
     Chart {
         name: "sweep_asa".into(),
@@ -1219,7 +1273,12 @@ pub fn sweep_asa(s: &Scenario, team: &str, runs: &[(u32, &RunSummary)]) -> Chart
         y_range: (0.0, top),
         x_ticks: runs.iter().map(|(n, _)| (x(*n), n.to_string())).collect(),
         y_format: YFormat::Number,
-        body: Body::lines(lines),
+        body: match Body::lines(lines) {
+            Body::Lines { lines, bands, vlines, markers, shaded, shaded_label, .. } => {
+                Body::Lines { lines, bands, hlines: targets, vlines, markers, shaded, shaded_label }
+            }
+            other => other,
+        },
         subtitle: String::new(),
         x_omitted: Vec::new(),
         x_names: Vec::new(),
@@ -1384,6 +1443,30 @@ mod tests {
         (s, r)
     }
 
+    #[test]
+    fn an_average_target_is_drawn_on_the_wait_charts_not_the_service_level() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/small.toml")).unwrap();
+        let text = text.replace("sla = { within = \"4h\", target = 0.8 }", "sla = { average = \"3h\" }").replace(
+            "sla = { within = \"2m\", target = 0.8 }",
+            "sla = { within = \"2m\", target = 0.8, average = \"30s\" }",
+        );
+        let s = Scenario::from_toml(&text, "avg.toml").unwrap();
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        let Body::Lines { hlines, .. } = &service_level(&s, &r).body else { panic!("lines") };
+        let labels: Vec<&str> = hlines.iter().map(|l| l.label.as_str()).collect();
+        assert_eq!(labels, ["target 80% in 2m"], "only the share target is a service level");
+        let Body::Lines { vlines, .. } = &waits(&s, &r).body else { panic!("lines") };
+        let email_asa = format_duration(r.queues[0].asa_s.mean.unwrap());
+        let want = format!("email target 3h average (mean wait {email_asa})");
+        assert!(vlines.iter().any(|l| l.label == want && (l.value - 10800f64.log10()).abs() < 1e-12), "{want}");
+        assert!(vlines.iter().any(|l| l.label == "chat SLA 2m"));
+        assert!(vlines.iter().any(|l| l.label.starts_with("chat target 30s average (mean wait ")));
+        let runs = [(4, &r)];
+        let Body::Lines { hlines, .. } = &sweep_asa(&s, "support", &runs).body else { panic!("lines") };
+        let drawn: Vec<(&str, f64)> = hlines.iter().map(|l| (l.label.as_str(), l.value)).collect();
+        assert_eq!(drawn, [("target 3h average: email", 180.0), ("target 30s average: chat", 0.5)], "minutes");
+    }
+
     fn lines(c: &Chart) -> &[Line] {
         match &c.body {
             Body::Lines { lines, .. } => lines,
@@ -1461,8 +1544,9 @@ mod tests {
             let Body::Lines { lines, hlines, .. } = &panel.body else { panic!("not lines") };
             assert_eq!(lines.len(), 1);
             assert_eq!(hlines.len(), 1);
-            assert_eq!(hlines[0].value, queue.sla.target);
-            let want = format!("target {:.0}% in {}", queue.sla.target * 100.0, format_duration(queue.sla.within));
+            assert_eq!(Some(hlines[0].value), queue.sla.target);
+            let want =
+                format!("target {:.0}% in {}", queue.sla.target.unwrap() * 100.0, format_duration(queue.sla.within));
             assert!(hlines[0].label.starts_with(&want), "{} vs {want}", hlines[0].label);
             assert_eq!(hlines[0].label.contains("(business-hours clock)"), queue.sla_clock == SlaClock::Business);
         }
@@ -1754,8 +1838,8 @@ mod tests {
             assert_eq!((map.rows.len(), map.cols.len()), (7, 24));
             assert_eq!(map.rows[0], "Mon");
             let Scale::Diverging { centre, .. } = map.scale else { panic!("not diverging") };
-            assert_eq!(centre, queue.sla.target);
-            assert!(map.centre_label.contains(&format!("{:.0}%", queue.sla.target * 100.0)));
+            assert_eq!(Some(centre), queue.sla.target);
+            assert!(map.centre_label.contains(&format!("{:.0}%", queue.sla.target.unwrap() * 100.0)));
             for day in 0..7 {
                 for hour in 0..24 {
                     let here = in_hour(s, rows, &queue.name, day, hour);

@@ -13,6 +13,11 @@
 //! fewer agents on duty (and whether breaks take them off the floor), more
 //! arrivals per hour, tickets that arrived while the queue was closed
 //! waiting at opening, or other queues' tickets served first by priority.
+//!
+//! An average target (`sla.average`) is judged the same way on the mean
+//! wait: an hour misses when its answered customers waited clearly longer
+//! on average than the target, and the finding quotes the mean wait with
+//! its confidence half-width.
 
 use crate::report::table::pct;
 use crate::scenario::Scenario;
@@ -44,11 +49,27 @@ struct Slot {
     /// Hours of intervals in the slot, and agent-hours on duty in them.
     hours: f64,
     agent_hours: f64,
+    /// Customers answered, and their waits summed (seconds).
+    answered: f64,
+    wait_sum: f64,
 }
 
 impl Slot {
     fn service_level(&self) -> Option<f64> {
         (self.offered > 0.0).then(|| self.in_time / self.offered)
+    }
+
+    fn asa(&self) -> Option<f64> {
+        (self.answered > 0.0).then(|| self.wait_sum / self.answered)
+    }
+
+    fn add(&mut self, o: &Slot) {
+        self.offered += o.offered;
+        self.in_time += o.in_time;
+        self.hours += o.hours;
+        self.agent_hours += o.agent_hours;
+        self.answered += o.answered;
+        self.wait_sum += o.wait_sum;
     }
 }
 
@@ -75,6 +96,10 @@ impl Week {
                 slot.in_time += r.offered * share * r.service_level.mean.unwrap_or(0.0);
                 slot.hours += piece / HOUR;
                 slot.agent_hours += r.agents_on_duty * piece / HOUR;
+                if let Some(asa) = r.asa_s {
+                    slot.answered += r.answered * share;
+                    slot.wait_sum += r.answered * share * asa;
+                }
                 a = (a + piece).rem_euclid(WEEK);
                 left -= piece;
             }
@@ -91,10 +116,7 @@ impl Week {
         let mut total = Slot::default();
         for (_, row) in self.slots.iter().enumerate().filter(|(d, _)| days & (1 << d) != 0) {
             for slot in &row[hours.clone()] {
-                total.offered += slot.offered;
-                total.in_time += slot.in_time;
-                total.hours += slot.hours;
-                total.agent_hours += slot.agent_hours;
+                total.add(slot);
             }
         }
         total
@@ -104,10 +126,7 @@ impl Week {
     fn open(&self) -> Slot {
         let mut total = Slot::default();
         for slot in self.slots.iter().flatten().filter(|s| s.agent_hours > 0.0 && s.offered > 0.0) {
-            total.offered += slot.offered;
-            total.in_time += slot.in_time;
-            total.hours += slot.hours;
-            total.agent_hours += slot.agent_hours;
+            total.add(slot);
         }
         total
     }
@@ -120,13 +139,19 @@ pub struct Window {
     pub days: u8,
     pub hours: std::ops::Range<usize>,
     pub service_level: f64,
-    /// Answers in time lost against the target, per run.
+    /// Mean wait of the window's answered customers, seconds.
+    pub asa_s: Option<f64>,
+    /// Answers in time lost against the target, per run (for an average
+    /// target: the answered customers times their excess mean wait in
+    /// multiples of the target), to rank the windows.
     pub lost: f64,
     pub reasons: Vec<String>,
 }
 
-/// A slot misses when its service level is this far below the target...
+/// A slot misses when its service level is this far below the target, or
+/// its mean wait this share above the average target...
 const MISS_MARGIN: f64 = 0.05;
+const AVERAGE_MISS_MARGIN: f64 = 0.25;
 /// ...and it holds at least this share of the queue's tickets (a stray
 /// ticket at 06:00 is not a finding).
 const MIN_SHARE: f64 = 0.002;
@@ -138,7 +163,7 @@ pub fn windows(s: &Scenario, r: &RunSummary, q: usize) -> Vec<Window> {
     let name = s.queues[q].name.as_str();
     let rows: Vec<&IntervalSummary> = r.intervals.iter().filter(|i| &*i.queue == name).collect();
     let week = Week::of(s, &rows);
-    let target = s.queues[q].sla.target;
+    let sla = s.queues[q].sla;
     let total = week.offered();
     if total <= 0.0 {
         return Vec::new();
@@ -152,9 +177,9 @@ pub fn windows(s: &Scenario, r: &RunSummary, q: usize) -> Vec<Window> {
     };
     let missed = |d: usize, h: usize| {
         let slot = &week.slots[d][h];
-        open(d, h)
-            && slot.offered >= MIN_SHARE * total
-            && slot.service_level().is_some_and(|sl| sl < target - MISS_MARGIN)
+        let short = sla.target.is_some_and(|t| slot.service_level().is_some_and(|sl| sl < t - MISS_MARGIN));
+        let slow = sla.average.is_some_and(|a| slot.asa().is_some_and(|w| w > a * (1.0 + AVERAGE_MISS_MARGIN)));
+        open(d, h) && slot.offered >= MIN_SHARE * total && (short || slow)
     };
     // Runs of hours in which some weekday misses.
     let mut found = Vec::new();
@@ -184,7 +209,12 @@ pub fn windows(s: &Scenario, r: &RunSummary, q: usize) -> Vec<Window> {
             .filter(|&(d, hh)| missed(d, hh))
             .map(|(d, hh)| {
                 let slot = &week.slots[d][hh];
-                target * slot.offered - slot.in_time
+                let share = sla.target.map_or(0.0, |t| (t * slot.offered - slot.in_time).max(0.0));
+                let average = match (sla.average, slot.asa()) {
+                    (Some(a), Some(w)) => slot.answered * ((w - a) / a).max(0.0),
+                    _ => 0.0,
+                };
+                share + average
             })
             .sum();
         let pooled = week.pool(days, start..h);
@@ -192,6 +222,7 @@ pub fn windows(s: &Scenario, r: &RunSummary, q: usize) -> Vec<Window> {
             days,
             hours: start..h,
             service_level: pooled.service_level().unwrap_or(0.0),
+            asa_s: pooled.asa(),
             lost,
             reasons: Vec::new(),
         });
@@ -313,11 +344,31 @@ pub fn hours_phrase(hours: &std::ops::Range<usize>) -> String {
     format!("{:02}:00\u{2013}{:02}:00", hours.start, hours.end)
 }
 
-/// "80 % within 30s".
+/// "80% within 30s", "10m average", "80% within 1h of open hours and 10m average".
 pub fn target_phrase(s: &Scenario, q: usize) -> String {
     let sla = &s.queues[q].sla;
     let clock = if s.queues[q].sla_clock == crate::scenario::SlaClock::Business { " of open hours" } else { "" };
-    format!("{:.0}% within {}{clock}", sla.target * 100.0, format_duration(sla.within))
+    let share = sla.target.map(|t| format!("{:.0}% within {}{clock}", t * 100.0, format_duration(sla.within)));
+    let average = sla.average.map(|a| format!("{} average", format_duration(a)));
+    match (share, average) {
+        (Some(x), Some(y)) => format!("{x} and {y}"),
+        (Some(x), None) => x,
+        (None, Some(y)) => y,
+        (None, None) => String::new(),
+    }
+}
+
+/// "7m12s ±0m20s": a mean wait with its 95 % half-width in the same units.
+pub fn wait_with_ci(e: &crate::stats::Estimate) -> String {
+    let Some(m) = e.mean else { return "-".into() };
+    match e.ci95 {
+        Some(c) if m >= 60.0 => {
+            let c = c.round() as u64;
+            format!("{} \u{b1}{}m{:02}s", format_duration(m), c / 60, c % 60)
+        }
+        Some(c) => format!("{} \u{b1}{:.1}s", format_duration(m), c),
+        None => format_duration(m),
+    }
 }
 
 /// One finding per queue: its service level against the target, with
@@ -338,11 +389,25 @@ fn queue_finding(s: &Scenario, r: &RunSummary, q: usize, row: &QueueSummary) -> 
     };
     let ci = row.service_level.ci95.map_or(String::new(), |c| format!(" \u{b1}{:.1}", c * 100.0));
     let met = row.meets_target() == Some(true);
-    let mut text = if met {
-        format!("{name} meets {target}: {}{ci} answered in time", pct(Some(sl)))
-    } else {
-        format!("{name} misses {target}: {}{ci} answered in time", pct(Some(sl)))
-    };
+    let sla = s.queues[q].sla;
+    let verb = if met { "meets" } else { "misses" };
+    let mut figures = Vec::new();
+    if sla.target.is_some() {
+        figures.push(format!("{}{ci} answered in time", pct(Some(sl))));
+    }
+    if sla.average.is_some() {
+        let gap = match row.meets_average() {
+            Some(false) if sla.target.is_some() && row.meets_share() == Some(true) => " (the average misses)",
+            Some(true) if sla.target.is_some() && row.meets_share() == Some(false) => " (the average is met)",
+            _ => "",
+        };
+        figures.push(format!("mean wait {}{gap}", wait_with_ci(&row.asa_s)));
+    }
+    let mut text = format!("{name} {verb} its {target}: {}", figures.join(", "));
+    if sla.target.is_some() && sla.average.is_none() {
+        // The share-only wording the reports have always used.
+        text = format!("{name} {verb} {target}: {}", figures.join(", "));
+    }
     let windows = windows(s, r, q);
     for (k, w) in windows.iter().enumerate() {
         let lead = match (k, met) {
@@ -350,11 +415,15 @@ fn queue_finding(s: &Scenario, r: &RunSummary, q: usize, row: &QueueSummary) -> 
             (0, false) => "; worst",
             _ => "; and",
         };
+        let figure = match (sla.target, sla.average, w.asa_s) {
+            (Some(_), Some(_), Some(a)) => format!("{}, mean wait {}", pct(Some(w.service_level)), format_duration(a)),
+            (None, Some(_), Some(a)) => format!("mean wait {}", format_duration(a)),
+            _ => pct(Some(w.service_level)),
+        };
         text.push_str(&format!(
-            "{lead} {} {} ({}): {}",
+            "{lead} {} {} ({figure}): {}",
             days_phrase(w.days),
             hours_phrase(&w.hours),
-            pct(Some(w.service_level)),
             w.reasons.join("; ")
         ));
     }
@@ -394,6 +463,15 @@ mod tests {
         assert_eq!(days_phrase(0b10101), "on Mon, Wed and Fri");
         assert_eq!(hours_phrase(&(13..15)), "13:00\u{2013}15:00");
         assert_eq!(list(&["a", "b"]), "a and b");
+    }
+
+    #[test]
+    fn a_mean_wait_reads_with_its_half_width() {
+        use crate::stats::Estimate;
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(432.0), ci95: Some(20.4) }), "7m12s \u{b1}0m20s");
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(15.04), ci95: Some(0.68) }), "15s \u{b1}0.7s");
+        assert_eq!(wait_with_ci(&Estimate { mean: Some(90.0), ci95: None }), "1m30s");
+        assert_eq!(wait_with_ci(&Estimate::default()), "-");
     }
 
     fn shipped(name: &str, replications: u32) -> (Scenario, RunSummary) {

@@ -48,10 +48,20 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
     let widest = if closed { 16 } else { 20 };
     let width = rows.iter().map(|r| r.queue.chars().count()).max().unwrap_or(5).clamp(5, widest);
     let closed_cell = |text: String| if closed { format!(" {text:>7}") } else { String::new() };
+    let target_of = |r: &QueueSummary| {
+        let mark = match r.meets_target() {
+            Some(true) => "met",
+            Some(false) => "MISSED",
+            None => "",
+        };
+        r.target_text(|t, w| format!("{:.0}%/{}", t * 100.0, format_duration(w)), " ").map(|t| format!("{t} {mark}"))
+    };
+    // Wide enough for a share and an average target together.
+    let tw = rows.iter().filter_map(|r| target_of(r).map(|t| t.chars().count())).max().unwrap_or(0).max(14);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<width$} {:>9} {:>15} {:>14} {:>8} {:>8} {:>8}{} {:>7}",
+        "{:<width$} {:>9} {:>15} {:>tw$} {:>8} {:>8} {:>8}{} {:>7}",
         "queue",
         "offered",
         "service level",
@@ -64,21 +74,16 @@ pub fn summary(rows: &[QueueSummary], color: bool) -> String {
     );
     for r in rows {
         let sl = service_level_cell(&r.service_level);
-        let target = match (r.sla_target, r.sla_within_s, r.meets_target()) {
-            (Some(t), Some(w), met) => {
-                let mark = match met {
-                    Some(true) => "met",
-                    Some(false) => "MISSED",
-                    None => "",
-                };
-                let text = format!("{:>14}", format!("{:.0}%/{} {mark}", t * 100.0, format_duration(w)));
-                match met {
+        let target = match target_of(r) {
+            Some(text) => {
+                let text = format!("{text:>tw$}");
+                match r.meets_target() {
                     Some(true) => paint(text, "32", color),
                     Some(false) => paint(text, "1;31", color),
                     None => text,
                 }
             }
-            _ => format!("{:>14}", ""),
+            None => format!("{:>tw$}", ""),
         };
         let name: String = r.queue.chars().take(width).collect();
         let _ = writeln!(

@@ -111,6 +111,7 @@ fn label(name: &str) -> String {
         "waiting_at_end" => "Still waiting at the end",
         "service_level" => "Service level",
         "sla_target" => "SLA target",
+        "asa_target_s" => "Average wait target (ASA)",
         "asa_s" => "Average wait of the answered (ASA)",
         "wait_p50_s" => "Half of the answered waited at most",
         "wait_p90_s" => "90 % of the answered waited at most",
@@ -158,6 +159,7 @@ fn label(name: &str) -> String {
         "callbacks" => "Callbacks expected",
         "erlang_agents" => "Agents by Erlang C",
         "erlang_service_level" => "Service level by Erlang C",
+        "erlang_asa_s" => "Average wait by Erlang C staffing",
         "required_agents" => "Agents required",
         "planned_agents" => "Agents planned",
         "scheduled_agents" => "Agents scheduled",
@@ -206,6 +208,7 @@ const FIRST: &[&str] = &[
     "abandoned",
     "abandon_rate",
     "asa_s",
+    "asa_target_s",
     "wait_p90_s",
     "wait_all_p90_s",
     "occupancy",
@@ -464,7 +467,8 @@ impl Book {
     }
 
     /// Green where a target is met, red where it is missed: the service level
-    /// against the queue's SLA target, scheduled against required agents.
+    /// against the queue's SLA target, the mean wait against the average
+    /// target, scheduled against required agents.
     fn colour(ws: &mut Worksheet, f: &Formats, sheet: &Sheet) -> anyhow::Result<()> {
         let last = sheet.table.rows.len() as u32;
         if last == 0 {
@@ -496,6 +500,9 @@ impl Book {
                     pair(sl, target, ">=", "<")?;
                 }
             }
+        }
+        if let (Some(asa), Some(target)) = (sheet.col("asa_s"), sheet.col("asa_target_s")) {
+            pair(asa, target, "<=", ">")?;
         }
         if let (Some(scheduled), Some(required)) = (sheet.col("scheduled_agents"), sheet.col("required_agents")) {
             // Over coverage green, under coverage red; exactly covered stays plain.

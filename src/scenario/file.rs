@@ -220,8 +220,13 @@ pub struct DistFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaFile {
-    pub within: String,
-    pub target: f64,
+    #[serde(default)]
+    pub within: Option<String>,
+    #[serde(default)]
+    pub target: Option<f64>,
+    /// Highest mean wait of answered customers, a duration.
+    #[serde(default)]
+    pub average: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -483,11 +483,66 @@ pub struct Transfer {
     pub after: Option<Dist>,
 }
 
-/// The service level agreement of a queue: `target` share answered within `within` seconds.
-#[derive(Debug, Clone, Copy)]
+/// The service level agreement of a queue: a share `target` answered within
+/// `within` seconds, a mean wait of answered customers (ASA) of at most
+/// `average` seconds, or both (then both must hold).
+///
+/// `within` is always set, because more than the target needs a deadline:
+/// the `service_level` column, the age bands of the backlog, the `sla-first`
+/// policy and the SLA windows of deferrable staffing. For an average-only
+/// SLA it is the average itself (a ticket older than the mean wait the desk
+/// promises is late), and `target` is `None`: the share answered within it
+/// is reported but judged against nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sla {
     pub within: f64,
-    pub target: f64,
+    /// Share answered within `within`; `None` for an average-only SLA.
+    pub target: Option<f64>,
+    /// Highest mean wait of answered customers, seconds.
+    pub average: Option<f64>,
+}
+
+impl Sla {
+    /// A share-only SLA: `target` answered within `within` seconds.
+    pub fn share(within: f64, target: f64) -> Sla {
+        Sla { within, target: Some(target), average: None }
+    }
+
+    /// Whether a service level and a mean wait meet every target there is;
+    /// `None` when a figure a target needs is missing (no customers).
+    pub fn met(&self, service_level: Option<f64>, asa_s: Option<f64>) -> Option<bool> {
+        let share = match self.target {
+            Some(t) => Some(service_level? >= t - 1e-12),
+            None => None,
+        };
+        let average = match self.average {
+            Some(a) => Some(asa_s? <= a + 1e-9),
+            None => None,
+        };
+        match (share, average) {
+            (None, None) => None,
+            (x, y) => Some(x.unwrap_or(true) && y.unwrap_or(true)),
+        }
+    }
+
+    /// The SLA as a support manager writes it: "80% within 2m", "10m
+    /// average", "80% within 1h and 10m average".
+    pub fn text(&self) -> String {
+        let share = self.target.map(|t| format!("{:.0}% within {}", t * 100.0, units::format_duration(self.within)));
+        let average = self.average.map(|a| format!("{} average", units::format_duration(a)));
+        match (share, average) {
+            (Some(s), Some(a)) => format!("{s} and {a}"),
+            (Some(s), None) => s,
+            (None, Some(a)) => a,
+            (None, None) => format!("answered within {}", units::format_duration(self.within)),
+        }
+    }
+
+    /// The SLA with every threshold one published step longer (for the
+    /// what-if of a peak's cost).
+    pub fn relaxed(&self, step: impl Fn(f64) -> f64) -> Sla {
+        Sla { within: step(self.within), target: self.target, average: self.average.map(&step) }
+    }
 }
 
 /// One topic queue of one channel.

@@ -49,6 +49,71 @@ fn shown(name: &str) -> String {
     name.escape_debug().to_string()
 }
 
+/// A queue's SLA: `within` and `target` together (a share answered in
+/// time), `average` (a mean wait of answered customers), or all three.
+/// An average-only SLA takes its average as the deadline `within`.
+fn sla(f: &super::file::SlaFile, at: &str, p: &mut Problems) -> Option<Sla> {
+    let fix = "give { within = \"1h\", target = 0.8 } (80 % answered within an hour), \
+               { average = \"10m\" } (a mean wait of at most 10 minutes), or both";
+    let average = f.average.as_deref().and_then(|text| {
+        let value = p.take(
+            &format!("{at}: sla.average"),
+            units::parse_duration(text).map_err(|e| {
+                if text.trim().starts_with('-') {
+                    format!("\"{text}\" must be longer than zero (a mean wait such as \"10m\")")
+                } else {
+                    e
+                }
+            }),
+        )?;
+        if value <= 0.0 {
+            p.add(
+                &format!("{at}: sla.average"),
+                format!("\"{text}\" must be longer than zero (a mean wait such as \"10m\")"),
+            );
+            return None;
+        }
+        Some(value)
+    });
+    let within = f.within.as_deref().and_then(|text| p.take(&format!("{at}: sla.within"), units::parse_duration(text)));
+    if let Some(t) = f.target {
+        if !(0.0..=1.0).contains(&t) {
+            p.add(&format!("{at}: sla.target"), format!("{t} must be between 0 and 1 (0.8 means 80 %)"));
+        }
+    }
+    match (&f.within, f.target, &f.average) {
+        (None, None, None) => {
+            p.add(&format!("{at}: sla"), format!("no target is given; {fix}"));
+            None
+        }
+        (Some(w), None, _) => {
+            p.add(
+                &format!("{at}: sla.target"),
+                format!(
+                    "is missing: sla.within = \"{w}\" needs the share to answer within it (target = 0.8 means 80 %)"
+                ),
+            );
+            None
+        }
+        (None, Some(t), _) => {
+            let also = if f.average.is_some() { "; or drop target to judge the average alone" } else { "" };
+            p.add(
+                &format!("{at}: sla.within"),
+                format!("is missing: sla.target = {t} needs the time to answer within (such as within = \"1h\"){also}"),
+            );
+            None
+        }
+        (None, None, Some(_)) => Some(Sla { within: average?, target: None, average: Some(average?) }),
+        (Some(_), Some(t), a) => {
+            let average = match a {
+                Some(_) => Some(average?),
+                None => None,
+            };
+            Some(Sla { within: within?, target: Some(t), average })
+        }
+    }
+}
+
 /// Refuses a queue or team name with control characters: they break the
 /// SVG charts (XML forbids most of them) and the terminal table, and a
 /// tab or newline in a name is always a typing accident.
@@ -781,10 +846,7 @@ fn queue(
             label: format!("{at}: patience.mean"),
         });
     }
-    let within = p.take(&format!("{at}: sla.within"), units::parse_duration(&q.sla.within));
-    if !(0.0..=1.0).contains(&q.sla.target) {
-        p.add(&format!("{at}: sla.target"), format!("{} must be between 0 and 1 (0.8 means 80 %)", q.sla.target));
-    }
+    let sla = sla(&q.sla, &at, p);
     let concurrency = q.concurrency.unwrap_or(1);
     if !(1..=32).contains(&concurrency) {
         p.add(
@@ -920,8 +982,8 @@ fn queue(
         return None;
     }
     let sla_clock = sla_clock?;
-    let (Some(channel), Some(volume), Some(hours), Some(weekly), Some(handle_time), Some(within), Some(discipline)) =
-        (channel, volume, hours, weekly, handle_time, within, discipline)
+    let (Some(channel), Some(volume), Some(hours), Some(weekly), Some(handle_time), Some(sla), Some(discipline)) =
+        (channel, volume, hours, weekly, handle_time, sla, discipline)
     else {
         return None;
     };
@@ -960,7 +1022,7 @@ fn queue(
         hours,
         handle_time,
         patience,
-        sla: Sla { within, target: q.sla.target },
+        sla,
         concurrency: concurrency as u32,
         priority: priority as i32,
         discipline,
@@ -1524,6 +1586,43 @@ mod tests {
         // Small but representable volumes are a legitimate (quiet) queue.
         assert_eq!(problems(&desk("d", "email", "t", "1e-13/week", "")), "");
         assert_eq!(problems(&desk("d", "email", "t", "0/week", "")), "");
+    }
+
+    #[test]
+    fn an_average_target_stands_alone_or_beside_the_share() {
+        let with =
+            |sla: &str| desk("d", "email", "t", "700/week", "").replace("{ within = \"4h\", target = 0.8 }", sla);
+        let s = Scenario::from_toml(&with("{ average = \"10m\" }"), "f").unwrap();
+        let sla = s.queues[0].sla;
+        assert_eq!((sla.within, sla.target, sla.average), (600.0, None, Some(600.0)), "the average is the deadline");
+        let s = Scenario::from_toml(&with("{ within = \"1h\", target = 0.8, average = \"10m\" }"), "f").unwrap();
+        let sla = s.queues[0].sla;
+        assert_eq!((sla.within, sla.target, sla.average), (3600.0, Some(0.8), Some(600.0)));
+        assert_eq!(sla.text(), "80% within 1h and 10m average");
+        assert_eq!(sla.met(Some(0.85), Some(500.0)), Some(true));
+        assert_eq!(sla.met(Some(0.85), Some(700.0)), Some(false), "both must hold");
+        assert_eq!(sla.met(Some(0.75), Some(500.0)), Some(false));
+        assert_eq!(sla.met(None, None), None);
+
+        let negative = problems(&with("{ average = \"-3m\" }"));
+        assert!(negative.contains("queue \"email\": sla.average: \"-3m\" must be longer than zero"), "{negative}");
+        let zero = problems(&with("{ average = \"0s\" }"));
+        assert!(zero.contains("sla.average: \"0s\" must be longer than zero"), "{zero}");
+        let no_within = problems(&with("{ target = 0.8, average = \"10m\" }"));
+        assert!(
+            no_within.contains("queue \"email\": sla.within: is missing: sla.target = 0.8")
+                && no_within.contains("drop target"),
+            "{no_within}"
+        );
+        let nothing = problems(&with("{}"));
+        assert!(
+            nothing.contains("queue \"email\": sla: no target is given") && nothing.contains("average"),
+            "{nothing}"
+        );
+        let no_target = problems(&with("{ within = \"1h\" }"));
+        assert!(no_target.contains("sla.target: is missing: sla.within = \"1h\""), "{no_target}");
+        let bad = problems(&with("{ average = \"ten minutes\" }"));
+        assert!(bad.contains("sla.average: \"ten minutes\""), "{bad}");
     }
 
     #[test]

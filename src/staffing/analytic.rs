@@ -5,7 +5,10 @@
 //! closed line, or a caller who gave up), landing when the callback queue
 //! is open. Interactive queues are staffed by Erlang C (Erlang A when
 //! customers have a patience) on each interval's rate; a chat agent at
-//! concurrency k counts as k servers. Queues whose SLA is an hour or more are
+//! concurrency k counts as k servers, and the requirement is the fewest
+//! agents meeting every target of the SLA: the share answered in time, the
+//! mean wait (ASA; Erlang C's is C(n, a) / (nμ − λ)), or both. Queues whose
+//! SLA is an hour or more (its deadline and its average alike) are
 //! *deferrable* (email, forms): they need the work of each SLA window done
 //! within that window, not Erlang C's cover of every burst. Work that piled up
 //! while a queue was closed is spread over the first SLA window after it
@@ -21,9 +24,9 @@
 
 use rayon::prelude::*;
 
-use crate::erlang::Desk;
-use crate::scenario::Scenario;
+use crate::erlang::{Desk, Goal};
 use crate::scenario::units::{HOUR, WEEK};
+use crate::scenario::{Scenario, Sla};
 
 /// What reaches each queue in each slot of a typical week.
 #[derive(Debug, Clone)]
@@ -66,7 +69,7 @@ impl Workload {
         for (p, queue) in s.queues.iter().enumerate() {
             let Some(cb) = queue.callback else { continue };
             // Abandonment of the phone queue at its own analytic staffing.
-            let staffed = requirement(s, p, &work, queue.sla.within);
+            let staffed = requirement(s, p, &work, queue.sla);
             for (k, &(_, agents)) in staffed.iter().enumerate() {
                 let calls = work.tickets[p][k];
                 if calls <= 0.0 {
@@ -179,9 +182,14 @@ fn conversation_work(s: &Scenario, tickets: &[Vec<f64>], open: &[Vec<bool>], slo
 }
 
 /// Whether a queue's work can wait for hours (email, forms): staffed by what
-/// clears it within the SLA rather than by Erlang C.
+/// clears it within the SLA rather than by Erlang C. An average target under
+/// an hour makes it interactive whatever its deadline.
 pub fn deferrable(s: &Scenario, q: usize) -> bool {
-    s.queues[q].sla.within >= HOUR
+    is_deferrable(&s.queues[q].sla)
+}
+
+fn is_deferrable(sla: &Sla) -> bool {
+    sla.within >= HOUR && sla.average.is_none_or(|a| a >= HOUR)
 }
 
 fn desk(s: &Scenario, q: usize, arrival_rate: f64, within: f64) -> Desk {
@@ -197,13 +205,14 @@ fn desk(s: &Scenario, q: usize, arrival_rate: f64, within: f64) -> Desk {
 /// The analytic requirement of every queue, in parallel: `[queue][slot]` of
 /// (load in agents, agents).
 pub fn all(s: &Scenario, work: &Workload) -> Vec<Vec<(f64, u32)>> {
-    (0..s.queues.len()).into_par_iter().map(|q| requirement(s, q, work, s.queues[q].sla.within)).collect()
+    (0..s.queues.len()).into_par_iter().map(|q| requirement(s, q, work, s.queues[q].sla)).collect()
 }
 
 /// The analytic requirement of queue `q` in every slot of the week, with the
-/// SLA threshold `within` (the queue's own, or a relaxed one for a what-if):
+/// SLA `sla` (the queue's own, or a relaxed one for a what-if):
 /// (load in agents, agents).
-pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<(f64, u32)> {
+pub fn requirement(s: &Scenario, q: usize, work: &Workload, sla: Sla) -> Vec<(f64, u32)> {
+    let within = sla.within;
     let queue = &s.queues[q];
     let slot_len = work.slot_len;
     let slots = work.slots();
@@ -212,7 +221,7 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
     let rates: Vec<f64> = work.tickets[q].iter().map(|n| n / slot_len).collect();
     let open = &work.open[q];
     let window = ((within / slot_len).ceil() as usize).max(1);
-    let is_deferrable = within >= HOUR;
+    let is_deferrable = is_deferrable(&sla);
     // Work (in agent-slots) that arrives while the queue is closed, handed to
     // the first `window` open slots after each opening.
     let mut carried = vec![0.0; slots];
@@ -247,6 +256,7 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
             }
         }
     }
+    let goal = Goal { service_level: sla.target, asa_s: sla.average };
     // Erlang's answer per distinct rate: most slots of a week share a few rates.
     let mut erlang: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
     (0..slots)
@@ -269,9 +279,8 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
             if rates[i] <= 0.0 {
                 return (load, 0);
             }
-            let servers = *erlang
-                .entry(rates[i].to_bits())
-                .or_insert_with(|| desk(s, q, rates[i], within).required_agents(queue.sla.target));
+            let servers =
+                *erlang.entry(rates[i].to_bits()).or_insert_with(|| desk(s, q, rates[i], within).required_for(goal));
             // Customers who never give up wait through the closed hours: their
             // work lands on the first SLA window after opening.
             // (A phone line with callbacks holds no calls while closed: they
@@ -286,5 +295,5 @@ pub fn requirement(s: &Scenario, q: usize, work: &Workload, within: f64) -> Vec<
 /// The analytic requirement of queue `q` with its own SLA (derived callback
 /// work included): (load in agents, agents) per slot.
 pub fn analytic(s: &Scenario, q: usize, slot_len: f64) -> Vec<(f64, u32)> {
-    requirement(s, q, &Workload::of(s, slot_len), s.queues[q].sla.within)
+    requirement(s, q, &Workload::of(s, slot_len), s.queues[q].sla)
 }

@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use super::analytic::{self, Workload};
 use super::schedule;
-use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, HOUR, MINUTE};
+use crate::scenario::{Scenario, Sla};
 
 /// Peaks reported per team at most.
 const PEAKS_PER_TEAM: usize = 3;
@@ -31,10 +31,10 @@ pub struct Driver {
     /// The day's median requirement (over intervals needing anyone).
     pub base: u32,
     pub queue: usize,
-    /// The driver's SLA, and the one step longer that the what-if uses.
-    pub within: f64,
-    pub target: f64,
-    pub relaxed_within: f64,
+    /// The driver's SLA, and the one with every threshold a step longer
+    /// (the deadline and the average alike) that the what-if uses.
+    pub sla: Sla,
+    pub relaxed: Sla,
     /// FTE the peak costs in the schedule, as it is and with the relaxed SLA.
     pub cost_fte: f64,
     pub relaxed_cost_fte: f64,
@@ -120,7 +120,7 @@ pub fn peaks(
         }
         candidates.sort_by_key(|c| (std::cmp::Reverse(c.0), c.1));
         for (_, top, run, base, queue) in candidates.into_iter().take(PEAKS_PER_TEAM) {
-            let within = s.queues[queue].sla.within;
+            let sla = s.queues[queue].sla;
             found.push(Driver {
                 team: t,
                 slots: run,
@@ -128,9 +128,8 @@ pub fn peaks(
                 peak: req[top],
                 base,
                 queue,
-                within,
-                target: s.queues[queue].sla.target,
-                relaxed_within: relaxed(within),
+                sla,
+                relaxed: sla.relaxed(relaxed),
                 cost_fte: 0.0,
                 relaxed_cost_fte: 0.0,
                 waits_behind_closed_hours: closed_hours_ahead(s, work, queue, top),
@@ -170,8 +169,8 @@ fn priced(s: &Scenario, work: &Workload, planned: &[u32], full: &schedule::Sched
     for &k in &d.slots {
         flat[k] = flat[k].min(d.base);
     }
-    let now = analytic::requirement(s, d.queue, work, d.within);
-    let loose = analytic::requirement(s, d.queue, work, d.relaxed_within);
+    let now = analytic::requirement(s, d.queue, work, d.sla);
+    let loose = analytic::requirement(s, d.queue, work, d.relaxed);
     let mut relaxed = planned.to_vec();
     for &k in &d.slots {
         let saved = now[k].1.saturating_sub(loose[k].1);

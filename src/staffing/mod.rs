@@ -86,6 +86,10 @@ pub struct QueueSlot {
     /// with 95 % confidence half-widths.
     pub service_level: Estimate,
     pub erlang_service_level: Estimate,
+    /// Mean wait of the interval's answered customers, seconds, with the
+    /// same two staffings.
+    pub asa_s: Estimate,
+    pub erlang_asa_s: Estimate,
     /// Whether staffing decides this interval's customers (the queue is
     /// open, or they wait for a business-hours opening, and tickets arrive).
     pub judged: bool,
@@ -127,9 +131,10 @@ pub struct Staffing {
     /// planned and with the Erlang staffing, both simulated again on fresh
     /// random numbers (the search tuned itself on its own). An interval
     /// meets it unless its service level is significantly below (the upper
-    /// end of its 95 % confidence interval under the target): a single half
-    /// hour's figure is noisy, and a desk at exactly its requirement would
-    /// otherwise "miss" about one interval in six by chance.
+    /// end of its 95 % confidence interval under the target), or its mean
+    /// wait significantly above an average target (the lower end over it):
+    /// a single half hour's figure is noisy, and a desk at exactly its
+    /// requirement would otherwise "miss" about one interval in six by chance.
     pub met: (usize, usize),
     pub erlang_met: (usize, usize),
     /// The same counts with the point estimate as the judge (an interval
@@ -259,16 +264,14 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
     let drivers = drivers::peaks(s, &work, &planned, &primary, &erlang_q, &schedules);
     stage("done");
 
-    let count = |levels: &[Vec<Estimate>], lenient: bool| {
+    let count = |levels: &[Vec<search::Achieved>], lenient: bool| {
         let mut met = 0;
         let mut total = 0;
         for q in 0..nq {
             for k in 0..slots {
                 if judged[q][k] {
                     total += 1;
-                    let e = levels[q][k];
-                    let margin = if lenient { e.ci95.unwrap_or(0.0) } else { 0.0 };
-                    if e.mean.is_none_or(|v| v + margin >= s.queues[q].sla.target - 1e-9) {
+                    if levels[q][k].meets(&s.queues[q].sla, lenient) {
                         met += 1;
                     }
                 }
@@ -283,8 +286,10 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
                     load: erlang_q[q][k].0,
                     erlang_agents: erlang_q[q][k].1,
                     callbacks: work.callbacks[q][k],
-                    service_level: check_sl[q][k],
-                    erlang_service_level: erlang_sl[q][k],
+                    service_level: check_sl[q][k].service_level,
+                    erlang_service_level: erlang_sl[q][k].service_level,
+                    asa_s: check_sl[q][k].asa_s,
+                    erlang_asa_s: erlang_sl[q][k].asa_s,
                     judged: judged[q][k],
                 })
                 .collect()

@@ -66,9 +66,13 @@ pub struct QueueSummary {
     pub withdrawn: f64,
     pub waiting_at_end: f64,
     pub service_level: Estimate,
-    /// The queue's SLA target; `None` for the desk total.
+    /// The queue's SLA target (a share); `None` for the desk total and for
+    /// an average-only SLA.
     pub sla_target: Option<f64>,
     pub sla_within_s: Option<f64>,
+    /// The queue's target on the mean wait of answered customers, seconds;
+    /// `None` for the desk total and when the SLA has none.
+    pub asa_target_s: Option<f64>,
     pub asa_s: Estimate,
     pub wait_p50_s: Option<f64>,
     pub wait_p90_s: Option<f64>,
@@ -193,8 +197,36 @@ impl FlowTally {
 }
 
 impl QueueSummary {
-    /// Whether the mean service level reaches the target.
+    /// Whether the mean service level reaches its target and the mean wait
+    /// stays within its own (each where the SLA has it); `None` without a
+    /// target or without the figures.
     pub fn meets_target(&self) -> Option<bool> {
+        let sla =
+            crate::scenario::Sla { within: self.sla_within_s?, target: self.sla_target, average: self.asa_target_s };
+        sla.met(self.service_level.mean, self.asa_s.mean)
+    }
+
+    /// The targets in short, joined by `sep`: `share` formats the share
+    /// target with its threshold ("80%/2m"), the average reads "avg 10m";
+    /// `None` without a target (the desk total).
+    pub fn target_text(&self, share: impl Fn(f64, f64) -> String, sep: &str) -> Option<String> {
+        let mut parts = Vec::new();
+        if let (Some(t), Some(w)) = (self.sla_target, self.sla_within_s) {
+            parts.push(share(t, w));
+        }
+        if let Some(a) = self.asa_target_s {
+            parts.push(format!("avg {}", crate::scenario::units::format_duration(a)));
+        }
+        (!parts.is_empty()).then(|| parts.join(sep))
+    }
+
+    /// Whether the mean wait stays within the average target; `None` without one.
+    pub fn meets_average(&self) -> Option<bool> {
+        Some(self.asa_s.mean? <= self.asa_target_s? + 1e-9)
+    }
+
+    /// Whether the service level reaches the share target; `None` without one.
+    pub fn meets_share(&self) -> Option<bool> {
         Some(self.service_level.mean? >= self.sla_target? - 1e-12)
     }
 }
@@ -517,7 +549,8 @@ impl QueueTally {
             withdrawn: self.withdrawn.mean(),
             waiting_at_end: self.waiting_at_end.mean(),
             service_level: self.service_level.estimate(),
-            sla_target: sla.map(|s| s.target),
+            sla_target: sla.and_then(|s| s.target),
+            asa_target_s: sla.and_then(|s| s.average),
             sla_within_s: sla.map(|s| s.within),
             asa_s: self.asa_s.estimate(),
             wait_p50_s: self.wait_p50_s.defined_mean(),

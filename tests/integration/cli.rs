@@ -240,6 +240,35 @@ fn same_seed_same_bytes_for_any_thread_count() {
 }
 
 #[test]
+fn average_targets_give_the_same_bytes_for_any_thread_count() {
+    let (_a, one) = run_into("average.toml", &["--threads", "1"]);
+    let (_b, two) = run_into("average.toml", &["--threads", "2"]);
+    for file in ["summary.csv", "intervals.csv"] {
+        assert_eq!(fs::read(one.join(file)).unwrap(), fs::read(two.join(file)).unwrap(), "{file}");
+    }
+    let staff = |threads: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        staffsim()
+            .arg("staff")
+            .arg(fixture("average.toml"))
+            .args(["-q", "--threads", threads, "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        ["staffing.csv", "drivers.csv", "promised.csv"].map(|f| fs::read(out.join(f)).unwrap())
+    };
+    let (one, two) = (staff("1"), staff("2"));
+    assert_eq!(one, two, "staff: the same requirement, drivers and promise");
+    let staffing = String::from_utf8(one[0].clone()).unwrap();
+    assert!(staffing.lines().next().unwrap().ends_with(",asa_s,asa_s_ci95,erlang_asa_s"));
+    let drivers = String::from_utf8(one[1].clone()).unwrap();
+    assert!(drivers.starts_with(
+        "team,peak_at,peak_length,peak_agents,day_median_agents,queue,sla_target,sla_within,sla_average,"
+    ));
+}
+
+#[test]
 fn many_replications_stream_in_little_memory_and_the_same_bytes() {
     let peak_of = |threads: &str| {
         let tmp = tempfile::tempdir().unwrap();
@@ -352,6 +381,89 @@ fn erlang_command_answers_instantly() {
         .assert()
         .success()
         .stdout(predicate::str::contains("required agents: 14"));
+}
+
+/// An average-wait target: λ = 100/h, 6-minute calls (10 Erlangs). Erlang
+/// C's ASA = C(c, a)/(cμ − λ) is 34.2 s on 13 agents and 15.7 s on 14, so
+/// a 30 s average needs 14; with 80 % in 20 s as well still 14, and a 10 s
+/// average 15 (7.3 s).
+#[test]
+fn erlang_takes_an_average_wait_target() {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["erlang", "--volume", "100/hour", "--aht", "6m", "--json"];
+        all.extend_from_slice(args);
+        let output = staffsim().args(&all).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let v = json(&["--average", "30s"]);
+    assert_eq!(v["required_agents"], 14);
+    assert_eq!(v["asa_target_s"], 30.0);
+    assert!(v["sla_target"].is_null());
+    assert!((v["asa_s"].as_f64().unwrap() - 15.67).abs() < 0.01, "{v}");
+    assert_eq!(v["meets_target"], true);
+    assert_eq!(json(&["--average", "30s", "--agents", "13"])["meets_target"], false);
+    assert_eq!(json(&["--average", "10m"])["required_agents"], 11);
+    assert_eq!(json(&["--sla", "80% in 20s", "--average", "30s"])["required_agents"], 14);
+    assert_eq!(json(&["--sla", "80% in 20s", "--average", "10s"])["required_agents"], 15);
+    staffsim()
+        .args(["erlang", "--volume", "100/hour", "--aht", "6m", "--average", "30s"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("target: mean wait (ASA) at most 30s"))
+        .stdout(predicate::str::contains("required agents: 14"));
+    for bad in ["-3m", "0s", "soon"] {
+        staffsim()
+            .args(["erlang", "--volume", "100/hour", "--aht", "6m", &format!("--average={bad}")])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--average"));
+    }
+    staffsim()
+        .args(["erlang", "--volume", "100/hour", "--aht", "6m"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--sla").or(predicate::str::contains("--average")));
+}
+
+/// A desk judged on its mean wait: the summary, the terminal and the report
+/// say whether the average is met.
+#[test]
+fn run_judges_an_average_target() {
+    let text = small_with("sla = { within = \"4h\", target = 0.8 }", "sla = { average = \"3h\" }").replace(
+        "sla = { within = \"2m\", target = 0.8 }",
+        "sla = { within = \"2m\", target = 0.8, average = \"5s\" }",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("avg.toml");
+    fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    let assert = staffsim().arg("run").arg(&path).args(["-q", "-o"]).arg(&out).assert().success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    let (header, rows) = read_csv(&out.join("summary.csv"));
+    let at = |q: &str, name: &str| rows.iter().find(|r| r[0] == q).unwrap()[column(&header, name)].clone();
+    assert_eq!(at("email", "asa_target_s"), "10800.0");
+    assert_eq!(at("email", "sla_target"), "", "an average-only SLA has no share target");
+    assert_eq!(at("chat", "asa_target_s"), "5.0");
+    assert_eq!(at("all", "asa_target_s"), "");
+    let email_asa: f64 = at("email", "asa_s").parse().unwrap();
+    let chat_asa: f64 = at("chat", "asa_s").parse().unwrap();
+    let chat_sl: f64 = at("chat", "service_level").parse().unwrap();
+    println!("email ASA {email_asa} s against 3h; chat ASA {chat_asa} s against 5 s, service level {chat_sl}");
+    // The night's mail waits for the morning: about 1h50m on average.
+    assert!(email_asa < 10800.0 && chat_asa > 5.0, "the fixture's email meets 3h on average; chat misses 5 s");
+    let line = |q: &str| stdout.lines().find(|l| l.starts_with(q)).unwrap().to_string();
+    assert!(line("email").contains("avg 3h met"), "{stdout}");
+    assert!(line("chat").contains("80%/2m avg 5s MISSED"), "{stdout}");
+    let html = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("email meets its 3h average: mean wait "), "email's finding");
+    assert!(html.contains("chat misses its 80% within 2m and 5s average:"), "chat's finding");
+    let json =
+        staffsim().arg("run").arg(&path).args(["-q", "--json", "-o"]).arg(tmp.path().join("j")).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let queues = v["queues"].as_array().unwrap();
+    assert_eq!(queues[0]["sla_met"], true);
+    assert_eq!(queues[1]["sla_met"], false);
 }
 
 /// Writes `text` as a scenario and checks that `run` refuses it with exit
@@ -616,6 +728,27 @@ fn every_kind_of_bad_input_is_refused_with_the_field_and_value() {
         ("volume = \"700/week\"", "volume = \"700/fortnight\"", &["volume", "fortnight", "hour, day, week, month"]),
         ("target = 0.8 }\n\n[[queue]]", "target = nan }\n\n[[queue]]", &["sla.target", "NaN"]),
         ("target = 0.8 }\n\n[[queue]]", "target = -0.5 }\n\n[[queue]]", &["sla.target", "-0.5"]),
+        (
+            "sla = { within = \"4h\", target = 0.8 }",
+            "sla = { average = \"-3m\" }",
+            &["queue \"email\": sla.average", "\"-3m\"", "longer than zero"],
+        ),
+        (
+            "sla = { within = \"4h\", target = 0.8 }",
+            "sla = { target = 0.8, average = \"10m\" }",
+            &["queue \"email\": sla.within", "is missing", "target = 0.8", "drop target"],
+        ),
+        (
+            "sla = { within = \"4h\", target = 0.8 }",
+            "sla = { }",
+            &["queue \"email\": sla", "no target is given", "average = \"10m\""],
+        ),
+        (
+            "sla = { within = \"4h\", target = 0.8 }",
+            "sla = { within = \"4h\", target = 0.8, average = \"10 minutes\" }",
+            &["sla.average", "10 minutes", "unknown unit"],
+        ),
+        ("sla = { within = \"4h\", target = 0.8 }", "sla = { within = \"4h\" }", &["sla.target", "is missing"]),
         ("mean = \"8m\", cv = 0.8", "mean = \"0s\", cv = 0.8", &["handle_time.mean", "longer than zero"]),
         ("mean = \"8m\", cv = 0.8", "mean = \"8m\", cv = inf", &["handle_time.cv", "inf"]),
         ("mean = \"8m\", cv = 0.8", "mean = \"8m\"", &["handle_time.cv", "required"]),

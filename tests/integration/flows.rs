@@ -172,6 +172,7 @@ agents = 40
     );
     for r in &reps {
         let f = r.flows[0];
+        assert!(f.resolved <= f.touches_sum && f.touches_sum <= 3 * f.resolved, "1 to 3 touches each: {f:?}");
         assert_eq!(r.queues[0].answered_in_sla, r.queues[0].answered, "no wait with 40 agents");
         let longest = r.resolution[0].max() as f64 / 1000.0;
         assert!((longest - (360.0 + 2.0 * 7380.0)).abs() < 0.01 * longest, "at most three touches: {longest}");

@@ -524,3 +524,69 @@ agents = 5
     assert!(levels.len() > 2, "the plan follows the day: {levels:?}");
     assert_eq!(st.met.0, st.met.1, "no window significantly below target: {:?}", st.met);
 }
+
+/// An average target on M/M/c: 100 calls an hour, 6 minutes each (10
+/// Erlangs), a mean wait of at most 30 s. Erlang C's ASA = C(c, a)/(cμ − λ)
+/// is 34.2 s on 13 agents and 15.7 s on 14, so 14 is the requirement; the
+/// search (judging the simulated mean wait) finds it in every hour, and long
+/// runs at 14 and 13 agents land on either side of the target, each in
+/// agreement with Erlang C within its confidence interval.
+#[test]
+fn an_average_target_is_staffed_to_erlang_c_asa_and_the_simulation_agrees() {
+    let desk = |agents: u32, horizon: &str, replications: u32| {
+        let text = format!(
+            r#"
+name = "average"
+[simulation]
+horizon = "{horizon}"
+warmup = "1d"
+interval = "1h"
+replications = {replications}
+seed = 8
+[[queue]]
+name = "calls"
+channel = "phone"
+volume = "100/hour"
+handle_time = {{ dist = "exponential", mean = "6m" }}
+sla = {{ average = "30s" }}
+[[team]]
+name = "agents"
+skills = ["calls"]
+agents = {agents}
+"#
+        );
+        Scenario::from_toml(&text, "average.toml").expect("valid")
+    };
+    let erlang = Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 30.0 };
+    let goal = staffsim::erlang::Goal { service_level: None, asa_s: Some(30.0) };
+    assert_eq!(erlang.required_for(goal), 14);
+    let st = staffing::staff(&desk(12, "2w", 10), options(), &Progress::none()).unwrap();
+    for k in 0..st.slots() {
+        assert_eq!(st.queues[0][k].erlang_agents, 14, "slot {k}: the analytic requirement is Erlang C's");
+        assert_eq!(st.teams[0][k].required, 14, "slot {k}: the simulated requirement");
+    }
+    println!(
+        "average 30 s: required 14 in all {} hours; hours not significantly above the target on fresh seeds {}/{}, by the estimate {}/{}",
+        st.slots(),
+        st.met.0,
+        st.met.1,
+        st.met_estimate.0,
+        st.met_estimate.1
+    );
+    assert_eq!(st.met.0, st.met.1, "no hour significantly above the average on fresh random numbers");
+    for (agents, side) in [(14, "within"), (13, "above")] {
+        let s = desk(agents, "4w", 20);
+        let r = staffsim::experiment::run(&s, staffsim::experiment::Plan { policy: s.policy, threads: None }, &|| {})
+            .unwrap();
+        let q = &r.queues[0];
+        let (mean, ci) = (q.asa_s.mean.unwrap(), q.asa_s.ci95.unwrap());
+        let theory = erlang.performance(agents).asa_s;
+        println!("{agents} agents: simulated ASA {mean:.2} s ± {ci:.2} (95 %), Erlang C {theory:.2} s, target 30 s");
+        assert!((mean - theory).abs() <= 3.3 * ci / 1.96, "{agents}: simulated {mean} vs Erlang C {theory}");
+        match side {
+            "within" => assert!(mean + ci < 30.0 && q.meets_target() == Some(true)),
+            _ => assert!(mean - ci > 30.0 && q.meets_target() == Some(false)),
+        }
+        assert_eq!(q.asa_target_s, Some(30.0));
+    }
+}

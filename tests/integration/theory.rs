@@ -160,6 +160,50 @@ fn mmc_with_patience_matches_erlang_a() {
     assert_agrees("M/M/10+M occupancy", q.occupancy, theory.occupancy, 0.0);
 }
 
+/// An average target is judged on the simulated ASA, which is Erlang C's
+/// (Erlang A's with a patience): an average-only SLA takes its average as the
+/// deadline, so with `average = "20s"` the engine sees the same desk as with
+/// 80 % in 20 s, ticket for ticket.
+#[test]
+fn an_average_target_is_judged_on_the_asa_erlang_predicts() {
+    let share = single_queue(100.0, "6m", 12, None, "20s", 4, 20);
+    let text = single_queue_text(100.0, "6m", 12, None, "20s", 4, 20)
+        .replace("sla = { within = \"20s\", target = 0.8 }", "sla = { average = \"20s\" }");
+    let mut average = Scenario::from_toml(&text, "theory.toml").expect("valid");
+    let (a, b) = (replicate(&share, Policy::Fifo), replicate(&average, Policy::Fifo));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.queues, y.queues, "the same tickets, waits and deadline");
+    }
+    let theory = Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 };
+    let q = summarize(&average, &b).queues[0].clone();
+    assert_agrees("M/M/12 ASA under an average target (s)", q.asa_s, theory.performance(12).asa_s, 0.0);
+    assert_eq!(q.sla_target, None);
+    // Erlang C: 80.9 s on 12 agents. A 60 s average is missed, 100 s met,
+    // and the simulated ASA's interval is clear of both.
+    let (m, ci) = (q.asa_s.mean.unwrap(), q.asa_s.ci95.unwrap());
+    assert!(m - ci > 60.0 && m + ci < 100.0, "{m} ± {ci}");
+    for (limit, met) in [(60.0, false), (100.0, true)] {
+        average.queues[0].sla.average = Some(limit);
+        let q = &summarize(&average, &b).queues[0];
+        assert_eq!(q.meets_target(), Some(met), "ASA {m} s against {limit} s");
+        assert_eq!(q.asa_target_s, Some(limit));
+    }
+
+    // With a 3-minute patience on 10 agents, Erlang A's ASA of the answered is 22.3 s.
+    let text = single_queue_text(100.0, "6m", 10, Some("3m"), "20s", 4, 20).replace(
+        "sla = { within = \"20s\", target = 0.8 }",
+        "sla = { within = \"20s\", target = 0.5, average = \"25s\" }",
+    );
+    let mut s = Scenario::from_toml(&text, "theory.toml").expect("valid");
+    let reps = replicate(&s, Policy::Fifo);
+    let theory = Desk { patience_s: Some(180.0), ..theory }.performance(10);
+    let q = summarize(&s, &reps).queues[0].clone();
+    assert_agrees("M/M/10+M ASA under an average target (s)", q.asa_s, theory.asa_s, 0.0);
+    assert_eq!(q.meets_target(), Some(true), "60 % in 20 s and 22 s on average meet 50 % and 25 s");
+    s.queues[0].sla.average = Some(20.0);
+    assert_eq!(summarize(&s, &reps).queues[0].meets_target(), Some(false), "the average misses 20 s");
+}
+
 #[test]
 fn same_results_for_any_thread_count() {
     let s = single_queue(100.0, "6m", 12, Some("5m"), "20s", 1, 6);
