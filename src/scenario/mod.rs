@@ -3,6 +3,7 @@
 //! distributions built, names resolved to indices. Only this validated form
 //! reaches the engine, so the engine never re-checks input.
 
+pub mod dated;
 pub mod dist;
 pub mod file;
 pub mod plan;
@@ -40,6 +41,8 @@ pub struct Scenario {
     pub assumptions: Vec<Assumption>,
     /// The `[plan]` section: growth, attrition and hiring over months.
     pub capacity_plan: Option<plan::CapacityPlan>,
+    /// The `[[event]]` tables in words, with their dates (for `check`).
+    pub events: Vec<String>,
 }
 
 /// Business drivers of demand: active customers and how often each writes.
@@ -146,6 +149,10 @@ pub struct Simulation {
     pub utc_offset: f64,
     /// A queue counts as cleared when at most this many tickets wait (`time_to_clear_h`).
     pub clear_below: u32,
+    /// The calendar date at t = 0, when `start` is a date.
+    pub date: Option<dated::Anchor>,
+    /// `clear_by`: the simulated time the backlog should be clear by.
+    pub clear_by: Option<f64>,
 }
 
 impl Simulation {
@@ -447,6 +454,11 @@ pub struct Queue {
     pub callback: Option<Callback>,
     /// Share of the `[demand]` contacts, when the volume comes from drivers.
     pub share: Option<f64>,
+    /// Holidays: when the queue is closed (or on reduced hours) on dates;
+    /// `None` without any.
+    pub dated_hours: Option<dated::DatedMask>,
+    /// Dated volume spikes, sorted and disjoint.
+    pub dated_volume: Vec<dated::VolumePiece>,
 }
 
 impl Queue {
@@ -455,6 +467,15 @@ impl Queue {
         let factor = if self.weekly_volume > 0.0 { volume / self.weekly_volume } else { 0.0 };
         self.arrivals = self.arrivals.scaled(factor);
         self.weekly_volume = volume;
+    }
+
+    /// Seconds of `[a, b)` (simulated time) in which the queue is open, its
+    /// holidays included; `start` is the week time at t = 0.
+    pub fn open_between(&self, start: f64, a: f64, b: f64) -> f64 {
+        match &self.dated_hours {
+            None => self.hours.covered_between(start + a, start + b),
+            Some(mask) => mask.covered(&self.hours, start, a, b),
+        }
     }
 
     /// Offered load in agents (Erlangs) averaged over the week.
@@ -521,13 +542,14 @@ impl Team {
         self.speed.get(q).copied().unwrap_or(1.0)
     }
 
+    /// Agents of the weekly roster (temporary groups left out).
     pub fn agents(&self) -> u32 {
-        self.shifts.iter().map(|s| s.agents).sum()
+        self.shifts.iter().filter(|s| !s.temporary).map(|s| s.agents).sum()
     }
 
-    /// Scheduled agent-hours per week.
+    /// Scheduled agent-hours per week of the weekly roster.
     pub fn agent_hours_per_week(&self) -> f64 {
-        self.shifts.iter().map(|s| f64::from(s.agents) * s.duty.total() / 3600.0).sum()
+        self.shifts.iter().filter(|s| !s.temporary).map(|s| f64::from(s.agents) * s.duty.total() / 3600.0).sum()
     }
 }
 
@@ -544,6 +566,12 @@ pub struct Shift {
     pub attendance: WeeklySpans,
     /// Added by an `[[overtime]]` block.
     pub overtime: bool,
+    /// When dated events override `duty` (holidays of the team, or the
+    /// window of a temporary group); `None` without any.
+    pub dated: Option<dated::DatedMask>,
+    /// A temporary group from a dated `staff` event: not part of the
+    /// weekly roster (head count, weekly hours, staffing).
+    pub temporary: bool,
 }
 
 /// A piecewise-constant arrival rate over one week (desk clock), repeated

@@ -8,6 +8,7 @@ use super::file::{
     DemandFile, DistFile, OvertimeFile, PlanFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile,
     SimulationFile, TeamFile,
 };
+use super::dated;
 use super::units::{self, DAY, HOUR, WEEK, WeeklySpans};
 use super::{
     Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, MAX_SPEED_FACTOR,
@@ -174,6 +175,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             }
         }
     }
+    let events = dated_events(&raw, simulation.as_ref(), &mut queues, &mut teams, &mut p);
     let plans = plans(&raw, &mut p);
     let plan_names: Vec<&str> = raw.policies.keys().map(String::as_str).collect();
     let policy = match &raw.policy {
@@ -213,7 +215,66 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         demand,
         assumptions,
         capacity_plan,
+        events,
     })
+}
+
+/// Reads the `[[event]]` tables (see [`dated`]) and applies them: holidays
+/// to the queues' hours and the teams' duty, spikes to the arrivals, extra
+/// staff as temporary duty groups. Returns the events in words.
+fn dated_events(
+    raw: &ScenarioFile,
+    simulation: Option<&Simulation>,
+    queues: &mut [Option<Queue>],
+    teams: &mut [Option<Team>],
+    p: &mut Problems,
+) -> Vec<String> {
+    if raw.events.is_empty() {
+        return Vec::new();
+    }
+    // Without a valid [simulation] its problem is already reported.
+    let Some(sim) = simulation else { return Vec::new() };
+    let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
+    let team_names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
+    let expected = |q: usize, a: f64, b: f64| {
+        queues
+            .get(q)
+            .and_then(Option::as_ref)
+            .map_or(0.0, |queue| queue.arrivals.expected_between(sim.start + a, sim.start + b))
+    };
+    let desk = dated::Desk {
+        anchor: sim.date,
+        start: sim.start,
+        horizon: sim.horizon,
+        queue_names: &queue_names,
+        team_names: &team_names,
+        expected: &expected,
+    };
+    let plan = dated::plan(&raw.events, &desk, &mut p.0);
+    for (q, queue) in queues.iter_mut().enumerate() {
+        if let Some(queue) = queue {
+            queue.dated_hours = plan.queue_masks[q].clone();
+            queue.dated_volume = plan.queue_volume[q].clone();
+        }
+    }
+    for (t, team) in teams.iter_mut().enumerate() {
+        let Some(team) = team else { continue };
+        for shift in &mut team.shifts {
+            shift.dated = plan.duty_mask(t, None, sim.start, sim.horizon);
+        }
+        for x in plan.staff.iter().filter(|x| x.team == t) {
+            team.shifts.push(Shift {
+                label: x.label.clone(),
+                agents: x.agents,
+                attendance: x.duty.clone(),
+                duty: x.duty.clone(),
+                overtime: true,
+                dated: plan.duty_mask(t, Some((x.from, x.to)), sim.start, sim.horizon),
+                temporary: true,
+            });
+        }
+    }
+    plan.descriptions
 }
 
 /// Longest plan name: it labels a row of `compare`'s tables.
@@ -521,7 +582,27 @@ fn demand(d: &DemandFile, p: &mut Problems, assumptions: &mut Vec<Assumption>) -
 }
 
 fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
-    let start = p.take("simulation.start", units::parse_start(s.start.as_deref().unwrap_or("mon 00:00")));
+    let start_text = s.start.as_deref().unwrap_or("mon 00:00");
+    let (start, date) = if dated::looks_like_date(start_text) {
+        match dated::parse_date_time(start_text) {
+            Ok((day, clock)) if clock.unwrap_or(0.0) < DAY => {
+                let clock = clock.unwrap_or(0.0);
+                (Some(dated::weekday(day) as f64 * DAY + clock), Some(dated::Anchor { day, clock }))
+            }
+            Ok(_) => {
+                p.add("simulation.start", format!("\"{start_text}\": a start clock time is at most 23:59"));
+                (None, None)
+            }
+            Err(why) => {
+                p.add("simulation.start", why);
+                (None, None)
+            }
+        }
+    } else {
+        let parsed = units::parse_start(start_text)
+            .map_err(|e| format!("{e}, or a date and time like \"2026-12-07 00:00\" (for dated events)"));
+        (p.take("simulation.start", parsed), None)
+    };
     let horizon = p.take("simulation.horizon", units::parse_duration(&s.horizon));
     let warmup = p.take("simulation.warmup", units::parse_duration(s.warmup.as_deref().unwrap_or("0s")));
     let interval = p.take("simulation.interval", units::parse_duration(s.interval.as_deref().unwrap_or("30m")));
@@ -590,6 +671,42 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
         p.add("simulation.interval", "gives more than 2 million reporting intervals; use a longer interval");
         ok = false;
     }
+    let clear_by = match (&s.clear_by, date) {
+        (None, _) => None,
+        (Some(text), None) => {
+            p.add(
+                "simulation.clear_by",
+                format!(
+                    "\"{text}\" is a date but the simulation has none; set start to a date too, e.g. start = \"2026-12-07 00:00\""
+                ),
+            );
+            ok = false;
+            None
+        }
+        (Some(text), Some(anchor)) => match dated::parse_date_time(text) {
+            Err(why) => {
+                p.add("simulation.clear_by", why);
+                ok = false;
+                None
+            }
+            Ok((day, clock)) => {
+                // A bare date means by the end of that day.
+                let t = clock.map_or_else(|| anchor.time_of(day + 1, 0.0), |c| anchor.time_of(day, c));
+                if ok && (t <= 0.0 || t > horizon) {
+                    p.add(
+                        "simulation.clear_by",
+                        format!(
+                            "\"{text}\" is outside the simulation, which runs from {} to {}; pick a date inside it or lengthen the horizon",
+                            anchor.format_short(0.0),
+                            anchor.format_short(horizon)
+                        ),
+                    );
+                    ok = false;
+                }
+                Some(t)
+            }
+        },
+    };
     (ok && (1..=100_000).contains(&replications) && seed >= 0 && (0..=10_000_000).contains(&clear_below)).then_some(
         Simulation {
             start,
@@ -600,6 +717,8 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
             clear_below: clear_below as u32,
             seed: seed as u64,
             utc_offset,
+            date,
+            clear_by,
         },
     )
 }
@@ -844,6 +963,9 @@ fn queue(
         // Resolved to an index once every queue is known.
         callback: None,
         share: q.share,
+        // Set once the events are read.
+        dated_hours: None,
+        dated_volume: Vec::new(),
     })
 }
 
@@ -1098,6 +1220,8 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                     duty: WeeklySpans::always(),
                     attendance: WeeklySpans::always(),
                     overtime: false,
+                    dated: None,
+                    temporary: false,
                 }])
             }
         }
@@ -1324,6 +1448,8 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
         duty,
         attendance: attendance.shifted(to_desk),
         overtime: false,
+        dated: None,
+        temporary: false,
     })
 }
 
@@ -1353,6 +1479,8 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         attendance: duty.clone(),
         duty,
         overtime: true,
+        dated: None,
+        temporary: false,
     })
 }
 
