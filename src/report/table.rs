@@ -158,8 +158,40 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
             let _ = writeln!(out, "{}: {}", r.queue, parts.join("; "));
         }
     }
+    out.push_str(&clear_by_notes(scenario, rows));
     if !out.is_empty() {
         out.insert(0, '\n');
+    }
+    out
+}
+
+/// With `[simulation] clear_by`: per queue that had a backlog, and for the
+/// desk, the share of runs cleared by the date and the expected clear date.
+fn clear_by_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -> String {
+    let sim = &scenario.simulation;
+    let (Some(deadline), Some(anchor)) = (sim.clear_by, sim.date) else { return String::new() };
+    let mut out = String::new();
+    let had_backlog = |i: usize| {
+        scenario.queues.get(i).is_none_or(|q| q.initial_backlog.is_some_and(|b| b.tickets > sim.clear_below))
+    };
+    for (i, r) in rows.iter().enumerate() {
+        let Some(c) = &r.clear_by else { continue };
+        if !had_backlog(i) {
+            continue;
+        }
+        let expected = match (&c.expected_short, r.never_cleared) {
+            (None, _) => "it never cleared".to_string(),
+            (Some(d), 0) => format!("expected {d}"),
+            (Some(d), n) => format!("expected {d} in the runs that cleared, never in {n}"),
+        };
+        let _ = writeln!(
+            out,
+            "{}: backlog clear (at most {} waiting) by {} in {} of runs; {expected}",
+            r.queue,
+            sim.clear_below,
+            anchor.format_short(deadline),
+            pct(Some(c.share))
+        );
     }
     out
 }

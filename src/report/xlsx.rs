@@ -124,6 +124,8 @@ fn label(name: &str) -> String {
         "service_level_open" => "Service level of open-hours customers",
         "time_to_clear_h" => "Backlog cleared after (hours)",
         "never_cleared" => "Replications never cleared",
+        "cleared_by_date" => "Cleared by the clear-by date (share of runs)",
+        "clear_date" => "Expected clear date",
         "wait_all_mean_s" => "Mean wait of all customers",
         "wait_all_p50_s" => "Half of all customers waited at most",
         "wait_all_p90_s" => "90 % of all customers waited at most",

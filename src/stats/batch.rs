@@ -7,6 +7,7 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
+    ClearBy,
     EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, everyone_total,
     slot_ages, team_total, total, total_of, typical_week,
 };
@@ -94,6 +95,12 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             waited_over_week: estimate(everyone.iter().map(|f| f.over_week)),
             left_by_age: std::array::from_fn(|b| mean(everyone.iter().map(|f| f.left[b]))),
             oldest_left_h: estimate(everyone.iter().map(|f| f.oldest_left_h)),
+            clear_by: ClearBy::of(
+                scenario,
+                reps.iter().filter(|r| ClearBy::in_time(scenario, r.time_to_clear[q])).count(),
+                reps.len(),
+                estimate(clear.iter().copied()).mean,
+            ),
         });
     }
 
@@ -361,6 +368,7 @@ mod tests {
                 same_estimate(e, f, &format!("{what}: {name}"));
             }
             assert_eq!(x.never_cleared, y.never_cleared, "{what}: never_cleared");
+            assert_eq!(x.clear_by, y.clear_by, "{what}: clear_by");
         }
     }
 

@@ -107,6 +107,41 @@ pub struct QueueSummary {
     /// Wall-clock age of the oldest ticket left, hours, over the
     /// replications that left any.
     pub oldest_left_h: Estimate,
+    /// With `[simulation] clear_by`: whether and when the backlog cleared
+    /// against that date.
+    pub clear_by: Option<ClearBy>,
+}
+
+/// The backlog against the `clear_by` date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClearBy {
+    /// Share of replications whose backlog had cleared by the date.
+    pub share: f64,
+    /// The mean clearing time (over the replications that cleared) as a
+    /// desk-clock date, "2026-12-21 14:30".
+    pub expected: Option<String>,
+    /// The same, for sentences: "Mon 21 Dec 2026 14:30".
+    pub expected_short: Option<String>,
+}
+
+impl ClearBy {
+    /// From each replication's clearing time (seconds; `None`: never) and
+    /// their mean in hours; `None` unless the scenario has a `clear_by`.
+    pub(super) fn of(scenario: &Scenario, cleared_in_time: usize, replications: usize, mean_h: Option<f64>) -> Option<Self> {
+        let sim = &scenario.simulation;
+        let (Some(_), Some(anchor)) = (sim.clear_by, sim.date) else { return None };
+        let at = mean_h.map(|h| h * 3600.0);
+        Some(ClearBy {
+            share: if replications > 0 { cleared_in_time as f64 / replications as f64 } else { 0.0 },
+            expected: at.map(|t| anchor.format(t)),
+            expected_short: at.map(|t| anchor.format_short(t)),
+        })
+    }
+
+    /// Whether a replication's clearing time (seconds) meets the date.
+    pub(super) fn in_time(scenario: &Scenario, cleared: Option<f64>) -> bool {
+        matches!((scenario.simulation.clear_by, cleared), (Some(d), Some(t)) if t <= d)
+    }
 }
 
 impl QueueSummary {
@@ -245,6 +280,7 @@ impl<'a> RunningSummary<'a> {
             let time = team_total(self.serving[q].iter().map(|&t| r.teams[t]));
             let clear = r.time_to_clear[q].map(|t| t / 3600.0);
             self.queues[q].add(&counts, &pick(&r.initial), &pick(&r.after_hours), clear, waits, &time);
+            self.queues[q].cleared_in_time += usize::from(ClearBy::in_time(self.scenario, r.time_to_clear[q]));
             let everyone = if is_all { &desk_everyone } else { &r.everyone[q] };
             self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
@@ -263,7 +299,10 @@ impl<'a> RunningSummary<'a> {
         let queues = (0..=nq)
             .map(|q| {
                 let sla = (q < nq).then(|| s.queues[q].sla);
-                self.queues[q].finish(queue_name(s, q), sla)
+                let mut row = self.queues[q].finish(queue_name(s, q), sla);
+                row.clear_by =
+                    ClearBy::of(s, self.queues[q].cleared_in_time, self.replications, row.time_to_clear_h.mean);
+                row
             })
             .collect();
         let (intervals, teams) = self.intervals.finish(s, self.replications);
@@ -330,6 +369,8 @@ struct QueueTally {
     waited_over_week: RunningEstimate,
     left_by_age: [RunningMean; 4],
     oldest_left_h: RunningEstimate,
+    /// Replications cleared by `clear_by`.
+    cleared_in_time: usize,
 }
 
 /// One replication's figures over every customer of a queue (or the desk).
@@ -443,6 +484,7 @@ impl QueueTally {
             waited_over_week: self.waited_over_week.estimate(),
             left_by_age: self.left_by_age.map(|m| m.mean()),
             oldest_left_h: self.oldest_left_h.estimate(),
+            clear_by: None,
         }
     }
 }
