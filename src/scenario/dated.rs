@@ -489,8 +489,10 @@ pub fn plan(events: &[EventFile], desk: &Desk<'_>, problems: &mut Vec<String>) -
                 }
             },
         };
-        let queues = e.queues.as_ref().map(|names| resolve(names, desk.queue_names, "queue", &format!("{at}.queues"), problems));
-        let teams = e.teams.as_ref().map(|names| resolve(names, desk.team_names, "team", &format!("{at}.teams"), problems));
+        let queues =
+            e.queues.as_ref().map(|names| resolve(names, desk.queue_names, "queue", &format!("{at}.queues"), problems));
+        let teams =
+            e.teams.as_ref().map(|names| resolve(names, desk.team_names, "team", &format!("{at}.teams"), problems));
         if let Some((a, b)) = span
             && (b <= 0.0 || a >= desk.horizon)
         {
@@ -534,13 +536,16 @@ pub fn plan(events: &[EventFile], desk: &Desk<'_>, problems: &mut Vec<String>) -
                         problems.push(format!("{at}.team: missing; name the team that gets the extra agents"));
                         None
                     }
-                    Some(name) => resolve(std::slice::from_ref(name), desk.team_names, "team", &format!("{at}.team"), problems)
-                        .first()
-                        .copied(),
+                    Some(name) => {
+                        resolve(std::slice::from_ref(name), desk.team_names, "team", &format!("{at}.team"), problems)
+                            .first()
+                            .copied()
+                    }
                 };
                 let n = match agents {
                     None => {
-                        problems.push(format!("{at}.agents: missing; how many extra agents are on duty, e.g. agents = 3"));
+                        problems
+                            .push(format!("{at}.agents: missing; how many extra agents are on duty, e.g. agents = 3"));
                         None
                     }
                     Some(n) if !(1..=100_000).contains(&n) => {
@@ -617,19 +622,24 @@ pub fn plan(events: &[EventFile], desk: &Desk<'_>, problems: &mut Vec<String>) -
                 if extra > 0.0 {
                     parts.push(format!("{extra:.0} extra tickets"));
                 }
-                let whom = if queues.is_some() { format!("queues {}", names(&qs, desk.queue_names)) } else { "every queue".into() };
+                let whom = if queues.is_some() {
+                    format!("queues {}", names(&qs, desk.queue_names))
+                } else {
+                    "every queue".into()
+                };
                 out.descriptions.push(format!("{when}: spike{label}, {} on {whom}", parts.join(" and ")));
             }
             Kind::Staff => {
                 let duty = hours.clone().unwrap_or_else(WeeklySpans::always);
+                let word = e.kind.trim().to_ascii_lowercase();
                 out.descriptions.push(format!(
-                    "{when}: staff{label}, {agents} extra agents of team {} on duty {} (desk clock)",
+                    "{when}: {word}{label}, {agents} extra agents of team {} on duty {} (desk clock)",
                     desk.team_names[team],
                     duty.describe()
                 ));
                 out.staff.push(DatedStaff {
                     team,
-                    label: format!("{}{label} {}", kind_name, when),
+                    label: format!("{word}{label} {when}"),
                     agents,
                     duty,
                     from: a,
@@ -723,7 +733,12 @@ mod tests {
         assert!(m.initial);
         assert_eq!(
             m.changes,
-            vec![(2.0 * DAY, false), (2.0 * DAY + 10.0 * HOUR, true), (2.0 * DAY + 14.0 * HOUR, false), (3.0 * DAY, true)]
+            vec![
+                (2.0 * DAY, false),
+                (2.0 * DAY + 10.0 * HOUR, true),
+                (2.0 * DAY + 14.0 * HOUR, false),
+                (3.0 * DAY, true)
+            ]
         );
         let always = WeeklySpans::always();
         assert_eq!(m.covered(&always, 0.0, 0.0, WEEK), WEEK - 20.0 * HOUR);

@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
+use super::dated;
 use super::file::{
     DemandFile, DistFile, OvertimeFile, PlanFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile,
     SimulationFile, TeamFile,
 };
-use super::dated;
 use super::units::{self, DAY, HOUR, WEEK, WeeklySpans};
 use super::{
     Assumption, BreakRule, Callback, Channel, Demand, Discipline, Dist, DistKind, InitialBacklog, MAX_SPEED_FACTOR,

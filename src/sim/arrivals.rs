@@ -188,7 +188,11 @@ mod tests {
                 if next >= WEEK {
                     break;
                 }
-                if (2.0 * DAY..3.0 * DAY).contains(&next) { inside += 1 } else { outside += 1 }
+                if (2.0 * DAY..3.0 * DAY).contains(&next) {
+                    inside += 1
+                } else {
+                    outside += 1
+                }
                 t = next;
             }
         }

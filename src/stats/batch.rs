@@ -7,9 +7,8 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
-    ClearBy,
-    EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, everyone_total,
-    slot_ages, team_total, total, total_of, typical_week,
+    ClearBy, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
+    everyone_total, slot_ages, team_total, total, total_of, typical_week,
 };
 use crate::scenario::Scenario;
 

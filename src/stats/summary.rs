@@ -127,7 +127,12 @@ pub struct ClearBy {
 impl ClearBy {
     /// From each replication's clearing time (seconds; `None`: never) and
     /// their mean in hours; `None` unless the scenario has a `clear_by`.
-    pub(super) fn of(scenario: &Scenario, cleared_in_time: usize, replications: usize, mean_h: Option<f64>) -> Option<Self> {
+    pub(super) fn of(
+        scenario: &Scenario,
+        cleared_in_time: usize,
+        replications: usize,
+        mean_h: Option<f64>,
+    ) -> Option<Self> {
         let sim = &scenario.simulation;
         let (Some(_), Some(anchor)) = (sim.clear_by, sim.date) else { return None };
         let at = mean_h.map(|h| h * 3600.0);

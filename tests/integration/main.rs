@@ -5,6 +5,7 @@
 mod backlog;
 mod capacity;
 mod cli;
+mod dated;
 mod fuzz;
 mod guards;
 mod invariants;
