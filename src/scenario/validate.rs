@@ -1488,6 +1488,59 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
 mod tests {
     use crate::scenario::Scenario;
 
+    fn dated_desk(simulation: &str, events: &str) -> String {
+        format!(
+            "name = \"d\"\n[simulation]\nstart = \"2026-12-07 09:30\"\nhorizon = \"2w\"\n{simulation}\n\n\
+             [[queue]]\nname = \"email\"\nchannel = \"email\"\nvolume = \"100/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n\n\
+             [[team]]\nname = \"tier1\"\nskills = [\"email\"]\nagents = 3\n\n{events}"
+        )
+    }
+
+    #[test]
+    fn a_dated_start_gives_its_weekday_and_events_their_simulated_times() {
+        let s = Scenario::from_toml(
+            &dated_desk(
+                "clear_by = \"2026-12-11 12:00\"",
+                "[[event]]\nkind = \"overtime\"\nteam = \"tier1\"\ndate = \"2026-12-12\"\nhours = \"10:00-16:00\"\nagents = 6\n",
+            ),
+            "d.toml",
+        )
+        .unwrap();
+        let sim = &s.simulation;
+        assert_eq!(sim.start, 9.5 * super::HOUR, "Monday 09:30");
+        assert_eq!(sim.clear_by, Some(4.0 * super::DAY + 2.5 * super::HOUR));
+        let temp = s.teams[0].shifts.last().unwrap();
+        assert!(temp.temporary && temp.agents == 6);
+        let window = temp.dated.as_ref().unwrap();
+        assert!(!window.initial);
+        assert_eq!(window.changes[0], (5.0 * super::DAY - 9.5 * super::HOUR, true), "Sat 12 Dec 00:00");
+        assert_eq!(s.teams[0].agents(), 3, "temporary agents are not the roster");
+        assert!(s.events[0].starts_with("Sat 12 Dec 2026: overtime, 6 extra agents of team tier1"), "{:?}", s.events);
+    }
+
+    #[test]
+    fn bad_dates_and_spans_are_explained() {
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"24.12.2026\"\n"));
+        assert!(err.contains("event[1].date: \"24.12.2026\" is not a date; expected YYYY-MM-DD"), "{err}");
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"2026-12-24 10:00\"\n"));
+        assert!(err.contains("for times use from/to"), "{err}");
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"2026-12-24\"\nfrom = \"2026-12-24\"\n"));
+        assert!(err.contains("give either date (one day) or from/to (a span), not both"), "{err}");
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"spike\"\ndate = \"2026-12-09\"\n"));
+        assert!(err.contains("a spike needs volume = 1.8"), "{err}");
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\nteams = [\"tier2\"]\ndate = \"2026-12-09\"\n"));
+        assert!(
+            err.contains("event[1].teams: \"tier2\" is not a team; known teams: tier1; did you mean \"tier1\"?"),
+            "{err}"
+        );
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\nfrom = \"2026-12-01\"\nto = \"2026-12-06\"\n"));
+        assert!(err.contains("lies outside the simulation, which runs from Mon 7 Dec 2026 09:30"), "{err}");
+    }
+
     fn desk(name: &str, queue: &str, team: &str, volume: &str, shape: &str) -> String {
         format!(
             "name = \"{name}\"\n[simulation]\nhorizon = \"1w\"\n\n[[queue]]\nname = \"{queue}\"\nchannel = \"email\"\n\
