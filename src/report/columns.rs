@@ -110,6 +110,14 @@ pub const CLEAR_BY: &[Column<QueueSummary>] = &[
         name: "clear_date",
         value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.expected.clone()).unwrap_or_default()),
     },
+    Column {
+        name: "clear_p50_by",
+        value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.p50_by.clone()).unwrap_or_default()),
+    },
+    Column {
+        name: "clear_p90_by",
+        value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.p90_by.clone()).unwrap_or_default()),
+    },
 ];
 
 /// The summary's columns for these rows: [`SUMMARY`], and [`CLEAR_BY`]

@@ -179,11 +179,17 @@ fn clear_by_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -
         if !had_backlog(i) {
             continue;
         }
-        let expected = match (&c.expected_short, r.never_cleared) {
+        let mut expected = match (&c.expected_short, r.never_cleared) {
             (None, _) => "it never cleared".to_string(),
-            (Some(d), 0) => format!("expected {d}"),
-            (Some(d), n) => format!("expected {d} in the runs that cleared, never in {n}"),
+            (Some(d), 0) => format!("mean clear time {d}"),
+            (Some(d), n) => format!("mean clear time {d} in the runs that cleared, never in {n}"),
         };
+        if let Some(p50) = &c.p50_by {
+            expected.push_str(&format!("; half of the runs cleared by {p50}"));
+            if let Some(p90) = &c.p90_by {
+                expected.push_str(&format!(", 9 in 10 by {p90}"));
+            }
+        }
         let _ = writeln!(
             out,
             "{}: backlog clear (at most {} waiting) by {} in {} of runs; {expected}",

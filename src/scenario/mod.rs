@@ -478,6 +478,53 @@ impl Queue {
         }
     }
 
+    /// Expected arrivals the dated spikes add in `[a, b)` (simulated time)
+    /// to the weekly schedule's; `start` is the week time at t = 0.
+    pub fn dated_extra_arrivals(&self, start: f64, a: f64, b: f64) -> f64 {
+        let mut total = 0.0;
+        for p in &self.dated_volume {
+            let (x, y) = (p.from.max(a), p.to.min(b));
+            if y > x {
+                total += (p.factor - 1.0) * self.arrivals.expected_between(start + x, start + y) + p.extra * (y - x);
+            }
+        }
+        total
+    }
+
+    /// The spans of `[t0, t1)` (simulated time) in which the queue is open,
+    /// its holidays included; `start` is the week time at t = 0.
+    pub fn open_spans(&self, start: f64, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        let first_week = ((start + t0) / WEEK).floor() as i64;
+        let last_week = ((start + t1) / WEEK).ceil() as i64;
+        for week in first_week..=last_week {
+            for &(a, b) in self.hours.spans() {
+                let (a, b) = ((week as f64 * WEEK + a - start).max(t0), (week as f64 * WEEK + b - start).min(t1));
+                if b > a {
+                    out.push((a, b));
+                }
+            }
+        }
+        let Some(mask) = &self.dated_hours else { return out };
+        // Cut each span where the holidays close the queue.
+        let mut cut = Vec::new();
+        for (a, b) in out {
+            let mut from = a;
+            let mut on = mask.at(a);
+            for &(c, state) in mask.changes.iter().filter(|c| c.0 > a && c.0 < b) {
+                if on && c > from {
+                    cut.push((from, c));
+                }
+                from = c;
+                on = state;
+            }
+            if on && b > from {
+                cut.push((from, b));
+            }
+        }
+        cut
+    }
+
     /// Offered load in agents (Erlangs) averaged over the week.
     pub fn mean_load(&self) -> f64 {
         self.weekly_volume / WEEK * self.handle_time.mean() / f64::from(self.concurrency)

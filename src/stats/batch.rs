@@ -7,7 +7,7 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
-    ClearBy, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
+    ClearBy, ClearHours, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
     everyone_total, slot_ages, team_total, total, total_of, typical_week,
 };
 use crate::scenario::Scenario;
@@ -99,6 +99,11 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
                 reps.iter().filter(|r| ClearBy::in_time(scenario, r.time_to_clear[q])).count(),
                 reps.len(),
                 estimate(clear.iter().copied()).mean,
+                &{
+                    let mut hours = ClearHours::new(scenario);
+                    reps.iter().for_each(|r| hours.add(r.time_to_clear[q]));
+                    hours
+                },
             ),
         });
     }

@@ -195,6 +195,8 @@ fn a_deterministic_backlog_clears_on_the_hand_computed_date() {
     assert_eq!(plain.time_to_clear_h.mean, Some(3.0 * 24.0 + 9.0));
     let c = plain.clear_by.expect("clear_by given");
     assert_eq!((c.share, c.expected.as_deref()), (0.0, Some("2026-12-10 09:00")));
+    // Every run clears in the hour from 09:00: half and 9 in 10 by its end.
+    assert_eq!((c.p50_by.as_deref(), c.p90_by.as_deref()), (Some("2026-12-10 10:00"), Some("2026-12-10 10:00")));
     // 4 temps on Tuesday: 32 + 64 = 96 by Tuesday evening, clear Wed 09:00.
     let temps = clearing(
         "[[event]]\nkind = \"temps\"\nteam = \"support\"\ndate = \"2026-12-08\"\nhours = \"09:00-17:00\"\nagents = 4\n",
@@ -252,7 +254,7 @@ fn dated_runs_give_the_same_bytes_for_any_thread_count_and_check_lists_the_event
     assert!(bytes[0] == bytes[1], "summary.csv and intervals.csv identical for 1 and 2 threads");
     let summary = String::from_utf8(bytes[0].0.clone()).unwrap();
     let header = summary.lines().next().unwrap();
-    assert!(header.ends_with(",cleared_by_date,clear_date"), "{header}");
+    assert!(header.ends_with(",cleared_by_date,clear_date,clear_p50_by,clear_p90_by"), "{header}");
     let all = summary.lines().find(|l| l.starts_with("all,")).unwrap();
     assert!(all.contains(",2026-12-"), "a clear date: {all}");
     staffsim()
