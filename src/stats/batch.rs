@@ -304,7 +304,7 @@ mod tests {
     use crate::sim;
     use crate::stats::{Estimate, RunningSummary};
 
-    const DESKS: [(&str, &str, u32); 11] = [
+    const DESKS: [(&str, &str, u32); 13] = [
         ("small", include_str!("../../tests/fixtures/small.toml"), 40),
         ("after-hours", include_str!("../../tests/fixtures/after-hours.toml"), 6),
         ("callback-order", include_str!("../../tests/fixtures/callback-order.toml"), 6),
@@ -316,6 +316,8 @@ mod tests {
         ("backlog-crisis", include_str!("../../scenarios/backlog-crisis.toml"), 5),
         ("new-product", include_str!("../../scenarios/new-product.toml"), 4),
         ("advertiser-desk", include_str!("../../scenarios/advertiser-desk.toml"), 4),
+        ("dated", include_str!("../../tests/fixtures/dated.toml"), 6),
+        ("holiday-recovery", include_str!("../../scenarios/holiday-recovery.toml"), 5),
     ];
 
     fn tables(s: &Scenario, r: &RunSummary) -> Vec<(&'static str, Vec<u8>)> {
