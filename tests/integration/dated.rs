@@ -269,3 +269,41 @@ fn dated_runs_give_the_same_bytes_for_any_thread_count_and_check_lists_the_event
         .stdout(predicate::str::contains("3 extra agents of team support"))
         .stdout(predicate::str::contains("clear by Thu 24 Dec 2026 00:00"));
 }
+
+#[test]
+fn a_dated_start_without_events_simulates_the_same_desk_as_its_weekday() {
+    // 2026-12-10 is a Thursday: the same week time as "thu 08:00".
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/small.toml")).unwrap();
+    let at = |start: &str| text.replacen("[simulation]", &format!("[simulation]\nstart = \"{start}\""), 1);
+    let weekday = Scenario::from_toml(&at("thu 08:00"), "small.toml").unwrap();
+    let dated = Scenario::from_toml(&at("2026-12-10 08:00"), "small.toml").unwrap();
+    assert_eq!(weekday.simulation.start, dated.simulation.start);
+    let csv = |s: &Scenario| staffsim::report::csv::summary(&summarize(s, &replicate(s)).queues).unwrap();
+    assert!(csv(&weekday) == csv(&dated), "identical summary.csv bytes");
+}
+
+#[test]
+fn a_holiday_of_one_queue_keeps_the_team_on_duty_for_the_others() {
+    let text = "name = \"two\"\n[simulation]\nstart = \"2026-12-07 00:00\"\nhorizon = \"1w\"\ninterval = \"1h\"\nreplications = 20\nseed = 9\n\n\
+        [[queue]]\nname = \"email\"\nchannel = \"email\"\nvolume = \"5/hour\"\nhandle_time = { dist = \"exponential\", mean = \"6m\" }\n\
+        sla = { within = \"4h\", target = 0.8 }\n\n\
+        [[queue]]\nname = \"chat\"\nchannel = \"chat\"\nvolume = \"5/hour\"\nhandle_time = { dist = \"exponential\", mean = \"6m\" }\n\
+        sla = { within = \"2m\", target = 0.8 }\n\n\
+        [[team]]\nname = \"support\"\nskills = [\"chat\", \"email\"]\nagents = 4\n\n\
+        [[event]]\nkind = \"holiday\"\ndate = \"2026-12-09\"\nqueues = [\"email\"]\n";
+    let s = Scenario::from_toml(text, "two.toml").unwrap();
+    let reps = replicate(&s);
+    for r in &reps {
+        for i in 48..72 {
+            assert_eq!(r.interval_agents[i].on_duty, 4.0 * HOUR, "the team works the chats on the email holiday");
+        }
+    }
+    let email_closed: Vec<f64> = reps.iter().map(|r| r.after_hours[0].offered as f64).collect();
+    let chat_closed: Vec<f64> = reps.iter().map(|r| r.after_hours[1].offered as f64).collect();
+    agrees("email arrived while closed (5/h × 24 h)", &email_closed, 120.0);
+    assert!(chat_closed.iter().all(|&n| n == 0.0), "chat stayed open");
+    // Email waiting at Wed 23:00: Wednesday's email, none answered.
+    let waiting: Vec<f64> = reps.iter().map(|r| f64::from(r.interval_tickets[70 * 2].backlog)).collect();
+    agrees("email waiting at Wed 23:00 (5/h × 23 h)", &waiting, 115.0);
+}
