@@ -567,13 +567,17 @@ pub fn plan(events: &[EventFile], desk: &Desk<'_>, problems: &mut Vec<String>) -
             continue;
         }
         let (Some((a, b)), Some((factor, extra, team, agents))) = (span, what) else { continue };
+        let clipped = b > desk.horizon;
         let (a, b) = (a.max(0.0), b.min(desk.horizon));
         let when = describe_span(&anchor, a, b);
         let label = e.name.as_ref().map_or(String::new(), |n| format!(" \"{n}\""));
         match kind {
             Kind::Holiday => {
                 let rule = Rule { from: a, to: b, hours: hours.clone(), only_inside: false };
-                let how = hours.as_ref().map_or("closed".to_string(), |h| format!("open only {}", h.describe()));
+                let how = hours.as_ref().map_or("closed".to_string(), |h| {
+                    let d = h.describe();
+                    format!("open only {}", d.strip_prefix("daily ").unwrap_or(&d))
+                });
                 let (qs, ts): (Vec<usize>, Vec<usize>) = match (&queues, &teams) {
                     (None, None) => ((0..nq).collect(), (0..desk.team_names.len()).collect()),
                     (q, t) => (q.clone().unwrap_or_default(), t.clone().unwrap_or_default()),
@@ -632,10 +636,12 @@ pub fn plan(events: &[EventFile], desk: &Desk<'_>, problems: &mut Vec<String>) -
             Kind::Staff => {
                 let duty = hours.clone().unwrap_or_else(WeeklySpans::always);
                 let word = e.kind.trim().to_ascii_lowercase();
+                let hours = duty.describe();
                 out.descriptions.push(format!(
-                    "{when}: {word}{label}, {agents} extra agents of team {} on duty {} (desk clock)",
+                    "{when}: {word}{label}, {agents} extra agents of team {} on duty {} (desk clock){}",
                     desk.team_names[team],
-                    duty.describe()
+                    hours.strip_prefix("daily ").unwrap_or(&hours),
+                    if clipped { "; the simulation ends before the event does" } else { "" }
                 ));
                 out.staff.push(DatedStaff {
                     team,
