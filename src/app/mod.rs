@@ -430,7 +430,7 @@ fn check(path: &Path) -> anyhow::Result<()> {
     let _ = writeln!(
         t,
         "simulation: starts {} (desk clock UTC{}), horizon {}, warm-up {}, interval {}, {} replications, seed {}",
-        units::format_week_time(sim.start),
+        sim.date.map_or_else(|| units::format_week_time(sim.start), |d| d.format_short(0.0)),
         format_utc_offset(sim.utc_offset),
         format_duration(sim.horizon),
         format_duration(sim.warmup),
@@ -609,6 +609,20 @@ pub(crate) fn outline(s: &Scenario) -> String {
                 shift.agents,
                 shift.label,
                 shift.duty.describe()
+            );
+        }
+    }
+    if !s.events.is_empty() || s.simulation.clear_by.is_some() {
+        let _ = writeln!(t, "\ndated events (desk clock):");
+        for e in &s.events {
+            let _ = writeln!(t, "  {e}");
+        }
+        if let (Some(by), Some(anchor)) = (s.simulation.clear_by, s.simulation.date) {
+            let _ = writeln!(
+                t,
+                "  clear by {}: the backlog should be down to {} waiting (clear_below) by then",
+                anchor.format_short(by),
+                s.simulation.clear_below
             );
         }
     }

@@ -781,6 +781,8 @@ pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
             duty: crate::scenario::WeeklySpans::always(),
             attendance: crate::scenario::WeeklySpans::always(),
             overtime: false,
+            dated: None,
+            temporary: false,
         });
         return v;
     }

@@ -44,6 +44,14 @@ pub struct Column<R> {
     pub value: fn(&R) -> Cell,
 }
 
+impl<R> Clone for Column<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for Column<R> {}
+
 fn n(x: f64, d: usize) -> Cell {
     Cell::Number(Some(x), d)
 }
@@ -113,6 +121,34 @@ pub const SUMMARY: &[Column<QueueSummary>] = &[
 /// A conversation figure (empty in a desk without replies or transfers).
 fn flow_estimate(r: &QueueSummary, pick: fn(&FlowSummary) -> Option<f64>, decimals: usize) -> Cell {
     Cell::Number(r.flow.as_ref().and_then(pick), decimals)
+}
+
+/// The columns a scenario with `[simulation] clear_by` adds to the summary,
+/// after [`SUMMARY`]'s (a scenario without one keeps exactly those).
+pub const CLEAR_BY: &[Column<QueueSummary>] = &[
+    Column { name: "cleared_by_date", value: |r| Cell::Number(r.clear_by.as_ref().map(|c| c.share), 4) },
+    Column {
+        name: "clear_date",
+        value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.expected.clone()).unwrap_or_default()),
+    },
+    Column {
+        name: "clear_p50_by",
+        value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.p50_by.clone()).unwrap_or_default()),
+    },
+    Column {
+        name: "clear_p90_by",
+        value: |r| Cell::Text(r.clear_by.as_ref().and_then(|c| c.p90_by.clone()).unwrap_or_default()),
+    },
+];
+
+/// The summary's columns for these rows: [`SUMMARY`], and [`CLEAR_BY`]
+/// when the rows carry a clear-by date.
+pub fn summary_columns(rows: &[QueueSummary]) -> Vec<Column<QueueSummary>> {
+    let mut columns = SUMMARY.to_vec();
+    if rows.iter().any(|r| r.clear_by.is_some()) {
+        columns.extend_from_slice(CLEAR_BY);
+    }
+    columns
 }
 
 /// The header of a table.

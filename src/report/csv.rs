@@ -22,16 +22,6 @@ pub fn num(x: Option<f64>, decimals: usize) -> String {
     }
 }
 
-/// `summary.csv`'s header (from the one column table, `report::columns`).
-pub fn summary_header() -> Vec<&'static str> {
-    super::columns::header(super::columns::SUMMARY)
-}
-
-/// The fields of one summary row, in `summary_header` order.
-pub fn summary_fields(r: &QueueSummary) -> Vec<String> {
-    super::columns::csv_fields(super::columns::SUMMARY, r)
-}
-
 fn write_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     stream_rows(&mut bytes, header, rows)?;
@@ -76,7 +66,8 @@ pub fn differences(rows: &[crate::stats::paired::Difference]) -> anyhow::Result<
 
 /// `summary.csv`: one row per queue plus `queue = "all"`.
 pub fn summary(rows: &[QueueSummary]) -> anyhow::Result<Vec<u8>> {
-    write_rows(&summary_header(), rows.iter().map(summary_fields))
+    let columns = super::columns::summary_columns(rows);
+    write_rows(&super::columns::header(&columns), rows.iter().map(|r| super::columns::csv_fields(&columns, r)))
 }
 
 pub const INTERVALS_HEADER: [&str; 18] = [

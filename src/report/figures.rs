@@ -56,7 +56,8 @@ fn window(s: &Scenario) -> (f64, f64) {
 /// that starts with a backlog shows every interval, since how the backlog
 /// goes down is the point.
 fn chart_rows<'a>(s: &Scenario, r: &'a RunSummary) -> (&'a [IntervalSummary], &'a [TeamInterval], (f64, f64), String) {
-    if r.week.is_empty() || s.queues.iter().any(|q| q.initial_backlog.is_some()) {
+    // Dated events happen in one particular week: no typical week either.
+    if r.week.is_empty() || s.queues.iter().any(|q| q.initial_backlog.is_some()) || !s.events.is_empty() {
         (&r.intervals, &r.teams, window(s), String::new())
     } else {
         let weeks = ((s.simulation.horizon - s.simulation.warmup) / WEEK).round();
@@ -75,6 +76,9 @@ const MAX_SHADED_WEEKS: f64 = 104.0;
 pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
     if (t1 - t0) / WEEK > MAX_SHADED_WEEKS {
         return Vec::new();
+    }
+    if s.queues.iter().any(|q| q.dated_hours.is_some()) {
+        return dated_closed_spans(s, (t0, t1));
     }
     // The desk is open when any queue is; walk that calendar's weeks.
     let open = crate::scenario::WeeklySpans::from_spans(s.queues.iter().flat_map(|q| q.hours.spans().iter().copied()));
@@ -107,6 +111,25 @@ pub fn closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
         }
     }
     merged
+}
+
+/// [`closed_spans`] with holidays: the desk is open when any queue is, on
+/// its dated calendar.
+fn dated_closed_spans(s: &Scenario, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
+    let mut open: Vec<(f64, f64)> = s.queues.iter().flat_map(|q| q.open_spans(s.simulation.start, (t0, t1))).collect();
+    open.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut closed = Vec::new();
+    let mut cursor = t0;
+    for (a, b) in open {
+        if a > cursor + 1e-6 {
+            closed.push((cursor, a));
+        }
+        cursor = cursor.max(b);
+    }
+    if cursor < t1 - 1e-6 {
+        closed.push((cursor, t1));
+    }
+    closed
 }
 
 /// Closed spans of the desk longer than this are cut out of time axes;
@@ -153,7 +176,34 @@ impl TimeAxis {
 
     /// The axis of a run chart over `window`, from the scenario's hours.
     fn of(s: &Scenario, window: (f64, f64)) -> Self {
-        TimeAxis::new(s.simulation.start, window, closed_spans(s, window), 12.0)
+        TimeAxis::new(s.simulation.start, window, closed_spans(s, window), 12.0).dated(s)
+    }
+
+    /// With a dated start, days of the run ("Wed 3") become dates ("Wed 9
+    /// Dec") in the ticks and the point names.
+    fn dated(mut self, s: &Scenario) -> Self {
+        let Some(anchor) = s.simulation.date else { return self };
+        let date = |t: f64| {
+            let label = crate::scenario::dated::day_label(anchor.day + ((anchor.clock + t) / DAY).floor() as i64);
+            // "Wed 9 Dec 2026" without the year.
+            label.rsplit_once(' ').map_or(label.clone(), |(d, _)| d.to_string())
+        };
+        for (t, label) in &mut self.ticks {
+            if let Some((day, n)) = label.split_once(' ')
+                && DAY_NAMES.contains(&day)
+                && n.parse::<u64>().is_ok()
+            {
+                *label = date(*t);
+            }
+        }
+        for (t, name) in &mut self.names {
+            if let Some((head, _)) = name.split_once(" (day ") {
+                let d = date(*t);
+                let short = d.split_once(' ').map_or(d.clone(), |(_, rest)| rest.to_string());
+                *name = format!("{head} ({short})");
+            }
+        }
+        self
     }
 
     /// Names the points of intervals starting at `starts`: the interval
@@ -176,7 +226,7 @@ impl TimeAxis {
                 }
             })
             .collect();
-        self
+        self.dated(s)
     }
 
     /// The subtitle's line about the axis; empty when nothing is cut.
@@ -629,7 +679,9 @@ pub fn expected_arrivals(s: &Scenario, q: usize, count: usize) -> Vec<(f64, f64)
         .map(|k| {
             let t = sim.warmup + k as f64 * sim.interval;
             let a = sim.start + t;
-            (t, s.queues[q].arrivals.expected_between(a, a + sim.interval))
+            let queue = &s.queues[q];
+            let dated = queue.dated_extra_arrivals(sim.start, t, t + sim.interval);
+            (t, queue.arrivals.expected_between(a, a + sim.interval) + dated)
         })
         .collect()
 }

@@ -8,7 +8,8 @@ use crate::stats::QueueSummary;
 /// One summary row as a JSON object with the CSV's field names (from the
 /// one column table), plus `sla_met`, which only machines need.
 pub fn queue_row(r: &QueueSummary) -> Value {
-    let mut object = super::columns::json_object(super::columns::SUMMARY, r);
+    let columns = super::columns::summary_columns(std::slice::from_ref(r));
+    let mut object = super::columns::json_object(&columns, r);
     object.insert("sla_met".into(), json!(r.meets_target()));
     Value::Object(object)
 }

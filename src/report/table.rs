@@ -166,6 +166,7 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
             let _ = writeln!(out, "{}: {}", r.queue, parts.join("; "));
         }
     }
+    out.push_str(&clear_by_notes(scenario, rows));
     if !out.is_empty() {
         out.insert(0, '\n');
     }
@@ -207,6 +208,43 @@ fn conversation_notes(f: &crate::stats::summary::FlowSummary) -> Vec<String> {
         (false, false) => {}
     }
     parts
+}
+
+/// With `[simulation] clear_by`: per queue that had a backlog, and for the
+/// desk, the share of runs cleared by the date and the expected clear date.
+fn clear_by_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -> String {
+    let sim = &scenario.simulation;
+    let (Some(deadline), Some(anchor)) = (sim.clear_by, sim.date) else { return String::new() };
+    let mut out = String::new();
+    let had_backlog = |i: usize| {
+        scenario.queues.get(i).is_none_or(|q| q.initial_backlog.is_some_and(|b| b.tickets > sim.clear_below))
+    };
+    for (i, r) in rows.iter().enumerate() {
+        let Some(c) = &r.clear_by else { continue };
+        if !had_backlog(i) {
+            continue;
+        }
+        let mut expected = match (&c.expected_short, r.never_cleared) {
+            (None, _) => "it never cleared".to_string(),
+            (Some(d), 0) => format!("mean clear time {d}"),
+            (Some(d), n) => format!("mean clear time {d} in the runs that cleared, never in {n}"),
+        };
+        if let Some(p50) = &c.p50_by {
+            expected.push_str(&format!("; half of the runs cleared by {p50}"));
+            if let Some(p90) = &c.p90_by {
+                expected.push_str(&format!(", 9 in 10 by {p90}"));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "{}: backlog clear (at most {} waiting) by {} in {} of runs; {expected}",
+            r.queue,
+            sim.clear_below,
+            anchor.format_short(deadline),
+            pct(Some(c.share))
+        );
+    }
+    out
 }
 
 /// How well one policy did, for ranking.

@@ -22,6 +22,9 @@ pub struct ScenarioFile {
     pub policies: std::collections::BTreeMap<String, PlanFile>,
     #[serde(default, rename = "overtime")]
     pub overtime: Vec<OvertimeFile>,
+    /// Dated events: holidays, volume spikes, extra staff.
+    #[serde(default, rename = "event")]
+    pub events: Vec<EventFile>,
     #[serde(default)]
     pub demand: Option<DemandFile>,
     /// The months-ahead capacity plan read by `plan`.
@@ -94,6 +97,38 @@ pub struct OvertimeFile {
     pub agents: i64,
 }
 
+/// One `[[event]]`: what happens (`kind`), when (`date`, or `from`/`to`)
+/// and to whom; which fields belong to which kind is checked by
+/// `scenario::dated`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    pub kind: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub hours: Option<String>,
+    #[serde(default)]
+    pub queues: Option<Vec<String>>,
+    #[serde(default)]
+    pub teams: Option<Vec<String>>,
+    #[serde(default)]
+    pub team: Option<String>,
+    /// A factor (1.8) or a change as text ("+80%").
+    #[serde(default)]
+    pub volume: Option<toml::Value>,
+    #[serde(default)]
+    pub extra: Option<i64>,
+    #[serde(default)]
+    pub agents: Option<i64>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BacklogFile {
@@ -134,6 +169,9 @@ pub struct SimulationFile {
     pub timezone: Option<String>,
     #[serde(default)]
     pub clear_below: Option<i64>,
+    /// A date (end of that day) or date and time the backlog should be clear by.
+    #[serde(default)]
+    pub clear_by: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

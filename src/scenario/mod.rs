@@ -3,6 +3,7 @@
 //! distributions built, names resolved to indices. Only this validated form
 //! reaches the engine, so the engine never re-checks input.
 
+pub mod dated;
 pub mod dist;
 pub mod file;
 pub mod plan;
@@ -40,6 +41,8 @@ pub struct Scenario {
     pub assumptions: Vec<Assumption>,
     /// The `[plan]` section: growth, attrition and hiring over months.
     pub capacity_plan: Option<plan::CapacityPlan>,
+    /// The `[[event]]` tables in words, with their dates (for `check`).
+    pub events: Vec<String>,
 }
 
 /// Business drivers of demand: active customers and how often each writes.
@@ -190,6 +193,10 @@ pub struct Simulation {
     pub utc_offset: f64,
     /// A queue counts as cleared when at most this many tickets wait (`time_to_clear_h`).
     pub clear_below: u32,
+    /// The calendar date at t = 0, when `start` is a date.
+    pub date: Option<dated::Anchor>,
+    /// `clear_by`: the simulated time the backlog should be clear by.
+    pub clear_by: Option<f64>,
 }
 
 impl Simulation {
@@ -582,6 +589,11 @@ pub struct Queue {
     /// is closed cannot wait for it and is missed as `closed` (an
     /// after-hours contact, never a customer who gave up).
     pub live: bool,
+    /// Holidays: when the queue is closed (or on reduced hours) on dates;
+    /// `None` without any.
+    pub dated_hours: Option<dated::DatedMask>,
+    /// Dated volume spikes, sorted and disjoint.
+    pub dated_volume: Vec<dated::VolumePiece>,
 }
 
 impl Queue {
@@ -590,6 +602,62 @@ impl Queue {
         let factor = if self.weekly_volume > 0.0 { volume / self.weekly_volume } else { 0.0 };
         self.arrivals = self.arrivals.scaled(factor);
         self.weekly_volume = volume;
+    }
+
+    /// Seconds of `[a, b)` (simulated time) in which the queue is open, its
+    /// holidays included; `start` is the week time at t = 0.
+    pub fn open_between(&self, start: f64, a: f64, b: f64) -> f64 {
+        match &self.dated_hours {
+            None => self.hours.covered_between(start + a, start + b),
+            Some(mask) => mask.covered(&self.hours, start, a, b),
+        }
+    }
+
+    /// Expected arrivals the dated spikes add in `[a, b)` (simulated time)
+    /// to the weekly schedule's; `start` is the week time at t = 0.
+    pub fn dated_extra_arrivals(&self, start: f64, a: f64, b: f64) -> f64 {
+        let mut total = 0.0;
+        for p in &self.dated_volume {
+            let (x, y) = (p.from.max(a), p.to.min(b));
+            if y > x {
+                total += (p.factor - 1.0) * self.arrivals.expected_between(start + x, start + y) + p.extra * (y - x);
+            }
+        }
+        total
+    }
+
+    /// The spans of `[t0, t1)` (simulated time) in which the queue is open,
+    /// its holidays included; `start` is the week time at t = 0.
+    pub fn open_spans(&self, start: f64, (t0, t1): (f64, f64)) -> Vec<(f64, f64)> {
+        let mut out = Vec::new();
+        let first_week = ((start + t0) / WEEK).floor() as i64;
+        let last_week = ((start + t1) / WEEK).ceil() as i64;
+        for week in first_week..=last_week {
+            for &(a, b) in self.hours.spans() {
+                let (a, b) = ((week as f64 * WEEK + a - start).max(t0), (week as f64 * WEEK + b - start).min(t1));
+                if b > a {
+                    out.push((a, b));
+                }
+            }
+        }
+        let Some(mask) = &self.dated_hours else { return out };
+        // Cut each span where the holidays close the queue.
+        let mut cut = Vec::new();
+        for (a, b) in out {
+            let mut from = a;
+            let mut on = mask.at(a);
+            for &(c, state) in mask.changes.iter().filter(|c| c.0 > a && c.0 < b) {
+                if on && c > from {
+                    cut.push((from, c));
+                }
+                from = c;
+                on = state;
+            }
+            if on && b > from {
+                cut.push((from, b));
+            }
+        }
+        cut
     }
 
     /// Offered load in agents (Erlangs) averaged over the week.
@@ -656,13 +724,14 @@ impl Team {
         self.speed.get(q).copied().unwrap_or(1.0)
     }
 
+    /// Agents of the weekly roster (temporary groups left out).
     pub fn agents(&self) -> u32 {
-        self.shifts.iter().map(|s| s.agents).sum()
+        self.shifts.iter().filter(|s| !s.temporary).map(|s| s.agents).sum()
     }
 
-    /// Scheduled agent-hours per week.
+    /// Scheduled agent-hours per week of the weekly roster.
     pub fn agent_hours_per_week(&self) -> f64 {
-        self.shifts.iter().map(|s| f64::from(s.agents) * s.duty.total() / 3600.0).sum()
+        self.shifts.iter().filter(|s| !s.temporary).map(|s| f64::from(s.agents) * s.duty.total() / 3600.0).sum()
     }
 }
 
@@ -679,6 +748,12 @@ pub struct Shift {
     pub attendance: WeeklySpans,
     /// Added by an `[[overtime]]` block.
     pub overtime: bool,
+    /// When dated events override `duty` (holidays of the team, or the
+    /// window of a temporary group); `None` without any.
+    pub dated: Option<dated::DatedMask>,
+    /// A temporary group from a dated `staff` event: not part of the
+    /// weekly roster (head count, weekly hours, staffing).
+    pub temporary: bool,
 }
 
 /// A piecewise-constant arrival rate over one week (desk clock), repeated

@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::dated;
 use super::file::{
     DemandFile, DistFile, OvertimeFile, PlanFile, QueueFile, ScenarioFile, ShiftFile, ShiftTemplateFile,
     SimulationFile, TeamFile,
@@ -266,6 +267,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
             }
         }
     }
+    let events = dated_events(&raw, simulation.as_ref(), &mut queues, &mut teams, &mut p);
     let plans = plans(&raw, &mut p);
     let plan_names: Vec<&str> = raw.policies.keys().map(String::as_str).collect();
     let policy = match &raw.policy {
@@ -305,6 +307,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         demand,
         assumptions,
         capacity_plan,
+        events,
     })
 }
 
@@ -342,6 +345,64 @@ fn endless_transfers(raw: &ScenarioFile, queues: &[Option<Queue>], p: &mut Probl
             ),
         );
     }
+}
+
+/// Reads the `[[event]]` tables (see [`dated`]) and applies them: holidays
+/// to the queues' hours and the teams' duty, spikes to the arrivals, extra
+/// staff as temporary duty groups. Returns the events in words.
+fn dated_events(
+    raw: &ScenarioFile,
+    simulation: Option<&Simulation>,
+    queues: &mut [Option<Queue>],
+    teams: &mut [Option<Team>],
+    p: &mut Problems,
+) -> Vec<String> {
+    if raw.events.is_empty() {
+        return Vec::new();
+    }
+    // Without a valid [simulation] its problem is already reported.
+    let Some(sim) = simulation else { return Vec::new() };
+    let queue_names: Vec<&str> = raw.queues.iter().map(|q| q.name.as_str()).collect();
+    let team_names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
+    let expected = |q: usize, a: f64, b: f64| {
+        queues
+            .get(q)
+            .and_then(Option::as_ref)
+            .map_or(0.0, |queue| queue.arrivals.expected_between(sim.start + a, sim.start + b))
+    };
+    let desk = dated::Desk {
+        anchor: sim.date,
+        start: sim.start,
+        horizon: sim.horizon,
+        queue_names: &queue_names,
+        team_names: &team_names,
+        expected: &expected,
+    };
+    let plan = dated::plan(&raw.events, &desk, &mut p.0);
+    for (q, queue) in queues.iter_mut().enumerate() {
+        if let Some(queue) = queue {
+            queue.dated_hours = plan.queue_masks[q].clone();
+            queue.dated_volume = plan.queue_volume[q].clone();
+        }
+    }
+    for (t, team) in teams.iter_mut().enumerate() {
+        let Some(team) = team else { continue };
+        for shift in &mut team.shifts {
+            shift.dated = plan.duty_mask(t, None, sim.start, sim.horizon);
+        }
+        for x in plan.staff.iter().filter(|x| x.team == t) {
+            team.shifts.push(Shift {
+                label: x.label.clone(),
+                agents: x.agents,
+                attendance: x.duty.clone(),
+                duty: x.duty.clone(),
+                overtime: true,
+                dated: plan.duty_mask(t, Some((x.from, x.to)), sim.start, sim.horizon),
+                temporary: true,
+            });
+        }
+    }
+    plan.descriptions
 }
 
 /// Longest plan name: it labels a row of `compare`'s tables.
@@ -649,7 +710,27 @@ fn demand(d: &DemandFile, p: &mut Problems, assumptions: &mut Vec<Assumption>) -
 }
 
 fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
-    let start = p.take("simulation.start", units::parse_start(s.start.as_deref().unwrap_or("mon 00:00")));
+    let start_text = s.start.as_deref().unwrap_or("mon 00:00");
+    let (start, date) = if dated::looks_like_date(start_text) {
+        match dated::parse_date_time(start_text) {
+            Ok((day, clock)) if clock.unwrap_or(0.0) < DAY => {
+                let clock = clock.unwrap_or(0.0);
+                (Some(dated::weekday(day) as f64 * DAY + clock), Some(dated::Anchor { day, clock }))
+            }
+            Ok(_) => {
+                p.add("simulation.start", format!("\"{start_text}\": a start clock time is at most 23:59"));
+                (None, None)
+            }
+            Err(why) => {
+                p.add("simulation.start", why);
+                (None, None)
+            }
+        }
+    } else {
+        let parsed = units::parse_start(start_text)
+            .map_err(|e| format!("{e}, or a date and time like \"2026-12-07 00:00\" (for dated events)"));
+        (p.take("simulation.start", parsed), None)
+    };
     let horizon = p.take("simulation.horizon", units::parse_duration(&s.horizon));
     let warmup = p.take("simulation.warmup", units::parse_duration(s.warmup.as_deref().unwrap_or("0s")));
     let interval = p.take("simulation.interval", units::parse_duration(s.interval.as_deref().unwrap_or("30m")));
@@ -718,6 +799,42 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
         p.add("simulation.interval", "gives more than 2 million reporting intervals; use a longer interval");
         ok = false;
     }
+    let clear_by = match (&s.clear_by, date) {
+        (None, _) => None,
+        (Some(text), None) => {
+            p.add(
+                "simulation.clear_by",
+                format!(
+                    "\"{text}\" is a date but the simulation has none; set start to a date too, e.g. start = \"2026-12-07 00:00\""
+                ),
+            );
+            ok = false;
+            None
+        }
+        (Some(text), Some(anchor)) => match dated::parse_date_time(text) {
+            Err(why) => {
+                p.add("simulation.clear_by", why);
+                ok = false;
+                None
+            }
+            Ok((day, clock)) => {
+                // A bare date means by the end of that day.
+                let t = clock.map_or_else(|| anchor.time_of(day + 1, 0.0), |c| anchor.time_of(day, c));
+                if ok && (t <= 0.0 || t > horizon) {
+                    p.add(
+                        "simulation.clear_by",
+                        format!(
+                            "\"{text}\" is outside the simulation, which runs from {} to {}; pick a date inside it or lengthen the horizon",
+                            anchor.format_short(0.0),
+                            anchor.format_short(horizon)
+                        ),
+                    );
+                    ok = false;
+                }
+                Some(t)
+            }
+        },
+    };
     (ok && (1..=100_000).contains(&replications) && seed >= 0 && (0..=10_000_000).contains(&clear_below)).then_some(
         Simulation {
             start,
@@ -728,6 +845,8 @@ fn simulation(s: &SimulationFile, p: &mut Problems) -> Option<Simulation> {
             clear_below: clear_below as u32,
             seed: seed as u64,
             utc_offset,
+            date,
+            clear_by,
         },
     )
 }
@@ -1035,6 +1154,9 @@ fn queue(
         replies,
         transfers,
         live: matches!(channel, Channel::Phone | Channel::Chat),
+        // Set once the events are read.
+        dated_hours: None,
+        dated_volume: Vec::new(),
     })
 }
 
@@ -1289,6 +1411,8 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                     duty: WeeklySpans::always(),
                     attendance: WeeklySpans::always(),
                     overtime: false,
+                    dated: None,
+                    temporary: false,
                 }])
             }
         }
@@ -1515,6 +1639,8 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
         duty,
         attendance: attendance.shifted(to_desk),
         overtime: false,
+        dated: None,
+        temporary: false,
     })
 }
 
@@ -1544,12 +1670,67 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         attendance: duty.clone(),
         duty,
         overtime: true,
+        dated: None,
+        temporary: false,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use crate::scenario::Scenario;
+
+    fn dated_desk(simulation: &str, events: &str) -> String {
+        format!(
+            "name = \"d\"\n[simulation]\nstart = \"2026-12-07 09:30\"\nhorizon = \"2w\"\n{simulation}\n\n\
+             [[queue]]\nname = \"email\"\nchannel = \"email\"\nvolume = \"100/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"4h\", target = 0.8 }}\n\n\
+             [[team]]\nname = \"tier1\"\nskills = [\"email\"]\nagents = 3\n\n{events}"
+        )
+    }
+
+    #[test]
+    fn a_dated_start_gives_its_weekday_and_events_their_simulated_times() {
+        let s = Scenario::from_toml(
+            &dated_desk(
+                "clear_by = \"2026-12-11 12:00\"",
+                "[[event]]\nkind = \"overtime\"\nteam = \"tier1\"\ndate = \"2026-12-12\"\nhours = \"10:00-16:00\"\nagents = 6\n",
+            ),
+            "d.toml",
+        )
+        .unwrap();
+        let sim = &s.simulation;
+        assert_eq!(sim.start, 9.5 * super::HOUR, "Monday 09:30");
+        assert_eq!(sim.clear_by, Some(4.0 * super::DAY + 2.5 * super::HOUR));
+        let temp = s.teams[0].shifts.last().unwrap();
+        assert!(temp.temporary && temp.agents == 6);
+        let window = temp.dated.as_ref().unwrap();
+        assert!(!window.initial);
+        assert_eq!(window.changes[0], (5.0 * super::DAY - 9.5 * super::HOUR, true), "Sat 12 Dec 00:00");
+        assert_eq!(s.teams[0].agents(), 3, "temporary agents are not the roster");
+        assert!(s.events[0].starts_with("Sat 12 Dec 2026: overtime, 6 extra agents of team tier1"), "{:?}", s.events);
+    }
+
+    #[test]
+    fn bad_dates_and_spans_are_explained() {
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"24.12.2026\"\n"));
+        assert!(err.contains("event[1].date: \"24.12.2026\" is not a date; expected YYYY-MM-DD"), "{err}");
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"2026-12-24 10:00\"\n"));
+        assert!(err.contains("for times use from/to"), "{err}");
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\ndate = \"2026-12-24\"\nfrom = \"2026-12-24\"\n"));
+        assert!(err.contains("give either date (one day) or from/to (a span), not both"), "{err}");
+        let err = problems(&dated_desk("", "[[event]]\nkind = \"spike\"\ndate = \"2026-12-09\"\n"));
+        assert!(err.contains("a spike needs volume = 1.8"), "{err}");
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\nteams = [\"tier2\"]\ndate = \"2026-12-09\"\n"));
+        assert!(
+            err.contains("event[1].teams: \"tier2\" is not a team; known teams: tier1; did you mean \"tier1\"?"),
+            "{err}"
+        );
+        let err =
+            problems(&dated_desk("", "[[event]]\nkind = \"holiday\"\nfrom = \"2026-12-01\"\nto = \"2026-12-06\"\n"));
+        assert!(err.contains("lies outside the simulation, which runs from Mon 7 Dec 2026 09:30"), "{err}");
+    }
 
     fn desk(name: &str, queue: &str, team: &str, volume: &str, shape: &str) -> String {
         format!(

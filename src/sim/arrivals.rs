@@ -1,7 +1,12 @@
 //! Time-varying Poisson arrivals. The rate is piecewise constant over the week,
 //! so the next arrival is found exactly by inverting the cumulative rate with
 //! one unit-exponential draw: no thinning, no rejected draws.
+//!
+//! Dated spikes ([`VolumePiece`]) multiply the weekly rate (and add to it)
+//! over spans of simulated time; the walk cuts the week's segments at their
+//! edges, so the rate stays piecewise constant and the inversion exact.
 
+use crate::scenario::dated::VolumePiece;
 use crate::scenario::units::WEEK;
 use crate::scenario::{RateSchedule, RateSegment};
 
@@ -15,6 +20,9 @@ pub struct ArrivalClock {
     /// Expected arrivals in one whole week.
     weekly_total: f64,
     any: bool,
+    /// Dated spikes, sorted and disjoint, and the first not yet passed.
+    pieces: Vec<VolumePiece>,
+    piece: usize,
 }
 
 impl ArrivalClock {
@@ -23,7 +31,55 @@ impl ArrivalClock {
         let segments = schedule.segments().to_vec();
         let index = segments.iter().position(|s| start < s.end).unwrap_or(0);
         let any = segments.iter().any(|s| s.rate > 0.0);
-        ArrivalClock { segments, index, cycle_start: -start, weekly_total: schedule.weekly_total(), any }
+        ArrivalClock {
+            segments,
+            index,
+            cycle_start: -start,
+            weekly_total: schedule.weekly_total(),
+            any,
+            pieces: Vec::new(),
+            piece: 0,
+        }
+    }
+
+    /// The same arrivals changed by dated spikes (sorted, disjoint pieces).
+    pub fn with_dated(mut self, pieces: &[VolumePiece]) -> Self {
+        self.any |= pieces.iter().any(|p| p.extra > 0.0);
+        self.pieces = pieces.to_vec();
+        self
+    }
+
+    /// The next arrival while dated spikes lie ahead: the week's segments
+    /// are cut at the spikes' edges and each stretch's rate is
+    /// `factor × weekly rate + extra`. Returns `Err(e)` with the draw left
+    /// once the last spike is passed (the plain walk goes on from there).
+    fn next_dated(&mut self, t: &mut f64, mut e: f64) -> Result<f64, f64> {
+        while let Some(p) = self.pieces.get(self.piece).copied() {
+            let seg = self.segments[self.index];
+            let end = self.cycle_start + seg.end;
+            let (factor, extra, bound) = if *t >= p.from { (p.factor, p.extra, p.to) } else { (1.0, 0.0, p.from) };
+            let stop = end.min(bound);
+            let rate = seg.rate * factor + extra;
+            if rate > 0.0 {
+                let mass = rate * (stop - *t);
+                if mass > e {
+                    return Ok(*t + e / rate);
+                }
+                e -= mass;
+            }
+            *t = stop;
+            if *t >= p.to {
+                self.piece += 1;
+            }
+            if *t >= end {
+                self.index += 1;
+                if self.index == self.segments.len() {
+                    self.index = 0;
+                    self.cycle_start += WEEK;
+                }
+            }
+        }
+        Err(e)
     }
 
     /// The arrival after time `now`, given a unit-exponential draw `e`; `None`
@@ -34,6 +90,16 @@ impl ArrivalClock {
             return None;
         }
         let mut t = now;
+        if self.piece < self.pieces.len() {
+            match self.next_dated(&mut t, e) {
+                Ok(arrival) => return Some(arrival),
+                Err(rest) => e = rest,
+            }
+            if self.weekly_total <= 0.0 {
+                self.any = false;
+                return None;
+            }
+        }
         // Weeks walked in this call: after the skip below fewer than one
         // week's worth is left, so exact arithmetic returns within the next
         // whole week; more wraps than a few mean the clock is so far ahead
@@ -103,6 +169,48 @@ mod tests {
         }
         // Poisson(20000): standard deviation ~141.
         assert!((count as f64 - 20_000.0).abs() < 4.0 * 141.5, "{count}");
+    }
+
+    #[test]
+    fn a_spike_multiplies_its_span_exactly_and_leaves_the_rest() {
+        // 700/week flat; days 2-3 at x3, plus a burst of 50 a second on a
+        // 2-second span of an otherwise empty queue below.
+        let flat = [(0.0, WEEK, 1.0)];
+        let schedule = RateSchedule::from_weights(&flat, 700.0);
+        let spike = [VolumePiece { from: 2.0 * DAY, to: 3.0 * DAY, factor: 3.0, extra: 0.0 }];
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let (mut inside, mut outside) = (0u32, 0u32);
+        let weeks = 400;
+        for _ in 0..weeks {
+            let mut clock = ArrivalClock::new(&schedule, 0.0).with_dated(&spike);
+            let mut t = 0.0;
+            while let Some(next) = clock.next(t, Exp1.sample(&mut rng)) {
+                if next >= WEEK {
+                    break;
+                }
+                if (2.0 * DAY..3.0 * DAY).contains(&next) {
+                    inside += 1
+                } else {
+                    outside += 1
+                }
+                t = next;
+            }
+        }
+        // Expected 300 and 600 a week: Poisson(120 000) and Poisson(240 000).
+        let n = f64::from(weeks);
+        assert!((f64::from(inside) - 300.0 * n).abs() < 4.0 * (300.0 * n).sqrt(), "{inside}");
+        assert!((f64::from(outside) - 600.0 * n).abs() < 4.0 * (600.0 * n).sqrt(), "{outside}");
+        let none = RateSchedule::from_weights(&flat, 0.0);
+        let burst = [VolumePiece { from: 10.0, to: 12.0, factor: 1.0, extra: 50.0 }];
+        let mut clock = ArrivalClock::new(&none, 0.0).with_dated(&burst);
+        let mut t = 0.0;
+        let mut count = 0;
+        while let Some(next) = clock.next(t, Exp1.sample(&mut rng)) {
+            assert!((10.0..12.0).contains(&next), "{next}");
+            count += 1;
+            t = next;
+        }
+        assert!((60..=140).contains(&count), "Poisson(100): {count}");
     }
 
     #[test]

@@ -163,13 +163,13 @@ impl<'a> Engine<'a> {
                     .filter_map(|(t, team)| team.skills.iter().position(|&s| s == i).map(|rank| (rank, t)))
                     .collect();
                 teams.sort();
-                let (hours, open) = CalendarCursor::new(&q.hours, sim.start);
+                let (hours, open) = CalendarCursor::dated(&q.hours, sim.start, q.dated_hours.as_ref());
                 let rng = |purpose| stream(sim.seed, replication, i, purpose);
                 QueueRuntime {
                     line: WaitingLine::default(),
                     open,
                     hours,
-                    arrivals: ArrivalClock::new(&q.arrivals, sim.start),
+                    arrivals: ArrivalClock::new(&q.arrivals, sim.start).with_dated(&q.dated_volume),
                     arrival_rng: rng(Purpose::Arrivals),
                     handle_rng: rng(Purpose::HandleTime),
                     patience_rng: rng(Purpose::Patience),
@@ -255,7 +255,7 @@ impl<'a> Engine<'a> {
         }
         let shifts = self.scenario.teams.iter().flat_map(|t| t.shifts.iter());
         for (g, shift) in shifts.enumerate() {
-            let (cursor, on) = CalendarCursor::new(&shift.duty, sim.start);
+            let (cursor, on) = CalendarCursor::dated(&shift.duty, sim.start, shift.dated.as_ref());
             if on {
                 self.floor.set_duty(g, true, 0.0);
             }
@@ -370,10 +370,7 @@ impl<'a> Engine<'a> {
         let queue = &self.scenario.queues[q];
         match queue.sla_clock {
             SlaClock::Wall => self.now - arrival,
-            SlaClock::Business => {
-                let start = self.scenario.simulation.start;
-                queue.hours.covered_between(start + arrival, start + self.now)
-            }
+            SlaClock::Business => queue.open_between(self.scenario.simulation.start, arrival, self.now),
         }
     }
 
@@ -632,7 +629,7 @@ impl<'a> Engine<'a> {
             let queue = &scenario.queues[q];
             let age = |arrival: f64| match queue.sla_clock {
                 SlaClock::Wall => *now - arrival,
-                SlaClock::Business => queue.hours.covered_between(start + arrival, start + *now),
+                SlaClock::Business => queue.open_between(start, arrival, *now),
             };
             let within = queue.sla.within;
             let line = &mut queues[q].line;

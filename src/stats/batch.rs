@@ -7,8 +7,8 @@ use hdrhistogram::Histogram;
 
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
-    EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate, everyone_total,
-    slot_ages, team_total, total, total_of, typical_week,
+    ClearBy, ClearHours, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
+    everyone_total, slot_ages, team_total, total, total_of, typical_week,
 };
 use crate::scenario::Scenario;
 
@@ -98,6 +98,17 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             // Conversations are folded by one tally only; their counts are
             // checked by the conservation tests instead.
             flow: None,
+            clear_by: ClearBy::of(
+                scenario,
+                reps.iter().filter(|r| ClearBy::in_time(scenario, r.time_to_clear[q])).count(),
+                reps.len(),
+                estimate(clear.iter().copied()).mean,
+                &{
+                    let mut hours = ClearHours::new(scenario);
+                    reps.iter().for_each(|r| hours.add(r.time_to_clear[q]));
+                    hours
+                },
+            ),
         });
     }
 
@@ -297,7 +308,7 @@ mod tests {
     use crate::sim;
     use crate::stats::{Estimate, RunningSummary};
 
-    const DESKS: [(&str, &str, u32); 11] = [
+    const DESKS: [(&str, &str, u32); 13] = [
         ("small", include_str!("../../tests/fixtures/small.toml"), 40),
         ("after-hours", include_str!("../../tests/fixtures/after-hours.toml"), 6),
         ("callback-order", include_str!("../../tests/fixtures/callback-order.toml"), 6),
@@ -309,6 +320,8 @@ mod tests {
         ("backlog-crisis", include_str!("../../scenarios/backlog-crisis.toml"), 5),
         ("new-product", include_str!("../../scenarios/new-product.toml"), 4),
         ("advertiser-desk", include_str!("../../scenarios/advertiser-desk.toml"), 4),
+        ("dated", include_str!("../../tests/fixtures/dated.toml"), 6),
+        ("holiday-recovery", include_str!("../../scenarios/holiday-recovery.toml"), 5),
     ];
 
     fn tables(s: &Scenario, r: &RunSummary) -> Vec<(&'static str, Vec<u8>)> {
@@ -365,6 +378,7 @@ mod tests {
                 same_estimate(e, f, &format!("{what}: {name}"));
             }
             assert_eq!(x.never_cleared, y.never_cleared, "{what}: never_cleared");
+            assert_eq!(x.clear_by, y.clear_by, "{what}: clear_by");
         }
     }
 

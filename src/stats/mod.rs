@@ -12,6 +12,6 @@ pub mod summary;
 
 pub use recorder::{AgentTime, Origin, Recorder, ReplicationStats, TicketCounts};
 pub use summary::{
-    Estimate, IntervalSummary, QueueSummary, RunSummary, RunningSummary, TeamInterval, WaitCurve, estimate, summarize,
-    week_rows,
+    ClearBy, Estimate, IntervalSummary, QueueSummary, RunSummary, RunningSummary, TeamInterval, WaitCurve, estimate,
+    summarize, week_rows,
 };

@@ -115,6 +115,9 @@ pub struct QueueSummary {
     pub oldest_left_h: Estimate,
     /// Replies and transfers (see [`FlowCounts`]); `None` in a desk without them.
     pub flow: Option<FlowSummary>,
+    /// With `[simulation] clear_by`: whether and when the backlog cleared
+    /// against that date.
+    pub clear_by: Option<ClearBy>,
 }
 
 /// A queue's conversations over the replications: of the tickets that first
@@ -193,6 +196,88 @@ impl FlowTally {
             transfers_in: self.transfers_in.mean(),
             transfers_out: self.transfers_out.mean(),
         }
+    }
+}
+
+/// The backlog against the `clear_by` date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClearBy {
+    /// Share of replications whose backlog had cleared by the date.
+    pub share: f64,
+    /// The mean clearing time (over the replications that cleared) as a
+    /// desk-clock date, "2026-12-21 14:30".
+    pub expected: Option<String>,
+    /// The same, for sentences: "Mon 21 Dec 2026 14:30".
+    pub expected_short: Option<String>,
+    /// By when half of the replications, and nine in ten, had cleared: the
+    /// end of the hour in which they did ("2026-12-21 15:00"); `None` when
+    /// fewer had cleared by the horizon.
+    pub p50_by: Option<String>,
+    pub p90_by: Option<String>,
+}
+
+/// In how many replications the backlog cleared in each hour from the
+/// start: a fixed-size tally (the horizon in hours), so memory does not
+/// depend on the number of replications; kept only with `clear_by`.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ClearHours(Vec<u32>);
+
+impl ClearHours {
+    pub(super) fn new(scenario: &Scenario) -> Self {
+        let sim = &scenario.simulation;
+        let hours = if sim.clear_by.is_some() { (sim.horizon / 3600.0).ceil() as usize + 1 } else { 0 };
+        ClearHours(vec![0; hours])
+    }
+
+    pub(super) fn add(&mut self, cleared: Option<f64>) {
+        if let Some(t) = cleared
+            && !self.0.is_empty()
+        {
+            let i = ((t / 3600.0).floor().max(0.0) as usize).min(self.0.len() - 1);
+            self.0[i] += 1;
+        }
+    }
+
+    /// The end of the hour by which a share `p` of `replications` had cleared.
+    fn by(&self, p: f64, replications: usize) -> Option<f64> {
+        let need = (p * replications as f64).ceil().max(1.0) as u64;
+        let mut sum = 0u64;
+        for (i, &n) in self.0.iter().enumerate() {
+            sum += u64::from(n);
+            if sum >= need {
+                return Some((i + 1) as f64 * 3600.0);
+            }
+        }
+        None
+    }
+}
+
+impl ClearBy {
+    /// From each replication's clearing time (seconds; `None`: never) and
+    /// their mean in hours; `None` unless the scenario has a `clear_by`.
+    pub(super) fn of(
+        scenario: &Scenario,
+        cleared_in_time: usize,
+        replications: usize,
+        mean_h: Option<f64>,
+        hours: &ClearHours,
+    ) -> Option<Self> {
+        let sim = &scenario.simulation;
+        let (Some(_), Some(anchor)) = (sim.clear_by, sim.date) else { return None };
+        let at = mean_h.map(|h| h * 3600.0);
+        let by = |p: f64| hours.by(p, replications).map(|t| anchor.format(t.min(sim.horizon)));
+        Some(ClearBy {
+            share: if replications > 0 { cleared_in_time as f64 / replications as f64 } else { 0.0 },
+            expected: at.map(|t| anchor.format(t)),
+            expected_short: at.map(|t| anchor.format_short(t)),
+            p50_by: by(0.5),
+            p90_by: by(0.9),
+        })
+    }
+
+    /// Whether a replication's clearing time (seconds) meets the date.
+    pub(super) fn in_time(scenario: &Scenario, cleared: Option<f64>) -> bool {
+        matches!((scenario.simulation.clear_by, cleared), (Some(d), Some(t)) if t <= d)
     }
 }
 
@@ -339,7 +424,7 @@ impl<'a> RunningSummary<'a> {
             scenario,
             serving: serving(scenario),
             replications: 0,
-            queues: vec![QueueTally::default(); nq + 1],
+            queues: vec![QueueTally { clear_hours: ClearHours::new(scenario), ..QueueTally::default() }; nq + 1],
             intervals: PooledTally::new(scenario, every),
             week: typical_week(scenario).map(|slots| PooledTally::new(scenario, slots)),
             waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
@@ -363,6 +448,8 @@ impl<'a> RunningSummary<'a> {
             let time = team_total(self.serving[q].iter().map(|&t| r.teams[t]));
             let clear = r.time_to_clear[q].map(|t| t / 3600.0);
             self.queues[q].add(&counts, &pick(&r.initial), &pick(&r.after_hours), clear, waits, &time);
+            self.queues[q].cleared_in_time += usize::from(ClearBy::in_time(self.scenario, r.time_to_clear[q]));
+            self.queues[q].clear_hours.add(r.time_to_clear[q]);
             let everyone = if is_all { &desk_everyone } else { &r.everyone[q] };
             self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
@@ -391,6 +478,14 @@ impl<'a> RunningSummary<'a> {
                 let sla = (q < nq).then(|| s.queues[q].sla);
                 let mut row = self.queues[q].finish(queue_name(s, q), sla);
                 row.flow = self.flows.get(q).map(FlowTally::finish);
+                let tally = &self.queues[q];
+                row.clear_by = ClearBy::of(
+                    s,
+                    tally.cleared_in_time,
+                    self.replications,
+                    row.time_to_clear_h.mean,
+                    &tally.clear_hours,
+                );
                 row
             })
             .collect();
@@ -458,6 +553,9 @@ struct QueueTally {
     waited_over_week: RunningEstimate,
     left_by_age: [RunningMean; 4],
     oldest_left_h: RunningEstimate,
+    /// Replications cleared by `clear_by`, and in which hour each cleared.
+    cleared_in_time: usize,
+    clear_hours: ClearHours,
 }
 
 /// One replication's figures over every customer of a queue (or the desk).
@@ -573,6 +671,7 @@ impl QueueTally {
             left_by_age: self.left_by_age.map(|m| m.mean()),
             oldest_left_h: self.oldest_left_h.estimate(),
             flow: None,
+            clear_by: None,
         }
     }
 }

@@ -385,3 +385,100 @@ fn running_out_of_memory_ends_with_a_message_and_writes_nothing() {
     let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 1, "no temporary files: {left:?}");
 }
+
+#[test]
+fn bad_dated_events_name_the_event_field_value_and_fix() {
+    let dated = "start = \"2026-12-07 00:00\"\nhorizon = \"2w\"";
+    let with = |event: &str| format!("{}\n[[event]]\n{event}\n", desk(dated, "volume = \"100/day\"", "agents = 3"));
+    refused(
+        &with("kind = \"holiday\"\ndate = \"2026-12-32\""),
+        &["check"],
+        &["event[1].date: \"2026-12-32\" is not a date: Dec 2026 has 31 days"],
+    );
+    refused(&with("kind = \"holiday\"\ndate = \"2026-02-29\""), &["check"], &["Feb 2026 has 28 days"]);
+    refused(
+        &with("kind = \"spike\"\nname = \"release\"\nfrom = \"2026-12-10\"\nto = \"2026-12-09\"\nvolume = 2"),
+        &["check"],
+        &["event[1] \"release\".to: \"2026-12-09\" is not after from = \"2026-12-10\""],
+    );
+    refused(
+        &with("kind = \"holiday\"\ndate = \"2027-01-15\""),
+        &["check"],
+        &[
+            "event[1]: Fri 15 Jan 2027 00:00 to Sat 16 Jan 2027 00:00 lies outside the simulation",
+            "Mon 21 Dec 2026 00:00",
+        ],
+    );
+    refused(
+        &with("kind = \"spike\"\ndate = \"2026-12-09\"\nvolume = 1.5\nqueues = [\"emial\"]"),
+        &["check"],
+        &["event[1].queues: \"emial\" is not a queue; known queues: email; did you mean \"email\"?"],
+    );
+    refused(
+        &with("kind = \"temps\"\nteam = \"suport\"\nfrom = \"2026-12-14\"\nhours = \"09:00-17:00\"\nagents = 3"),
+        &["check"],
+        &["event[1].team: \"suport\" is not a team", "did you mean \"support\"?"],
+    );
+    refused(
+        &with("kind = \"spike\"\ndate = \"2026-12-09\"\nvolume = 0"),
+        &["check"],
+        &["event[1].volume: 0 gives a factor of 0, which must be more than zero"],
+    );
+    refused(
+        &with("kind = \"spike\"\ndate = \"2026-12-09\"\nvolume = \"-100%\""),
+        &["check"],
+        &["must be more than zero", "kind = \"holiday\""],
+    );
+    refused(
+        &with("kind = \"party\"\ndate = \"2026-12-09\""),
+        &["check"],
+        &["event[1].kind: \"party\" is not a kind of event; expected one of holiday, spike, staff"],
+    );
+    refused(
+        &with("kind = \"holiday\"\ndate = \"2026-12-09\"\nvolume = 2"),
+        &["check"],
+        &["event[1].volume: does not apply to kind = \"holiday\""],
+    );
+    refused(
+        &with("kind = \"holiday\"\ndate = \"2026-12-09\"\nqueue = [\"email\"]"),
+        &["check"],
+        &["unknown field `queue`", "did you mean `queues`"],
+    );
+    refused(
+        &with("kind = \"temps\"\nteam = \"support\"\ndate = \"2026-12-09\"\nagents = 0\nhours = \"09:00-17:00\""),
+        &["check"],
+        &["event[1].agents: 0 must be between 1 and 100000"],
+    );
+    refused(
+        &with("kind = \"temps\"\nteam = \"support\"\ndate = \"2026-12-09\"\nagents = 2"),
+        &["check"],
+        &["event[1].hours: missing"],
+    );
+    // A date needs a dated simulation; clear_by too.
+    let weekly = desk("horizon = \"2w\"", "volume = \"100/day\"", "agents = 3");
+    refused(
+        &format!("{weekly}\n[[event]]\nkind = \"holiday\"\ndate = \"2026-12-24\"\n"),
+        &["run"],
+        &["event[1]: has a date but the simulation has none", "start = \"2026-12-07 00:00\""],
+    );
+    refused(
+        &desk("horizon = \"2w\"\nclear_by = \"2026-12-24\"", "volume = \"100/day\"", "agents = 3"),
+        &["check"],
+        &["simulation.clear_by: \"2026-12-24\" is a date but the simulation has none"],
+    );
+    refused(
+        &desk(&format!("{dated}\nclear_by = \"2027-02-01\""), "volume = \"100/day\"", "agents = 3"),
+        &["check"],
+        &["simulation.clear_by: \"2027-02-01\" is outside the simulation"],
+    );
+    refused(
+        &desk("start = \"2026-13-07 00:00\"\nhorizon = \"2w\"", "volume = \"100/day\"", "agents = 3"),
+        &["check"],
+        &["simulation.start: \"2026-13-07\" is not a date"],
+    );
+    refused(
+        &desk("start = \"someday\"\nhorizon = \"2w\"", "volume = \"100/day\"", "agents = 3"),
+        &["check"],
+        &["simulation.start:", "or a date and time like \"2026-12-07 00:00\""],
+    );
+}

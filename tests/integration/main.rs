@@ -6,6 +6,7 @@ mod after_hours;
 mod backlog;
 mod capacity;
 mod cli;
+mod dated;
 mod flows;
 mod fuzz;
 mod guards;
