@@ -154,8 +154,8 @@ fn conversation_work(s: &Scenario, tickets: &[Vec<f64>], open: &[Vec<bool>], slo
             }
             for (to, share, delay, weight) in steps {
                 let shift = (delay / slot_len).round() as usize;
-                for k in 0..slots {
-                    let n = wave[i][k] * share;
+                for (k, &w) in wave[i].iter().enumerate() {
+                    let n = w * share;
                     if n <= 0.0 {
                         continue;
                     }
