@@ -738,6 +738,7 @@ pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
             duty: crate::scenario::WeeklySpans::always(),
             attendance: crate::scenario::WeeklySpans::always(),
             overtime: false,
+            outbound_only: false,
         });
         return v;
     }

@@ -14,6 +14,7 @@ use super::{
     Policy, PolicyPlan, Queue, RateSchedule, Replies, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale,
     Switching, Team, Transfer, Uncertain, shapes,
 };
+use super::{Outbound, ScheduledCallbacks};
 
 /// Collects problems with their field paths.
 #[derive(Default)]
@@ -852,6 +853,79 @@ fn queue(
             );
         }
     }
+    let scheduled_callbacks = q.callback.as_ref().and_then(|cb| cb.scheduled.as_ref()).and_then(|sc| {
+        let at = format!("{at}: callback.scheduled");
+        if !(0.0..=1.0).contains(&sc.share) {
+            p.add(
+                &format!("{at}.share"),
+                format!("{} must be between 0 and 1 (0.3 = 30 % of callback requests ask for a time)", sc.share),
+            );
+        }
+        let after = dist(&sc.after, &format!("{at}.after"), p, &mut None)?;
+        (0.0..=1.0).contains(&sc.share).then_some(ScheduledCallbacks { share: sc.share, after })
+    });
+    let after_hours_sla = q.after_hours_sla.as_ref().and_then(|s| {
+        let at = format!("{at}: after_hours_sla");
+        if channel.is_some_and(|c| c != Channel::Callback) {
+            p.add(
+                &at,
+                format!(
+                    "only callback queues have an after-hours target (for the requests left while they are closed);                      this queue's channel is {}",
+                    q.channel
+                ),
+            );
+        }
+        if !(0.0..=1.0).contains(&s.target) {
+            p.add(&format!("{at}.target"), format!("{} must be between 0 and 1 (0.8 means 80 %)", s.target));
+        }
+        let within = p.take(&format!("{at}.within"), units::parse_duration(&s.within))?;
+        (0.0..=1.0).contains(&s.target).then_some(Sla { within, target: s.target })
+    });
+    let outbound = match (&q.outbound, channel) {
+        (Some(_), Some(c)) if c != Channel::Outbound => {
+            p.add(
+                &format!("{at}: outbound"),
+                format!(
+                    "only queues with channel = \"outbound\" have dialling rules; this queue's channel is {}; \
+                     set channel = \"outbound\" or remove the outbound table",
+                    q.channel
+                ),
+            );
+            None
+        }
+        (None, Some(Channel::Outbound)) => {
+            p.add(
+                &at,
+                "an outbound queue needs outbound = { answer_rate = 0.4, attempts = 3, retry_after = \"2h\", \
+                 no_answer_time = \"1m\" }",
+            );
+            None
+        }
+        (Some(o), _) => outbound_rules(o, &at, p),
+        (None, _) => None,
+    };
+    if channel == Some(Channel::Outbound) {
+        for (field, given) in [
+            ("patience", q.patience.is_some()),
+            ("backlog", q.backlog.is_some()),
+            ("stale", q.stale.is_some()),
+            ("replies", q.replies.is_some()),
+            ("transfers", !q.transfers.is_empty()),
+        ] {
+            if given {
+                p.add(
+                    &format!("{at}: {field}"),
+                    format!(
+                        "an outbound queue is a call list the desk dials; {field} is for queues customers contact; \
+                         remove it (unanswered calls are the outbound table's attempts)"
+                    ),
+                );
+            }
+        }
+        if concurrency != 1 {
+            p.add(&format!("{at}: concurrency"), "an agent makes one outbound call at a time; remove concurrency");
+        }
+    }
 
     let replies = q.replies.as_ref().and_then(|r| {
         let at = format!("{at}: replies");
@@ -969,10 +1043,58 @@ fn queue(
         stale,
         // Resolved to an index once every queue is known.
         callback: None,
+        scheduled_callbacks,
+        after_hours_sla,
+        outbound,
         share: q.share,
         replies,
         transfers,
         live: matches!(channel, Channel::Phone | Channel::Chat),
+    })
+}
+
+/// An outbound queue's dialling rules.
+fn outbound_rules(o: &super::file::OutboundFile, at: &str, p: &mut Problems) -> Option<Outbound> {
+    let at = format!("{at}: outbound");
+    let before = p.0.len();
+    if !(o.answer_rate > 0.0 && o.answer_rate <= 1.0) {
+        p.add(
+            &format!("{at}.answer_rate"),
+            format!(
+                "{} must be above 0 and at most 1 (0.4 = 40 % of attempts reach the customer; \
+                 at 0 nobody is ever reached)",
+                o.answer_rate
+            ),
+        );
+    }
+    let attempts = o.attempts.unwrap_or(1);
+    if !(1..=50).contains(&attempts) {
+        p.add(
+            &format!("{at}.attempts"),
+            format!("{attempts} must be between 1 and 50 (the most times one customer is called, the first included)"),
+        );
+    }
+    let retry_after =
+        p.take(&format!("{at}.retry_after"), units::parse_duration(o.retry_after.as_deref().unwrap_or("0s")));
+    if attempts > 1 && o.retry_after.is_none() {
+        p.add(
+            &format!("{at}.retry_after"),
+            "is needed with more than one attempt: the time between attempts, e.g. \"2h\"",
+        );
+    }
+    let no_answer_time =
+        p.take(&format!("{at}.no_answer_time"), units::parse_duration(o.no_answer_time.as_deref().unwrap_or("0s")));
+    if o.no_answer_time.is_none() && !(o.answer_rate >= 1.0) {
+        p.add(&format!("{at}.no_answer_time"), "is needed: the agent time an unanswered attempt takes, e.g. \"1m\"");
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    Some(Outbound {
+        answer_rate: o.answer_rate,
+        attempts: attempts as u32,
+        retry_after: retry_after?,
+        no_answer_time: no_answer_time?,
     })
 }
 
@@ -1227,6 +1349,7 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                     duty: WeeklySpans::always(),
                     attendance: WeeklySpans::always(),
                     overtime: false,
+                    outbound_only: false,
                 }])
             }
         }
@@ -1453,6 +1576,7 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
         duty,
         attendance: attendance.shifted(to_desk),
         overtime: false,
+        outbound_only: s.outbound_only,
     })
 }
 
@@ -1482,6 +1606,7 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         attendance: duty.clone(),
         duty,
         overtime: true,
+        outbound_only: false,
     })
 }
 

@@ -291,7 +291,14 @@ pub fn duty_levels(per_slot: &[u32], slot_len: f64) -> Vec<Shift> {
                 .filter(|&(_, &n)| n as usize > i)
                 .map(|(k, _)| (k as f64 * slot_len, (k + 1) as f64 * slot_len));
             let duty = WeeklySpans::from_spans(spans);
-            Shift { label: format!("level {}", i + 1), agents: 1, attendance: duty.clone(), duty, overtime: false }
+            Shift {
+                label: format!("level {}", i + 1),
+                agents: 1,
+                attendance: duty.clone(),
+                duty,
+                overtime: false,
+                outbound_only: false,
+            }
         })
         .collect()
 }
