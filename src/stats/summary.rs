@@ -111,6 +111,8 @@ pub struct QueueSummary {
     pub oldest_left_h: Estimate,
     /// Replies and transfers (see [`FlowCounts`]); `None` in a desk without them.
     pub flow: Option<FlowSummary>,
+    /// Callbacks (daytime and after hours, scheduled) and outbound lists.
+    pub dialling: super::dialling::DiallingSummary,
 }
 
 /// A queue's conversations over the replications: of the tickets that first
@@ -296,6 +298,8 @@ pub struct RunningSummary<'a> {
     waits: Vec<WaitTally>,
     /// One per queue, then the desk total; empty without replies or transfers.
     flows: Vec<FlowTally>,
+    /// One per queue, then the desk total.
+    dialling: Vec<super::dialling::DiallingTally>,
 }
 
 impl<'a> RunningSummary<'a> {
@@ -313,6 +317,7 @@ impl<'a> RunningSummary<'a> {
             waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
             bucket_tops,
             flows: if scenario.has_flows() { vec![FlowTally::default(); nq + 1] } else { Vec::new() },
+            dialling: vec![super::dialling::DiallingTally::default(); nq + 1],
         }
     }
 
@@ -334,6 +339,7 @@ impl<'a> RunningSummary<'a> {
             let everyone = if is_all { &desk_everyone } else { &r.everyone[q] };
             self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
+            self.dialling[q].add(self.scenario, r, q);
         }
         if !self.flows.is_empty() {
             for q in 0..nq {
@@ -359,6 +365,7 @@ impl<'a> RunningSummary<'a> {
                 let sla = (q < nq).then(|| s.queues[q].sla);
                 let mut row = self.queues[q].finish(queue_name(s, q), sla);
                 row.flow = self.flows.get(q).map(FlowTally::finish);
+                row.dialling = self.dialling[q].finish(s, q);
                 row
             })
             .collect();
@@ -540,6 +547,7 @@ impl QueueTally {
             left_by_age: self.left_by_age.map(|m| m.mean()),
             oldest_left_h: self.oldest_left_h.estimate(),
             flow: None,
+            dialling: Default::default(),
         }
     }
 }
