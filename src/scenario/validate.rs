@@ -178,6 +178,18 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         endless_transfers(&raw, &queues, &mut p);
     }
     let mut teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
+    for (t, team) in raw.teams.iter().zip(&teams) {
+        let Some(team) = team else { continue };
+        let dials = team.skills.iter().any(|&q| raw.queues[q].channel.trim().eq_ignore_ascii_case("outbound"));
+        let reserved = t.shifts.iter().flatten().position(|s| s.outbound_only);
+        if let (Some(k), false) = (reserved, dials) {
+            p.add(
+                &format!("team \"{}\": shifts[{}].outbound_only", shown(&t.name), k + 1),
+                "the team has no outbound queue among its skills, so a reserved outbound block would leave \
+                 these agents idle; add an outbound queue to skills or remove outbound_only",
+            );
+        }
+    }
     for (k, o) in raw.overtime.iter().enumerate() {
         let at = format!("overtime[{}]", k + 1);
         match raw.teams.iter().position(|t| t.name == o.team) {
@@ -1624,6 +1636,86 @@ mod tests {
 
     fn problems(text: &str) -> String {
         Scenario::from_toml(text, "desk.toml").map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+    }
+
+    /// A phone line with callbacks and an outbound list; `phone`, `callbacks`
+    /// and `list` are extra lines for each queue, `team` for the team.
+    fn dialling_desk(phone: &str, callbacks: &str, list: &str, team: &str) -> String {
+        format!(
+            "name = \"d\"\n[simulation]\nhorizon = \"1w\"\n\
+             [[queue]]\nname = \"phone\"\nchannel = \"phone\"\nvolume = \"100/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\nsla = {{ within = \"30s\", target = 0.8 }}\n{phone}\n\
+             [[queue]]\nname = \"callbacks\"\nchannel = \"callback\"\nvolume = \"0/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\nsla = {{ within = \"30m\", target = 0.8 }}\n{callbacks}\n\
+             [[queue]]\nname = \"list\"\nchannel = \"outbound\"\nvolume = \"50/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"1d\", target = 0.8 }}\n{list}\n\
+             [[team]]\nname = \"t\"\nskills = [\"phone\", \"callbacks\", \"list\"]\n{team}\n"
+        )
+    }
+
+    #[test]
+    fn callbacks_and_outbound_are_refused_with_the_field_and_the_fix() {
+        let good_list = "outbound = { answer_rate = 0.4, attempts = 3, retry_after = \"2h\", no_answer_time = \"1m\" }";
+        let scheduled = "callback = { queue = \"callbacks\", share = 0.6, scheduled = { share = 0.3, after = { dist = \"uniform\", min = \"1h\", max = \"4h\" } } }";
+        let ok =
+            dialling_desk(scheduled, "after_hours_sla = { within = \"1h\", target = 0.8 }", good_list, "agents = 3");
+        assert_eq!(problems(&ok), "");
+        let cases = [
+            (
+                dialling_desk(&scheduled.replace("share = 0.3", "share = 1.3"), "", good_list, "agents = 3"),
+                "desk.toml: queue \"phone\": callback.scheduled.share: 1.3 must be between 0 and 1",
+            ),
+            (
+                dialling_desk("callback = { queue = \"callbacks\", share = -0.1 }", "", good_list, "agents = 3"),
+                "queue \"phone\": callback.share: -0.1 must be between 0 and 1",
+            ),
+            (
+                dialling_desk("callback = { queue = \"callback\", share = 0.5 }", "", good_list, "agents = 3"),
+                "queue \"phone\": callback.queue: \"callback\" is not a queue",
+            ),
+            (
+                dialling_desk("", "", &good_list.replace("0.4", "0"), "agents = 3"),
+                "queue \"list\": outbound.answer_rate: 0 must be above 0 and at most 1",
+            ),
+            (
+                dialling_desk("", "", &good_list.replace("attempts = 3", "attempts = 0"), "agents = 3"),
+                "queue \"list\": outbound.attempts: 0 must be between 1 and 50",
+            ),
+            (
+                dialling_desk(good_list, "", good_list, "agents = 3"),
+                "queue \"phone\": outbound: only queues with channel = \"outbound\" have dialling rules; this queue's channel is phone",
+            ),
+            (dialling_desk("", "", "", "agents = 3"), "queue \"list\": an outbound queue needs outbound = {"),
+            (
+                dialling_desk("after_hours_sla = { within = \"1h\", target = 0.8 }", "", good_list, "agents = 3"),
+                "queue \"phone\": after_hours_sla: only callback queues have an after-hours target",
+            ),
+            (
+                dialling_desk("", "after_hours_sla = { within = \"1h\", target = 8 }", good_list, "agents = 3"),
+                "queue \"callbacks\": after_hours_sla.target: 8 must be between 0 and 1",
+            ),
+            (
+                dialling_desk(
+                    "",
+                    "",
+                    &format!("{good_list}\npatience = {{ dist = \"exponential\", mean = \"2m\" }}"),
+                    "agents = 3",
+                ),
+                "queue \"list\": patience: an outbound queue is a call list the desk dials",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = problems(&text);
+            assert!(got.contains(want), "expected {want:?} in:\n{got}");
+        }
+        let reserved =
+            "shifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"2h\", agents = 2, outbound_only = true }]";
+        let no_list = dialling_desk("", "", good_list, reserved).replace("\"callbacks\", \"list\"]", "\"callbacks\"]");
+        assert!(
+            problems(&no_list).contains("team \"t\": shifts[1].outbound_only: the team has no outbound queue"),
+            "{}",
+            problems(&no_list)
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 mod backlog;
 mod capacity;
 mod cli;
+mod dialling;
 mod fuzz;
 mod guards;
 mod invariants;
