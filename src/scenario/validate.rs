@@ -1096,7 +1096,7 @@ fn outbound_rules(o: &super::file::OutboundFile, at: &str, p: &mut Problems) -> 
     }
     let no_answer_time =
         p.take(&format!("{at}.no_answer_time"), units::parse_duration(o.no_answer_time.as_deref().unwrap_or("0s")));
-    if o.no_answer_time.is_none() && !(o.answer_rate >= 1.0) {
+    if o.no_answer_time.is_none() && o.answer_rate < 1.0 {
         p.add(&format!("{at}.no_answer_time"), "is needed: the agent time an unanswered attempt takes, e.g. \"1m\"");
     }
     if p.0.len() > before {
