@@ -166,6 +166,13 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
                 Some(j) if j == i => {
                     p.add(&at, "a queue cannot transfer to itself; a customer who writes again is `replies`")
                 }
+                Some(j) if raw.queues[j].channel.trim().eq_ignore_ascii_case("outbound") => p.add(
+                    &at,
+                    format!(
+                        "\"{}\" is an outbound call list; tickets are transferred to queues customers wait in",
+                        shown(&t.to)
+                    ),
+                ),
                 Some(j) => {
                     if let Some(Some(queue)) = queues.get_mut(i) {
                         queue.transfers[k].to = j;
@@ -919,7 +926,6 @@ fn queue(
     if channel == Some(Channel::Outbound) {
         for (field, given) in [
             ("patience", q.patience.is_some()),
-            ("backlog", q.backlog.is_some()),
             ("stale", q.stale.is_some()),
             ("replies", q.replies.is_some()),
             ("transfers", !q.transfers.is_empty()),
