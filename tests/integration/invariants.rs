@@ -108,7 +108,7 @@ fn desk() -> impl Strategy<Value = String> {
             // the first team keeps a reserved block for it.
             if let Some((answer_rate, attempts, reserved, per_day)) = outbound {
                 queues.push(format!(
-                    "[[queue]]\nname = \"ob\"\nchannel = \"outbound\"\nvolume = \"{per_day}/day\"\nhours = \"mon-sat 08:00-19:00\"\nhandle_time = {{ dist = \"exponential\", mean = \"6m\" }}\nsla = {{ within = \"1d\", target = 0.8 }}\noutbound = {{ answer_rate = {answer_rate}, attempts = {attempts}, retry_after = \"3h\", no_answer_time = \"40s\" }}\n"
+                    "[[queue]]\nname = \"ob\"\nchannel = \"outbound\"\nvolume = \"{per_day}/day\"\nhours = \"mon-sat 08:00-19:00\"\nhandle_time = {{ dist = \"exponential\", mean = \"6m\" }}\nsla = {{ within = \"1d\", target = 0.8 }}\noutbound = {{ answer_rate = {answer_rate}, attempts = {attempts}, retry_after = \"3h\", no_answer_time = \"40s\" }}\nbacklog = {{ tickets = {}, oldest = \"2d\" }}\n", per_day / 10
                 ));
                 for t in teams.iter_mut() {
                     *t = t.replacen("skills = [", "skills = [\"ob\", ", 1);
