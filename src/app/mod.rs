@@ -570,6 +570,30 @@ pub(crate) fn outline(s: &Scenario) -> String {
                 contacts, replies
             ));
         }
+        if let Some(sc) = &q.scheduled_callbacks {
+            extras.push(format!(
+                "{:.0}% of callback requests ask for a time, on average {} after the call",
+                sc.share * 100.0,
+                format_duration(sc.after.mean())
+            ));
+        }
+        if let Some(a) = q.after_hours_sla {
+            extras.push(format!(
+                "requests left while closed: SLA {:.0}% within {} of the opening",
+                a.target.unwrap_or(0.0) * 100.0,
+                format_duration(a.within)
+            ));
+        }
+        if let Some(o) = q.outbound {
+            extras.push(format!(
+                "dialled in idle time: {:.0}% of attempts answered, at most {} attempt{} {} apart, {} per unanswered attempt",
+                o.answer_rate * 100.0,
+                o.attempts,
+                if o.attempts == 1 { "" } else { "s" },
+                format_duration(o.retry_after),
+                format_duration(o.no_answer_time)
+            ));
+        }
         if !extras.is_empty() {
             let _ = writeln!(t, "    {}", extras.join("; "));
         }
@@ -605,10 +629,11 @@ pub(crate) fn outline(s: &Scenario) -> String {
         for shift in &team.shifts {
             let _ = writeln!(
                 t,
-                "    {} agents, {}: on duty {} (desk clock)",
+                "    {} agents, {}: on duty {} (desk clock){}",
                 shift.agents,
                 shift.label,
-                shift.duty.describe()
+                shift.duty.describe(),
+                if shift.outbound_only { ", outbound calls only" } else { "" }
             );
         }
     }

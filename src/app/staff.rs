@@ -783,6 +783,7 @@ pub fn with_headcount(s: &Scenario, t: usize, n: u32) -> Scenario {
             overtime: false,
             dated: None,
             temporary: false,
+            outbound_only: false,
         });
         return v;
     }

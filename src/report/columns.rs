@@ -116,6 +116,34 @@ pub const SUMMARY: &[Column<QueueSummary>] = &[
     Column { name: "reply_wait_mean_s_ci95", value: |r| flow_estimate(r, |f| f.reply_wait_s.ci95, 1) },
     Column { name: "transfers_in", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.transfers_in), 2) },
     Column { name: "transfers_out", value: |r| Cell::Number(r.flow.as_ref().map(|f| f.transfers_out), 2) },
+    Column { name: "after_hours_callbacks", value: |r| Cell::Number(r.dialling.after_hours_callbacks, 2) },
+    Column {
+        name: "service_level_daytime_callbacks",
+        value: |r| Cell::Number(r.dialling.service_level_daytime.mean, 4),
+    },
+    Column {
+        name: "service_level_daytime_callbacks_ci95",
+        value: |r| Cell::Number(r.dialling.service_level_daytime.ci95, 4),
+    },
+    Column {
+        name: "service_level_after_hours_callbacks",
+        value: |r| Cell::Number(r.dialling.service_level_after_hours.mean, 4),
+    },
+    Column {
+        name: "service_level_after_hours_callbacks_ci95",
+        value: |r| Cell::Number(r.dialling.service_level_after_hours.ci95, 4),
+    },
+    Column { name: "after_hours_sla_target", value: |r| Cell::Number(r.dialling.after_hours_target, 4) },
+    Column { name: "callbacks_scheduled", value: |r| Cell::Number(r.dialling.callbacks_scheduled, 2) },
+    Column { name: "scheduled_after_mean_h", value: |r| Cell::Number(r.dialling.scheduled_after_h.mean, 3) },
+    Column { name: "outbound_attempts", value: |r| Cell::Number(r.dialling.attempts, 2) },
+    Column { name: "outbound_reached", value: |r| Cell::Number(r.dialling.reached, 2) },
+    Column { name: "outbound_never_reached", value: |r| Cell::Number(r.dialling.unreached, 2) },
+    Column { name: "outbound_backlog", value: |r| Cell::Number(r.dialling.backlog, 2) },
+    Column { name: "reach_rate", value: |r| Cell::Number(r.dialling.reach_rate.mean, 4) },
+    Column { name: "reach_rate_ci95", value: |r| Cell::Number(r.dialling.reach_rate.ci95, 4) },
+    Column { name: "attempts_per_customer", value: |r| Cell::Number(r.dialling.attempts_per_customer.mean, 3) },
+    Column { name: "attempts_per_customer_ci95", value: |r| Cell::Number(r.dialling.attempts_per_customer.ci95, 3) },
 ];
 
 /// A conversation figure (empty in a desk without replies or transfers).

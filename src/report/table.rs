@@ -155,6 +155,27 @@ pub fn backlog_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]
         if let Some(f) = &r.flow {
             parts.extend(conversation_notes(f));
         }
+        let d = &r.dialling;
+        if let Some(n) = d.callbacks_scheduled.filter(|&n| n > 0.0 && r.queue != "all") {
+            let after = d.scheduled_after_h.mean.map_or("-".into(), |h| format_wait(h * 3600.0));
+            parts.push(format!("{n:.0} of them for a time the customer chose (on average {after} after the call)"));
+        }
+        if let Some(n) = d.after_hours_callbacks.filter(|&n| n > 0.0 && r.queue != "all") {
+            parts.push(format!(
+                "daytime requests {} in time; {n:.0} left while closed, {} in time for the after-hours target",
+                pct(d.service_level_daytime.mean),
+                pct(d.service_level_after_hours.mean)
+            ));
+        }
+        if let Some(attempts) = d.attempts.filter(|&n| n > 0.0 && r.queue != "all") {
+            parts.push(format!(
+                "{attempts:.0} attempts, {:.0} customers reached, {:.0} never reached after the last attempt, \
+                 {:.0} still on the list at the end",
+                d.reached.unwrap_or(0.0),
+                d.unreached.unwrap_or(0.0),
+                d.backlog.unwrap_or(0.0)
+            ));
+        }
         if r.after_hours > 0.0 {
             parts.push(format!(
                 "{:.0} arrived after hours (service level of open-hours arrivals {})",

@@ -149,6 +149,29 @@ pub struct StaleFile {
 pub struct CallbackFile {
     pub queue: String,
     pub share: f64,
+    #[serde(default)]
+    pub scheduled: Option<ScheduledFile>,
+}
+
+/// `scheduled = { share = 0.3, after = { dist = "uniform", min = "1h", max = "4h" } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledFile {
+    pub share: f64,
+    pub after: DistFile,
+}
+
+/// `outbound = { answer_rate = 0.4, attempts = 3, retry_after = "2h", no_answer_time = "1m" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundFile {
+    pub answer_rate: f64,
+    #[serde(default)]
+    pub attempts: Option<i64>,
+    #[serde(default)]
+    pub retry_after: Option<String>,
+    #[serde(default)]
+    pub no_answer_time: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +236,12 @@ pub struct QueueFile {
     pub stale: Option<StaleFile>,
     #[serde(default)]
     pub callback: Option<CallbackFile>,
+    /// Callback queues: `{ within = "1h", target = 0.8 }` for the requests
+    /// created while the queue is closed.
+    #[serde(default)]
+    pub after_hours_sla: Option<SlaFile>,
+    #[serde(default)]
+    pub outbound: Option<OutboundFile>,
     #[serde(default)]
     pub replies: Option<RepliesFile>,
     #[serde(default)]
@@ -298,4 +327,7 @@ pub struct ShiftFile {
     pub agents: i64,
     #[serde(default)]
     pub breaks: Vec<String>,
+    /// A reserved outbound block: these agents dial only.
+    #[serde(default)]
+    pub outbound_only: bool,
 }

@@ -220,10 +220,13 @@ pub enum Channel {
     Messenger,
     Phone,
     Callback,
+    /// Calls the desk makes (activation, renewals): a list worked in idle
+    /// time or reserved blocks, with retries when nobody answers.
+    Outbound,
 }
 
 impl Channel {
-    pub const NAMES: &'static str = "email, form, chat, messenger, phone, callback";
+    pub const NAMES: &'static str = "email, form, chat, messenger, phone, callback, outbound";
 
     pub fn name(self) -> &'static str {
         match self {
@@ -233,6 +236,7 @@ impl Channel {
             Channel::Messenger => "messenger",
             Channel::Phone => "phone",
             Channel::Callback => "callback",
+            Channel::Outbound => "outbound",
         }
     }
 }
@@ -247,6 +251,7 @@ impl FromStr for Channel {
             "messenger" => Channel::Messenger,
             "phone" => Channel::Phone,
             "callback" => Channel::Callback,
+            "outbound" => Channel::Outbound,
             _ => return Err(()),
         })
     }
@@ -462,6 +467,29 @@ pub struct Callback {
     pub share: f64,
 }
 
+/// Callback requests for a customer-chosen time: a share of a phone
+/// queue's requests ask to be called `after` the missed call (drawn at the
+/// call's arrival); the ticket enters the callback queue at that time and
+/// its SLA counts from it.
+#[derive(Debug, Clone)]
+pub struct ScheduledCallbacks {
+    pub share: f64,
+    pub after: Dist,
+}
+
+/// An outbound call list's dialling rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Outbound {
+    /// Share of attempts that reach the customer.
+    pub answer_rate: f64,
+    /// Most attempts per customer (at least 1).
+    pub attempts: u32,
+    /// Time from an unanswered attempt's end to the next attempt, seconds.
+    pub retry_after: f64,
+    /// Agent time of an unanswered attempt, seconds.
+    pub no_answer_time: f64,
+}
+
 /// Customers who reply to an answer: the ticket comes back to the queue it
 /// was answered in for another touch, after the customer's delay.
 #[derive(Debug, Clone)]
@@ -579,6 +607,14 @@ pub struct Queue {
     pub stale: Option<Stale>,
     /// Phone queues: where missed calls are called back.
     pub callback: Option<Callback>,
+    /// Phone queues with callbacks: requests for a customer-chosen time.
+    pub scheduled_callbacks: Option<ScheduledCallbacks>,
+    /// Callback queues: the target of requests created while the queue is
+    /// closed (the night's missed calls), counted from its opening; `None`
+    /// judges them by `sla` like the daytime ones.
+    pub after_hours_sla: Option<Sla>,
+    /// Outbound queues: how the list is dialled.
+    pub outbound: Option<Outbound>,
     /// Share of the `[demand]` contacts, when the volume comes from drivers.
     pub share: Option<f64>,
     /// Customers reply and the ticket returns for another touch.
@@ -754,6 +790,9 @@ pub struct Shift {
     /// A temporary group from a dated `staff` event: not part of the
     /// weekly roster (head count, weekly hours, staffing).
     pub temporary: bool,
+    /// A reserved outbound block: these agents work only outbound queues
+    /// while on duty.
+    pub outbound_only: bool,
 }
 
 /// A piecewise-constant arrival rate over one week (desk clock), repeated

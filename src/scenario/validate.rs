@@ -15,6 +15,7 @@ use super::{
     Policy, PolicyPlan, Queue, RateSchedule, Replies, Scenario, Shift, ShiftTemplate, Simulation, Sla, SlaClock, Stale,
     Switching, Team, Transfer, Uncertain, shapes,
 };
+use super::{Outbound, ScheduledCallbacks};
 
 /// Collects problems with their field paths.
 #[derive(Default)]
@@ -231,6 +232,13 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
                 Some(j) if j == i => {
                     p.add(&at, "a queue cannot transfer to itself; a customer who writes again is `replies`")
                 }
+                Some(j) if raw.queues[j].channel.trim().eq_ignore_ascii_case("outbound") => p.add(
+                    &at,
+                    format!(
+                        "\"{}\" is an outbound call list; tickets are transferred to queues customers wait in",
+                        shown(&t.to)
+                    ),
+                ),
                 Some(j) => {
                     if let Some(Some(queue)) = queues.get_mut(i) {
                         queue.transfers[k].to = j;
@@ -243,6 +251,18 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
         endless_transfers(&raw, &queues, &mut p);
     }
     let mut teams: Vec<Option<Team>> = raw.teams.iter().map(|t| team(t, &queue_names, desk_offset, &mut p)).collect();
+    for (t, team) in raw.teams.iter().zip(&teams) {
+        let Some(team) = team else { continue };
+        let dials = team.skills.iter().any(|&q| raw.queues[q].channel.trim().eq_ignore_ascii_case("outbound"));
+        let reserved = t.shifts.iter().flatten().position(|s| s.outbound_only);
+        if let (Some(k), false) = (reserved, dials) {
+            p.add(
+                &format!("team \"{}\": shifts[{}].outbound_only", shown(&t.name), k + 1),
+                "the team has no outbound queue among its skills, so a reserved outbound block would leave \
+                 these agents idle; add an outbound queue to skills or remove outbound_only",
+            );
+        }
+    }
     for (k, o) in raw.overtime.iter().enumerate() {
         let at = format!("overtime[{}]", k + 1);
         match raw.teams.iter().position(|t| t.name == o.team) {
@@ -399,6 +419,7 @@ fn dated_events(
                 overtime: true,
                 dated: plan.duty_mask(t, Some((x.from, x.to)), sim.start, sim.horizon),
                 temporary: true,
+                outbound_only: false,
             });
         }
     }
@@ -1033,6 +1054,88 @@ fn queue(
             );
         }
     }
+    let scheduled_callbacks = q.callback.as_ref().and_then(|cb| cb.scheduled.as_ref()).and_then(|sc| {
+        let at = format!("{at}: callback.scheduled");
+        if !(0.0..=1.0).contains(&sc.share) {
+            p.add(
+                &format!("{at}.share"),
+                format!("{} must be between 0 and 1 (0.3 = 30 % of callback requests ask for a time)", sc.share),
+            );
+        }
+        let after = dist(&sc.after, &format!("{at}.after"), p, &mut None)?;
+        (0.0..=1.0).contains(&sc.share).then_some(ScheduledCallbacks { share: sc.share, after })
+    });
+    let after_hours_sla = q.after_hours_sla.as_ref().and_then(|s| {
+        let at = format!("{at}: after_hours_sla");
+        if channel.is_some_and(|c| c != Channel::Callback) {
+            p.add(
+                &at,
+                format!(
+                    "only callback queues have an after-hours target (for the requests left while they are closed);                      this queue's channel is {}",
+                    q.channel
+                ),
+            );
+        }
+        if s.average.is_some() {
+            p.add(
+                &format!("{at}.average"),
+                "an after-hours target is a share within a time from the opening; give within and target only",
+            );
+        }
+        let (Some(within), Some(target)) = (&s.within, s.target) else {
+            p.add(&at, "give within and target, e.g. { within = \"1h\", target = 0.8 } (80 % within the first hour)");
+            return None;
+        };
+        if !(0.0..=1.0).contains(&target) {
+            p.add(&format!("{at}.target"), format!("{target} must be between 0 and 1 (0.8 means 80 %)"));
+        }
+        let within = p.take(&format!("{at}.within"), units::parse_duration(within))?;
+        ((0.0..=1.0).contains(&target) && s.average.is_none()).then_some(Sla::share(within, target))
+    });
+    let outbound = match (&q.outbound, channel) {
+        (Some(_), Some(c)) if c != Channel::Outbound => {
+            p.add(
+                &format!("{at}: outbound"),
+                format!(
+                    "only queues with channel = \"outbound\" have dialling rules; this queue's channel is {}; \
+                     set channel = \"outbound\" or remove the outbound table",
+                    q.channel
+                ),
+            );
+            None
+        }
+        (None, Some(Channel::Outbound)) => {
+            p.add(
+                &at,
+                "an outbound queue needs outbound = { answer_rate = 0.4, attempts = 3, retry_after = \"2h\", \
+                 no_answer_time = \"1m\" }",
+            );
+            None
+        }
+        (Some(o), _) => outbound_rules(o, &at, p),
+        (None, _) => None,
+    };
+    if channel == Some(Channel::Outbound) {
+        for (field, given) in [
+            ("patience", q.patience.is_some()),
+            ("stale", q.stale.is_some()),
+            ("replies", q.replies.is_some()),
+            ("transfers", !q.transfers.is_empty()),
+        ] {
+            if given {
+                p.add(
+                    &format!("{at}: {field}"),
+                    format!(
+                        "an outbound queue is a call list the desk dials; {field} is for queues customers contact; \
+                         remove it (unanswered calls are the outbound table's attempts)"
+                    ),
+                );
+            }
+        }
+        if concurrency != 1 {
+            p.add(&format!("{at}: concurrency"), "an agent makes one outbound call at a time; remove concurrency");
+        }
+    }
 
     let replies = q.replies.as_ref().and_then(|r| {
         let at = format!("{at}: replies");
@@ -1150,6 +1253,9 @@ fn queue(
         stale,
         // Resolved to an index once every queue is known.
         callback: None,
+        scheduled_callbacks,
+        after_hours_sla,
+        outbound,
         share: q.share,
         replies,
         transfers,
@@ -1157,6 +1263,51 @@ fn queue(
         // Set once the events are read.
         dated_hours: None,
         dated_volume: Vec::new(),
+    })
+}
+
+/// An outbound queue's dialling rules.
+fn outbound_rules(o: &super::file::OutboundFile, at: &str, p: &mut Problems) -> Option<Outbound> {
+    let at = format!("{at}: outbound");
+    let before = p.0.len();
+    if !(o.answer_rate > 0.0 && o.answer_rate <= 1.0) {
+        p.add(
+            &format!("{at}.answer_rate"),
+            format!(
+                "{} must be above 0 and at most 1 (0.4 = 40 % of attempts reach the customer; \
+                 at 0 nobody is ever reached)",
+                o.answer_rate
+            ),
+        );
+    }
+    let attempts = o.attempts.unwrap_or(1);
+    if !(1..=50).contains(&attempts) {
+        p.add(
+            &format!("{at}.attempts"),
+            format!("{attempts} must be between 1 and 50 (the most times one customer is called, the first included)"),
+        );
+    }
+    let retry_after =
+        p.take(&format!("{at}.retry_after"), units::parse_duration(o.retry_after.as_deref().unwrap_or("0s")));
+    if attempts > 1 && o.retry_after.is_none() {
+        p.add(
+            &format!("{at}.retry_after"),
+            "is needed with more than one attempt: the time between attempts, e.g. \"2h\"",
+        );
+    }
+    let no_answer_time =
+        p.take(&format!("{at}.no_answer_time"), units::parse_duration(o.no_answer_time.as_deref().unwrap_or("0s")));
+    if o.no_answer_time.is_none() && o.answer_rate < 1.0 {
+        p.add(&format!("{at}.no_answer_time"), "is needed: the agent time an unanswered attempt takes, e.g. \"1m\"");
+    }
+    if p.0.len() > before {
+        return None;
+    }
+    Some(Outbound {
+        answer_rate: o.answer_rate,
+        attempts: attempts as u32,
+        retry_after: retry_after?,
+        no_answer_time: no_answer_time?,
     })
 }
 
@@ -1413,6 +1564,7 @@ fn team(t: &TeamFile, queue_names: &[&str], desk_offset: f64, p: &mut Problems) 
                     overtime: false,
                     dated: None,
                     temporary: false,
+                    outbound_only: false,
                 }])
             }
         }
@@ -1641,6 +1793,7 @@ fn shift(s: &ShiftFile, at: &str, to_desk: f64, p: &mut Problems) -> Option<Shif
         overtime: false,
         dated: None,
         temporary: false,
+        outbound_only: s.outbound_only,
     })
 }
 
@@ -1672,6 +1825,7 @@ fn overtime(o: &OvertimeFile, at: &str, to_desk: f64, p: &mut Problems) -> Optio
         overtime: true,
         dated: None,
         temporary: false,
+        outbound_only: false,
     })
 }
 
@@ -1742,6 +1896,86 @@ mod tests {
 
     fn problems(text: &str) -> String {
         Scenario::from_toml(text, "desk.toml").map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+    }
+
+    /// A phone line with callbacks and an outbound list; `phone`, `callbacks`
+    /// and `list` are extra lines for each queue, `team` for the team.
+    fn dialling_desk(phone: &str, callbacks: &str, list: &str, team: &str) -> String {
+        format!(
+            "name = \"d\"\n[simulation]\nhorizon = \"1w\"\n\
+             [[queue]]\nname = \"phone\"\nchannel = \"phone\"\nvolume = \"100/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\nsla = {{ within = \"30s\", target = 0.8 }}\n{phone}\n\
+             [[queue]]\nname = \"callbacks\"\nchannel = \"callback\"\nvolume = \"0/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"5m\" }}\nsla = {{ within = \"30m\", target = 0.8 }}\n{callbacks}\n\
+             [[queue]]\nname = \"list\"\nchannel = \"outbound\"\nvolume = \"50/day\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"8m\" }}\nsla = {{ within = \"1d\", target = 0.8 }}\n{list}\n\
+             [[team]]\nname = \"t\"\nskills = [\"phone\", \"callbacks\", \"list\"]\n{team}\n"
+        )
+    }
+
+    #[test]
+    fn callbacks_and_outbound_are_refused_with_the_field_and_the_fix() {
+        let good_list = "outbound = { answer_rate = 0.4, attempts = 3, retry_after = \"2h\", no_answer_time = \"1m\" }";
+        let scheduled = "callback = { queue = \"callbacks\", share = 0.6, scheduled = { share = 0.3, after = { dist = \"uniform\", min = \"1h\", max = \"4h\" } } }";
+        let ok =
+            dialling_desk(scheduled, "after_hours_sla = { within = \"1h\", target = 0.8 }", good_list, "agents = 3");
+        assert_eq!(problems(&ok), "");
+        let cases = [
+            (
+                dialling_desk(&scheduled.replace("share = 0.3", "share = 1.3"), "", good_list, "agents = 3"),
+                "desk.toml: queue \"phone\": callback.scheduled.share: 1.3 must be between 0 and 1",
+            ),
+            (
+                dialling_desk("callback = { queue = \"callbacks\", share = -0.1 }", "", good_list, "agents = 3"),
+                "queue \"phone\": callback.share: -0.1 must be between 0 and 1",
+            ),
+            (
+                dialling_desk("callback = { queue = \"callback\", share = 0.5 }", "", good_list, "agents = 3"),
+                "queue \"phone\": callback.queue: \"callback\" is not a queue",
+            ),
+            (
+                dialling_desk("", "", &good_list.replace("0.4", "0"), "agents = 3"),
+                "queue \"list\": outbound.answer_rate: 0 must be above 0 and at most 1",
+            ),
+            (
+                dialling_desk("", "", &good_list.replace("attempts = 3", "attempts = 0"), "agents = 3"),
+                "queue \"list\": outbound.attempts: 0 must be between 1 and 50",
+            ),
+            (
+                dialling_desk(good_list, "", good_list, "agents = 3"),
+                "queue \"phone\": outbound: only queues with channel = \"outbound\" have dialling rules; this queue's channel is phone",
+            ),
+            (dialling_desk("", "", "", "agents = 3"), "queue \"list\": an outbound queue needs outbound = {"),
+            (
+                dialling_desk("after_hours_sla = { within = \"1h\", target = 0.8 }", "", good_list, "agents = 3"),
+                "queue \"phone\": after_hours_sla: only callback queues have an after-hours target",
+            ),
+            (
+                dialling_desk("", "after_hours_sla = { within = \"1h\", target = 8 }", good_list, "agents = 3"),
+                "queue \"callbacks\": after_hours_sla.target: 8 must be between 0 and 1",
+            ),
+            (
+                dialling_desk(
+                    "",
+                    "",
+                    &format!("{good_list}\npatience = {{ dist = \"exponential\", mean = \"2m\" }}"),
+                    "agents = 3",
+                ),
+                "queue \"list\": patience: an outbound queue is a call list the desk dials",
+            ),
+        ];
+        for (text, want) in cases {
+            let got = problems(&text);
+            assert!(got.contains(want), "expected {want:?} in:\n{got}");
+        }
+        let reserved =
+            "shifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"2h\", agents = 2, outbound_only = true }]";
+        let no_list = dialling_desk("", "", good_list, reserved).replace("\"callbacks\", \"list\"]", "\"callbacks\"]");
+        assert!(
+            problems(&no_list).contains("team \"t\": shifts[1].outbound_only: the team has no outbound queue"),
+            "{}",
+            problems(&no_list)
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct Agent {
     pub on_shift: bool,
     /// Capacity units in use.
     pub used: Units,
+    /// In a reserved outbound block: dials only.
+    pub outbound_only: bool,
     /// Position in the team's `available` list, or `NOT_AVAILABLE`.
     slot: u32,
 }
@@ -63,7 +65,13 @@ impl Floor {
             for shift in &team.shifts {
                 groups.push(DutyGroup { first: agents.len() as u32, count: shift.agents });
                 for _ in 0..shift.agents {
-                    agents.push(Agent { team: t as u32, on_shift: false, used: 0, slot: NOT_AVAILABLE });
+                    agents.push(Agent {
+                        team: t as u32,
+                        on_shift: false,
+                        used: 0,
+                        outbound_only: shift.outbound_only,
+                        slot: NOT_AVAILABLE,
+                    });
                 }
             }
         }
@@ -116,10 +124,14 @@ impl Floor {
     /// In `team`, the available agent with the *least* spare capacity that still
     /// fits `units` (the first such on a tie). Packing chats onto agents who
     /// already hold some keeps other agents wholly free for a call or an email.
+    /// Agents in a reserved outbound block take only `outbound` tickets.
     #[inline]
-    pub fn find(&self, team: usize, units: Units) -> Option<u32> {
+    pub fn find(&self, team: usize, units: Units, outbound: bool) -> Option<u32> {
         let mut best: Option<(u32, Units)> = None;
         for &a in &self.teams[team].available {
+            if !outbound && self.agents[a as usize].outbound_only {
+                continue;
+            }
             let spare = self.spare(a);
             if spare == units {
                 return Some(a);

@@ -24,6 +24,13 @@ pub enum Event {
     Duty { group: u32 },
     /// A reporting interval ends.
     IntervalEnd,
+    /// An agent ends an unanswered outbound attempt; the list entry waits
+    /// in `slot` of the engine's retries for its next attempt.
+    AttemptEnd { agent: u32, queue: u32, slot: u32 },
+    /// An outbound list entry between attempts rejoins its list.
+    Retry { slot: u32 },
+    /// A callback request for a customer-chosen time reaches its time.
+    CallbackDue { queue: u32 },
 }
 
 /// A scheduled event. Event times are never negative, so the bit pattern of

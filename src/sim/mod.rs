@@ -23,6 +23,7 @@ pub mod arrivals;
 pub mod calendar;
 pub mod conversations;
 pub mod events;
+pub mod outbound;
 pub mod queue;
 pub mod switching;
 
@@ -52,6 +53,10 @@ pub enum Purpose {
     Callback = 5,
     /// Seeds of the conversations (replies, transfers) of a queue's tickets.
     Flows = 6,
+    /// Whether a callback request asks for a time, and which.
+    Scheduled = 7,
+    /// Which attempt of an outbound list entry reaches the customer.
+    Dialling = 8,
 }
 
 /// The random stream for one (replication, queue, purpose): a portable
@@ -77,6 +82,15 @@ pub fn simulate(scenario: &Scenario, policy: Policy, replication: u32) -> Replic
     Engine::new(scenario, policy, replication).run()
 }
 
+/// A callback request's delay to the customer's chosen time, seconds, or -1
+/// when it asks for none. Both draws are made either way, so the stream
+/// stays aligned with the calls.
+fn scheduled_delay(sc: &crate::scenario::ScheduledCallbacks, rng: &mut Xoshiro256PlusPlus) -> f32 {
+    let asks = rng.random::<f64>() < sc.share;
+    let delay = sc.after.sample(rng).max(0.0);
+    if asks { delay as f32 } else { -1.0 }
+}
+
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 { a } else { gcd(b, a % b) }
 }
@@ -92,12 +106,19 @@ struct QueueRuntime {
     grooming_rng: Xoshiro256PlusPlus,
     callback_rng: Xoshiro256PlusPlus,
     flow_rng: Xoshiro256PlusPlus,
+    scheduled_rng: Xoshiro256PlusPlus,
+    dialling_rng: Xoshiro256PlusPlus,
+    /// An outbound call list: dialled only when no inbound ticket waits.
+    outbound: bool,
     /// Capacity units one ticket uses.
     units: agents::Units,
     /// Teams that serve this queue, in routing order.
     teams: Vec<u32>,
-    /// Callback requests waiting for this (callback) queue to open.
+    /// Callback requests left while the initial backlog was loading.
     pending_callbacks: u32,
+    /// Callback requests left while this (callback) queue was closed: they
+    /// become after-hours callback tickets at its opening.
+    pending_after_hours: u32,
     /// The backlog has fallen to the clearing threshold at least once.
     cleared: bool,
     /// Which discipline is in force (a discipline that changes over time).
@@ -141,6 +162,8 @@ struct Engine<'a> {
     /// Tickets are followed to their resolution (the desk has replies or transfers).
     flows: bool,
     conversations: Conversations,
+    /// Outbound list entries between attempts.
+    retries: outbound::Retries,
     recorder: Recorder,
 }
 
@@ -176,9 +199,13 @@ impl<'a> Engine<'a> {
                     grooming_rng: rng(Purpose::Grooming),
                     callback_rng: rng(Purpose::Callback),
                     flow_rng: rng(Purpose::Flows),
+                    scheduled_rng: rng(Purpose::Scheduled),
+                    dialling_rng: rng(Purpose::Dialling),
+                    outbound: q.outbound.is_some(),
                     units: capacity / u64::from(q.concurrency),
                     teams: teams.into_iter().map(|(_, t)| t as u32).collect(),
                     pending_callbacks: 0,
+                    pending_after_hours: 0,
                     cleared: false,
                     discipline: SwitchState::new(&q.discipline, sim.start),
                 }
@@ -204,6 +231,9 @@ impl<'a> Engine<'a> {
             sim.interval,
             scenario.queues.iter().map(|q| q.sla.within).collect(),
             scenario.teams.len(),
+        )
+        .with_after_hours_within(
+            scenario.queues.iter().map(|q| q.after_hours_sla.map_or(q.sla.within, |s| s.within)).collect(),
         );
         let plan = match policy {
             Policy::Plan(i) => scenario.plans.get(i as usize).map(|p| &p.rule),
@@ -235,6 +265,7 @@ impl<'a> Engine<'a> {
             all_cleared: false,
             flows: scenario.has_flows(),
             conversations: Conversations::default(),
+            retries: outbound::Retries::default(),
             recorder,
         }
     }
@@ -285,10 +316,8 @@ impl<'a> Engine<'a> {
         }
         self.loading = false;
         for q in 0..self.queues.len() {
-            if self.queues[q].open {
-                for _ in 0..std::mem::take(&mut self.queues[q].pending_callbacks) {
-                    self.admit(q, 0.0, false, false);
-                }
+            for _ in 0..std::mem::take(&mut self.queues[q].pending_callbacks) {
+                self.admit(q, 0.0, false, false);
             }
         }
         self.dispatch_all((0..self.floor.teams.len()).collect());
@@ -323,6 +352,9 @@ impl<'a> Engine<'a> {
                 Event::QueueHours { queue } => self.queue_hours(queue as usize),
                 Event::Duty { group } => self.duty_change(group as usize),
                 Event::IntervalEnd => self.interval_end(),
+                Event::AttemptEnd { agent, queue, slot } => self.attempt_end(agent, queue as usize, slot),
+                Event::Retry { slot } => self.retry(slot),
+                Event::CallbackDue { queue } => self.request_callback(queue as usize),
             }
         }
         self.now = self.horizon;
@@ -340,6 +372,13 @@ impl<'a> Engine<'a> {
                 let age = self.age(q, arrival);
                 self.recorder.waiting_at_end(q, arrival, age, self.now - arrival, origin);
             }
+        }
+        // Outbound entries between attempts are still on their list.
+        let between: Vec<(usize, f64, Origin)> =
+            self.retries.pending().map(|t| (t.queue as usize, t.arrival, t.origin)).collect();
+        for (q, arrival, origin) in between {
+            let age = self.age(q, arrival);
+            self.recorder.waiting_at_end(q, arrival, age, self.now - arrival, origin);
         }
         for c in self.conversations.in_progress() {
             self.recorder.conversation_open_at_end(c.home as usize, c.first_arrival, c.origin);
@@ -394,13 +433,18 @@ impl<'a> Engine<'a> {
     /// Whether it came after hours is settled here too, from the queue's
     /// state at arrival.
     fn admit(&mut self, q: usize, arrival: f64, initial: bool, may_start: bool) {
-        let queue = &self.scenario.queues[q];
-        let rt = &mut self.queues[q];
-        let origin = match (initial, rt.open) {
+        let origin = match (initial, self.queues[q].open) {
             (true, _) => Origin::InitialBacklog,
             (false, true) => Origin::OpenHours,
             (false, false) => Origin::AfterHours,
         };
+        self.admit_as(q, arrival, origin, may_start);
+    }
+
+    /// [`Engine::admit`] with the ticket's origin given.
+    fn admit_as(&mut self, q: usize, arrival: f64, origin: Origin, may_start: bool) {
+        let queue = &self.scenario.queues[q];
+        let rt = &mut self.queues[q];
         let handle = queue.handle_time.sample(&mut rt.handle_rng);
         let patience = queue.patience.as_ref().map(|d| d.sample(&mut rt.patience_rng));
         let stale = queue.stale.filter(|st| rt.grooming_rng.random::<f64>() < st.resolve);
@@ -416,6 +460,15 @@ impl<'a> Engine<'a> {
         let mut ticket = Ticket::new(arrival, handle, q as u32, origin);
         ticket.callback = callback;
         ticket.conversation = conversation;
+        // Streams used only by the newer features are drawn only when the
+        // queue has them, so other scenarios keep their results.
+        let rt = &mut self.queues[q];
+        if let Some(sc) = &queue.scheduled_callbacks {
+            ticket.scheduled = scheduled_delay(sc, &mut rt.scheduled_rng);
+        }
+        if let Some(rules) = &queue.outbound {
+            ticket.connect_on = outbound::connect_on(&mut rt.dialling_rng, rules);
+        }
         self.place(ticket, patience, stale, may_start);
     }
 
@@ -438,6 +491,10 @@ impl<'a> Engine<'a> {
                 (handle, patience, callback)
             }
         };
+        let scheduled = match (&queue.scheduled_callbacks, contact) {
+            (Some(sc), Contact::Transfer | Contact::New) => scheduled_delay(sc, rng),
+            _ => -1.0,
+        };
         match contact {
             Contact::Reply => self.recorder.reply(q, now),
             _ => {
@@ -449,6 +506,7 @@ impl<'a> Engine<'a> {
         ticket.callback = callback;
         ticket.contact = contact;
         ticket.conversation = conversation;
+        ticket.scheduled = scheduled;
         self.place(ticket, patience, None, true);
     }
 
@@ -476,7 +534,8 @@ impl<'a> Engine<'a> {
         }
         if may_start && self.queues[q].open {
             let units = self.queues[q].units;
-            let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units));
+            let outbound = self.queues[q].outbound;
+            let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units, outbound));
             if let Some(agent) = agent {
                 self.start(agent, &ticket);
                 return;
@@ -509,7 +568,13 @@ impl<'a> Engine<'a> {
             && let Some(cb) = self.scenario.queues[q].callback
         {
             self.recorder.callback_created(q, ticket.arrival, ticket.origin);
-            self.request_callback(cb.queue);
+            if ticket.scheduled >= 0.0 {
+                let delay = f64::from(ticket.scheduled);
+                self.recorder.callback_scheduled(q, ticket.arrival, ticket.origin, delay);
+                self.schedule(self.now + delay, Event::CallbackDue { queue: cb.queue as u32 });
+            } else {
+                self.request_callback(cb.queue);
+            }
         }
         self.end_unresolved(ticket.conversation);
     }
@@ -525,11 +590,13 @@ impl<'a> Engine<'a> {
     /// A callback ticket for queue `cbq`: now if it is open, else at its opening.
     /// While the initial backlog is loading, requests wait so that every
     /// line stays in arrival order.
+    /// A request left while the queue is closed (or for a time when it is
+    /// closed) becomes an after-hours callback ticket at the opening.
     fn request_callback(&mut self, cbq: usize) {
-        if self.queues[cbq].open && !self.loading {
-            self.admit(cbq, self.now, false, true);
-        } else {
-            self.queues[cbq].pending_callbacks += 1;
+        match (self.queues[cbq].open, self.loading) {
+            (true, false) => self.admit(cbq, self.now, false, true),
+            (true, true) => self.queues[cbq].pending_callbacks += 1,
+            (false, _) => self.queues[cbq].pending_after_hours += 1,
         }
     }
 
@@ -544,7 +611,12 @@ impl<'a> Engine<'a> {
         if !self.can_serve[team][q] {
             self.recorder.served_without_skill();
         }
-        let handle = ticket.handle * self.scenario.teams[team].speed_on(q);
+        let speed = self.scenario.teams[team].speed_on(q);
+        if let Some(rules) = &self.scenario.queues[q].outbound {
+            self.dial(agent, *ticket, rules, speed);
+            return;
+        }
+        let handle = ticket.handle * speed;
         let wait = self.age(q, ticket.arrival);
         match ticket.contact {
             Contact::Reply => self.recorder.reply_answered(q, ticket.arrival, wait),
@@ -553,6 +625,54 @@ impl<'a> Engine<'a> {
         self.floor.take(agent, units, self.now);
         let finish = Event::Finish { agent, queue: q as u32, conversation: ticket.conversation };
         self.schedule(self.now + handle, finish);
+    }
+
+    /// Agent `agent` makes an attempt on outbound list entry `ticket`: a
+    /// call of its handle time when the customer answers, otherwise the
+    /// no-answer time, after which the entry waits for its next attempt (or,
+    /// after the last one, counts as never reached).
+    fn dial(&mut self, agent: u32, mut ticket: Ticket, rules: &crate::scenario::Outbound, speed: f64) {
+        let q = ticket.queue as usize;
+        let units = self.queues[q].units;
+        let (arrival, origin) = (ticket.arrival, ticket.origin);
+        self.recorder.outbound_attempt(q, arrival, origin);
+        self.floor.take(agent, units, self.now);
+        match outbound::attempt(&mut ticket, rules) {
+            outbound::Attempt::Reached => {
+                let wait = self.age(q, arrival);
+                self.recorder.answered(q, arrival, wait, origin);
+                self.recorder.outbound_settled(q, arrival, origin, ticket.attempt, true);
+                let finish = Event::Finish { agent, queue: q as u32, conversation: NO_CONVERSATION };
+                self.schedule(self.now + ticket.handle * speed, finish);
+            }
+            outbound::Attempt::Unreached => {
+                self.recorder.abandoned(q, arrival, self.now - arrival, origin);
+                self.recorder.outbound_settled(q, arrival, origin, ticket.attempt, false);
+                let finish = Event::Finish { agent, queue: q as u32, conversation: NO_CONVERSATION };
+                self.schedule(self.now + rules.no_answer_time * speed, finish);
+            }
+            outbound::Attempt::Retry => {
+                let slot = self.retries.insert(ticket);
+                let end = Event::AttemptEnd { agent, queue: q as u32, slot };
+                self.schedule(self.now + rules.no_answer_time * speed, end);
+            }
+        }
+    }
+
+    /// An unanswered outbound attempt ends: the agent is free, and the entry
+    /// rejoins its list `retry_after` later (at the horizon it is still on
+    /// the list, waiting).
+    fn attempt_end(&mut self, agent: u32, q: usize, slot: u32) {
+        let retry_after = self.scenario.queues[q].outbound.map_or(0.0, |o| o.retry_after);
+        self.schedule(self.now + retry_after, Event::Retry { slot });
+        self.finish(agent, q, NO_CONVERSATION);
+    }
+
+    /// An outbound entry's retry is due: it joins the back of its list.
+    fn retry(&mut self, slot: u32) {
+        if let Some(ticket) = self.retries.take(slot) {
+            self.place(ticket, None, None, true);
+        }
     }
 
     /// The step after an agent's touch on a followed ticket in queue `q`.
@@ -596,19 +716,27 @@ impl<'a> Engine<'a> {
 
     /// The next ticket for an agent of `team` with `spare` capacity units,
     /// by the backlog policy: its queue and which ticket of it.
-    fn choose(&mut self, team: usize, spare: agents::Units) -> Option<(usize, Take)> {
+    fn choose(&mut self, team: usize, spare: agents::Units, outbound_only: bool) -> Option<(usize, Take)> {
         let Engine { scenario, queues, store, pick_order, now, policy, plan, plan_state, waiting, .. } = self;
         // A plan's order in force now; its backlog is the desk's.
         let policy = match plan {
             Some(rule) => plan_state.current(rule, *now, *waiting),
             None => *policy,
         };
+        // Inbound tickets only: an outbound list is dialled when none of
+        // them fits (below), and an agent in a reserved outbound block dials only.
         let is_eligible = |queues: &[QueueRuntime], q: usize| {
             let rt = &queues[q];
-            rt.open && !rt.line.is_empty() && rt.units <= spare
+            rt.open && !rt.line.is_empty() && rt.units <= spare && !rt.outbound && !outbound_only
         };
         let order = &pick_order[team];
-        let first = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q))?;
+        let Some(first) = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q)) else {
+            let dialable = |q: usize| {
+                let rt = &queues[q];
+                rt.outbound && rt.open && !rt.line.is_empty() && rt.units <= spare
+            };
+            return order.iter().map(|&q| q as usize).find(|&q| dialable(q)).map(|q| (q, Take::Oldest));
+        };
         let discipline = match policy {
             Policy::PerQueue => {
                 let rt = &mut queues[first];
@@ -700,12 +828,13 @@ impl<'a> Engine<'a> {
     /// Lets an agent with spare capacity take waiting tickets until none fits.
     fn dispatch(&mut self, agent: u32) {
         let team = self.floor.agents[agent as usize].team as usize;
+        let outbound_only = self.floor.agents[agent as usize].outbound_only;
         loop {
             let spare = self.floor.spare(agent);
             if spare == 0 {
                 return;
             }
-            let Some((q, take)) = self.choose(team, spare) else { return };
+            let Some((q, take)) = self.choose(team, spare, outbound_only) else { return };
             let line = &mut self.queues[q].line;
             let ticket = match take {
                 Take::Oldest => line.take_oldest(&mut self.store),
@@ -782,9 +911,10 @@ impl<'a> Engine<'a> {
             self.check_cleared(q);
         }
         if open {
-            // Callback requests from while it was closed become tickets now.
-            for _ in 0..std::mem::take(&mut self.queues[q].pending_callbacks) {
-                self.admit(q, self.now, false, false);
+            // Callback requests from while it was closed become tickets now,
+            // judged against the after-hours target from this opening.
+            for _ in 0..std::mem::take(&mut self.queues[q].pending_after_hours) {
+                self.admit_as(q, self.now, Origin::AfterHoursCallback, false);
             }
             let teams = self.queues[q].teams.iter().map(|&t| t as usize).collect();
             self.dispatch_all(teams);

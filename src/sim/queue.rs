@@ -40,6 +40,14 @@ pub struct Ticket {
     pub contact: Contact,
     /// Its conversation in the engine's table, or [`NO_CONVERSATION`].
     pub conversation: u32,
+    /// A missed call whose callback request asks for a time: the delay from
+    /// the miss to that time, seconds (drawn at arrival); negative when not.
+    pub scheduled: f32,
+    /// Outbound tickets: attempts made so far.
+    pub attempt: u8,
+    /// Outbound tickets: the attempt that reaches the customer (drawn at
+    /// arrival), 0 when none of the allowed attempts does.
+    pub connect_on: u8,
     generation: u32,
     waiting: bool,
 }
@@ -55,6 +63,9 @@ impl Ticket {
             callback: false,
             contact: Contact::New,
             conversation: NO_CONVERSATION,
+            scheduled: -1.0,
+            attempt: 0,
+            connect_on: 0,
             generation: 0,
             waiting: true,
         }

@@ -134,7 +134,10 @@ pub struct Block {
 /// slot itself while the queue is open; for a closed queue whose SLA runs on
 /// business hours, its next opening (the customers wait for it and the SLA
 /// clock starts there). Closed-hours tickets on a wall clock, and calls that
-/// reach a closed phone line, are not decided by staffing.
+/// reach a closed phone line, are not decided by staffing. Nor is an
+/// outbound list: it is dialled with the capacity the inbound targets leave
+/// (and in reserved blocks), and its reach depends on customers answering,
+/// which no headcount buys; its work is in the first guess all the same.
 pub fn decided_in(s: &Scenario, work: &Workload) -> Vec<Vec<Option<usize>>> {
     let slots = work.slots();
     (0..s.queues.len())
@@ -142,7 +145,7 @@ pub fn decided_in(s: &Scenario, work: &Workload) -> Vec<Vec<Option<usize>>> {
             let queue = &s.queues[q];
             (0..slots)
                 .map(|k| {
-                    if work.tickets[q][k] <= 0.0 {
+                    if work.tickets[q][k] <= 0.0 || queue.outbound.is_some() {
                         return None;
                     }
                     if work.open[q][k] {
@@ -301,6 +304,7 @@ pub fn duty_levels(per_slot: &[u32], slot_len: f64) -> Vec<Shift> {
                 overtime: false,
                 dated: None,
                 temporary: false,
+                outbound_only: false,
             }
         })
         .collect()

@@ -96,7 +96,8 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             left_by_age: std::array::from_fn(|b| mean(everyone.iter().map(|f| f.left[b]))),
             oldest_left_h: estimate(everyone.iter().map(|f| f.oldest_left_h)),
             // Conversations are folded by one tally only; their counts are
-            // checked by the conservation tests instead.
+            // checked by the conservation tests instead. Callbacks and
+            // outbound dialling share the streaming tally too.
             flow: None,
             clear_by: ClearBy::of(
                 scenario,
@@ -109,6 +110,11 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
                     hours
                 },
             ),
+            dialling: {
+                let mut tally = super::dialling::DiallingTally::default();
+                reps.iter().for_each(|r| tally.add(scenario, r, q));
+                tally.finish(scenario, q)
+            },
         });
     }
 

@@ -5,6 +5,7 @@
 
 #[cfg(test)]
 mod batch;
+pub mod dialling;
 pub mod paired;
 pub mod recorder;
 pub mod running;

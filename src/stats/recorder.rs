@@ -31,6 +31,66 @@ pub enum Origin {
     AfterHours,
     /// Already waiting at t = 0; never after hours, whatever the queue's hours.
     InitialBacklog,
+    /// A callback ticket whose request was left while the callback queue was
+    /// closed: it enters at the opening and is judged against the queue's
+    /// after-hours target (its `after_hours_sla`, else its `sla`), counted
+    /// from the opening. Otherwise counted like an open-hours ticket.
+    AfterHoursCallback,
+}
+
+/// A queue's callback figures beyond the ticket counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallbackCounts {
+    /// Callback queues: the tickets of requests left while the queue was
+    /// closed ([`Origin::AfterHoursCallback`]), judged against the
+    /// after-hours target.
+    pub after_hours: TicketCounts,
+    /// Phone queues: callback requests for a customer-chosen time, by the
+    /// missed call's arrival, and the sum of their requested delays, seconds.
+    pub scheduled: u64,
+    pub scheduled_delay_sum: f64,
+}
+
+impl CallbackCounts {
+    pub fn add(&mut self, o: &CallbackCounts) {
+        self.after_hours.add(&o.after_hours);
+        self.scheduled += o.scheduled;
+        self.scheduled_delay_sum += o.scheduled_delay_sum;
+    }
+}
+
+/// An outbound queue's dialling, by the list entries' arrival.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct OutboundCounts {
+    /// Attempts started.
+    pub attempts: u64,
+    /// Customers reached (also the queue's `answered`).
+    pub reached: u64,
+    /// Customers never reached after the last attempt (the queue's `abandoned`).
+    pub unreached: u64,
+    /// Attempts made on the reached and unreached customers.
+    pub settled_attempts: u64,
+}
+
+impl OutboundCounts {
+    pub fn add(&mut self, o: &OutboundCounts) {
+        self.attempts += o.attempts;
+        self.reached += o.reached;
+        self.unreached += o.unreached;
+        self.settled_attempts += o.settled_attempts;
+    }
+
+    /// Share of settled customers who were reached.
+    pub fn reach_rate(&self) -> Option<f64> {
+        let settled = self.reached + self.unreached;
+        (settled > 0).then(|| self.reached as f64 / settled as f64)
+    }
+
+    /// Attempts per settled customer.
+    pub fn attempts_per_customer(&self) -> Option<f64> {
+        let settled = self.reached + self.unreached;
+        (settled > 0).then(|| self.settled_attempts as f64 / settled as f64)
+    }
 }
 
 /// Ticket outcomes for one queue over one stretch (the run, or one interval).
@@ -419,6 +479,10 @@ pub struct ReplicationStats {
     /// Per queue: resolution times of the resolved tickets that first
     /// arrived in it, milliseconds.
     pub resolution: Vec<Histogram<u32>>,
+    /// Per queue: after-hours callbacks and scheduled callback requests.
+    pub callbacks: Vec<CallbackCounts>,
+    /// Per queue: outbound dialling (all zero for inbound queues).
+    pub outbound: Vec<OutboundCounts>,
 }
 
 /// Streams one replication's observations into [`ReplicationStats`].
@@ -433,6 +497,8 @@ pub struct Recorder {
     queue_count: usize,
     team_count: usize,
     sla_within: Vec<f64>,
+    /// The SLA threshold of after-hours callback tickets, per queue.
+    after_hours_within: Vec<f64>,
     stats: ReplicationStats,
 }
 
@@ -449,6 +515,7 @@ impl Recorder {
             intervals,
             queue_count,
             team_count,
+            after_hours_within: sla_within.clone(),
             sla_within,
             stats: ReplicationStats {
                 queues: vec![TicketCounts::default(); queue_count],
@@ -463,8 +530,22 @@ impl Recorder {
                 served_without_skill: 0,
                 flows: vec![FlowCounts::default(); queue_count],
                 resolution: vec![wait_histogram(); queue_count],
+                callbacks: vec![CallbackCounts::default(); queue_count],
+                outbound: vec![OutboundCounts::default(); queue_count],
             },
         }
+    }
+
+    /// The SLA thresholds after-hours callback tickets are judged against,
+    /// per queue (by default each queue's `sla.within`).
+    pub fn with_after_hours_within(mut self, within: Vec<f64>) -> Self {
+        self.after_hours_within = within;
+        self
+    }
+
+    #[inline]
+    fn within(&self, queue: usize, origin: Origin) -> f64 {
+        if origin == Origin::AfterHoursCallback { self.after_hours_within[queue] } else { self.sla_within[queue] }
     }
 
     /// The reporting interval a ticket arriving at `arrival` belongs to, or
@@ -492,8 +573,10 @@ impl Recorder {
         let Some(c) = self.cohort(arrival) else { return false };
         self.stats.queues[queue].count(o);
         self.stats.interval_tickets[c * self.queue_count + queue].count(o);
-        if origin == Origin::AfterHours {
-            self.stats.after_hours[queue].count(o);
+        match origin {
+            Origin::AfterHours => self.stats.after_hours[queue].count(o),
+            Origin::AfterHoursCallback => self.stats.callbacks[queue].after_hours.count(o),
+            _ => {}
         }
         true
     }
@@ -506,7 +589,7 @@ impl Recorder {
     /// A ticket answered after `wait` seconds (on the queue's SLA clock).
     #[inline]
     pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, origin: Origin) {
-        let in_sla = wait <= self.sla_within[queue];
+        let in_sla = wait <= self.within(queue, origin);
         let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
         if counted {
             self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
@@ -545,6 +628,37 @@ impl Recorder {
     #[inline]
     pub fn callback_created(&mut self, queue: usize, arrival: f64, origin: Origin) {
         self.each(queue, arrival, origin, Outcome::CallbackCreated);
+    }
+
+    /// A missed call of `queue` whose callback request asks to be called
+    /// `delay` seconds after the miss.
+    pub fn callback_scheduled(&mut self, queue: usize, arrival: f64, origin: Origin, delay: f64) {
+        if self.followed(arrival, origin) {
+            let c = &mut self.stats.callbacks[queue];
+            c.scheduled += 1;
+            c.scheduled_delay_sum += delay;
+        }
+    }
+
+    /// An outbound attempt started on a list entry of `queue`.
+    pub fn outbound_attempt(&mut self, queue: usize, arrival: f64, origin: Origin) {
+        if self.followed(arrival, origin) {
+            self.stats.outbound[queue].attempts += 1;
+        }
+    }
+
+    /// An outbound list entry settled after `attempts` attempts: reached,
+    /// or never reached after the last one.
+    pub fn outbound_settled(&mut self, queue: usize, arrival: f64, origin: Origin, attempts: u8, reached: bool) {
+        if self.followed(arrival, origin) {
+            let o = &mut self.stats.outbound[queue];
+            if reached {
+                o.reached += 1;
+            } else {
+                o.unreached += 1;
+            }
+            o.settled_attempts += u64::from(attempts);
+        }
     }
 
     /// Whether a ticket first arriving at `arrival` (with `origin`) is one
@@ -622,7 +736,7 @@ impl Recorder {
     /// A ticket still waiting when the horizon is reached, `age` seconds old
     /// on the queue's SLA clock and `wall_age` on the wall clock.
     pub fn waiting_at_end(&mut self, queue: usize, arrival: f64, age: f64, wall_age: f64, origin: Origin) {
-        let in_sla = age <= self.sla_within[queue];
+        let in_sla = age <= self.within(queue, origin);
         if self.each(queue, arrival, origin, Outcome::WaitingAtEnd { in_sla }) {
             let e = &mut self.stats.everyone[queue];
             e.record(age);

@@ -118,6 +118,8 @@ pub struct QueueSummary {
     /// With `[simulation] clear_by`: whether and when the backlog cleared
     /// against that date.
     pub clear_by: Option<ClearBy>,
+    /// Callbacks (daytime and after hours, scheduled) and outbound lists.
+    pub dialling: super::dialling::DiallingSummary,
 }
 
 /// A queue's conversations over the replications: of the tickets that first
@@ -413,6 +415,8 @@ pub struct RunningSummary<'a> {
     waits: Vec<WaitTally>,
     /// One per queue, then the desk total; empty without replies or transfers.
     flows: Vec<FlowTally>,
+    /// One per queue, then the desk total.
+    dialling: Vec<super::dialling::DiallingTally>,
 }
 
 impl<'a> RunningSummary<'a> {
@@ -430,6 +434,7 @@ impl<'a> RunningSummary<'a> {
             waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
             bucket_tops,
             flows: if scenario.has_flows() { vec![FlowTally::default(); nq + 1] } else { Vec::new() },
+            dialling: vec![super::dialling::DiallingTally::default(); nq + 1],
         }
     }
 
@@ -453,6 +458,7 @@ impl<'a> RunningSummary<'a> {
             let everyone = if is_all { &desk_everyone } else { &r.everyone[q] };
             self.queues[q].add_everyone(&EveryoneFigures::of(everyone, &counts));
             self.waits[q].add(waits, &counts, &self.bucket_tops);
+            self.dialling[q].add(self.scenario, r, q);
         }
         if !self.flows.is_empty() {
             for q in 0..nq {
@@ -486,6 +492,7 @@ impl<'a> RunningSummary<'a> {
                     row.time_to_clear_h.mean,
                     &tally.clear_hours,
                 );
+                row.dialling = self.dialling[q].finish(s, q);
                 row
             })
             .collect();
@@ -672,6 +679,7 @@ impl QueueTally {
             oldest_left_h: self.oldest_left_h.estimate(),
             flow: None,
             clear_by: None,
+            dialling: Default::default(),
         }
     }
 }

@@ -482,3 +482,65 @@ fn bad_dated_events_name_the_event_field_value_and_fix() {
         &["simulation.start:", "or a date and time like \"2026-12-07 00:00\""],
     );
 }
+
+#[test]
+fn bad_callback_and_outbound_input_exits_2_naming_queue_field_value_and_fix() {
+    let desk = |phone: &str, list: &str| {
+        format!(
+            r#"name = "d"
+[simulation]
+horizon = "1w"
+[[queue]]
+name = "phone"
+channel = "phone"
+volume = "100/day"
+handle_time = {{ dist = "exponential", mean = "5m" }}
+sla = {{ within = "30s", target = 0.8 }}
+{phone}
+[[queue]]
+name = "callbacks"
+channel = "callback"
+volume = "0/day"
+handle_time = {{ dist = "exponential", mean = "5m" }}
+sla = {{ within = "30m", target = 0.8 }}
+[[queue]]
+name = "activation"
+channel = "outbound"
+volume = "50/day"
+handle_time = {{ dist = "exponential", mean = "8m" }}
+sla = {{ within = "1d", target = 0.8 }}
+{list}
+[[team]]
+name = "t"
+skills = ["phone", "callbacks", "activation"]
+agents = 3
+"#
+        )
+    };
+    let list = r#"outbound = { answer_rate = 0.4, attempts = 3, retry_after = "2h", no_answer_time = "1m" }"#;
+    refused(
+        &desk(r#"callback = { queue = "callbacks", share = 1.5 }"#, list),
+        &["run"],
+        &["queue \"phone\": callback.share: 1.5 must be between 0 and 1"],
+    );
+    refused(
+        &desk("", &list.replace("0.4", "0.0")),
+        &["run"],
+        &["queue \"activation\": outbound.answer_rate: 0 must be above 0", "nobody is ever reached"],
+    );
+    refused(
+        &desk("", &list.replace("attempts = 3", "attempts = 0")),
+        &["check"],
+        &["queue \"activation\": outbound.attempts: 0 must be between 1 and 50"],
+    );
+    refused(
+        &desk(r#"callback = { queue = "call-backs", share = 0.5 }"#, list),
+        &["run"],
+        &["queue \"phone\": callback.queue: \"call-backs\" is not a queue"],
+    );
+    refused(
+        &desk(list, list),
+        &["run"],
+        &["queue \"phone\": outbound: only queues with channel = \"outbound\"", "set channel = \"outbound\""],
+    );
+}

@@ -80,20 +80,41 @@ fn desk() -> impl Strategy<Value = String> {
                 1u32..8,
                 prop::sample::select(vec!["0s", "1d"]),
                 prop::option::of((0.0f64..=1.0, prop::sample::select(vec!["", "hours = \"mon-fri 08:00-20:00\""]))),
+                (prop::option::of(0.0f64..=1.0), any::<bool>()),
+                prop::option::of((0.05f64..=1.0, 1u32..5, any::<bool>(), 0u32..300)),
             )
         })
-        .prop_map(|(_, mut queues, mut teams, policy, days, warmup, callbacks)| {
+        .prop_map(|(_, mut queues, mut teams, policy, days, warmup, callbacks, (scheduled, after_hours), outbound)| {
             // Optionally, phone queues send missed calls (closed line or given up)
             // to a callback queue that every team serves.
             if let Some((share, hours)) = callbacks {
+                // ... some of them for a time of their choosing, and the
+                // night's requests may have their own target.
+                let at = scheduled.map_or(String::new(), |p| {
+                    format!(", scheduled = {{ share = {p}, after = {{ dist = \"uniform\", min = \"10m\", max = \"20h\" }} }}")
+                });
                 for q in queues.iter_mut().filter(|q| q.contains("channel = \"phone\"")) {
-                    q.push_str(&format!("callback = {{ queue = \"cb\", share = {share} }}\n"));
+                    q.push_str(&format!("callback = {{ queue = \"cb\", share = {share}{at} }}\n"));
                 }
+                let night = if after_hours { "after_hours_sla = { within = \"2h\", target = 0.8 }" } else { "" };
                 queues.push(format!(
-                    "[[queue]]\nname = \"cb\"\nchannel = \"callback\"\nvolume = \"0/day\"\n{hours}\nhandle_time = {{ dist = \"exponential\", mean = \"4m\" }}\nsla = {{ within = \"1h\", target = 0.8 }}\n"
+                    "[[queue]]\nname = \"cb\"\nchannel = \"callback\"\nvolume = \"0/day\"\n{hours}\nhandle_time = {{ dist = \"exponential\", mean = \"4m\" }}\nsla = {{ within = \"1h\", target = 0.8 }}\n{night}\n"
                 ));
                 for t in teams.iter_mut() {
                     *t = t.replacen("skills = [", "skills = [\"cb\", ", 1);
+                }
+            }
+            // Optionally, an outbound list every team dials in idle time, and
+            // the first team keeps a reserved block for it.
+            if let Some((answer_rate, attempts, reserved, per_day)) = outbound {
+                queues.push(format!(
+                    "[[queue]]\nname = \"ob\"\nchannel = \"outbound\"\nvolume = \"{per_day}/day\"\nhours = \"mon-sat 08:00-19:00\"\nhandle_time = {{ dist = \"exponential\", mean = \"6m\" }}\nsla = {{ within = \"1d\", target = 0.8 }}\noutbound = {{ answer_rate = {answer_rate}, attempts = {attempts}, retry_after = \"3h\", no_answer_time = \"40s\" }}\nbacklog = {{ tickets = {}, oldest = \"2d\" }}\n", per_day / 10
+                ));
+                for t in teams.iter_mut() {
+                    *t = t.replacen("skills = [", "skills = [\"ob\", ", 1);
+                }
+                if reserved {
+                    teams.push("[[team]]\nname = \"dialers\"\nskills = [\"ob\", \"q0\"]\nshifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"4h\", agents = 2 }, { days = \"mon-fri\", start = \"13:00\", length = \"3h\", agents = 2, outbound_only = true }]\n".to_string());
                 }
             }
             format!(
@@ -142,10 +163,33 @@ proptest! {
                 }
             }
             prop_assert_eq!(r.served_without_skill, 0);
+            for (q, queue) in s.queues.iter().enumerate() {
+                // After-hours callbacks are a part of the callback queue's tickets.
+                let night = r.callbacks[q].after_hours;
+                prop_assert_eq!(night.offered, night.answered + night.abandoned + night.closed + night.withdrawn + night.waiting_at_end);
+                prop_assert!(night.offered <= r.queues[q].offered && night.answered_in_sla <= r.queues[q].answered_in_sla);
+                prop_assert!(r.callbacks[q].scheduled <= r.queues[q].callbacks_created);
+                // An outbound list: reached = answered, never reached = abandoned,
+                // each after at least one attempt and at most the allowed ones.
+                let o = r.outbound[q];
+                match queue.outbound {
+                    Some(rules) => {
+                        prop_assert_eq!(o.reached, r.queues[q].answered);
+                        prop_assert_eq!(o.unreached, r.queues[q].abandoned);
+                        prop_assert!(o.settled_attempts >= o.reached + o.unreached);
+                        prop_assert!(o.settled_attempts <= u64::from(rules.attempts) * (o.reached + o.unreached));
+                        prop_assert!(o.attempts >= o.settled_attempts);
+                        prop_assert_eq!(o.unreached > 0 && rules.answer_rate >= 1.0, false);
+                    }
+                    None => prop_assert_eq!(o, Default::default()),
+                }
+            }
             // Same seed, same result.
             let again = sim::simulate(&s, policy, 0);
             prop_assert_eq!(&r.queues, &again.queues);
             prop_assert_eq!(&r.interval_agents, &again.interval_agents);
+            prop_assert_eq!(&r.outbound, &again.outbound);
+            prop_assert_eq!(&r.callbacks, &again.callbacks);
         }
     }
 }

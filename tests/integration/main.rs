@@ -7,6 +7,7 @@ mod backlog;
 mod capacity;
 mod cli;
 mod dated;
+mod dialling;
 mod flows;
 mod fuzz;
 mod guards;
