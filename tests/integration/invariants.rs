@@ -82,9 +82,26 @@ fn desk() -> impl Strategy<Value = String> {
                 prop::option::of((0.0f64..=1.0, prop::sample::select(vec!["", "hours = \"mon-fri 08:00-20:00\""]))),
                 (prop::option::of(0.0f64..=1.0), any::<bool>()),
                 prop::option::of((0.05f64..=1.0, 1u32..5, any::<bool>(), 0u32..300)),
+                prop::option::of((0.0f64..0.9, 0.0f64..=1.0, 1u32..6)),
             )
         })
-        .prop_map(|(_, mut queues, mut teams, policy, days, warmup, callbacks, (scheduled, after_hours), outbound)| {
+        .prop_map(|(_, mut queues, mut teams, policy, days, warmup, callbacks, (scheduled, after_hours), outbound, conversations)| {
+            // Optionally, tickets are conversations: written channels get
+            // replies, and q0 sends a share of its answers on to q1 (or, alone,
+            // nowhere) after a delay.
+            if let Some((reply, transfer, touches)) = conversations {
+                let written = ["\"email\"", "\"form\"", "\"messenger\""];
+                for q in queues.iter_mut().filter(|q| written.iter().any(|c| q.contains(&format!("channel = {c}")))) {
+                    q.push_str(&format!(
+                        "replies = {{ probability = {reply}, after = {{ dist = \"exponential\", mean = \"3h\" }}, max_touches = {touches} }}\n"
+                    ));
+                }
+                if queues.len() > 1 && transfer > 0.0 {
+                    queues[0].push_str(&format!(
+                        "transfers = [{{ to = \"q1\", share = {transfer}, after = {{ dist = \"exponential\", mean = \"30m\" }} }}]\n"
+                    ));
+                }
+            }
             // Optionally, phone queues send missed calls (closed line or given up)
             // to a callback queue that every team serves.
             if let Some((share, hours)) = callbacks {
@@ -136,6 +153,10 @@ proptest! {
             let r = sim::simulate(&s, policy, 0);
             for (q, c) in r.queues.iter().enumerate() {
                 prop_assert_eq!(c.offered, c.answered + c.abandoned + c.closed + c.withdrawn + c.waiting_at_end, "queue {}", q);
+                // Every conversation ends once: resolved, lost or still open.
+                let f = r.flows[q];
+                prop_assert_eq!(f.opened, f.resolved + f.lost + f.open_at_end, "queue {} conversations", q);
+                prop_assert!(f.replies_answered <= f.replies && f.transfers_in <= c.offered);
                 prop_assert!(c.answered_in_sla <= c.answered);
                 if let Some(sl) = c.service_level() {
                     prop_assert!((0.0..=1.0).contains(&sl));
