@@ -140,9 +140,12 @@ fn check(s: &Scenario) {
         assert!(within(night, c), "queue {q}: after hours {night:?} not within {c:?}");
         assert!(within(initial, c), "queue {q}: initial backlog {initial:?} not within {c:?}");
         assert!(night.offered + initial.offered <= c.offered, "queue {q}: {night:?} + {initial:?} > {c:?}");
-        if s.queues[q].callback.is_none() {
-            assert_eq!(c.closed, 0, "queue {q}: closed tickets without callbacks");
+        if !s.queues[q].live {
+            assert_eq!(c.closed, 0, "queue {q}: closed tickets on a channel that can wait");
         }
+        let f = &r.flows[q];
+        assert_eq!(f.opened, f.resolved + f.lost + f.open_at_end, "queue {q}: conversations not accounted for: {f:?}");
+        assert!(f.replies_answered <= f.replies && f.transfers_in <= c.offered, "queue {q}: {f:?} {c:?}");
         let open = c.minus(night);
         assert!(share(open.service_level()), "queue {q}: open-hours service level {:?}", open.service_level());
     }
