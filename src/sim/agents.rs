@@ -21,6 +21,8 @@ pub struct Agent {
     pub outbound_only: bool,
     /// Position in the team's `available` list, or `NOT_AVAILABLE`.
     slot: u32,
+    /// Position in its bucket of the team's [`SpareIndex`] while available.
+    bucket_slot: u32,
 }
 
 const NOT_AVAILABLE: u32 = u32::MAX;
@@ -28,11 +30,60 @@ const NOT_AVAILABLE: u32 = u32::MAX;
 /// Capacity units: a common multiple of every concurrency (at most lcm(1..=32) ≈ 1.4e14).
 pub type Units = u64;
 
+/// Available agents by spare capacity: one bucket per spare level, levels
+/// sorted. Finding the agent with the least spare capacity that fits a
+/// ticket looks at the levels, never at the agents, so it costs the same
+/// with 10 agents or 100 000. There are few levels: a level is a
+/// capacity minus some tickets' units (one level with concurrency 1 only;
+/// six with concurrencies 1, 2 and 3).
+#[derive(Debug, Clone, Default)]
+struct SpareIndex {
+    levels: Vec<(Units, Vec<u32>)>,
+}
+
+impl SpareIndex {
+    /// Adds `agent` with `spare` units free; returns its position in the bucket.
+    #[inline]
+    fn insert(&mut self, spare: Units, agent: u32) -> u32 {
+        let i = match self.levels.binary_search_by_key(&spare, |l| l.0) {
+            Ok(i) => i,
+            Err(i) => {
+                self.levels.insert(i, (spare, Vec::new()));
+                i
+            }
+        };
+        let bucket = &mut self.levels[i].1;
+        bucket.push(agent);
+        (bucket.len() - 1) as u32
+    }
+
+    /// Removes the agent at `position` of the `spare` bucket; returns the
+    /// agent moved into that position, if any (its position changed).
+    #[inline]
+    fn remove(&mut self, spare: Units, position: u32) -> Option<u32> {
+        let i = self.levels.binary_search_by_key(&spare, |l| l.0).expect("an indexed agent's level exists");
+        let bucket = &mut self.levels[i].1;
+        bucket.swap_remove(position as usize);
+        bucket.get(position as usize).copied()
+    }
+
+    /// The first agent of the lowest non-empty level with at least `units` spare.
+    #[inline]
+    fn least_fitting(&self, units: Units) -> Option<(Units, u32)> {
+        let from = self.levels.partition_point(|l| l.0 < units);
+        self.levels[from..].iter().find_map(|(spare, bucket)| bucket.first().map(|&a| (*spare, a)))
+    }
+}
+
 /// The agents of one team and the time they spend.
 #[derive(Debug, Clone, Default)]
 pub struct TeamFloor {
     /// Agents on shift with spare capacity (unordered).
     pub available: Vec<u32>,
+    /// The available agents by spare capacity: those who take any ticket,
+    /// and those in a reserved outbound block.
+    inbound: SpareIndex,
+    reserved: SpareIndex,
     meter_time: f64,
     busy_units: u64,
     present: u32,
@@ -71,6 +122,7 @@ impl Floor {
                         used: 0,
                         outbound_only: shift.outbound_only,
                         slot: NOT_AVAILABLE,
+                        bucket_slot: NOT_AVAILABLE,
                     });
                 }
             }
@@ -96,6 +148,7 @@ impl Floor {
             let list = &mut self.teams[a.team as usize].available;
             a.slot = list.len() as u32;
             list.push(agent);
+            self.index(agent);
         }
     }
 
@@ -107,12 +160,38 @@ impl Floor {
         if slot == NOT_AVAILABLE {
             return;
         }
+        self.unindex(agent);
         let list = &mut self.teams[team].available;
         list.swap_remove(slot as usize);
         if let Some(&moved) = list.get(slot as usize) {
             self.agents[moved as usize].slot = slot;
         }
         self.agents[agent as usize].slot = NOT_AVAILABLE;
+    }
+
+    /// Files an available agent under its spare capacity.
+    #[inline]
+    fn index(&mut self, agent: u32) {
+        let a = &self.agents[agent as usize];
+        let spare = self.capacity - a.used;
+        let f = &mut self.teams[a.team as usize];
+        let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
+        let position = index.insert(spare, agent);
+        self.agents[agent as usize].bucket_slot = position;
+    }
+
+    /// Takes an available agent out of the spare-capacity index (before its
+    /// capacity in use changes).
+    #[inline]
+    fn unindex(&mut self, agent: u32) {
+        let a = &self.agents[agent as usize];
+        let (spare, position) = (self.capacity - a.used, a.bucket_slot);
+        let f = &mut self.teams[a.team as usize];
+        let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
+        if let Some(moved) = index.remove(spare, position) {
+            self.agents[moved as usize].bucket_slot = position;
+        }
+        self.agents[agent as usize].bucket_slot = NOT_AVAILABLE;
     }
 
     /// Spare capacity units of an agent.
@@ -127,20 +206,15 @@ impl Floor {
     /// Agents in a reserved outbound block take only `outbound` tickets.
     #[inline]
     pub fn find(&self, team: usize, units: Units, outbound: bool) -> Option<u32> {
-        let mut best: Option<(u32, Units)> = None;
-        for &a in &self.teams[team].available {
-            if !outbound && self.agents[a as usize].outbound_only {
-                continue;
-            }
-            let spare = self.spare(a);
-            if spare == units {
-                return Some(a);
-            }
-            if spare > units && best.is_none_or(|(_, s)| spare < s) {
-                best = Some((a, spare));
-            }
+        let f = &self.teams[team];
+        let inbound = f.inbound.least_fitting(units);
+        if !outbound {
+            return inbound.map(|(_, a)| a);
         }
-        best.map(|(a, _)| a)
+        match (inbound, f.reserved.least_fitting(units)) {
+            (Some((s, a)), Some((r, b))) => Some(if r < s { b } else { a }),
+            (a, b) => a.or(b).map(|(_, agent)| agent),
+        }
     }
 
     /// The agent takes a ticket needing `units`.
@@ -149,10 +223,18 @@ impl Floor {
         let team = self.agents[agent as usize].team as usize;
         self.meter(team, now);
         self.teams[team].busy_units += units;
-        let a = &mut self.agents[agent as usize];
-        a.used += units;
-        if a.used >= self.capacity {
+        if self.agents[agent as usize].used + units >= self.capacity {
             self.make_unavailable(agent);
+            self.agents[agent as usize].used += units;
+        } else {
+            let indexed = self.agents[agent as usize].slot != NOT_AVAILABLE;
+            if indexed {
+                self.unindex(agent);
+            }
+            self.agents[agent as usize].used += units;
+            if indexed {
+                self.index(agent);
+            }
         }
     }
 
@@ -163,10 +245,18 @@ impl Floor {
         let team = self.agents[agent as usize].team as usize;
         self.meter(team, now);
         self.teams[team].busy_units -= units;
+        let indexed = self.agents[agent as usize].slot != NOT_AVAILABLE;
+        if indexed {
+            self.unindex(agent);
+        }
         let a = &mut self.agents[agent as usize];
         a.used -= units;
         if a.on_shift {
-            self.make_available(agent);
+            if indexed {
+                self.index(agent);
+            } else {
+                self.make_available(agent);
+            }
             true
         } else {
             if a.used == 0 {
@@ -211,5 +301,74 @@ impl Floor {
         f.busy_area = 0.0;
         f.present_area = 0.0;
         time
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A floor of `n` agents in one team, all on duty, capacity 6 (tickets of
+    /// 1, 2, 3 or 6 units: concurrencies 6, 3, 2 and 1); the last `reserved`
+    /// in a reserved outbound block.
+    fn floor(n: u32, reserved: u32) -> Floor {
+        let agents = (0..n)
+            .map(|i| Agent {
+                team: 0,
+                on_shift: false,
+                used: 0,
+                outbound_only: i >= n - reserved,
+                slot: NOT_AVAILABLE,
+                bucket_slot: NOT_AVAILABLE,
+            })
+            .collect();
+        let mut f = Floor {
+            capacity: 6,
+            agents,
+            teams: vec![TeamFloor::default()],
+            groups: vec![DutyGroup { first: 0, count: n }],
+        };
+        f.set_duty(0, true, 0.0);
+        f
+    }
+
+    /// The least spare capacity that fits, by looking at every agent.
+    fn least_fitting_by_scan(f: &Floor, units: Units, outbound: bool) -> Option<Units> {
+        f.teams[0]
+            .available
+            .iter()
+            .filter(|&&a| outbound || !f.agents[a as usize].outbound_only)
+            .map(|&a| f.spare(a))
+            .filter(|&s| s >= units)
+            .min()
+    }
+
+    #[test]
+    fn find_gives_the_least_spare_capacity_that_fits_as_a_scan_would() {
+        let mut f = floor(40, 6);
+        let mut held: Vec<(u32, Units)> = Vec::new();
+        let mut x = 7u64;
+        for step in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let units = [1, 2, 3, 6][(x >> 33) as usize % 4];
+            let outbound = (x >> 40) % 5 == 0;
+            let found = f.find(0, units, outbound);
+            assert_eq!(found.map(|a| f.spare(a)), least_fitting_by_scan(&f, units, outbound), "step {step}");
+            if let Some(a) = found {
+                assert!(outbound || !f.agents[a as usize].outbound_only, "a reserved agent took an inbound ticket");
+            }
+            // Take the ticket, or let someone finish one; now and then a duty change.
+            if let (Some(a), true) = (found, (x >> 50) % 3 != 0) {
+                f.take(a, units, step as f64);
+                held.push((a, units));
+            } else if !held.is_empty() {
+                let (a, u) = held.swap_remove((x >> 20) as usize % held.len());
+                f.release(a, u, step as f64);
+            }
+            if step % 5000 == 4999 {
+                f.set_duty(0, false, step as f64);
+                f.set_duty(0, true, step as f64);
+            }
+        }
     }
 }
