@@ -125,6 +125,34 @@ struct QueueRuntime {
     discipline: SwitchState,
 }
 
+/// The positions of the set bits of a bitset, in ascending order.
+#[derive(Clone)]
+struct SetBits<'a> {
+    words: &'a [u64],
+    word: usize,
+    rest: u64,
+}
+
+impl<'a> SetBits<'a> {
+    fn new(words: &'a [u64]) -> Self {
+        SetBits { words, word: 0, rest: words.first().copied().unwrap_or(0) }
+    }
+}
+
+impl Iterator for SetBits<'_> {
+    type Item = usize;
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.rest == 0 {
+            self.word += 1;
+            self.rest = *self.words.get(self.word)?;
+        }
+        let b = self.rest.trailing_zeros() as usize;
+        self.rest &= self.rest - 1;
+        Some(self.word * 64 + b)
+    }
+}
+
 /// Which ticket of a queue to take.
 #[derive(Debug, Clone, Copy)]
 enum Take {
@@ -148,6 +176,13 @@ struct Engine<'a> {
     floor: Floor,
     /// Per team: its queues in the order an agent looks at them.
     pick_order: Vec<Vec<u32>>,
+    /// Per team: a bit per position of `pick_order`, set for every queue
+    /// that is open with tickets waiting (and, lazily, for some that no
+    /// longer are: a pick clears those it meets). So picking walks the
+    /// queues that have work, never every skill of the team.
+    ready: Vec<Vec<u64>>,
+    /// Per queue: (team, position in that team's `pick_order`).
+    skill_positions: Vec<Vec<(u32, u32)>>,
     duty: Vec<CalendarCursor>,
     interval_index: usize,
     /// Tickets waiting in all queues.
@@ -211,7 +246,7 @@ impl<'a> Engine<'a> {
                 }
             })
             .collect();
-        let pick_order = scenario
+        let pick_order: Vec<Vec<u32>> = scenario
             .teams
             .iter()
             .map(|team| {
@@ -251,6 +286,16 @@ impl<'a> Engine<'a> {
             store: TicketStore::default(),
             queues,
             floor: Floor::new(scenario, capacity),
+            ready: pick_order.iter().map(|o: &Vec<u32>| vec![0; o.len().div_ceil(64)]).collect(),
+            skill_positions: {
+                let mut at = vec![Vec::new(); scenario.queues.len()];
+                for (t, order) in pick_order.iter().enumerate() {
+                    for (pos, &q) in order.iter().enumerate() {
+                        at[q as usize].push((t as u32, pos as u32));
+                    }
+                }
+                at
+            },
             pick_order,
             duty: Vec::new(),
             interval_index: 0,
@@ -543,6 +588,7 @@ impl<'a> Engine<'a> {
         }
         let (id, generation) = self.store.insert(ticket);
         self.queues[q].line.push(id);
+        self.mark_ready(q);
         self.waiting += 1;
         if let Some(p) = patience {
             // A customer who wrote while the queue was closed starts to lose
@@ -717,7 +763,7 @@ impl<'a> Engine<'a> {
     /// The next ticket for an agent of `team` with `spare` capacity units,
     /// by the backlog policy: its queue and which ticket of it.
     fn choose(&mut self, team: usize, spare: agents::Units, outbound_only: bool) -> Option<(usize, Take)> {
-        let Engine { scenario, queues, store, pick_order, now, policy, plan, plan_state, waiting, .. } = self;
+        let Engine { scenario, queues, store, pick_order, ready, now, policy, plan, plan_state, waiting, .. } = self;
         // A plan's order in force now; its backlog is the desk's.
         let policy = match plan {
             Some(rule) => plan_state.current(rule, *now, *waiting),
@@ -730,12 +776,26 @@ impl<'a> Engine<'a> {
             rt.open && !rt.line.is_empty() && rt.units <= spare && !rt.outbound && !outbound_only
         };
         let order = &pick_order[team];
-        let Some(first) = order.iter().map(|&q| q as usize).find(|&q| is_eligible(queues, q)) else {
+        // The team's queues with work, in its order; stale bits are cleared first.
+        let bits = &mut ready[team];
+        for (w, word) in bits.iter_mut().enumerate() {
+            let mut rest = *word;
+            while rest != 0 {
+                let b = rest.trailing_zeros();
+                rest &= rest - 1;
+                let rt = &queues[order[w * 64 + b as usize] as usize];
+                if !rt.open || rt.line.is_empty() {
+                    *word &= !(1u64 << b);
+                }
+            }
+        }
+        let with_work = SetBits::new(bits).map(|pos| order[pos] as usize);
+        let Some(first) = with_work.clone().find(|&q| is_eligible(queues, q)) else {
             let dialable = |q: usize| {
                 let rt = &queues[q];
                 rt.outbound && rt.open && !rt.line.is_empty() && rt.units <= spare
             };
-            return order.iter().map(|&q| q as usize).find(|&q| dialable(q)).map(|q| (q, Take::Oldest));
+            return with_work.clone().find(|&q| dialable(q)).map(|q| (q, Take::Oldest));
         };
         let discipline = match policy {
             Policy::PerQueue => {
@@ -783,8 +843,7 @@ impl<'a> Engine<'a> {
             }
             Policy::Fifo | Policy::Priority => {
                 let top = scenario.queues[first].priority;
-                for &q in order {
-                    let q = q as usize;
+                for q in with_work {
                     if !is_eligible(queues, q) || (policy == Policy::Priority && scenario.queues[q].priority != top) {
                         continue;
                     }
@@ -796,8 +855,7 @@ impl<'a> Engine<'a> {
                 }
             }
             Policy::Lifo => {
-                for &q in order {
-                    let q = q as usize;
+                for q in with_work {
                     if !is_eligible(queues, q) {
                         continue;
                     }
@@ -809,8 +867,7 @@ impl<'a> Engine<'a> {
                 }
             }
             Policy::SlaFirst => {
-                for &q in order {
-                    let q = q as usize;
+                for q in with_work {
                     if !is_eligible(queues, q) {
                         continue;
                     }
@@ -823,6 +880,15 @@ impl<'a> Engine<'a> {
             }
         }
         best.map(|(q, take, _, _)| (q, take))
+    }
+
+    /// Queue `q` may have work now (a ticket entered its line, or it opened):
+    /// its bit is set for every team with the skill.
+    #[inline]
+    fn mark_ready(&mut self, q: usize) {
+        for &(t, pos) in &self.skill_positions[q] {
+            self.ready[t as usize][pos as usize / 64] |= 1u64 << (pos % 64);
+        }
     }
 
     /// Lets an agent with spare capacity take waiting tickets until none fits.
@@ -911,6 +977,7 @@ impl<'a> Engine<'a> {
             self.check_cleared(q);
         }
         if open {
+            self.mark_ready(q);
             // Callback requests from while it was closed become tickets now,
             // judged against the after-hours target from this opening.
             for _ in 0..std::mem::take(&mut self.queues[q].pending_after_hours) {
@@ -951,5 +1018,19 @@ impl<'a> Engine<'a> {
         if now < self.horizon {
             self.schedule(next, Event::IntervalEnd);
         }
+    }
+}
+
+#[cfg(test)]
+mod set_bits_tests {
+    use super::SetBits;
+
+    #[test]
+    fn set_bits_come_out_in_order_across_words() {
+        let words = [0b1001u64, 0, 1 << 63, 0b10];
+        let got: Vec<usize> = SetBits::new(&words).collect();
+        assert_eq!(got, vec![0, 3, 191, 193]);
+        assert_eq!(SetBits::new(&[]).count(), 0);
+        assert_eq!(SetBits::new(&[0, 0]).count(), 0);
     }
 }
