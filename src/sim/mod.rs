@@ -260,7 +260,7 @@ impl<'a> Engine<'a> {
                 order.into_iter().map(|(_, _, q)| q).collect()
             })
             .collect();
-        let recorder = Recorder::new(
+        let mut recorder = Recorder::new(
             sim.warmup,
             sim.horizon,
             sim.interval,
@@ -270,6 +270,9 @@ impl<'a> Engine<'a> {
         .with_after_hours_within(
             scenario.queues.iter().map(|q| q.after_hours_sla.map_or(q.sla.within, |s| s.within)).collect(),
         );
+        if scenario.has_flows() {
+            recorder.follow_conversations();
+        }
         let plan = match policy {
             Policy::Plan(i) => scenario.plans.get(i as usize).map(|p| &p.rule),
             _ => None,

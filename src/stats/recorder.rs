@@ -477,7 +477,9 @@ pub struct ReplicationStats {
     /// Per queue: its conversations (all zero without replies or transfers).
     pub flows: Vec<FlowCounts>,
     /// Per queue: resolution times of the resolved tickets that first
-    /// arrived in it, milliseconds.
+    /// arrived in it, milliseconds; empty unless conversations are followed
+    /// ([`Recorder::follow_conversations`]), which a 400-queue desk would
+    /// otherwise pay for in memory it never uses.
     pub resolution: Vec<Histogram<u32>>,
     /// Per queue: after-hours callbacks and scheduled callback requests.
     pub callbacks: Vec<CallbackCounts>,
@@ -529,7 +531,7 @@ impl Recorder {
                 interval_agents: vec![AgentTime::default(); intervals * team_count],
                 served_without_skill: 0,
                 flows: vec![FlowCounts::default(); queue_count],
-                resolution: vec![wait_histogram(); queue_count],
+                resolution: Vec::new(),
                 callbacks: vec![CallbackCounts::default(); queue_count],
                 outbound: vec![OutboundCounts::default(); queue_count],
             },
@@ -659,6 +661,11 @@ impl Recorder {
             }
             o.settled_attempts += u64::from(attempts);
         }
+    }
+
+    /// Conversations will be reported: keep their resolution times.
+    pub fn follow_conversations(&mut self) {
+        self.stats.resolution = vec![wait_histogram(); self.queue_count];
     }
 
     /// Whether a ticket first arriving at `arrival` (with `origin`) is one
