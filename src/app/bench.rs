@@ -10,6 +10,9 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 
+#[path = "../../benches/limit.rs"]
+mod limit;
+
 const MMC: &str = include_str!("../../benches/scenarios/mmc.toml");
 const MMCM: &str = include_str!("../../benches/scenarios/mmcm.toml");
 const MULTISKILL: &str = include_str!("../../benches/scenarios/multiskill.toml");
@@ -122,7 +125,36 @@ pub fn run(quick: bool) -> anyhow::Result<String> {
     line("(a) as 2 replications, 1 thread", &r1, true);
     let r2 = median(&tmp, &["run", &two_reps, "--threads", "2"], 3)?;
     line("(a) as 2 replications, 2 threads", &r2, true);
-    let _ = writeln!(report);
+    // The limit: the minimal M/M/12 loop on as many tickets as (a) at 10x,
+    // in this process (no start-up, no outputs), best of three.
+    let limit_seconds = (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let r = limit::mmc(100.0, 360.0, 12, 20.0, a10.tickets.round() as u64, 1);
+            (started.elapsed().as_secs_f64(), r)
+        })
+        .min_by(|x, y| x.0.total_cmp(&y.0));
+    if let Some((seconds, r)) = limit_seconds {
+        let rate = r.tickets as f64 / seconds.max(1e-9);
+        let _ = writeln!(
+            report,
+            "{:<58} {seconds:>10.2} {:>14} {:>11}",
+            "limit: minimal M/M/12 loop (benches/limit.rs), in process",
+            format!("{:.2} M", rate / 1e6),
+            "-"
+        );
+        let _ = writeln!(report);
+        let _ = writeln!(
+            report,
+            "limit ratio: (a) at 10x the horizon runs at {:.2}x the minimal loop's time per ticket \
+             (its ASA {:.1} s, answered within 20 s {:.1} %: Erlang C says 80.9 s and 59.8 %)",
+            rate / (a10.tickets / a10.seconds.max(1e-9)),
+            r.asa_s,
+            r.service_level * 100.0
+        );
+    } else {
+        let _ = writeln!(report);
+    }
     if let (Some(p1), Some(p10)) = (f1.peak_kib, f10.peak_kib) {
         let _ = writeln!(
             report,
