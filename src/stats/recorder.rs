@@ -324,6 +324,16 @@ impl EveryoneWaits {
         self.over_week += u64::from(wait > 7.0 * 86_400.0);
     }
 
+    /// An answered customer's wait, but for the histogram: the recorder adds
+    /// the answered waits' histogram to it once, when the replication ends.
+    #[inline]
+    fn count_answered(&mut self, wait: f64) {
+        let wait = wait.max(0.0);
+        self.sum += wait;
+        self.count += 1;
+        self.over_week += u64::from(wait > 7.0 * 86_400.0);
+    }
+
     /// Adds another queue's (for the desk total).
     pub fn add(&mut self, o: &EveryoneWaits) {
         self.waits.add(&o.waits).expect("wait histograms share their bounds");
@@ -595,7 +605,9 @@ impl Recorder {
         let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
         if counted {
             self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
-            self.stats.everyone[queue].record(wait);
+            // Its histogram gets the answered waits all at once at the end
+            // (`finish`): one histogram record per ticket, not two.
+            self.stats.everyone[queue].count_answered(wait);
         }
     }
 
@@ -797,7 +809,10 @@ impl Recorder {
         }
     }
 
-    pub fn finish(self) -> ReplicationStats {
+    pub fn finish(mut self) -> ReplicationStats {
+        for (e, waits) in self.stats.everyone.iter_mut().zip(&self.stats.waits) {
+            e.waits.add(waits).expect("wait histograms share their bounds");
+        }
         self.stats
     }
 }
