@@ -174,6 +174,8 @@ pub fn run(quick: bool) -> anyhow::Result<String> {
         "replications: 2 threads run {:.2}x as fast as 1 (median of 3)",
         r1.seconds / r2.seconds.max(1e-9)
     );
+    let _ = writeln!(report);
+    report.push_str(&super::scaling::table(quick)?);
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(report)
 }

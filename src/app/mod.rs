@@ -22,6 +22,7 @@ mod bench;
 pub mod options;
 mod pages;
 mod plan;
+mod scaling;
 mod size;
 mod staff;
 mod whatif;

@@ -779,21 +779,28 @@ impl<'a> Engine<'a> {
             rt.open && !rt.line.is_empty() && rt.units <= spare && !rt.outbound && !outbound_only
         };
         let order = &pick_order[team];
-        // The team's queues with work, in its order; stale bits are cleared first.
+        // The team's queues with work, in its order. The walk to the first
+        // eligible one clears the stale bits it meets (queues emptied or
+        // closed since), so a pick costs the queues it looks at, not the team's.
         let bits = &mut ready[team];
-        for (w, word) in bits.iter_mut().enumerate() {
+        let mut found = None;
+        'walk: for (w, word) in bits.iter_mut().enumerate() {
             let mut rest = *word;
             while rest != 0 {
                 let b = rest.trailing_zeros();
                 rest &= rest - 1;
-                let rt = &queues[order[w * 64 + b as usize] as usize];
+                let q = order[w * 64 + b as usize] as usize;
+                let rt = &queues[q];
                 if !rt.open || rt.line.is_empty() {
                     *word &= !(1u64 << b);
+                } else if is_eligible(queues, q) {
+                    found = Some(q);
+                    break 'walk;
                 }
             }
         }
         let with_work = SetBits::new(bits).map(|pos| order[pos] as usize);
-        let Some(first) = with_work.clone().find(|&q| is_eligible(queues, q)) else {
+        let Some(first) = found else {
             let dialable = |q: usize| {
                 let rt = &queues[q];
                 rt.outbound && rt.open && !rt.line.is_empty() && rt.units <= spare

@@ -1,0 +1,156 @@
+//! `staffsim bench`'s scaling table: the engine alone (one replication in
+//! this process, no outputs) on generated desks of growing size, each
+//! against the speed of M/M/12, so any cost that grows with the desk shows
+//! as a ratio below one. Every desk holds about the same number of tickets.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use crate::scenario::Scenario;
+use crate::sim;
+
+/// One desk of the table: its label and scenario text.
+struct Desk {
+    label: String,
+    text: String,
+}
+
+/// `hours` of simulated time; one reporting interval; one replication.
+fn simulation(hours: u64) -> String {
+    format!(
+        "[simulation]\nhorizon = \"{hours}h\"\nwarmup = \"0s\"\ninterval = \"{hours}h\"\nreplications = 1\nseed = 5\n"
+    )
+}
+
+/// Hours that hold about `tickets` at `per_hour`.
+fn hours_for(tickets: f64, per_hour: f64) -> u64 {
+    (tickets / per_hour).ceil().max(1.0) as u64
+}
+
+/// N agents on one queue at concurrency `k` and 89 % load.
+fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
+    let per_hour = f64::from(n * k) / (6.0 / 60.0) * 0.89;
+    let patience = if patience { "patience = { dist = \"exponential\", mean = \"3m\" }\n" } else { "" };
+    let channel = if k > 1 { "chat" } else { "phone" };
+    Desk {
+        label: format!(
+            "{n} agents, {channel}{}{}",
+            if k > 1 { format!(" at concurrency {k}") } else { String::new() },
+            if patience.is_empty() { "" } else { ", patience 3 min" }
+        ),
+        text: format!(
+            "name = \"scale\"\n{}[[queue]]\nname = \"q\"\nchannel = \"{channel}\"\nvolume = \"{per_hour:.3}/hour\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\n{patience}sla = {{ within = \"20s\", target = 0.8 }}\n\
+             concurrency = {k}\n[[team]]\nname = \"t\"\nskills = [\"q\"]\nagents = {n}\n",
+            simulation(hours_for(tickets, per_hour))
+        ),
+    }
+}
+
+/// Q queues sharing 90 agents who hold every skill, at 89 % load.
+fn queues_desk(q: u32, tickets: f64) -> Desk {
+    let per_hour = 90.0 / (6.0 / 60.0) * 0.89;
+    let mut text = format!("name = \"scale\"\n{}", simulation(hours_for(tickets, per_hour)));
+    for i in 0..q {
+        let _ = write!(
+            text,
+            "[[queue]]\nname = \"q{i}\"\nchannel = \"email\"\nvolume = \"{:.4}/hour\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\nsla = {{ within = \"1h\", target = 0.8 }}\n",
+            per_hour / f64::from(q)
+        );
+    }
+    let skills: Vec<String> = (0..q).map(|i| format!("\"q{i}\"")).collect();
+    let _ = write!(text, "[[team]]\nname = \"t\"\nskills = [{}]\nagents = 90\n", skills.join(", "));
+    Desk { label: format!("{q} queues, 90 agents with every skill"), text }
+}
+
+/// 20 teams of 5 skills over 20 queues (each queue in five teams), on
+/// weekday and weekend shifts with breaks, the queues open 07:00-23:00.
+fn teams_desk(tickets: f64) -> Desk {
+    let agents_per_team = 12u32;
+    let per_hour = f64::from(20 * agents_per_team) / (6.0 / 60.0) * 0.6;
+    let hours = hours_for(tickets, per_hour * 16.0 / 24.0);
+    let mut text = format!("name = \"scale\"\n{}", simulation(hours));
+    for i in 0..20 {
+        let _ = write!(
+            text,
+            "[[queue]]\nname = \"q{i}\"\nchannel = \"phone\"\nvolume = \"{:.3}/hour\"\nhours = \"07:00-23:00\"\n\
+             handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\npatience = {{ dist = \"exponential\", mean = \"4m\" }}\n\
+             sla = {{ within = \"20s\", target = 0.8 }}\npriority = {}\n",
+            per_hour / 20.0 * 24.0 / 16.0,
+            i % 3
+        );
+    }
+    for t in 0..20 {
+        let skills: Vec<String> = (0..5).map(|k| format!("\"q{}\"", (t + k * 4) % 20)).collect();
+        let _ = write!(
+            text,
+            "[[team]]\nname = \"t{t}\"\nskills = [{}]\nshifts = [\n\
+             {{ days = \"daily\", start = \"07:00\", length = \"8h\", agents = {}, breaks = [\"11:00 30m\"] }},\n\
+             {{ days = \"daily\", start = \"15:00\", length = \"8h\", agents = {}, breaks = [\"19:00 30m\"] }},\n]\n",
+            skills.join(", "),
+            agents_per_team / 2,
+            agents_per_team / 2
+        );
+    }
+    Desk { label: "20 teams x 5 skills, 20 queues, shifts and breaks".into(), text }
+}
+
+/// The engine's tickets per second on `desk` (best of `runs`).
+fn speed(desk: &Desk, runs: usize) -> anyhow::Result<f64> {
+    let s = Scenario::from_toml(&desk.text, "scaling.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut best = 0.0f64;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let r = sim::simulate(&s, s.policy, 0);
+        let seconds = started.elapsed().as_secs_f64().max(1e-9);
+        let tickets: u64 = r.queues.iter().map(|c| c.offered).sum();
+        best = best.max(tickets as f64 / seconds);
+    }
+    Ok(best)
+}
+
+/// The table: each desk's engine speed and its ratio to M/M/12's.
+pub fn table(quick: bool) -> anyhow::Result<String> {
+    let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
+    let runs = if quick { 1 } else { 3 };
+    let reference = agents_desk(12, 1, false, tickets);
+    let mut desks = vec![
+        agents_desk(100, 1, false, tickets),
+        agents_desk(1000, 1, false, tickets),
+        agents_desk(10_000, 1, false, tickets),
+        agents_desk(12, 3, false, tickets),
+        agents_desk(1000, 3, false, tickets),
+        agents_desk(10_000, 3, false, tickets),
+        agents_desk(12, 1, true, tickets),
+        agents_desk(1000, 1, true, tickets),
+    ];
+    desks.extend([1, 10, 100, 400].map(|q| queues_desk(q, tickets)));
+    desks.push(teams_desk(tickets));
+    let base = speed(&reference, runs)?;
+    let mut out = String::new();
+    let _ = writeln!(out, "scaling, the engine alone (one replication in this process, no outputs), against M/M/12:");
+    let _ = writeln!(out, "  {:<58} {:>12} {:>8}", reference.label, format!("{:.2} M/s", base / 1e6), "1.00");
+    for d in &desks {
+        let v = speed(d, runs)?;
+        let _ = writeln!(out, "  {:<58} {:>12} {:>8.2}", d.label, format!("{:.2} M/s", v / 1e6), v / base);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_scaling_desk_is_a_valid_scenario_of_about_the_same_size() {
+        let mut desks = vec![agents_desk(12, 1, false, 1e4), agents_desk(1000, 3, true, 1e4), teams_desk(1e4)];
+        desks.extend([1, 400].map(|q| queues_desk(q, 1e4)));
+        for d in desks {
+            let s = Scenario::from_toml(&d.text, "scaling.toml").unwrap_or_else(|e| panic!("{}: {e}", d.label));
+            let weekly: f64 = s.queues.iter().map(|q| q.weekly_volume).sum();
+            let tickets = weekly * s.simulation.horizon / (7.0 * 86_400.0);
+            assert!((0.5e4..3e4).contains(&tickets), "{}: {tickets}", d.label);
+        }
+    }
+}
