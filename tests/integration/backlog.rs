@@ -4,14 +4,13 @@
 //! by hand on a deterministic desk, against Little's law on an overloaded
 //! one, and through the CLI.
 
+use super::agree::{K, replicate};
 use assert_cmd::Command;
 use predicates::prelude::*;
-use staffsim::experiment::{self, Plan};
 use staffsim::scenario::{Policy, Scenario};
 use staffsim::sim;
 use staffsim::stats::{Estimate, ReplicationStats, estimate, summarize};
 
-const K: f64 = 3.3;
 const H: f64 = 3600.0;
 
 /// One agent, ten tickets already waiting (aged 90 h, 80 h, … 0 h), each
@@ -111,10 +110,6 @@ skills = ["q"]
 agents = 5
 "#;
     Scenario::from_toml(text, "overloaded.toml").unwrap()
-}
-
-fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy, threads: None }, &|| {}).expect("runs")
 }
 
 /// Time-average number waiting, from the snapshot at every minute's end.

@@ -9,19 +9,13 @@
 
 use std::path::Path;
 
+use super::agree::{K, replicate};
 use assert_cmd::Command;
 use predicates::prelude::*;
-use staffsim::experiment::{self, Plan};
 use staffsim::scenario::{Policy, Scenario};
 use staffsim::stats::{ReplicationStats, summarize};
 
-/// 3.3 standard errors: a 1-in-1000 chance of failing a correct engine.
-const K: f64 = 3.3;
 const HOUR: f64 = 3600.0;
-
-fn replicate(s: &Scenario) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy: Policy::PerQueue, threads: None }, &|| {}).expect("runs")
-}
 
 /// A one-queue desk starting Monday 7 Dec 2026 00:00, hourly intervals.
 fn desk(simulation: &str, queue: &str, team: &str, events: &str) -> Scenario {
@@ -66,7 +60,7 @@ fn a_spike_gets_its_expected_arrivals_and_the_rest_of_the_week_is_unchanged() {
         "[[event]]\nkind = \"spike\"\ndate = \"2026-12-09\"\nvolume = \"+80%\"\n\n\
          [[event]]\nkind = \"spike\"\nfrom = \"2026-12-11 10:00\"\nto = \"2026-12-11 16:00\"\nextra = 300\n",
     );
-    let reps = replicate(&s);
+    let reps = replicate(&s, Policy::PerQueue);
     agrees("Wed 9 Dec (x1.8)", &offered_in(&reps, 48..72), 360.0);
     agrees("Fri 11 Dec 10:00-16:00 (+300)", &offered_in(&reps, 106..112), 350.0);
     agrees("Fri 11 Dec rest of the day", &offered_in(&reps, 96..106), 200.0 * 10.0 / 24.0);
@@ -81,7 +75,7 @@ fn a_spike_gets_its_expected_arrivals_and_the_rest_of_the_week_is_unchanged() {
         "agents = 3",
         "",
     );
-    let base = replicate(&plain);
+    let base = replicate(&plain, Policy::PerQueue);
     assert_eq!(offered_in(&reps, 0..48), offered_in(&base, 0..48), "Mon and Tue: identical arrivals");
 }
 
@@ -97,7 +91,7 @@ fn a_holiday_answers_nothing_and_the_tickets_wait_for_the_reopening() {
         "agents = 5",
         "[[event]]\nkind = \"holiday\"\nname = \"closed\"\ndate = \"2026-12-09\"\n",
     );
-    let reps = replicate(&s);
+    let reps = replicate(&s, Policy::PerQueue);
     for r in &reps {
         let busy: f64 = (48..72).map(|i| r.interval_agents[i].busy).sum();
         let on_duty: f64 = (48..72).map(|i| r.interval_agents[i].on_duty).sum();
@@ -144,7 +138,7 @@ fn temps_and_dated_overtime_put_exactly_their_agents_on_duty() {
          [[event]]\nkind = \"holiday\"\ndate = \"2026-12-10\"\nhours = \"09:00-13:00\"\nteams = [\"support\"]\n\n\
          [[event]]\nkind = \"overtime\"\nteam = \"support\"\ndate = \"2026-12-12\"\nhours = \"10:00-16:00\"\nagents = 6\n",
     );
-    let reps = replicate(&s);
+    let reps = replicate(&s, Policy::PerQueue);
     let hand = |i: usize| -> f64 {
         let (day, hour) = (i / 24, i % 24);
         let office = (9..17).contains(&hour);
@@ -182,7 +176,7 @@ fn clearing(events: &str, clear_by: &str) -> staffsim::stats::QueueSummary {
         "shifts = [{ days = \"mon-fri\", start = \"09:00\", length = \"8h\", agents = 4 }]",
         events,
     );
-    let summary = summarize(&s, &replicate(&s));
+    let summary = summarize(&s, &replicate(&s, Policy::PerQueue));
     summary.queues[0].clone()
 }
 
@@ -222,7 +216,7 @@ fn a_deterministic_backlog_clears_on_the_hand_computed_date() {
     );
     // Mon-Fri: 40 answered, 60 left; Saturday 8 agents: 7 rounds of 8 = 56
     // by 15:00 leaves 4, taken at 16:00 (Sat 12th 16:00 = 5 d 16 h).
-    let row = summarize(&slow, &replicate(&slow)).queues[0].clone();
+    let row = summarize(&slow, &replicate(&slow, Policy::PerQueue)).queues[0].clone();
     assert_eq!(row.time_to_clear_h.mean, Some(5.0 * 24.0 + 16.0));
     assert_eq!(row.clear_by.map(|c| c.share), Some(1.0));
 }
@@ -279,7 +273,8 @@ fn a_dated_start_without_events_simulates_the_same_desk_as_its_weekday() {
     let weekday = Scenario::from_toml(&at("thu 08:00"), "small.toml").unwrap();
     let dated = Scenario::from_toml(&at("2026-12-10 08:00"), "small.toml").unwrap();
     assert_eq!(weekday.simulation.start, dated.simulation.start);
-    let csv = |s: &Scenario| staffsim::report::csv::summary(&summarize(s, &replicate(s)).queues).unwrap();
+    let csv =
+        |s: &Scenario| staffsim::report::csv::summary(&summarize(s, &replicate(s, Policy::PerQueue)).queues).unwrap();
     assert!(csv(&weekday) == csv(&dated), "identical summary.csv bytes");
 }
 
@@ -293,7 +288,7 @@ fn a_holiday_of_one_queue_keeps_the_team_on_duty_for_the_others() {
         [[team]]\nname = \"support\"\nskills = [\"chat\", \"email\"]\nagents = 4\n\n\
         [[event]]\nkind = \"holiday\"\ndate = \"2026-12-09\"\nqueues = [\"email\"]\n";
     let s = Scenario::from_toml(text, "two.toml").unwrap();
-    let reps = replicate(&s);
+    let reps = replicate(&s, Policy::PerQueue);
     for r in &reps {
         for i in 48..72 {
             assert_eq!(r.interval_agents[i].on_duty, 4.0 * HOUR, "the team works the chats on the email holiday");

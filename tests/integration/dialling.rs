@@ -5,25 +5,11 @@
 //! against the first hour after opening, and callbacks at a customer-chosen
 //! time. Tolerances come from the replications' spread, as in `theory`.
 
+use super::agree::{assert_agrees, replicate};
 use staffsim::erlang::Desk;
 use staffsim::experiment::{self, Plan};
 use staffsim::scenario::Scenario;
-use staffsim::stats::{Estimate, ReplicationStats, estimate, summarize};
-
-const K: f64 = 3.3;
-
-fn replicate(s: &Scenario) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy: s.policy, threads: None }, &|| {}).expect("runs")
-}
-
-/// Asserts theory lies within K standard errors (+ `slack`) of the estimate.
-fn assert_agrees(what: &str, e: Estimate, theory: f64, slack: f64) {
-    let mean = e.mean.expect("defined");
-    let se = e.ci95.expect("several replications") / 1.96;
-    let tolerance = K * se + slack;
-    println!("{what:<44} simulated {mean:>10.5} ± {:>8.5} (95 %)   theory {theory:>10.5}", e.ci95.unwrap_or(0.0));
-    assert!((mean - theory).abs() <= tolerance, "{what}: simulated {mean} vs theory {theory} (tolerance {tolerance})");
-}
+use staffsim::stats::{estimate, summarize};
 
 #[test]
 fn retries_reach_one_minus_the_misses_to_the_power_of_the_attempts() {
@@ -52,7 +38,7 @@ skills = ["list"]
 agents = 30
 "#;
     let s = Scenario::from_toml(text, "retries.toml").unwrap();
-    let reps = replicate(&s);
+    let reps = replicate(&s, s.policy);
     let (r, k) = (0.35f64, 4);
     let reached = 1.0 - (1.0 - r).powi(k);
     for rep in &reps {
@@ -113,7 +99,7 @@ skills = ["activation", "inbound"]
 agents = 2
 "#;
     let s = Scenario::from_toml(text, "idle.toml").unwrap();
-    let reps = replicate(&s);
+    let reps = replicate(&s, s.policy);
     let sum = summarize(&s, &reps);
     let c_wait =
         Desk { arrival_rate: 14.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 60.0 }.performance(2).p_wait;
@@ -170,7 +156,7 @@ fn the_nights_callbacks_are_judged_by_the_first_hour_after_opening() {
     // opening (0·3 + 20·3 + 40·3 + 60·3 + 80·3 + 100·3 + 120·2)/20 = 57 min.
     for (within, in_time) in [("1h", 12.0), ("59m", 9.0)] {
         let s = night_callbacks(20, 3, within);
-        let reps = replicate(&s);
+        let reps = replicate(&s, s.policy);
         for r in &reps {
             let night = r.callbacks[1].after_hours;
             assert_eq!((night.offered, night.answered, night.answered_in_sla), (20, 20, in_time as u64));
@@ -228,7 +214,7 @@ skills = ["callbacks"]
 agents = 40
 "#;
     let s = Scenario::from_toml(text, "scheduled.toml").unwrap();
-    let reps = replicate(&s);
+    let reps = replicate(&s, s.policy);
     let sum = summarize(&s, &reps);
     let cb = &sum.queues[1];
     assert!(cb.offered > 3000.0, "{}", cb.offered);

@@ -7,25 +7,11 @@
 //! resolution) is the sum of the stations' means, replies' delays counted as
 //! an infinite-server station.
 
+use super::agree::{assert_agrees, replicate_on};
 use staffsim::erlang::erlang_c_wait_probability;
-use staffsim::experiment::{self, Plan};
 use staffsim::scenario::{Policy, Scenario};
 use staffsim::sim;
-use staffsim::stats::{Estimate, ReplicationStats, estimate, summarize};
-
-const K: f64 = 3.3;
-
-fn assert_agrees(what: &str, e: Estimate, theory: f64, slack: f64) {
-    let mean = e.mean.expect("defined");
-    let se = e.ci95.expect("several replications") / 1.96;
-    let tolerance = K * se + slack;
-    println!("{what:<44} simulated {mean:>10.5} ± {:>8.5} (95 %)   theory {theory:>10.5}", e.ci95.unwrap_or(0.0));
-    assert!((mean - theory).abs() <= tolerance, "{what}: simulated {mean} vs theory {theory} (tolerance {tolerance})");
-}
-
-fn replicate(s: &Scenario, threads: Option<usize>) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy: s.policy, threads }, &|| {}).expect("runs")
-}
+use staffsim::stats::{ReplicationStats, estimate, summarize};
 
 /// Tier 1 (4 agents, 6 min) answers 20 new tickets an hour; 30 % of its
 /// answers go to tier 2 (2 agents, 10 min), which sends 20 % of its answers
@@ -80,7 +66,7 @@ fn mmc(servers: u32, per_hour: f64, service_per_hour: f64) -> (f64, f64) {
 #[test]
 fn a_tandem_with_feedback_and_replies_matches_the_jackson_network() {
     let s = tandem(20, 4);
-    let reps = replicate(&s, None);
+    let reps = replicate_on(&s, s.policy, None);
     // Traffic equations: λ1 = γ + 0.2 λ2 + 0.7 · 0.25 λ1, λ2 = 0.3 λ1.
     let gamma = 20.0;
     let l1 = gamma / (1.0 - 0.3 * 0.2 - 0.7 * 0.25);
@@ -160,7 +146,7 @@ skills = ["email"]
 agents = 40
 "#;
     let s = Scenario::from_toml(text, "replies.toml").unwrap();
-    let reps = replicate(&s, None);
+    let reps = replicate_on(&s, s.policy, None);
     assert_agrees("touches per ticket", estimate(reps.iter().map(|r| r.flows[0].touches_per_ticket())), 1.75, 0.0);
     // Resolution: 6 m, or 6 m + 2 h + 3 m, or 6 m + 2 (2 h + 3 m), with no wait.
     let mean_h = 0.5 * 0.1 + 0.25 * (0.1 + 2.05) + 0.25 * (0.1 + 4.1);
@@ -271,8 +257,8 @@ fn every_conversation_ends_once_whatever_the_policy() {
 #[test]
 fn conversations_do_not_depend_on_the_thread_count() {
     let s = tandem(6, 1);
-    let one = replicate(&s, Some(1));
-    let two = replicate(&s, Some(2));
+    let one = replicate_on(&s, s.policy, Some(1));
+    let two = replicate_on(&s, s.policy, Some(2));
     for (a, b) in one.iter().zip(&two) {
         assert_eq!(a.flows, b.flows);
         assert_eq!(a.queues, b.queues);

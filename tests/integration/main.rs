@@ -3,6 +3,7 @@
 //! (`theory`).
 
 mod after_hours;
+mod agree;
 mod backlog;
 mod capacity;
 mod cli;

@@ -6,14 +6,11 @@
 use std::fs;
 use std::path::Path;
 
+use super::agree::{K, replicate};
 use assert_cmd::Command;
 use staffsim::erlang::Desk;
-use staffsim::experiment::{self, Plan};
 use staffsim::scenario::{Policy, Scenario};
 use staffsim::stats::{ReplicationStats, estimate, summarize};
-
-/// K standard errors, as in `theory`.
-const K: f64 = 3.3;
 
 fn staffsim() -> Command {
     Command::cargo_bin("staffsim").expect("binary built")
@@ -21,10 +18,6 @@ fn staffsim() -> Command {
 
 fn scenario(text: &str) -> Scenario {
     Scenario::from_toml(text, "plans.toml").unwrap_or_else(|e| panic!("valid test scenario: {e}"))
-}
-
-fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy, threads: None }, &|| {}).expect("runs")
 }
 
 fn plan(s: &Scenario, name: &str) -> Policy {

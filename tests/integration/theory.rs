@@ -4,12 +4,11 @@
 //! 1-in-1000 chance of failing by bad luck on a correct engine), plus a small
 //! absolute slack for the discretisation of the wait histogram.
 
+use super::agree::{K, assert_agrees, replicate};
 use staffsim::erlang::Desk;
 use staffsim::experiment::{self, Plan};
 use staffsim::scenario::{Policy, Scenario};
 use staffsim::stats::{Estimate, ReplicationStats, estimate, summarize};
-
-const K: f64 = 3.3;
 
 /// A one-queue, one-team desk: Poisson arrivals, exponential handle time.
 fn single_queue(
@@ -59,19 +58,6 @@ skills = ["q"]
 agents = {agents}
 "#
     )
-}
-
-fn replicate(s: &Scenario, policy: Policy) -> Vec<ReplicationStats> {
-    experiment::replicate(s, Plan { policy, threads: None }, &|| {}).expect("runs")
-}
-
-/// Asserts theory lies within K standard errors (+ `slack`) of the estimate.
-fn assert_agrees(what: &str, e: Estimate, theory: f64, slack: f64) {
-    let mean = e.mean.expect("defined");
-    let se = e.ci95.expect("several replications") / 1.96;
-    let tolerance = K * se + slack;
-    println!("{what:<40} simulated {mean:>10.5} ± {:>8.5} (95 %)   theory {theory:>10.5}", e.ci95.unwrap_or(0.0));
-    assert!((mean - theory).abs() <= tolerance, "{what}: simulated {mean} vs theory {theory} (tolerance {tolerance})");
 }
 
 fn p_wait(r: &ReplicationStats) -> Option<f64> {
