@@ -106,13 +106,13 @@ impl Conversations {
         &mut self.table[id as usize]
     }
 
-    /// Ends a conversation; its id may be reused.
-    pub fn close(&mut self, id: u32) -> Conversation {
+    /// Ends a conversation and shows it one last time; its id may be reused.
+    pub fn close(&mut self, id: u32) -> &Conversation {
+        self.free.push(id);
         let c = &mut self.table[id as usize];
         debug_assert!(c.live, "a conversation ends once");
         c.live = false;
-        self.free.push(id);
-        c.clone()
+        c
     }
 
     /// The conversations still in progress.

@@ -270,7 +270,8 @@ impl<'a> Engine<'a> {
         .with_after_hours_within(
             scenario.queues.iter().map(|q| q.after_hours_sla.map_or(q.sla.within, |s| s.within)).collect(),
         );
-        if scenario.has_flows() {
+        let flows = scenario.has_flows();
+        if flows {
             recorder.follow_conversations();
         }
         let plan = match policy {
@@ -311,7 +312,7 @@ impl<'a> Engine<'a> {
                 .map(|t| (0..scenario.queues.len()).map(|q| t.skills.contains(&q)).collect())
                 .collect(),
             all_cleared: false,
-            flows: scenario.has_flows(),
+            flows,
             conversations: Conversations::default(),
             retries: outbound::Retries::default(),
             recorder,
