@@ -250,9 +250,9 @@ fn clear_by_notes(scenario: &crate::scenario::Scenario, rows: &[QueueSummary]) -
             (Some(d), 0) => format!("mean clear time {d}"),
             (Some(d), n) => format!("mean clear time {d} in the runs that cleared, never in {n}"),
         };
-        if let Some(p50) = &c.p50_by {
+        if let Some(p50) = &c.p50_by_short {
             expected.push_str(&format!("; half of the runs cleared by {p50}"));
-            if let Some(p90) = &c.p90_by {
+            if let Some(p90) = &c.p90_by_short {
                 expected.push_str(&format!(", 9 in 10 by {p90}"));
             }
         }

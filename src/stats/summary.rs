@@ -216,6 +216,9 @@ pub struct ClearBy {
     /// fewer had cleared by the horizon.
     pub p50_by: Option<String>,
     pub p90_by: Option<String>,
+    /// The same two, for sentences ("Wed 23 Dec 2026 16:00").
+    pub p50_by_short: Option<String>,
+    pub p90_by_short: Option<String>,
 }
 
 /// In how many replications the backlog cleared in each hour from the
@@ -267,13 +270,17 @@ impl ClearBy {
         let sim = &scenario.simulation;
         let (Some(_), Some(anchor)) = (sim.clear_by, sim.date) else { return None };
         let at = mean_h.map(|h| h * 3600.0);
-        let by = |p: f64| hours.by(p, replications).map(|t| anchor.format(t.min(sim.horizon)));
+        let by_time = |p: f64| hours.by(p, replications).map(|t| t.min(sim.horizon));
+        let by = |p: f64| by_time(p).map(|t| anchor.format(t));
+        let by_short = |p: f64| by_time(p).map(|t| anchor.format_short(t));
         Some(ClearBy {
             share: if replications > 0 { cleared_in_time as f64 / replications as f64 } else { 0.0 },
             expected: at.map(|t| anchor.format(t)),
             expected_short: at.map(|t| anchor.format_short(t)),
             p50_by: by(0.5),
             p90_by: by(0.9),
+            p50_by_short: by_short(0.5),
+            p90_by_short: by_short(0.9),
         })
     }
 
