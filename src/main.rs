@@ -15,7 +15,9 @@ fn main() -> ExitCode {
     // only the first panic speaks (parallel replications may all fail).
     static SPOKEN: AtomicBool = AtomicBool::new(false);
     std::panic::set_hook(Box::new(|info| {
-        if !SPOKEN.swap(true, Ordering::SeqCst) {
+        // A failure caused by an interruption removing the staged files is
+        // not a bug: the interrupt handler speaks for it.
+        if !staffsim::report::interrupted() && !SPOKEN.swap(true, Ordering::SeqCst) {
             let location = info.location().map(|l| (l.file(), l.line()));
             eprintln!("error: {}", app::internal_error(info.payload(), location));
         }
@@ -27,7 +29,15 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let Ok(result) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app::execute(cli))) else {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app::execute(cli)));
+    // Interrupted: the handler is removing the staged files (which may be
+    // why this thread failed) and ends the process with 130; wait for it
+    // rather than report its work as an error of our own.
+    if staffsim::report::interrupted() {
+        std::thread::sleep(std::time::Duration::from_secs(10));
+        return ExitCode::from(130);
+    }
+    let Ok(result) = outcome else {
         return ExitCode::from(1);
     };
     match result {

@@ -43,6 +43,16 @@ fn untrack(path: &Path) {
 /// renamed or made.
 static SWAP: Mutex<()> = Mutex::new(());
 
+/// Set by the interrupt handler before it removes anything: whatever the
+/// main thread then fails on (a staged file vanishing under it) is the
+/// interruption, not an error of its own, so the exit code stays 130.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether SIGINT or SIGTERM has arrived (see [`remove_in_flight`]).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Set once an output folder is in place.
 static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -51,6 +61,7 @@ static COMMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool:
 /// folder had already been swapped into place (the interruption came too
 /// late to stop it, and it is whole).
 pub fn remove_in_flight() -> bool {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
     let _swap = SWAP.lock();
     remove_in_flight_unlocked();
     COMMITTED.load(std::sync::atomic::Ordering::SeqCst)
