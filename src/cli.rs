@@ -125,6 +125,22 @@ pub enum Command {
     },
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
+    /// Combine the shard folders of one command (written with --shard K/N) into the output
+    /// folder one machine would have written, byte for byte.
+    Merge {
+        /// The shard folders, all N of them, in any order.
+        #[arg(required = true, value_name = "DIR")]
+        shards: Vec<PathBuf>,
+        /// Output folder [default: the command's own, outputs/<scenario name>/...].
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Worker threads for what merge simulates itself (staff's final checks).
+        #[arg(long, value_name = "N")]
+        threads: Option<usize>,
+        /// No progress or messages on stderr.
+        #[arg(short, long)]
+        quiet: bool,
+    },
 }
 
 /// Options shared by the simulating commands.
@@ -160,6 +176,14 @@ pub struct CommonArgs {
     /// (time_to_clear_h) [default: the scenario's clear_below, else 0].
     #[arg(long, value_name = "N")]
     pub clear_below: Option<u32>,
+    /// Simulate only part K of N of the work (replications; staff: samples) and write it
+    /// as a shard folder to -o DIR, for `staffsim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::shard::Shard>,
+    /// Results read from shard folders by `merge` instead of simulated; set
+    /// by `merge`, never on the command line.
+    #[arg(skip)]
+    pub merged: Option<std::sync::Arc<crate::shard::Merged>>,
 }
 
 /// What `compare` ranks policies by. None can be won by leaving tickets

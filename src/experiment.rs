@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use crate::scenario::{Policy, Scenario};
+use crate::shard::Merged;
 use crate::sim;
 use crate::stats::paired::{self, Figures};
 use crate::stats::{ReplicationStats, RunSummary, RunningSummary};
@@ -21,6 +22,16 @@ use crate::stats::{ReplicationStats, RunSummary, RunningSummary};
 /// each other (they simulate the same desk), and holds the least memory:
 /// a year of a 40-queue desk is about 20 MB of tables per replication.
 const AHEAD_PER_THREAD: usize = 1;
+
+/// Where an experiment's replications come from.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// Simulated here on this many threads (`None`: one per core).
+    Simulate(Option<usize>),
+    /// Read in order from the shard folders `staffsim merge` combines: the
+    /// same statistics, folded in the same order, so the same bytes.
+    Shards(&'a Merged),
+}
 
 /// How to run an experiment.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +87,7 @@ pub fn reduce_here<T: Send>(
 
 /// Runs and summarizes.
 pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> anyhow::Result<RunSummary> {
-    let mut summaries = variants(&[(scenario, plan.policy)], plan.threads, progress)?;
+    let mut summaries = variants(&[(scenario, plan.policy)], Source::Simulate(plan.threads), progress)?;
     summaries.pop().ok_or_else(|| anyhow::anyhow!("a run without its summary"))
 }
 
@@ -87,11 +98,11 @@ pub fn run(scenario: &Scenario, plan: Plan, progress: &(dyn Fn() + Sync)) -> any
 pub fn compare(
     scenario: &Scenario,
     policies: &[Policy],
-    threads: Option<usize>,
+    source: Source,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
     let runs: Vec<(&Scenario, Policy)> = policies.iter().map(|&p| (scenario, p)).collect();
-    variants(&runs, threads, progress)
+    variants(&runs, source, progress)
 }
 
 /// Runs several variants (a scenario and a policy each; e.g. one per
@@ -102,10 +113,10 @@ pub fn compare(
 /// at a time.
 pub fn variants(
     runs: &[(&Scenario, Policy)],
-    threads: Option<usize>,
+    source: Source,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
-    variants_observed(runs, threads, progress, |_, _, _| {})
+    variants_observed(runs, source, progress, |_, _, _| {})
 }
 
 /// Runs scenario variants on the same tickets and summarizes each, and
@@ -117,37 +128,41 @@ pub fn variants(
 pub fn scenario_variants(
     scenarios: &[&Scenario],
     policy_of: impl Fn(&Scenario) -> Policy,
-    threads: Option<usize>,
+    source: Source,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<(Vec<RunSummary>, Vec<Vec<Figures>>)> {
     let runs: Vec<(&Scenario, Policy)> = scenarios.iter().map(|&s| (s, policy_of(s))).collect();
     let mut figures: Vec<Vec<Figures>> = scenarios.iter().map(|_| Vec::new()).collect();
-    let summaries = variants_observed(&runs, threads, progress, |v, s, stats| {
+    let summaries = variants_observed(&runs, source, progress, |v, s, stats| {
         figures[v].push(paired::replication_figures(s, stats));
     })?;
     Ok((summaries, figures))
+}
+
+/// The replications of every variant as one list of jobs, variant by
+/// variant: (variant, replication). One machine folds them in this order,
+/// and shards split it into contiguous parts.
+fn jobs_of(runs: &[(&Scenario, Policy)]) -> Vec<(usize, u32)> {
+    runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect()
+}
+
+/// Replications of every variant together: the work `--shard` splits.
+pub fn total_jobs(runs: &[(&Scenario, Policy)]) -> usize {
+    runs.iter().map(|(s, _)| s.simulation.replications as usize).sum()
 }
 
 /// [`variants`], handing each replication (variant index, its scenario, its
 /// statistics) to `observe` in order before it is folded.
 fn variants_observed(
     runs: &[(&Scenario, Policy)],
-    threads: Option<usize>,
+    source: Source,
     progress: &(dyn Fn() + Sync),
     mut observe: impl FnMut(usize, &Scenario, &ReplicationStats),
 ) -> anyhow::Result<Vec<RunSummary>> {
-    let pool = pool(threads)?;
-    let jobs: Vec<(usize, u32)> =
-        runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect();
+    let jobs = jobs_of(runs);
     let mut done: Vec<Option<RunSummary>> = runs.iter().map(|_| None).collect();
     let mut open: Option<(usize, RunningSummary)> = None;
-    let simulate = |j: usize| {
-        let (v, r) = jobs[j];
-        let stats = sim::simulate(runs[v].0, runs[v].1, r);
-        progress();
-        stats
-    };
-    in_order(&pool, jobs.len(), simulate, |j, stats| {
+    let mut fold = |j: usize, stats: ReplicationStats| {
         let v = jobs[j].0;
         // Variants are contiguous in `jobs`: the first replication of the
         // next one closes the one before.
@@ -161,12 +176,82 @@ fn variants_observed(
         if let Some((_, summary)) = &mut open {
             summary.add(&stats);
         }
-    });
+    };
+    match source {
+        Source::Simulate(threads) => {
+            let simulate = |j: usize| {
+                let (v, r) = jobs[j];
+                let stats = sim::simulate(runs[v].0, runs[v].1, r);
+                progress();
+                stats
+            };
+            in_order(&pool(threads)?, jobs.len(), simulate, fold);
+        }
+        Source::Shards(merged) => {
+            merged.check_work("replications", jobs.len())?;
+            for (j, stats) in merged.items::<ReplicationStats>().enumerate() {
+                let stats = stats?;
+                check_shape(runs[jobs[j].0].0, &stats)?;
+                fold(j, stats);
+                progress();
+            }
+        }
+    }
     if let Some((u, summary)) = open {
         done[u] = Some(summary.finish());
     }
     // Variants without replications get an empty summary.
     Ok(done.into_iter().zip(runs).map(|(d, (s, _))| d.unwrap_or_else(|| RunningSummary::new(s).finish())).collect())
+}
+
+/// A replication read from a shard must have the shape its scenario's
+/// summary folds (queues, teams, intervals), or folding it would fail.
+fn check_shape(s: &Scenario, stats: &ReplicationStats) -> anyhow::Result<()> {
+    let (nq, nt) = (s.queues.len(), s.teams.len());
+    let intervals = |n: usize, per: usize| per > 0 && n % per == 0;
+    if stats.queues.len() != nq
+        || stats.teams.len() != nt
+        || !intervals(stats.interval_tickets.len(), nq)
+        || !intervals(stats.interval_agents.len(), nt)
+        || stats.interval_tickets.len() / nq != stats.interval_agents.len() / nt.max(1)
+    {
+        anyhow::bail!(
+            "a replication in the shards does not fit the scenario {} ({} queues, {} teams): the shard files were changed",
+            s.name,
+            nq,
+            nt
+        );
+    }
+    Ok(())
+}
+
+/// Simulates part `part` of the jobs of `runs` (see [`jobs_of`]) on
+/// `threads` and hands each replication to `write`, in job order: a shard's
+/// work. The first error of `write` stops the writing and is returned.
+pub fn simulate_part(
+    runs: &[(&Scenario, Policy)],
+    part: std::ops::Range<usize>,
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    mut write: impl FnMut(&ReplicationStats) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let jobs = jobs_of(runs);
+    let mine = &jobs[part];
+    let simulate = |j: usize| {
+        let (v, r) = mine[j];
+        let stats = sim::simulate(runs[v].0, runs[v].1, r);
+        progress();
+        stats
+    };
+    let mut failed: Option<anyhow::Error> = None;
+    in_order(&pool(threads)?, mine.len(), simulate, |_, stats| {
+        if failed.is_none()
+            && let Err(e) = write(&stats)
+        {
+            failed = Some(e);
+        }
+    });
+    failed.map_or(Ok(()), Err)
 }
 
 /// Runs jobs `0..jobs` on `pool` and hands each result to `fold` in job
@@ -254,7 +339,7 @@ mod tests {
         more.simulation.replications = 7;
         let runs = [(&none, Policy::Fifo), (&small, Policy::Fifo), (&none, Policy::Lifo), (&more, Policy::Lifo)];
         for threads in [1, 2] {
-            let streamed = variants(&runs, Some(threads), &|| {}).unwrap();
+            let streamed = variants(&runs, Source::Simulate(Some(threads)), &|| {}).unwrap();
             assert_eq!(streamed.len(), runs.len());
             for ((s, policy), got) in runs.iter().zip(&streamed) {
                 let reps = replicate(s, Plan { policy: *policy, threads: Some(1) }, &|| {}).unwrap();

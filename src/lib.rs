@@ -13,6 +13,7 @@ pub mod error;
 pub mod experiment;
 pub mod report;
 pub mod scenario;
+pub mod shard;
 pub mod sim;
 pub mod staffing;
 pub mod stats;

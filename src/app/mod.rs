@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::cli::{Cli, Command, ErlangArgs};
 use crate::erlang::{Desk, Goal, MAX_AGENTS};
 use crate::error::InputError;
-use crate::experiment::{self, Plan};
+use crate::experiment;
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::xlsx::{self, Book};
 use crate::report::{self, OutputSet, figures, progress};
@@ -19,6 +19,7 @@ use crate::scenario::units::{self, format_duration, format_utc_offset};
 use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
 
 mod bench;
+mod merge;
 pub mod options;
 mod pages;
 mod plan;
@@ -82,6 +83,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             staff::sweep(&Options::new(&scenario, &common, policy.as_deref(), Some("sweep"))?, &team, &agents)
         }
         Command::Bench { quick } => out(&bench::run(quick)?),
+        Command::Merge { shards, out, threads, quiet } => merge::merge(&shards, out.as_deref(), threads, quiet),
         Command::Erlang(args) => erlang(&args),
     }
 }
@@ -199,10 +201,13 @@ fn run(opts: &Options) -> anyhow::Result<()> {
         }
     }
     let started = Instant::now();
-    let plan = Plan { policy: scenario.policy, threads: opts.threads };
+    let runs = [(scenario, scenario.policy)];
+    if let Some(shard) = opts.shard {
+        return merge::shard_replications(opts, shard, &runs, vec![opts.file()]);
+    }
     let sim = &scenario.simulation;
     let bar = progress::bar(u64::from(sim.replications), "replications", opts.quiet);
-    let summary = experiment::run(scenario, plan, &|| bar.inc(1))?;
+    let summary = experiment::variants(&runs, opts.source(), &|| bar.inc(1))?.pop().expect("one variant, one summary");
     bar.finish_and_clear();
 
     let dir = &opts.out;
@@ -327,9 +332,13 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
         }
     }
     let started = Instant::now();
+    if let Some(shard) = opts.shard {
+        let runs: Vec<(&Scenario, Policy)> = policies.iter().map(|&p| (scenario, p)).collect();
+        return merge::shard_replications(opts, shard, &runs, vec![opts.file()]);
+    }
     let sim = &scenario.simulation;
     let bar = progress::bar(u64::from(sim.replications) * policies.len() as u64, "replications", opts.quiet);
-    let summaries = experiment::compare(scenario, &policies, opts.threads, &|| bar.inc(1))?;
+    let summaries = experiment::compare(scenario, &policies, opts.source(), &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let runs: Vec<(String, &crate::stats::RunSummary)> =

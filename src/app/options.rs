@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{ChartFormat, CommonArgs};
 use crate::error::InputError;
+use crate::experiment::Source;
 use crate::report::chart::ImageFormat;
 use crate::scenario::{Scenario, fingerprint};
+use crate::shard::{Merged, Shard};
+use std::sync::Arc;
 
 /// Most worker threads accepted: more than any machine staffsim runs on.
 pub const MAX_THREADS: usize = 1024;
@@ -37,6 +40,10 @@ pub struct Options {
     pub replications_given: bool,
     /// The output folder, checked writable.
     pub out: PathBuf,
+    /// `--shard K/N`: simulate only that part and write a shard folder.
+    pub shard: Option<Shard>,
+    /// `merge`: the results come from these shard folders.
+    pub merged: Option<Arc<Merged>>,
 }
 
 impl Options {
@@ -50,7 +57,11 @@ impl Options {
         policy: Option<&str>,
         subfolder: Option<&str>,
     ) -> anyhow::Result<Options> {
-        let (mut scenario, text) = Scenario::read(path)?;
+        // Merged, the scenario is the text the shards read, wherever it is now.
+        let (mut scenario, text) = match common.merged.as_ref().and_then(|m| m.text_of(path)) {
+            Some(text) => (Scenario::from_toml(text, &path.display().to_string())?, text.to_string()),
+            None => Scenario::read(path)?,
+        };
         if let Some(r) = common.replications {
             if r == 0 || r > 100_000 {
                 return Err(InputError::Argument(format!("--replications {r} must be between 1 and 100000")).into());
@@ -107,7 +118,25 @@ impl Options {
             quiet: common.quiet,
             replications_given: common.replications.is_some(),
             out,
+            shard: common.shard,
+            merged: common.merged.clone(),
         })
+    }
+}
+
+impl Options {
+    /// Where the replications come from: simulated here, or read from the
+    /// shards `merge` combines.
+    pub fn source(&self) -> Source<'_> {
+        match &self.merged {
+            Some(m) => Source::Shards(m),
+            None => Source::Simulate(self.threads),
+        }
+    }
+
+    /// The scenario file as the shards record it: its path as given, and text.
+    pub fn file(&self) -> (String, String) {
+        (self.path.display().to_string(), self.text.clone())
     }
 }
 

@@ -81,6 +81,10 @@ pub fn scaled(s: &Scenario, f: f64) -> Scenario {
 }
 
 pub(super) fn plan(opts: Options, samples: usize, plan_for: PlanFor) -> anyhow::Result<()> {
+    super::merge::refuse_shard(
+        &opts,
+        "plan runs its months one after another and does not shard; shard `staff --samples` or `sweep` instead",
+    )?;
     let path = opts.path.as_path();
     let mut scenario = opts.scenario.clone();
     let Some(cp) = scenario.capacity_plan.clone() else {

@@ -51,7 +51,37 @@ pub(super) fn staff(
     let bar = progress::bar(total, "staffing", opts.quiet);
     let stage = |what: &str| bar.set_message(what.to_string());
     let tick = || bar.inc(1);
-    let st = staffing::staff(&scenario, options, &Progress { stage: &stage, tick: &tick })?;
+    let progress = Progress { stage: &stage, tick: &tick };
+    let st = match (opts.shard, &opts.merged) {
+        (Some(shard), _) => {
+            if options.samples == 0 {
+                return Err(InputError::Argument(format!(
+                    "--shard {shard}: staff shards its samples of the uncertain inputs, and {} has none{}; \
+                     give ranges (e.g. volume = \"800..1000/day\") and --samples N, or run staff on one machine",
+                    path.display(),
+                    if scenario.assumptions.is_empty() { "" } else { " (--samples 0)" }
+                ))
+                .into());
+            }
+            shard.check(options.samples, "samples")?;
+            let part = shard.range(options.samples);
+            let answer = staffing::staff_with(&scenario, options, staffing::SampleWork::Part(part), &progress)?;
+            bar.finish_and_clear();
+            let staffing::Answer::Part { base, samples } = answer else {
+                anyhow::bail!("a shard of staff answered the whole analysis");
+            };
+            let mut header = crate::shard::Header::new(shard, "samples", options.samples, vec![opts.file()]);
+            header.context = serde_json::to_value(&base)?;
+            return super::merge::write_shard(&opts, header, |frames| samples.iter().try_for_each(|f| frames.write(f)));
+        }
+        (None, Some(merged)) => {
+            match staffing::staff_with(&scenario, options, staffing::SampleWork::Shards(merged), &progress)? {
+                staffing::Answer::Whole(st) => *st,
+                staffing::Answer::Part { .. } => anyhow::bail!("a merge of staff answered a part"),
+            }
+        }
+        (None, None) => staffing::staff(&scenario, options, &progress)?,
+    };
     bar.finish_and_clear();
     let shortfalls: Vec<String> = shortfall_lines(&scenario, &st);
     if !opts.quiet {
@@ -829,9 +859,12 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
     let started = Instant::now();
     let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(scenario, t, n)).collect();
     let runs: Vec<(&Scenario, crate::scenario::Policy)> = variants.iter().map(|v| (v, scenario.policy)).collect();
+    if let Some(shard) = opts.shard {
+        return super::merge::shard_replications(opts, shard, &runs, vec![opts.file()]);
+    }
     let bar =
         progress::bar(u64::from(scenario.simulation.replications) * counts.len() as u64, "replications", opts.quiet);
-    let summaries = experiment::variants(&runs, opts.threads, &|| bar.inc(1))?;
+    let summaries = experiment::variants(&runs, opts.source(), &|| bar.inc(1))?;
     bar.finish_and_clear();
     let pairs: Vec<(u32, &crate::stats::RunSummary)> = counts.iter().copied().zip(&summaries).collect();
 

@@ -145,8 +145,14 @@ pub fn compare(base_path: &Path, variant_paths: &[PathBuf], common: &CommonArgs)
     let started = Instant::now();
     let sim = &opts.scenario.simulation;
     let scenarios: Vec<&crate::scenario::Scenario> = all.iter().map(|o| &o.scenario).collect();
+    if let Some(shard) = opts.shard {
+        let runs: Vec<(&crate::scenario::Scenario, crate::scenario::Policy)> =
+            scenarios.iter().map(|&s| (s, s.policy)).collect();
+        let files = all.iter().map(|o| o.file()).collect();
+        return super::merge::shard_replications(opts, shard, &runs, files);
+    }
     let bar = progress::bar(u64::from(sim.replications) * all.len() as u64, "replications", opts.quiet);
-    let (summaries, figures) = experiment::scenario_variants(&scenarios, |s| s.policy, opts.threads, &|| bar.inc(1))?;
+    let (summaries, figures) = experiment::scenario_variants(&scenarios, |s| s.policy, opts.source(), &|| bar.inc(1))?;
     bar.finish_and_clear();
 
     let mut queues: Vec<String> = opts.scenario.queues.iter().map(|q| q.name.clone()).collect();

@@ -1819,7 +1819,7 @@ mod tests {
     fn backlog_ages_by_policy_has_one_panel_per_policy_on_one_scale() {
         let s = crisis();
         let policies = [Policy::Fifo, Policy::Lifo];
-        let summaries = experiment::compare(&s, &policies, Some(1), &|| {}).unwrap();
+        let summaries = experiment::compare(&s, &policies, experiment::Source::Simulate(Some(1)), &|| {}).unwrap();
         let runs: Vec<(String, &RunSummary)> =
             policies.iter().zip(&summaries).map(|(&p, r)| (s.policy_name(p).to_string(), r)).collect();
         let c = backlog_ages_by_policy(&s, &runs);
@@ -1843,7 +1843,7 @@ mod tests {
         use super::super::chart::{ImageFormat, render};
         let s = crisis();
         let policies = [Policy::Fifo, Policy::Lifo];
-        let summaries = experiment::compare(&s, &policies, Some(1), &|| {}).unwrap();
+        let summaries = experiment::compare(&s, &policies, experiment::Source::Simulate(Some(1)), &|| {}).unwrap();
         let runs: Vec<(String, &RunSummary)> =
             policies.iter().zip(&summaries).map(|(&p, r)| (s.policy_name(p).to_string(), r)).collect();
         for c in [backlog_ages(&s, &summaries[0]), backlog_ages_by_policy(&s, &runs)] {

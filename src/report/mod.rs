@@ -82,6 +82,41 @@ pub fn remove_in_flight_unlocked() {
     }
 }
 
+/// A temporary file beside an output folder, for a result written while it
+/// is computed (a shard's replications), before the folder is staged: it
+/// is removed when dropped, and on an interruption.
+#[derive(Debug)]
+pub struct Scratch {
+    path: PathBuf,
+}
+
+impl Scratch {
+    /// Creates the file beside `target` (making `target`'s parent folders).
+    pub fn create(target: &Path) -> anyhow::Result<(Scratch, std::fs::File)> {
+        let path = temp_name(target, "part");
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("could not create the folder of {}", target.display()))?;
+        }
+        track(&path);
+        let scratch = Scratch { path };
+        let file = std::fs::File::create(&scratch.path)
+            .with_context(|| format!("could not write beside {}", target.display()))?;
+        Ok((scratch, file))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        untrack(&self.path);
+    }
+}
+
 /// The marker of a folder staffsim wrote: every command writes a `run.json`.
 const MARKER: &str = "run.json";
 

@@ -31,6 +31,7 @@ pub use write::write_scenario;
 
 use crate::scenario::units::{HOUR, WEEK};
 use crate::scenario::{Policy, Scenario};
+use crate::shard::Merged;
 use crate::stats::Estimate;
 
 /// How to search.
@@ -188,17 +189,58 @@ pub fn primary_team(s: &Scenario, q: usize, w: f64) -> Option<usize> {
         .map(|(_, _, t)| t)
 }
 
+/// Which searches on sampled inputs the analysis does.
+#[derive(Debug, Clone)]
+pub enum SampleWork<'a> {
+    /// Every sample, here.
+    All,
+    /// Only these samples (a `--shard`): the analysis stops after them and
+    /// answers [`Answer::Part`].
+    Part(std::ops::Range<usize>),
+    /// The base's and the samples' answers read from the shard folders
+    /// `merge` combines (the base's is in their description).
+    Shards(&'a Merged),
+}
+
+/// What the analysis answers.
+pub enum Answer {
+    Whole(Box<Staffing>),
+    /// A shard's part: the base search's answer and its samples' answers.
+    Part {
+        base: search::Found,
+        samples: Vec<search::Found>,
+    },
+}
+
 /// Runs the whole staffing analysis.
 pub fn staff(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyhow::Result<Staffing> {
+    match staff_with(s, options, SampleWork::All, progress)? {
+        Answer::Whole(st) => Ok(*st),
+        Answer::Part { .. } => anyhow::bail!("a whole analysis answered a part"),
+    }
+}
+
+/// The staffing analysis with its samples done as `work` says.
+pub fn staff_with(
+    s: &Scenario,
+    options: StaffOptions,
+    work: SampleWork,
+    progress: &Progress,
+) -> anyhow::Result<Answer> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = options.threads {
         builder = builder.num_threads(n);
     }
     let pool = builder.build()?;
-    pool.install(|| staff_here(s, options, progress))
+    pool.install(|| staff_here(s, options, work, progress))
 }
 
-fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyhow::Result<Staffing> {
+fn staff_here(
+    s: &Scenario,
+    options: StaffOptions,
+    sample_work: SampleWork,
+    progress: &Progress,
+) -> anyhow::Result<Answer> {
     let slot_len = s.simulation.interval;
     let slots = (WEEK / slot_len).round() as usize;
     let nq = s.queues.len();
@@ -229,8 +271,18 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
         blocks.iter().map(|b| b.slots.iter().map(|&k| erlang_team[b.team][k]).max().unwrap_or(0)).collect();
 
     stage("searching");
-    let found = search::search(s, &blocks, start, &ctx);
+    let found = match &sample_work {
+        SampleWork::Shards(m) => serde_json::from_value(m.header.context.clone())
+            .map_err(|e| anyhow::anyhow!("the shards' base search is unreadable ({e}): write the shards again"))?,
+        _ => search::search(s, &blocks, start, &ctx),
+    };
+    if found.staffing.len() != nt || found.staffing.iter().any(|t| t.len() != slots) {
+        anyhow::bail!(
+            "the shards' base search does not fit this scenario's teams and intervals: write the shards again"
+        );
+    }
     let mut iterations = found.rounds;
+    let base = found.clone();
     let required = found.staffing;
 
     // Uncertainty: the same search on sampled assumptions, from the base's answer.
@@ -239,8 +291,22 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
         stage(&format!("{} samples of the assumptions", options.samples));
         let from: Vec<u32> = blocks.iter().map(|b| required[b.team][b.slots[0]]).collect();
         let variants = uncertainty::samples(s, options.samples);
-        let sampled: Vec<search::Found> =
-            variants.par_iter().map(|v| search::search(v, &blocks, from.clone(), &ctx)).collect();
+        let sampled: Vec<search::Found> = match &sample_work {
+            SampleWork::All => variants.par_iter().map(|v| search::search(v, &blocks, from.clone(), &ctx)).collect(),
+            SampleWork::Part(part) => {
+                let samples =
+                    variants[part.clone()].par_iter().map(|v| search::search(v, &blocks, from.clone(), &ctx)).collect();
+                return Ok(Answer::Part { base, samples });
+            }
+            SampleWork::Shards(m) => {
+                m.check_work("samples", options.samples)?;
+                let read: Vec<search::Found> = m.items().collect::<anyhow::Result<_>>()?;
+                if read.iter().any(|f| f.staffing.len() != nt || f.staffing.iter().any(|t| t.len() != slots)) {
+                    anyhow::bail!("a sample in the shards does not fit this scenario: write the shards again");
+                }
+                read
+            }
+        };
         iterations += sampled.iter().map(|f| f.rounds).sum::<usize>();
         let staffings: Vec<Vec<Vec<u32>>> = sampled.into_iter().map(|f| f.staffing).collect();
         bands = Some(uncertainty::bands(&staffings, nt, slots));
@@ -310,7 +376,7 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
                 .collect()
         })
         .collect();
-    Ok(Staffing {
+    Ok(Answer::Whole(Box::new(Staffing {
         slot_len,
         queues,
         teams,
@@ -326,5 +392,5 @@ fn staff_here(s: &Scenario, options: StaffOptions, progress: &Progress) -> anyho
         samples: if bands.is_some() { options.samples } else { 0 },
         plan_for: options.plan_for,
         work,
-    })
+    })))
 }

@@ -442,7 +442,9 @@ pub(super) fn debug(line: &str) {
     }
 }
 
-/// The search's answer for one scenario.
+/// The search's answer for one scenario (serializable: a `staff --samples`
+/// shard holds its samples' answers and the base's).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Found {
     /// Agents per `[team][slot]`.
     pub staffing: Vec<Vec<u32>>,

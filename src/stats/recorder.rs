@@ -10,6 +10,7 @@
 //! gave up.
 
 use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
 
 /// Highest wait the histogram resolves: 2^36 ms, about two years.
 const MAX_WAIT_MS: u64 = 1 << 36;
@@ -17,6 +18,58 @@ const MAX_WAIT_MS: u64 = 1 << 36;
 /// An empty histogram of waits in milliseconds, as every queue records them.
 pub fn wait_histogram() -> Histogram<u32> {
     Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid")
+}
+
+/// A histogram as a shard file holds it: its bounds and its non-empty
+/// buckets, each by its highest value and count. Read back, every bucket
+/// holds the same count, so every quantile, mean and merge is the same.
+mod histogram_format {
+    use hdrhistogram::Histogram;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    pub(super) struct Stored {
+        low: u64,
+        high: u64,
+        sigfig: u8,
+        buckets: Vec<(u64, u64)>,
+    }
+
+    pub(super) fn stored(h: &Histogram<u32>) -> Stored {
+        let buckets = h.iter_recorded().map(|v| (v.value_iterated_to(), v.count_at_value().into())).collect();
+        Stored { low: h.low(), high: h.high(), sigfig: h.sigfig(), buckets }
+    }
+
+    pub(super) fn restored<E: serde::de::Error>(s: Stored) -> Result<Histogram<u32>, E> {
+        let mut h = Histogram::new_with_bounds(s.low, s.high, s.sigfig).map_err(E::custom)?;
+        for (value, count) in s.buckets {
+            h.record_n(value, u32::try_from(count).map_err(E::custom)?).map_err(E::custom)?;
+        }
+        Ok(h)
+    }
+
+    pub fn serialize<S: Serializer>(h: &Histogram<u32>, s: S) -> Result<S::Ok, S::Error> {
+        stored(h).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Histogram<u32>, D::Error> {
+        restored(Stored::deserialize(d)?)
+    }
+}
+
+/// [`histogram_format`] for a histogram per queue.
+mod histograms_format {
+    use super::histogram_format::{Stored, restored, stored};
+    use hdrhistogram::Histogram;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(hs: &[Histogram<u32>], s: S) -> Result<S::Ok, S::Error> {
+        hs.iter().map(stored).collect::<Vec<_>>().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Histogram<u32>>, D::Error> {
+        Vec::<Stored>::deserialize(d)?.into_iter().map(restored).collect()
+    }
 }
 
 /// When a ticket arrived, as the statistics split it: the initial backlog
@@ -39,7 +92,7 @@ pub enum Origin {
 }
 
 /// A queue's callback figures beyond the ticket counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct CallbackCounts {
     /// Callback queues: the tickets of requests left while the queue was
     /// closed ([`Origin::AfterHoursCallback`]), judged against the
@@ -60,7 +113,7 @@ impl CallbackCounts {
 }
 
 /// An outbound queue's dialling, by the list entries' arrival.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct OutboundCounts {
     /// Attempts started.
     pub attempts: u64,
@@ -95,7 +148,7 @@ impl OutboundCounts {
 
 /// Ticket outcomes for one queue over one stretch (the run, or one interval).
 /// Counts refer to tickets that *arrived* in that stretch.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct TicketCounts {
     pub offered: u64,
     pub answered: u64,
@@ -195,7 +248,7 @@ macro_rules! count_outcome {
 /// [`TicketCounts`] in 32-bit counters, which halves the per-interval tables
 /// every replication holds until it is folded into the summary (the size
 /// guard refuses a run whose interval could count 4 billion tickets).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct IntervalCounts {
     pub offered: u32,
     pub answered: u32,
@@ -295,9 +348,10 @@ pub fn age_band(in_sla: bool, wall_age: f64) -> usize {
 /// a closed line the time it waited until then (wall clock), one still
 /// waiting at the horizon its age so far (SLA clock; a censored wait, the
 /// least it will wait).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EveryoneWaits {
     /// Milliseconds.
+    #[serde(with = "histogram_format")]
     pub waits: Histogram<u32>,
     /// Seconds.
     pub sum: f64,
@@ -387,7 +441,7 @@ impl Default for EveryoneWaits {
 ///   transfers in and out. A transferred ticket is also one of the
 ///   receiving queue's `offered` tickets (its wait runs from the transfer);
 ///   a reply is not (the first-response figures stay first responses).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct FlowCounts {
     pub opened: u64,
     pub resolved: u64,
@@ -440,7 +494,7 @@ impl FlowCounts {
 }
 
 /// Agent time of one team over one stretch, agent-seconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct AgentTime {
     /// Busy time; a chat agent holding 2 of 3 slots counts 2/3.
     pub busy: f64,
@@ -460,7 +514,9 @@ impl AgentTime {
 }
 
 /// Everything one replication measured.
-#[derive(Debug, Clone)]
+/// Serializable for shard files (`--shard`, `staffsim merge`), exactly:
+/// what a shard writes, `merge` folds as if it had just been simulated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReplicationStats {
     /// Per queue, over the whole window (initial backlog included).
     pub queues: Vec<TicketCounts>,
@@ -472,6 +528,7 @@ pub struct ReplicationStats {
     /// `clear_below` tickets or fewer, seconds from the start.
     pub time_to_clear: Vec<Option<f64>>,
     /// Waits of answered tickets per queue, milliseconds.
+    #[serde(with = "histograms_format")]
     pub waits: Vec<Histogram<u32>>,
     /// Per queue: how long every customer waited, answered or not.
     pub everyone: Vec<EveryoneWaits>,
@@ -490,6 +547,7 @@ pub struct ReplicationStats {
     /// arrived in it, milliseconds; empty unless conversations are followed
     /// ([`Recorder::follow_conversations`]), which a 400-queue desk would
     /// otherwise pay for in memory it never uses.
+    #[serde(with = "histograms_format")]
     pub resolution: Vec<Histogram<u32>>,
     /// Per queue: after-hours callbacks and scheduled callback requests.
     pub callbacks: Vec<CallbackCounts>,

@@ -15,6 +15,7 @@ mod guards;
 mod invariants;
 mod plans;
 mod report;
+mod shards;
 mod staffing;
 mod theory;
 mod whatif;
