@@ -151,3 +151,96 @@ fn shards_that_are_not_one_whole_command_are_refused_with_the_reason() {
         .stderr(predicate::str::contains("staff shards its samples"));
     staffsim().args(["run", &smb, "--shard", "4/3"]).assert().code(2).stderr(predicate::str::contains("expected K/N"));
 }
+
+/// The Slurm array job shipped in deploy/slurm, run task by task as Slurm
+/// would (its environment variables set), then its merge job: the same
+/// folder as one machine.
+#[test]
+fn the_slurm_array_job_and_its_merge_give_one_machines_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("staffsim");
+    let smb = file("scenarios/smb-saas.toml");
+    let one = tmp.path().join("one");
+    staffsim().args(["run", &smb, "-q", "-r", "3", "--format", "png", "-o"]).arg(&one).assert().success();
+    let shards = tmp.path().join("shards");
+    for k in 1..=3 {
+        let status = std::process::Command::new("bash")
+            .arg(file("deploy/slurm/shards.sbatch"))
+            .env("SLURM_ARRAY_TASK_ID", k.to_string())
+            .env("SLURM_ARRAY_TASK_COUNT", "3")
+            .env("SLURM_CPUS_PER_TASK", "1")
+            .env("STAFFSIM", &bin)
+            .env("SHARDS", &shards)
+            .env("COMMAND", format!("run {smb} -r 3 --format png"))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "task {k}");
+    }
+    let merged = tmp.path().join("merged");
+    let status = std::process::Command::new("bash")
+        .arg(file("deploy/slurm/merge.sbatch"))
+        .env("STAFFSIM", &bin)
+        .env("SHARDS", &shards)
+        .env("OUT", &merged)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_same_folder(&one, &merged, "slurm");
+}
+
+/// The shell lines of a Job's container in deploy/kubernetes (the folded
+/// `args` block), with the image's paths mapped onto this machine.
+fn job_script(yaml: &str, scenarios: &str, data: &Path, bin: &Path) -> String {
+    let text = fs::read_to_string(file(&format!("deploy/kubernetes/{yaml}"))).unwrap();
+    let args = text.split("args:").nth(1).expect("an args block");
+    let lines: Vec<&str> = args
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with("resources:"))
+        .map(|l| l.trim().trim_start_matches("- >-").trim_start_matches("- "))
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .join(" ")
+        .replace("staffsim ", &format!("{} ", bin.display()))
+        .replace("/scenarios/", &format!("{scenarios}/"))
+        .replace("/data/", &format!("{}/", data.display()))
+}
+
+/// The Kubernetes Indexed Job shipped in deploy/kubernetes, its pods' shell
+/// lines run index by index (JOB_COMPLETION_INDEX as Kubernetes sets it),
+/// then the merge Job's: the same folder as one machine. Fewer samples and
+/// replications than the sample job, for time.
+#[test]
+fn the_kubernetes_indexed_job_and_its_merge_give_one_machines_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("staffsim");
+    let scenarios = file("scenarios");
+    let shards_yaml = fs::read_to_string(file("deploy/kubernetes/shards.yaml")).unwrap();
+    assert!(shards_yaml.contains("completionMode: Indexed") && shards_yaml.contains("completions: 8"));
+    let small = |script: String| script.replace("--samples 200", "--samples 4 -r 2");
+    let shard = small(job_script("shards.yaml", &scenarios, tmp.path(), &bin));
+    assert!(shard.contains("--shard \"$((JOB_COMPLETION_INDEX + 1))/$SHARDS\""), "{shard}");
+    for index in 0..4 {
+        let status = std::process::Command::new("sh")
+            .args(["-c", &shard])
+            .env("JOB_COMPLETION_INDEX", index.to_string())
+            .env("SHARDS", "4")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success(), "index {index}: {shard}");
+    }
+    let merge = job_script("merge.yaml", &scenarios, tmp.path(), &bin);
+    let status = std::process::Command::new("sh").args(["-c", &merge]).status().unwrap();
+    assert!(status.success(), "{merge}");
+    let one = tmp.path().join("one");
+    staffsim()
+        .args(["staff", &format!("{scenarios}/new-product.toml"), "--samples", "4", "-r", "2", "-q", "-o"])
+        .arg(&one)
+        .assert()
+        .success();
+    assert_same_folder(&one, &tmp.path().join("outputs/merged"), "kubernetes");
+}
