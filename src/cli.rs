@@ -137,6 +137,12 @@ pub enum Command {
         /// Worker threads for what merge simulates itself (staff's final checks).
         #[arg(long, value_name = "N")]
         threads: Option<usize>,
+        /// Files to write besides the CSV tables, as for the command [default: the shards' --format].
+        #[arg(long, value_enum, value_delimiter = ',', value_name = "LIST")]
+        format: Option<Vec<ChartFormat>>,
+        /// Chart size in pixels, WIDTHxHEIGHT [default: the shards' --size].
+        #[arg(long, value_name = "WxH")]
+        size: Option<String>,
         /// No progress or messages on stderr.
         #[arg(short, long)]
         quiet: bool,

@@ -3,14 +3,14 @@
 //! shard folder; `merge` reads the N folders and runs the command itself,
 //! its results read from them instead of simulated.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Parser;
 use serde_json::json;
 
 use super::{Options, out};
-use crate::cli::{Cli, Command};
+use crate::cli::{ChartFormat, Cli, Command};
 use crate::error::InputError;
 use crate::experiment;
 use crate::report::{OutputSet, Scratch, progress};
@@ -91,14 +91,19 @@ pub(super) fn shard_replications(
     result
 }
 
+/// What `merge` may set besides the shards' command line: where the output
+/// goes and how it is drawn, never what is simulated.
+pub(super) struct Overrides {
+    pub out: Option<PathBuf>,
+    pub threads: Option<usize>,
+    pub format: Option<Vec<ChartFormat>>,
+    pub size: Option<String>,
+    pub quiet: bool,
+}
+
 /// `staffsim merge DIR… [-o OUT]`: checks the shard folders, then runs their
 /// command with its results read from them.
-pub(super) fn merge(
-    shards: &[PathBuf],
-    out_dir: Option<&Path>,
-    threads: Option<usize>,
-    quiet: bool,
-) -> anyhow::Result<()> {
+pub(super) fn merge(shards: &[PathBuf], set: Overrides) -> anyhow::Result<()> {
     let merged = Arc::new(Merged::read(shards)?);
     let args = std::iter::once("staffsim".to_string()).chain(merged.header.args.iter().cloned());
     let mut cli = Cli::try_parse_from(args).map_err(|e| {
@@ -123,10 +128,16 @@ pub(super) fn merge(
     };
     // The shards' own folder was theirs: the merged output goes where merge
     // is told, or to the command's default folder.
-    common.out = out_dir.map(Path::to_path_buf);
+    common.out = set.out;
     common.shard = None;
-    common.threads = threads;
-    common.quiet |= quiet;
+    common.threads = set.threads;
+    common.quiet |= set.quiet;
+    if let Some(format) = set.format {
+        common.format = format;
+    }
+    if let Some(size) = set.size {
+        common.size = size;
+    }
     common.merged = Some(merged);
     super::dispatch(cli)
 }

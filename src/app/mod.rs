@@ -83,7 +83,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             staff::sweep(&Options::new(&scenario, &common, policy.as_deref(), Some("sweep"))?, &team, &agents)
         }
         Command::Bench { quick } => out(&bench::run(quick)?),
-        Command::Merge { shards, out, threads, quiet } => merge::merge(&shards, out.as_deref(), threads, quiet),
+        Command::Merge { shards, out, threads, format, size, quiet } => {
+            merge::merge(&shards, merge::Overrides { out, threads, format, size, quiet })
+        }
         Command::Erlang(args) => erlang(&args),
     }
 }

@@ -244,3 +244,34 @@ fn the_kubernetes_indexed_job_and_its_merge_give_one_machines_output() {
         .success();
     assert_same_folder(&one, &tmp.path().join("outputs/merged"), "kubernetes");
 }
+
+/// `merge --format/--size` draws the merged results in other files than the
+/// shards were asked for: the folder of one machine run with those.
+#[test]
+fn merge_may_draw_the_results_in_other_formats() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let smb = file("scenarios/smb-saas.toml");
+    for k in 1..=2 {
+        staffsim()
+            .args(["run", &smb, "-q", "-r", "2", "--format", "png", "--shard", &format!("{k}/2"), "-o"])
+            .arg(t.join(format!("s{k}")))
+            .assert()
+            .success();
+    }
+    staffsim()
+        .args(["merge", "-q", "--format", "svg,xlsx", "--size", "800x450", "-o"])
+        .arg(t.join("merged"))
+        .arg(t.join("s2"))
+        .arg(t.join("s1"))
+        .assert()
+        .success();
+    let one = t.join("one");
+    staffsim()
+        .args(["run", &smb, "-q", "-r", "2", "--format", "svg,xlsx", "--size", "800x450", "-o"])
+        .arg(&one)
+        .assert()
+        .success();
+    assert!(one.join("staffsim.xlsx").exists() && one.join("service_level.svg").exists());
+    assert_same_folder(&one, &t.join("merged"), "merge --format");
+}
