@@ -270,7 +270,10 @@ impl NextArrivals {
     /// Sets queue `q`'s next arrival (infinite: none).
     #[inline]
     pub fn set(&mut self, q: usize, time: f64) {
-        debug_assert!(!time.is_nan(), "an arrival time is NaN");
+        debug_assert!(time >= 0.0, "an arrival time is negative or NaN: {time}");
+        // -0.0 becomes +0.0: every time then has one bit pattern, and the
+        // walk down compares bits (in integer registers, a shorter chain).
+        let time = if time > 0.0 { time } else { 0.0 };
         let mut i = self.leaves + q;
         let mut best = time;
         self.times[i] = best;
@@ -279,9 +282,12 @@ impl NextArrivals {
             i /= 2;
             self.times[i] = best;
         }
+        // `min` returns one of its operands, so the minimum's bits are
+        // those of the leaf it came from.
+        let bits = best.to_bits();
         let mut j = 1;
         while j < self.leaves {
-            j = 2 * j + usize::from(self.times[2 * j] != best);
+            j = 2 * j + usize::from(self.times[2 * j].to_bits() != bits);
         }
         self.winner = (j - self.leaves, best);
     }
@@ -317,7 +323,7 @@ mod next_arrival_tests {
 
     #[test]
     fn the_earliest_is_what_a_scan_finds() {
-        for queues in [1, 3, 64, 100] {
+        for queues in [1, 2, 3, 64, 100, 600] {
             let mut n = NextArrivals::new(queues);
             let mut times = vec![f64::INFINITY; queues];
             let mut x = 99u64;
