@@ -73,6 +73,9 @@ fn mib(k: Option<u64>) -> String {
 
 /// Runs the benchmarks and returns the report.
 pub fn run(quick: bool) -> anyhow::Result<String> {
+    if let Ok(filter) = std::env::var(super::scaling::ONLY_ENV) {
+        return super::scaling::only(&filter, quick);
+    }
     let tmp = std::env::temp_dir().join(format!("staffsim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
     let write = |name: &str, text: &str| -> anyhow::Result<String> {

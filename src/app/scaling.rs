@@ -110,10 +110,12 @@ fn speed(desk: &Desk, runs: usize) -> anyhow::Result<f64> {
     Ok(best)
 }
 
-/// The table: each desk's engine speed and its ratio to M/M/12's.
-pub fn table(quick: bool) -> anyhow::Result<String> {
-    let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
-    let runs = if quick { 1 } else { 3 };
+/// The environment variable that makes `staffsim bench` run only the
+/// scaling desks whose label contains its value (for profiling one desk).
+pub const ONLY_ENV: &str = "STAFFSIM_SCALING_ONLY";
+
+/// The reference desk and the desks measured against it.
+fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
     let reference = agents_desk(12, 1, false, tickets);
     let mut desks = vec![
         agents_desk(100, 1, false, tickets),
@@ -127,6 +129,27 @@ pub fn table(quick: bool) -> anyhow::Result<String> {
     ];
     desks.extend([1, 10, 100, 400].map(|q| queues_desk(q, tickets)));
     desks.push(teams_desk(tickets));
+    (reference, desks)
+}
+
+/// The engine's speed on the desks whose label contains `filter`, each on
+/// its own line (no reference run).
+pub fn only(filter: &str, quick: bool) -> anyhow::Result<String> {
+    let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
+    let (reference, desks) = desks(tickets);
+    let mut out = String::new();
+    for d in std::iter::once(&reference).chain(&desks).filter(|d| d.label.contains(filter)) {
+        let v = speed(d, if quick { 1 } else { 3 })?;
+        let _ = writeln!(out, "  {:<58} {:>12}", d.label, format!("{:.2} M/s", v / 1e6));
+    }
+    Ok(out)
+}
+
+/// The table: each desk's engine speed and its ratio to M/M/12's.
+pub fn table(quick: bool) -> anyhow::Result<String> {
+    let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
+    let runs = if quick { 1 } else { 3 };
+    let (reference, desks) = desks(tickets);
     let base = speed(&reference, runs)?;
     let mut out = String::new();
     let _ = writeln!(out, "scaling, the engine alone (one replication in this process, no outputs), against M/M/12:");

@@ -240,53 +240,62 @@ mod tests {
 
 /// Each queue's next arrival, and the earliest of them in O(1): a tournament
 /// tree over the queues (a leaf per queue, each inner node the earlier of
-/// its two children, the lower queue index on a tie), so updating one queue
-/// costs O(log queues) instead of a scan of every queue per event.
+/// its two children), so updating one queue costs O(log queues) instead of
+/// a scan of every queue per event.
+///
+/// The nodes hold times only, and no step of an update branches on them: the
+/// walk up takes the minimum of a node and its sibling at each level (a
+/// `minsd`), and the walk down to the winning leaf moves to the right child
+/// only when the left one is not the minimum, by index arithmetic. So the
+/// lower queue index wins a tie (the left subtree holds the lower queues), and
+/// a thousand queues cost little more than ten: with branches on the times,
+/// every level of the walk was a coin toss for the branch predictor.
 #[derive(Debug, Clone)]
 pub struct NextArrivals {
     /// Number of leaves (a power of two ≥ the number of queues).
     leaves: usize,
-    /// `tree[1]` is the root; leaves start at `leaves`. Each node holds
-    /// (time, queue).
-    tree: Vec<(f64, u32)>,
+    /// `times[1]` is the root; leaves start at `leaves`.
+    times: Vec<f64>,
+    /// The earliest: (queue, time).
+    winner: (usize, f64),
 }
 
 impl NextArrivals {
     /// No arrivals yet for `queues` queues.
     pub fn new(queues: usize) -> Self {
         let leaves = queues.max(1).next_power_of_two();
-        let mut tree = vec![(f64::INFINITY, u32::MAX); 2 * leaves];
-        for q in 0..queues {
-            tree[leaves + q] = (f64::INFINITY, q as u32);
-        }
-        let mut n = NextArrivals { leaves, tree };
-        for i in (1..leaves).rev() {
-            n.tree[i] = n.earlier(2 * i, 2 * i + 1);
-        }
-        n
-    }
-
-    fn earlier(&self, a: usize, b: usize) -> (f64, u32) {
-        let (x, y) = (self.tree[a], self.tree[b]);
-        if y.0 < x.0 || (y.0 == x.0 && y.1 < x.1) { y } else { x }
+        NextArrivals { leaves, times: vec![f64::INFINITY; 2 * leaves], winner: (0, f64::INFINITY) }
     }
 
     /// Sets queue `q`'s next arrival (infinite: none).
     #[inline]
     pub fn set(&mut self, q: usize, time: f64) {
+        debug_assert!(time >= 0.0, "an arrival time is negative or NaN: {time}");
+        // -0.0 becomes +0.0: every time then has one bit pattern, and the
+        // walk down compares bits (in integer registers, a shorter chain).
+        let time = if time > 0.0 { time } else { 0.0 };
         let mut i = self.leaves + q;
-        self.tree[i].0 = time;
+        let mut best = time;
+        self.times[i] = best;
         while i > 1 {
+            best = best.min(self.times[i ^ 1]);
             i /= 2;
-            self.tree[i] = self.earlier(2 * i, 2 * i + 1);
+            self.times[i] = best;
         }
+        // `min` returns one of its operands, so the minimum's bits are
+        // those of the leaf it came from.
+        let bits = best.to_bits();
+        let mut j = 1;
+        while j < self.leaves {
+            j = 2 * j + usize::from(self.times[2 * j].to_bits() != bits);
+        }
+        self.winner = (j - self.leaves, best);
     }
 
     /// The earliest next arrival: (queue, time); time is infinite when none.
     #[inline]
     pub fn earliest(&self) -> (usize, f64) {
-        let (t, q) = self.tree[1];
-        (q as usize, t)
+        self.winner
     }
 }
 
@@ -310,5 +319,29 @@ mod next_arrival_tests {
         let mut one = NextArrivals::new(1);
         one.set(0, 2.5);
         assert_eq!(one.earliest(), (0, 2.5));
+    }
+
+    #[test]
+    fn the_earliest_is_what_a_scan_finds() {
+        for queues in [1, 2, 3, 64, 100, 600] {
+            let mut n = NextArrivals::new(queues);
+            let mut times = vec![f64::INFINITY; queues];
+            let mut x = 99u64;
+            for _ in 0..5000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let q = (x >> 33) as usize % queues;
+                // Few distinct times, so ties are common; now and then none.
+                let t = if (x >> 20) % 11 == 0 { f64::INFINITY } else { ((x >> 40) % 7) as f64 * 0.5 };
+                times[q] = t;
+                n.set(q, t);
+                let (mut bq, mut bt) = (0, times[0]);
+                for (i, &ti) in times.iter().enumerate() {
+                    if ti < bt {
+                        (bq, bt) = (i, ti);
+                    }
+                }
+                assert_eq!(n.earliest(), (bq, bt));
+            }
+        }
     }
 }
