@@ -11,7 +11,7 @@ use std::time::Instant;
 use anyhow::{Context, anyhow};
 
 #[path = "../../benches/limit.rs"]
-mod limit;
+pub(super) mod limit;
 
 const MMC: &str = include_str!("../../benches/scenarios/mmc.toml");
 const MMCM: &str = include_str!("../../benches/scenarios/mmcm.toml");
