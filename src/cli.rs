@@ -5,10 +5,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The version and the commit it was built from, when built from a git
+/// checkout (see build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("STAFFSIM_BUILT_FROM"));
+
 /// Discrete-event simulator for support desks: service level, waits,
 /// abandonment, occupancy, backlog and the headcount they need.
 #[derive(Debug, Parser)]
-#[command(name = "staffsim", version, about, max_term_width = 100)]
+#[command(name = "staffsim", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -125,6 +129,15 @@ pub enum Command {
     },
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
+    /// Print a shell completion script: `source <(staffsim completions bash)`, or save it
+    /// where the shell loads completions (e.g. ~/.local/share/bash-completion/completions/staffsim).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `staffsim man > staffsim.1 && man -l staffsim.1`.
+    Man,
     /// Combine the shard folders of one command (written with --shard K/N) into the output
     /// folder one machine would have written, byte for byte.
     Merge {

@@ -83,6 +83,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             staff::sweep(&Options::new(&scenario, &common, policy.as_deref(), Some("sweep"))?, &team, &agents)
         }
         Command::Bench { quick } => out(&bench::run(quick)?),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "staffsim", &mut script);
+            out(&String::from_utf8_lossy(&script))
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+            out(&String::from_utf8_lossy(&page))
+        }
         Command::Merge { shards, out, threads, format, size, quiet } => {
             merge::merge(&shards, merge::Overrides { out, threads, format, size, quiet })
         }

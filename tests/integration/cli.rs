@@ -968,3 +968,49 @@ fn an_interrupted_run_leaves_nothing_half_written() {
         assert!(leftovers.is_empty(), "no temporary left after {delay_ms} ms: {leftovers:?}");
     }
 }
+
+#[test]
+fn completions_load_in_bash_and_complete_the_commands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = staffsim().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for word in ["staffsim", "merge", "sweep", "--shard"] {
+            assert!(script.contains(word), "{shell}: {word}");
+        }
+    }
+    // Loaded in bash and asked, as bash asks on Tab, for `staffsim me`.
+    let bin = assert_cmd::cargo::cargo_bin("staffsim");
+    let probe = format!(
+        "source <('{}' completions bash) && complete -p staffsim && COMP_WORDS=(staffsim me) COMP_CWORD=1 \
+         COMP_LINE='staffsim me' COMP_POINT=11 && _staffsim staffsim me staffsim && printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        bin.display()
+    );
+    let out = std::process::Command::new("bash").args(["-c", &probe]).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.lines().any(|l| l == "merge"), "{text}");
+    staffsim().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn the_manual_page_and_the_version_name_what_was_built() {
+    let out = staffsim().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH staffsim 1"), "{}", &page[..200.min(page.len())]);
+    for command in ["run", "compare", "staff", "sweep", "merge", "erlang", "completions"] {
+        assert!(page.contains(command), "{command}");
+    }
+    let version = String::from_utf8(staffsim().arg("--version").output().unwrap().stdout).unwrap();
+    assert!(version.starts_with(&format!("staffsim {}", env!("CARGO_PKG_VERSION"))), "{version}");
+    // Built from a git checkout: the commit is named.
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Some(head) = head.ok().filter(|h| h.status.success()) {
+        let commit = String::from_utf8_lossy(&head.stdout).trim().to_string();
+        assert!(version.contains(&format!("({commit}")), "{version} against {commit}");
+    }
+}
