@@ -112,7 +112,8 @@ impl Header {
         Header {
             layout: LAYOUT,
             version: env!("CARGO_PKG_VERSION").to_string(),
-            args: std::env::args().skip(1).collect(),
+            // `args()` would panic on a path that is not UTF-8; clap takes it.
+            args: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
             k: shard.k,
             n: shard.n,
             unit: unit.to_string(),
