@@ -16,6 +16,19 @@ pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("STAFFSIM_BUIL
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Colour in the terminal tables: auto (on a terminal, unless NO_COLOR is set or
+    /// TERM=dumb), always, or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// When the terminal tables are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

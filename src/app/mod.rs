@@ -38,6 +38,7 @@ pub const STARTER: &str = include_str!("../scenario/starter.toml");
 
 /// Runs one command.
 pub fn execute(cli: Cli) -> anyhow::Result<()> {
+    report::table::set_color(cli.color);
     // Interrupted (Ctrl-C, SIGTERM): remove the temporary files and folders
     // being written, so nothing half-written is left, and exit 130.
     let _ = ctrlc::set_handler(|| {

@@ -24,10 +24,28 @@ pub fn secs(x: Option<f64>) -> String {
     x.map_or("-".into(), format_wait)
 }
 
-/// Whether to colour terminal output: only on a terminal, and never with `NO_COLOR`.
+/// `--color`, set once by the command line (auto until then).
+static COLOR: std::sync::OnceLock<crate::cli::ColorChoice> = std::sync::OnceLock::new();
+
+/// Sets `--color` for the process.
+pub fn set_color(choice: crate::cli::ColorChoice) {
+    let _ = COLOR.set(choice);
+}
+
+/// Whether to colour terminal output: `--color always` or `never` as said;
+/// `auto` only on a terminal, never with `NO_COLOR` set or `TERM=dumb`.
 pub fn use_color() -> bool {
+    use crate::cli::ColorChoice;
     use std::io::IsTerminal;
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.get().copied().unwrap_or_default() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+        }
+    }
 }
 
 fn paint(text: String, code: &str, color: bool) -> String {

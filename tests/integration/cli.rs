@@ -1014,3 +1014,26 @@ fn the_manual_page_and_the_version_name_what_was_built() {
         assert!(version.contains(&format!("({commit}")), "{version} against {commit}");
     }
 }
+
+#[test]
+fn color_is_asked_for_or_refused_whatever_the_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut cmd = staffsim();
+        cmd.arg("run").arg(fixture("small.toml")).args(["-q", "--format", "png", "-o"]).arg(tmp.path().join("o"));
+        cmd.args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    // Piped: auto means none; always paints met targets green even here.
+    assert!(!run(&[], &[]).contains('\x1b'));
+    let always = run(&["--color", "always"], &[("TERM", "dumb")]);
+    assert!(always.contains("\x1b[1;31m") || always.contains("\x1b[1;32m") || always.contains("\x1b[32m"), "{always}");
+    assert!(!run(&["--color", "never"], &[]).contains('\x1b'));
+    // The flag goes anywhere on the line, and a wrong value is refused.
+    let before = staffsim().args(["--color", "always", "check"]).arg(fixture("small.toml")).output().unwrap();
+    assert!(before.status.success());
+    staffsim().args(["--color", "sometimes", "check"]).arg(fixture("small.toml")).assert().code(2);
+}
