@@ -146,6 +146,13 @@ fn jobs_of(runs: &[(&Scenario, Policy)]) -> Vec<(usize, u32)> {
     runs.iter().enumerate().flat_map(|(v, (s, _))| (0..s.simulation.replications).map(move |r| (v, r))).collect()
 }
 
+/// Simulates one job of [`jobs_of`]: replication `r` of variant `v`.
+fn simulate_job(runs: &[(&Scenario, Policy)], (v, r): (usize, u32), progress: &(dyn Fn() + Sync)) -> ReplicationStats {
+    let stats = sim::simulate(runs[v].0, runs[v].1, r);
+    progress();
+    stats
+}
+
 /// Replications of every variant together: the work `--shard` splits.
 pub fn total_jobs(runs: &[(&Scenario, Policy)]) -> usize {
     runs.iter().map(|(s, _)| s.simulation.replications as usize).sum()
@@ -179,12 +186,7 @@ fn variants_observed(
     };
     match source {
         Source::Simulate(threads) => {
-            let simulate = |j: usize| {
-                let (v, r) = jobs[j];
-                let stats = sim::simulate(runs[v].0, runs[v].1, r);
-                progress();
-                stats
-            };
+            let simulate = |j: usize| simulate_job(runs, jobs[j], progress);
             in_order(&pool(threads)?, jobs.len(), simulate, fold);
         }
         Source::Shards(merged) => {
@@ -237,12 +239,7 @@ pub fn simulate_part(
 ) -> anyhow::Result<()> {
     let jobs = jobs_of(runs);
     let mine = &jobs[part];
-    let simulate = |j: usize| {
-        let (v, r) = mine[j];
-        let stats = sim::simulate(runs[v].0, runs[v].1, r);
-        progress();
-        stats
-    };
+    let simulate = |j: usize| simulate_job(runs, mine[j], progress);
     let mut failed: Option<anyhow::Error> = None;
     in_order(&pool(threads)?, mine.len(), simulate, |_, stats| {
         if failed.is_none()
