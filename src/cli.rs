@@ -278,13 +278,23 @@ pub enum ChartFormat {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  staffsim erlang --volume 100/hour --aht 6m --sla \"80% in 20s\"
+  staffsim erlang --volume 7000/month --hours \"mon-fri 09:00-18:00\" --aht 5m..8m --sla \"80% in 60s\" --concurrency 2
+  staffsim erlang --volume 2000/week --aht 4m --average 30s --patience 3m --max-occupancy 0.85 --shrinkage 0.3
+  staffsim erlang --intervals monday.csv --interval 30m --aht 6m --sla \"80% in 20s\" > monday-agents.csv")]
 pub struct ErlangArgs {
-    /// Arrivals, "COUNT/UNIT" with UNIT hour, day, week or month, e.g. 100/hour.
-    #[arg(long)]
-    pub volume: String,
-    /// Average handle time, e.g. 6m.
-    #[arg(long)]
-    pub aht: String,
+    /// Arrivals, "COUNT/UNIT" with UNIT hour, day, week or month (30 days), e.g. 100/hour,
+    /// or a range for a band, e.g. 6000..8000/month.
+    #[arg(long, required_unless_present = "intervals", conflicts_with = "intervals")]
+    pub volume: Option<String>,
+    /// The desk's open hours, e.g. "mon-fri 09:00-18:00, sat 10:00-14:00": a day, week or
+    /// month of volume arrives in these hours only [default: 24/7].
+    #[arg(long, value_name = "HOURS", conflicts_with = "intervals")]
+    pub hours: Option<String>,
+    /// Average handle time, e.g. 6m, or a range for a band, e.g. 5m..8m.
+    #[arg(long, required_unless_present = "intervals")]
+    pub aht: Option<String>,
     /// Service level target, e.g. "80% in 20s".
     #[arg(long, required_unless_present = "average")]
     pub sla: Option<String>,
@@ -294,14 +304,31 @@ pub struct ErlangArgs {
     /// Mean patience (exponential), e.g. 3m: use Erlang A instead of Erlang C.
     #[arg(long)]
     pub patience: Option<String>,
+    /// Contacts one agent works at once (chat, messengers); each agent counts as K servers.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub concurrency: u32,
+    /// Highest share of agents' queue time spent busy, e.g. 0.85; adds agents when the
+    /// target alone would run them hotter.
+    #[arg(long, value_name = "SHARE")]
+    pub max_occupancy: Option<f64>,
     /// Evaluate this many agents instead of finding the requirement.
     #[arg(long)]
     pub agents: Option<u32>,
     /// Shrinkage (breaks, meetings, absence) between 0 and 1, e.g. 0.3.
     #[arg(long)]
     pub shrinkage: Option<f64>,
+    /// A CSV of interval volumes (a "volume" column; an optional "aht" column overrides
+    /// --aht per row; - reads standard input): the same rows with the required agents, on stdout.
+    #[arg(long, value_name = "FILE.csv")]
+    pub intervals: Option<PathBuf>,
+    /// The length of one --intervals row.
+    #[arg(long, value_name = "DURATION", default_value = "30m")]
+    pub interval: String,
+    /// With --intervals: no summary line on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Print one JSON object on stdout.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "intervals")]
     pub json: bool,
 }
 

@@ -8,17 +8,17 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use crate::cli::{Cli, Command, ErlangArgs};
-use crate::erlang::{Desk, Goal, MAX_AGENTS};
+use crate::cli::{Cli, Command};
 use crate::error::InputError;
 use crate::experiment;
 use crate::report::chart::{self, Chart, ImageFormat};
 use crate::report::xlsx::{self, Book};
 use crate::report::{self, OutputSet, figures, progress};
 use crate::scenario::units::{self, format_duration, format_utc_offset};
-use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
+use crate::scenario::{Policy, Scenario};
 
 mod bench;
+mod calculator;
 mod merge;
 pub mod options;
 mod pages;
@@ -100,7 +100,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Merge { shards, out, threads, format, size, quiet } => {
             merge::merge(&shards, merge::Overrides { out, threads, format, size, quiet })
         }
-        Command::Erlang(args) => erlang(&args),
+        Command::Erlang(args) => calculator::erlang(&args),
     }
 }
 
@@ -721,175 +721,6 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
         ));
     }
     w
-}
-
-/// Parses "80% in 20s" (or "0.8 in 20s") into (target, seconds).
-fn parse_sla(text: &str) -> Result<(f64, f64), String> {
-    let bad = || format!("--sla \"{text}\": expected a target and a time like \"80% in 20s\"");
-    let (target, within) = text.split_once(" in ").ok_or_else(bad)?;
-    let target = target.trim();
-    let value = match target.strip_suffix('%') {
-        Some(p) => p.trim().parse::<f64>().map_err(|_| bad())? / 100.0,
-        None => target.parse::<f64>().map_err(|_| bad())?,
-    };
-    if !(value > 0.0 && value < 1.0) {
-        return Err(format!("--sla \"{text}\": the target must be above 0% and below 100%"));
-    }
-    let within = units::parse_duration(within).map_err(|e| format!("--sla \"{text}\": {e}"))?;
-    Ok((value, within))
-}
-
-fn erlang(args: &ErlangArgs) -> anyhow::Result<()> {
-    let arg = |e: String| InputError::Argument(e);
-    let volume = units::parse_volume(&args.volume).map_err(|e| arg(format!("--volume: {e}")))?;
-    let aht = units::parse_duration(&args.aht).map_err(|e| arg(format!("--aht: {e}")))?;
-    if aht <= 0.0 {
-        return Err(arg("--aht must be longer than zero".into()).into());
-    }
-    let average = match &args.average {
-        Some(text) => {
-            let v = units::parse_duration(text).map_err(|e| arg(format!("--average: {e}")))?;
-            if v <= 0.0 {
-                return Err(arg(format!("--average {text} must be longer than zero (a mean wait such as 10m)")).into());
-            }
-            Some(v)
-        }
-        None => None,
-    };
-    // An average-only target takes the average as the threshold of the
-    // service level column, as a scenario's average-only SLA does.
-    let (target, within) = match (&args.sla, average) {
-        (Some(text), _) => {
-            let (t, w) = parse_sla(text).map_err(arg)?;
-            (Some(t), w)
-        }
-        (None, Some(a)) => (None, a),
-        (None, None) => return Err(arg("give --sla \"80% in 20s\", --average 10m, or both".into()).into()),
-    };
-    let goal = Goal { service_level: target, asa_s: average };
-    let patience = match &args.patience {
-        Some(p) => {
-            let v = units::parse_duration(p).map_err(|e| arg(format!("--patience: {e}")))?;
-            if v <= 0.0 {
-                return Err(arg("--patience must be longer than zero".into()).into());
-            }
-            Some(v)
-        }
-        None => None,
-    };
-    if let Some(s) = args.shrinkage
-        && !(0.0..=MAX_SHRINKAGE).contains(&s)
-    {
-        return Err(arg(format!(
-            "--shrinkage {s} must be between 0 and {MAX_SHRINKAGE} (0.3 = 30 % of paid time away from queues; \
-             above {MAX_SHRINKAGE} almost nobody is ever on the queues)"
-        ))
-        .into());
-    }
-    if let Some(n) = args.agents
-        && n > MAX_AGENTS
-    {
-        return Err(arg(format!("--agents {n} must be at most {MAX_AGENTS}")).into());
-    }
-    let desk =
-        Desk { arrival_rate: volume.count / volume.period_s, aht_s: aht, patience_s: patience, sla_within_s: within };
-    // The requirement is searched up to MAX_AGENTS agents, each evaluation
-    // walking every agent: a larger load would not be instant, nor real.
-    let computable = desk.load().is_finite() && desk.load() <= f64::from(MAX_AGENTS) / 2.0;
-    if !computable {
-        return Err(arg(format!(
-            "--volume {} with --aht {} is a load of {:.3e} Erlangs (agents busy at once); at most {} can be computed: check the volume's unit and the handle time",
-            args.volume,
-            args.aht,
-            desk.load(),
-            MAX_AGENTS / 2
-        ))
-        .into());
-    }
-    let required = desk.required_for(goal);
-    let agents = args.agents.unwrap_or(required);
-    let p = desk.performance(agents);
-    // At most MAX_AGENTS / (1 - MAX_SHRINKAGE) = 20 million: no overflow.
-    let with_shrinkage = args.shrinkage.map(|s| (f64::from(agents) / (1.0 - s) - 1e-9).ceil().max(0.0) as u32);
-    let model = if patience.is_some() { "Erlang A (M/M/n+M)" } else { "Erlang C (M/M/n)" };
-    let finite = |x: f64| {
-        if x.is_finite() { json!(x) } else { serde_json::Value::Null }
-    };
-    if args.json {
-        let mut v = json!({
-            "model": if patience.is_some() { "erlang-a" } else { "erlang-c" },
-            "load_erlangs": p.load,
-            "agents": agents,
-            "required_agents": required,
-            "sla_target": target,
-            "sla_within_s": within,
-            "asa_target_s": average,
-            "meets_target": desk.meets(agents, goal),
-            "service_level": p.service_level,
-            "p_wait": p.p_wait,
-            "asa_s": finite(p.asa_s),
-            "abandon_rate": p.abandon_rate,
-            "occupancy": p.occupancy,
-        });
-        if let Some(n) = with_shrinkage {
-            v["agents_with_shrinkage"] = json!(n);
-            v["shrinkage"] = json!(args.shrinkage);
-        }
-        out(&String::from_utf8(report::json::to_bytes(&v)?)?)?;
-        return Ok(());
-    }
-    let mut t = String::new();
-    use std::fmt::Write as _;
-    let _ = writeln!(
-        t,
-        "{model}: {} arrivals/hour, AHT {}, load {:.2} Erlangs{}",
-        fmt_rate(desk.arrival_rate * 3600.0),
-        format_duration(aht),
-        p.load,
-        patience.map_or(String::new(), |x| format!(", mean patience {}", format_duration(x)))
-    );
-    let mut targets = Vec::new();
-    if let Some(t) = target {
-        targets.push(format!("{:.0}% answered within {}", t * 100.0, format_duration(within)));
-    }
-    if let Some(a) = average {
-        targets.push(format!("mean wait (ASA) at most {}", format_duration(a)));
-    }
-    let _ = writeln!(t, "target: {}", targets.join(", and "));
-    let _ = writeln!(t, "required agents: {required}");
-    if let Some(n) = with_shrinkage {
-        let _ = writeln!(t, "with {:.0}% shrinkage: {n} agents scheduled", args.shrinkage.unwrap_or(0.0) * 100.0);
-    }
-    let _ = writeln!(
-        t,
-        "\n{:>7} {:>14} {:>8} {:>8} {:>8} {:>10}",
-        "agents", "service level", "P(wait)", "ASA", "abandon", "occupancy"
-    );
-    let lo = agents.min(required).saturating_sub(2).max(1);
-    let hi = agents.max(required).saturating_add(2).min(lo + 15);
-    for n in lo..=hi {
-        let q = desk.performance(n);
-        let _ = writeln!(
-            t,
-            "{:>7} {:>14} {:>8} {:>8} {:>8} {:>10}{}",
-            n,
-            format!("{:.1}%", q.service_level * 100.0),
-            format!("{:.1}%", q.p_wait * 100.0),
-            if q.asa_s.is_finite() { format_duration(q.asa_s) } else { "-".into() },
-            format!("{:.1}%", q.abandon_rate * 100.0),
-            format!("{:.1}%", q.occupancy * 100.0),
-            match (n == required, args.agents == Some(n)) {
-                (true, _) => "  <- required",
-                (false, true) => "  <- asked",
-                _ => "",
-            }
-        );
-    }
-    out(&t)
-}
-
-fn fmt_rate(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.2}") }
 }
 
 #[cfg(test)]

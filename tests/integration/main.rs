@@ -5,6 +5,7 @@
 mod after_hours;
 mod agree;
 mod backlog;
+mod calculator;
 mod capacity;
 mod cli;
 mod dated;
