@@ -55,6 +55,11 @@ pub enum Command {
         /// sla-first, or a plan of the scenario's [policies].
         #[arg(long, value_name = "P")]
         policy: Option<String>,
+        /// Also write one row per ticket of every replication to this CSV file
+        /// (replication, queue, channel, origin, created, answered, wait_s,
+        /// handle_time_s, abandoned, outcome), ready for `staffsim fit`.
+        #[arg(long, value_name = "FILE.csv")]
+        ticket_log: Option<PathBuf>,
         #[command(flatten)]
         common: CommonArgs,
     },
