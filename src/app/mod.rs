@@ -19,6 +19,7 @@ use crate::scenario::units::{self, format_duration, format_utc_offset};
 use crate::scenario::{MAX_SHRINKAGE, Policy, Scenario};
 
 mod bench;
+mod fit;
 mod merge;
 pub mod options;
 mod pages;
@@ -103,6 +104,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             merge::merge(&shards, merge::Overrides { out, threads, format, size, quiet })
         }
         Command::Erlang(args) => erlang(&args),
+        Command::Fit(args) => fit::fit(&args),
     }
 }
 
