@@ -9,6 +9,7 @@ mod capacity;
 mod cli;
 mod dated;
 mod dialling;
+mod fit;
 mod flows;
 mod fuzz;
 mod guards;
