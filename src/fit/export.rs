@@ -151,9 +151,8 @@ pub fn parse(file: &str, bytes: &[u8], mapping: &Mapping) -> Result<Export, Inpu
     let day_first = rows.iter().any(|(_, r)| {
         [Some(&created), answered.as_ref()].into_iter().flatten().any(|(i, _)| {
             let v = r.get(*i).unwrap_or("");
-            v.contains('/')
-                && !v.split('/').next().is_some_and(|a| a.len() == 4)
-                && v.split('/').next().and_then(|a| a.trim().parse::<u32>().ok()).is_some_and(|a| a > 12)
+            let first = v.split('/').next().unwrap_or("");
+            v.contains('/') && first.len() != 4 && first.trim().parse::<u32>().is_ok_and(|a| a > 12)
         })
     });
 

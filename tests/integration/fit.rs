@@ -96,7 +96,7 @@ fn the_ticket_log_changes_no_other_output_and_not_with_threads() {
             continue;
         }
         let offered: f64 = rec[1].parse().unwrap();
-        let logged = rows.iter().filter(|x| &x[1] == &rec[0]).count();
+        let logged = rows.iter().filter(|x| x[1] == rec[0]).count();
         assert_eq!(logged as f64, offered * 4.0, "queue {}: rows = offered × replications", &rec[0]);
     }
     for x in &rows {
