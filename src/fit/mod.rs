@@ -424,3 +424,63 @@ pub fn table(fit: &Fit) -> String {
     );
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ticket(queue: &str, day: i64, hour: f64, replication: &str) -> Ticket {
+        Ticket {
+            queue: queue.into(),
+            channel: None,
+            created: day as f64 * 86_400.0 + hour * 3600.0,
+            handle: Some(60.0 * (1.0 + hour)),
+            wait: Some(10.0),
+            abandoned: hour > 12.0,
+            replication: Some(replication.into()),
+        }
+    }
+
+    #[test]
+    fn rates_are_per_day_of_each_weekday_and_per_replication() {
+        // 2024-01-01 is a Monday: eight days, Monday to the next Monday, so
+        // Monday occurs twice and every other weekday once.
+        let monday = crate::scenario::dated::days_from_civil(2024, 1, 1);
+        let mut tickets = Vec::new();
+        for rep in ["0", "1"] {
+            tickets.push(ticket("chat", monday, 9.0, rep));
+            tickets.push(ticket("chat", monday + 7, 9.0, rep));
+            tickets.push(ticket("chat", monday + 2, 15.0, rep));
+        }
+        let export = Export {
+            tickets,
+            has_wait: true,
+            has_abandoned: true,
+            has_replication: true,
+            has_handle: true,
+            columns: Vec::new(),
+        };
+        let f = fit(&export).unwrap();
+        assert_eq!((f.days(), f.copies, f.weekday_days), (8, 2, [2, 1, 1, 1, 1, 1, 1]));
+        let q = &f.queues[0];
+        // Monday: 4 tickets / 2 Mondays / 2 replications = 1 a Monday; Wednesday 2 / 1 / 2 = 1.
+        assert!((q.weekly_volume - 2.0).abs() < 1e-12, "{}", q.weekly_volume);
+        assert_eq!((q.weekly[0], q.weekly[2]), (0.5, 0.5));
+        assert!((q.profile[9] - 4.0 / 6.0).abs() < 1e-12 && (q.profile[15] - 2.0 / 6.0).abs() < 1e-12);
+        let p = q.patience.unwrap();
+        assert_eq!((p.customers, p.abandons, p.total_wait, p.mean()), (6, 2, 60.0, Some(30.0)));
+        assert_eq!(q.channel, Channel::Chat, "from the queue's name");
+        let text = scenario_toml(&f, "t", "t.csv");
+        crate::scenario::Scenario::from_toml(&text, "t.toml").unwrap();
+        assert!(text.contains("60 s / 2 abandons = mean 30s"), "{text}");
+    }
+
+    #[test]
+    fn channels_from_common_names() {
+        assert_eq!(channel_of("E-mail"), Some(Channel::Email));
+        assert_eq!(channel_of("Live chat"), Some(Channel::Chat));
+        assert_eq!(channel_of("WhatsApp"), Some(Channel::Messenger));
+        assert_eq!(channel_of("Voice"), Some(Channel::Phone));
+        assert_eq!(channel_of("billing"), None);
+    }
+}
