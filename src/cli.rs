@@ -55,6 +55,11 @@ pub enum Command {
         /// sla-first, or a plan of the scenario's [policies].
         #[arg(long, value_name = "P")]
         policy: Option<String>,
+        /// Also write one row per ticket of every replication to this CSV file
+        /// (replication, queue, channel, origin, created, answered, wait_s,
+        /// handle_time_s, abandoned, outcome), ready for `staffsim fit`.
+        #[arg(long, value_name = "FILE.csv")]
+        ticket_log: Option<PathBuf>,
         #[command(flatten)]
         common: CommonArgs,
     },
@@ -140,6 +145,9 @@ pub enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Estimate a scenario's queues from a ticket export (or a `run --ticket-log` file): volume,
+    /// 24-hour profile, weekly weights, a handle-time distribution and patience.
+    Fit(FitArgs),
     /// The analytic answer (Erlang C, or Erlang A with --patience), instantly.
     Erlang(ErlangArgs),
     /// Print a shell completion script: `source <(staffsim completions bash)`, or save it
@@ -275,6 +283,50 @@ pub enum ChartFormat {
     Xlsx,
     /// PNG, SVG, the report and the workbook.
     All,
+}
+
+/// `staffsim fit`'s input, output and column names. A column flag left out
+/// uses the ticket log's name when the export has that column.
+#[derive(Debug, Args, Clone)]
+pub struct FitArgs {
+    /// The export: a CSV file with a header row, one ticket per row.
+    pub export: PathBuf,
+    /// Where to write the fitted scenario.
+    #[arg(short, long, value_name = "FILE.toml", default_value = "fitted.toml")]
+    pub out: PathBuf,
+    /// Overwrite the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The scenario's name [default: the export's file name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Column of the created time [default: created].
+    #[arg(long, value_name = "COLUMN")]
+    pub created: Option<String>,
+    /// Column that splits tickets into queues [default: queue, else the channel column].
+    #[arg(long, value_name = "COLUMN")]
+    pub queue: Option<String>,
+    /// Column of the channel (email, chat, phone, ...) [default: channel].
+    #[arg(long, value_name = "COLUMN")]
+    pub channel: Option<String>,
+    /// Column of the handle time, in seconds or as 5m, 1h30m, HH:MM:SS [default: handle_time_s].
+    #[arg(long, value_name = "COLUMN")]
+    pub handle_time: Option<String>,
+    /// Column of the wait until the first response (or until giving up) [default: wait_s].
+    #[arg(long, value_name = "COLUMN")]
+    pub wait: Option<String>,
+    /// Column of the first-response time, for the wait when there is no wait column [default: answered].
+    #[arg(long, value_name = "COLUMN")]
+    pub answered: Option<String>,
+    /// Column of the abandoned flag (true/false, yes/no, 1/0) [default: abandoned].
+    #[arg(long, value_name = "COLUMN")]
+    pub abandoned: Option<String>,
+    /// Column of the replication (a ticket log's copies of one period) [default: replication].
+    #[arg(long, value_name = "COLUMN")]
+    pub replication: Option<String>,
+    /// Print nothing on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -116,7 +116,23 @@ pub fn variants(
     source: Source,
     progress: &(dyn Fn() + Sync),
 ) -> anyhow::Result<Vec<RunSummary>> {
-    variants_observed(runs, source, progress, |_, _, _| {})
+    variants_observed(runs, source, false, progress, |_, _, _| {})
+}
+
+/// [`variants`] simulated here, with every counted ticket's record handed
+/// to `tickets` as (variant, replication, records), in replication order
+/// whatever the thread count, before the replication is folded.
+pub fn variants_logged(
+    runs: &[(&Scenario, Policy)],
+    threads: Option<usize>,
+    progress: &(dyn Fn() + Sync),
+    mut tickets: impl FnMut(usize, u32, &[crate::stats::tickets::TicketRecord]),
+) -> anyhow::Result<Vec<RunSummary>> {
+    let mut replication = vec![0u32; runs.len()];
+    variants_observed(runs, Source::Simulate(threads), true, progress, |v, _, stats| {
+        tickets(v, replication[v], &stats.tickets);
+        replication[v] += 1;
+    })
 }
 
 /// Runs scenario variants on the same tickets and summarizes each, and
@@ -133,7 +149,7 @@ pub fn scenario_variants(
 ) -> anyhow::Result<(Vec<RunSummary>, Vec<Vec<Figures>>)> {
     let runs: Vec<(&Scenario, Policy)> = scenarios.iter().map(|&s| (s, policy_of(s))).collect();
     let mut figures: Vec<Vec<Figures>> = scenarios.iter().map(|_| Vec::new()).collect();
-    let summaries = variants_observed(&runs, source, progress, |v, s, stats| {
+    let summaries = variants_observed(&runs, source, false, progress, |v, s, stats| {
         figures[v].push(paired::replication_figures(s, stats));
     })?;
     Ok((summaries, figures))
@@ -147,8 +163,14 @@ fn jobs_of(runs: &[(&Scenario, Policy)]) -> Vec<(usize, u32)> {
 }
 
 /// Simulates one job of [`jobs_of`]: replication `r` of variant `v`.
-fn simulate_job(runs: &[(&Scenario, Policy)], (v, r): (usize, u32), progress: &(dyn Fn() + Sync)) -> ReplicationStats {
-    let stats = sim::simulate(runs[v].0, runs[v].1, r);
+fn simulate_job(
+    runs: &[(&Scenario, Policy)],
+    (v, r): (usize, u32),
+    log: bool,
+    progress: &(dyn Fn() + Sync),
+) -> ReplicationStats {
+    let stats =
+        if log { sim::simulate_logged(runs[v].0, runs[v].1, r) } else { sim::simulate(runs[v].0, runs[v].1, r) };
     progress();
     stats
 }
@@ -163,6 +185,7 @@ pub fn total_jobs(runs: &[(&Scenario, Policy)]) -> usize {
 fn variants_observed(
     runs: &[(&Scenario, Policy)],
     source: Source,
+    log: bool,
     progress: &(dyn Fn() + Sync),
     mut observe: impl FnMut(usize, &Scenario, &ReplicationStats),
 ) -> anyhow::Result<Vec<RunSummary>> {
@@ -186,7 +209,7 @@ fn variants_observed(
     };
     match source {
         Source::Simulate(threads) => {
-            let simulate = |j: usize| simulate_job(runs, jobs[j], progress);
+            let simulate = |j: usize| simulate_job(runs, jobs[j], log, progress);
             in_order(&pool(threads)?, jobs.len(), simulate, fold);
         }
         Source::Shards(merged) => {
@@ -239,7 +262,7 @@ pub fn simulate_part(
 ) -> anyhow::Result<()> {
     let jobs = jobs_of(runs);
     let mine = &jobs[part];
-    let simulate = |j: usize| simulate_job(runs, mine[j], progress);
+    let simulate = |j: usize| simulate_job(runs, mine[j], false, progress);
     let mut failed: Option<anyhow::Error> = None;
     in_order(&pool(threads)?, mine.len(), simulate, |_, stats| {
         if failed.is_none()

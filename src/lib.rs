@@ -11,6 +11,7 @@ pub mod cli;
 pub mod erlang;
 pub mod error;
 pub mod experiment;
+pub mod fit;
 pub mod report;
 pub mod scenario;
 pub mod shard;

@@ -19,6 +19,7 @@ use crate::scenario::{Policy, Scenario};
 
 mod bench;
 mod calculator;
+mod fit;
 mod merge;
 pub mod options;
 mod pages;
@@ -62,7 +63,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Init { path, force } => init(&path, force),
         Command::Check { scenario } => check(&scenario),
-        Command::Run { scenario, policy, common } => run(&Options::new(&scenario, &common, policy.as_deref(), None)?),
+        Command::Run { scenario, policy, ticket_log, common } => {
+            run(&Options::new(&scenario, &common, policy.as_deref(), None)?, ticket_log.as_deref())
+        }
         Command::Compare { scenario, variants, policies, rank_by, common } => {
             if variants.is_empty() {
                 compare(&Options::new(&scenario, &common, None, Some("compare"))?, &policies, rank_by)
@@ -101,6 +104,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             merge::merge(&shards, merge::Overrides { out, threads, format, size, quiet })
         }
         Command::Erlang(args) => calculator::erlang(&args),
+        Command::Fit(args) => fit::fit(&args),
     }
 }
 
@@ -208,9 +212,16 @@ pub(crate) fn chart_list(charts: &[String]) -> String {
     if charts.is_empty() { "none as images (see --format)".to_string() } else { charts.join(" ") }
 }
 
-fn run(opts: &Options) -> anyhow::Result<()> {
+fn run(opts: &Options, ticket_log: Option<&Path>) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
     scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?;
+    if ticket_log.is_some() && opts.shard.is_some() {
+        return Err(InputError::Argument(
+            "--ticket-log cannot be combined with --shard: run without --shard to write the ticket log".into(),
+        )
+        .into());
+    }
+    let mut log = ticket_log.map(report::tickets::TicketLog::create).transpose()?;
     if !opts.quiet {
         for warning in warnings(scenario) {
             eprintln!("warning: {}: {warning}", path.display());
@@ -223,7 +234,14 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     }
     let sim = &scenario.simulation;
     let bar = progress::bar(u64::from(sim.replications), "replications", opts.quiet);
-    let summary = experiment::variants(&runs, opts.source(), &|| bar.inc(1))?.pop().expect("one variant, one summary");
+    let summary = match &mut log {
+        None => experiment::variants(&runs, opts.source(), &|| bar.inc(1))?,
+        Some(log) => experiment::variants_logged(&runs, opts.threads, &|| bar.inc(1), |_, replication, tickets| {
+            log.write(scenario, replication, tickets)
+        })?,
+    }
+    .pop()
+    .expect("one variant, one summary");
     bar.finish_and_clear();
 
     let dir = &opts.out;
@@ -279,6 +297,12 @@ fn run(opts: &Options) -> anyhow::Result<()> {
     let wall = started.elapsed().as_secs_f64();
     set.add("run.json", report::json::to_bytes(&run_record(opts, &[scenario.policy], wall))?);
     set.commit()?;
+    if let (Some(log), Some(target)) = (log, ticket_log) {
+        let rows = log.commit()?;
+        if !opts.quiet {
+            eprintln!("wrote {} ({rows} tickets)", target.display());
+        }
+    }
 
     if opts.json {
         let v = json!({

@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod progress;
 pub mod table;
+pub mod tickets;
 pub mod xlsx;
 
 use std::io::Write;

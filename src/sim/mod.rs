@@ -82,6 +82,14 @@ pub fn simulate(scenario: &Scenario, policy: Policy, replication: u32) -> Replic
     Engine::new(scenario, policy, replication).run()
 }
 
+/// [`simulate`], also keeping a record of every counted ticket
+/// (`ReplicationStats::tickets`), for `run --ticket-log`.
+pub fn simulate_logged(scenario: &Scenario, policy: Policy, replication: u32) -> ReplicationStats {
+    let mut engine = Engine::new(scenario, policy, replication);
+    engine.recorder.log_tickets();
+    engine.run()
+}
+
 /// A callback request's delay to the customer's chosen time, seconds, or -1
 /// when it asks for none. Both draws are made either way, so the stream
 /// stays aligned with the calls.
@@ -675,7 +683,10 @@ impl<'a> Engine<'a> {
         let wait = self.age(q, ticket.arrival);
         match ticket.contact {
             Contact::Reply => self.recorder.reply_answered(q, ticket.arrival, wait),
-            _ => self.recorder.answered(q, ticket.arrival, wait, ticket.origin),
+            _ => {
+                self.recorder.answered(q, ticket.arrival, wait, ticket.origin);
+                self.recorder.log_answered(q, ticket.arrival, ticket.origin, self.now - ticket.arrival, handle);
+            }
         }
         self.floor.take(agent, units, self.now);
         let finish = Event::Finish { agent, queue: q as u32, conversation: ticket.conversation };
@@ -696,6 +707,7 @@ impl<'a> Engine<'a> {
             outbound::Attempt::Reached => {
                 let wait = self.age(q, arrival);
                 self.recorder.answered(q, arrival, wait, origin);
+                self.recorder.log_answered(q, arrival, origin, self.now - arrival, ticket.handle * speed);
                 self.recorder.outbound_settled(q, arrival, origin, ticket.attempt, true);
                 let finish = Event::Finish { agent, queue: q as u32, conversation: NO_CONVERSATION };
                 self.schedule(self.now + ticket.handle * speed, finish);

@@ -10,6 +10,7 @@ pub mod paired;
 pub mod recorder;
 pub mod running;
 pub mod summary;
+pub mod tickets;
 
 pub use recorder::{AgentTime, Origin, Recorder, ReplicationStats, TicketCounts};
 pub use summary::{

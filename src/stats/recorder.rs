@@ -12,6 +12,8 @@
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
+use super::tickets::{TicketOutcome, TicketRecord};
+
 /// Highest wait the histogram resolves: 2^36 ms, about two years.
 const MAX_WAIT_MS: u64 = 1 << 36;
 
@@ -553,6 +555,10 @@ pub struct ReplicationStats {
     pub callbacks: Vec<CallbackCounts>,
     /// Per queue: outbound dialling (all zero for inbound queues).
     pub outbound: Vec<OutboundCounts>,
+    /// Every counted ticket, in the order they ended; empty unless asked
+    /// for ([`Recorder::log_tickets`]). Never written to shard files.
+    #[serde(skip)]
+    pub tickets: Vec<TicketRecord>,
 }
 
 /// Streams one replication's observations into [`ReplicationStats`].
@@ -569,6 +575,8 @@ pub struct Recorder {
     sla_within: Vec<f64>,
     /// The SLA threshold of after-hours callback tickets, per queue.
     after_hours_within: Vec<f64>,
+    /// One record per counted ticket, when a ticket log was asked for.
+    tickets: Option<Vec<TicketRecord>>,
     stats: ReplicationStats,
 }
 
@@ -602,7 +610,41 @@ impl Recorder {
                 resolution: Vec::new(),
                 callbacks: vec![CallbackCounts::default(); queue_count],
                 outbound: vec![OutboundCounts::default(); queue_count],
+                tickets: Vec::new(),
             },
+            tickets: None,
+        }
+    }
+
+    /// Keep a record of every counted ticket (`run --ticket-log`).
+    pub fn log_tickets(&mut self) {
+        self.tickets = Some(Vec::new());
+    }
+
+    /// Whether ticket records are kept.
+    #[inline]
+    pub fn logs_tickets(&self) -> bool {
+        self.tickets.is_some()
+    }
+
+    #[inline]
+    fn log(&mut self, queue: usize, arrival: f64, origin: Origin, outcome: TicketOutcome, wait: f64) {
+        if let Some(log) = &mut self.tickets {
+            log.push(TicketRecord { queue: queue as u32, origin, outcome, arrival, wait, handle: f64::NAN });
+        }
+    }
+
+    /// A counted ticket's answer, for the ticket log only: `wait` on the
+    /// wall clock, `handle` the agent time it takes. The counts come from
+    /// [`Recorder::answered`].
+    #[inline]
+    pub fn log_answered(&mut self, queue: usize, arrival: f64, origin: Origin, wait: f64, handle: f64) {
+        if self.tickets.is_some()
+            && self.followed(arrival, origin)
+            && let Some(log) = &mut self.tickets
+        {
+            let outcome = TicketOutcome::Answered;
+            log.push(TicketRecord { queue: queue as u32, origin, outcome, arrival, wait, handle });
         }
     }
 
@@ -674,6 +716,7 @@ impl Recorder {
     pub fn abandoned(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
         if self.each(queue, arrival, origin, Outcome::Abandoned) {
             self.stats.everyone[queue].record(waited);
+            self.log(queue, arrival, origin, TicketOutcome::Abandoned, waited);
         }
     }
 
@@ -685,6 +728,7 @@ impl Recorder {
     pub fn closed(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
         if self.each(queue, arrival, origin, Outcome::Closed) {
             self.stats.everyone[queue].record(waited);
+            self.log(queue, arrival, origin, TicketOutcome::Closed, waited);
         }
     }
 
@@ -693,6 +737,7 @@ impl Recorder {
     pub fn withdrawn(&mut self, queue: usize, arrival: f64, waited: f64, origin: Origin) {
         if self.each(queue, arrival, origin, Outcome::Withdrawn) {
             self.stats.everyone[queue].record(waited);
+            self.log(queue, arrival, origin, TicketOutcome::Withdrawn, waited);
         }
     }
 
@@ -819,6 +864,7 @@ impl Recorder {
             e.record(age);
             e.left[age_band(in_sla, wall_age)] += 1;
             e.oldest_left = Some(e.oldest_left.map_or(wall_age, |o| o.max(wall_age)));
+            self.log(queue, arrival, origin, TicketOutcome::Waiting, wall_age);
         }
     }
 
@@ -868,6 +914,7 @@ impl Recorder {
     }
 
     pub fn finish(mut self) -> ReplicationStats {
+        self.stats.tickets = self.tickets.take().unwrap_or_default();
         for (e, waits) in self.stats.everyone.iter_mut().zip(&self.stats.waits) {
             e.waits.add(waits).expect("wait histograms share their bounds");
         }

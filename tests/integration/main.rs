@@ -10,6 +10,7 @@ mod capacity;
 mod cli;
 mod dated;
 mod dialling;
+mod fit;
 mod flows;
 mod fuzz;
 mod guards;
