@@ -44,12 +44,12 @@ pub enum Command {
     },
     /// Validate a scenario and print what was understood.
     Check {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
     },
     /// Simulate a desk: service level, waits, abandonment, occupancy, backlog.
     Run {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
         /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
         /// sla-first, or a plan of the scenario's [policies].
@@ -84,7 +84,7 @@ pub enum Command {
     },
     /// Required agents per interval (analytic and simulated), FTE and a shift schedule.
     Staff {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
         /// Write the scenario with the scheduled shifts to this file, ready for `run`.
         #[arg(long, value_name = "PATH")]
@@ -124,7 +124,7 @@ pub enum Command {
     },
     /// Service level, ASA, abandonment and occupancy against a team's headcount.
     Sweep {
-        /// The scenario file (TOML).
+        /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
         /// The team whose headcount varies.
         #[arg(long)]

@@ -897,7 +897,12 @@ impl Scenario {
 
     /// Reads and validates a scenario file once, returning its text too (to
     /// fingerprint and to edit exactly what was simulated).
+    /// The path `-` reads the scenario from standard input, once.
     pub fn read(path: &Path) -> Result<(Scenario, String), InputError> {
+        if path.as_os_str() == "-" {
+            let text = read_stdin_once()?;
+            return Self::from_toml(&text, STDIN_NAME).map(|s| (s, text));
+        }
         let file = path.display().to_string();
         let text = match std::fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| InputError::Unreadable {
@@ -970,6 +975,29 @@ impl Scenario {
     pub fn policy_named(&self, name: &str) -> Result<Policy, String> {
         find_policy(name, &self.plans.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
     }
+}
+
+/// How messages name a scenario read from standard input (the path `-`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Reads standard input to its end; a second read (two scenarios given as
+/// `-`) is refused rather than taken as an empty file.
+fn read_stdin_once() -> Result<String, InputError> {
+    static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return Err(InputError::Argument(
+            "standard input (-) can hold one scenario; give the others as files".into(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| InputError::Unreadable {
+        file: STDIN_NAME.into(),
+        reason: e.to_string(),
+    })?;
+    String::from_utf8(bytes).map_err(|_| InputError::Unreadable {
+        file: STDIN_NAME.into(),
+        reason: "it is not UTF-8 text; a scenario is a TOML text file".into(),
+    })
 }
 
 /// A built-in order (any spelling) or the plan of that exact name among `plans`.

@@ -1037,3 +1037,43 @@ fn color_is_asked_for_or_refused_whatever_the_terminal() {
     assert!(before.status.success());
     staffsim().args(["--color", "sometimes", "check"]).arg(fixture("small.toml")).assert().code(2);
 }
+
+/// `-` reads the scenario from standard input, for `check` and every
+/// simulating command; the results are those of the same file, and a
+/// second `-` is refused instead of read as an empty scenario.
+#[test]
+fn a_scenario_can_come_from_standard_input() {
+    let text = fs::read_to_string(fixture("small.toml")).unwrap();
+    staffsim()
+        .args(["check", "-"])
+        .write_stdin(text.clone())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("- is valid"));
+    let dir = tempfile::tempdir().unwrap();
+    let (piped, file) = (dir.path().join("piped"), dir.path().join("file"));
+    staffsim()
+        .args(["run", "-", "-q", "--format", "png", "-o", piped.to_str().unwrap()])
+        .write_stdin(text.clone())
+        .assert()
+        .success();
+    staffsim()
+        .args(["run", fixture("small.toml").to_str().unwrap(), "-q", "--format", "png", "-o", file.to_str().unwrap()])
+        .assert()
+        .success();
+    for name in ["summary.csv", "intervals.csv"] {
+        assert_eq!(fs::read(piped.join(name)).unwrap(), fs::read(file.join(name)).unwrap(), "{name}");
+    }
+    staffsim()
+        .args(["check", "-"])
+        .write_stdin("[simulation\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>"));
+    staffsim()
+        .args(["compare", "-", "-", "-q", "-o", dir.path().join("twice").to_str().unwrap()])
+        .write_stdin(text)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("standard input (-) can hold one scenario"));
+}
