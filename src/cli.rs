@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The version and the commit it was built from, when built from a git
@@ -51,9 +52,9 @@ pub enum Command {
     Run {
         /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
-        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
-        /// sla-first, or a plan of the scenario's [policies].
-        #[arg(long, value_name = "P")]
+        /// Backlog policy (overrides the scenario's [policy]): a built-in order, or the name of
+        /// a plan in the scenario's [policies].
+        #[arg(long, value_name = "P", value_parser = PolicyName { with_all: false })]
         policy: Option<String>,
         /// Also write one row per ticket of every replication to this CSV file
         /// (replication, queue, channel, origin, created, answered, wait_s,
@@ -74,7 +75,7 @@ pub enum Command {
         variants: Vec<PathBuf>,
         /// Policies to compare, comma-separated: per-queue, fifo, lifo, priority, sla-first, the
         /// scenario's plans ([policies]), or all [default: all: the five, then the plans].
-        #[arg(long, value_delimiter = ',', value_name = "LIST")]
+        #[arg(long, value_delimiter = ',', value_name = "LIST", value_parser = PolicyName { with_all: true })]
         policies: Vec<String>,
         /// What the ranking puts first (every objective counts the tickets still waiting)
         #[arg(long, value_enum, default_value_t = RankBy::Targets, value_name = "OBJECTIVE")]
@@ -98,9 +99,9 @@ pub enum Command {
         /// Overwrite the --write-scenario file if it exists.
         #[arg(long)]
         force: bool,
-        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
-        /// sla-first, or a plan of the scenario's [policies].
-        #[arg(long, value_name = "P")]
+        /// Backlog policy (overrides the scenario's [policy]): a built-in order, or the name of
+        /// a plan in the scenario's [policies].
+        #[arg(long, value_name = "P", value_parser = PolicyName { with_all: false })]
         policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
@@ -115,9 +116,9 @@ pub enum Command {
         /// Which quantile of the sampled requirement each month is planned for (with ranges in the scenario).
         #[arg(long, value_enum, default_value_t = PlanFor::P80)]
         plan_for: PlanFor,
-        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
-        /// sla-first, or a plan of the scenario's [policies].
-        #[arg(long, value_name = "P")]
+        /// Backlog policy (overrides the scenario's [policy]): a built-in order, or the name of
+        /// a plan in the scenario's [policies].
+        #[arg(long, value_name = "P", value_parser = PolicyName { with_all: false })]
         policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
@@ -132,9 +133,9 @@ pub enum Command {
         /// Headcounts: FROM..TO, FROM..TO:STEP or a list such as 8,10,12.
         #[arg(long, value_name = "RANGE")]
         agents: String,
-        /// Backlog policy (overrides the scenario's [policy]): per-queue, fifo, lifo, priority,
-        /// sla-first, or a plan of the scenario's [policies].
-        #[arg(long, value_name = "P")]
+        /// Backlog policy (overrides the scenario's [policy]): a built-in order, or the name of
+        /// a plan in the scenario's [policies].
+        #[arg(long, value_name = "P", value_parser = PolicyName { with_all: false })]
         policy: Option<String>,
         #[command(flatten)]
         common: CommonArgs,
@@ -181,6 +182,45 @@ pub enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+}
+
+/// A backlog policy's name on the command line: a built-in order (listed in
+/// `--help` and offered by shell completion) or a plan of the scenario's
+/// `[policies]`, which only the scenario knows. The name is checked once the
+/// scenario is read, with a did-you-mean among every known name.
+#[derive(Debug, Clone, Copy)]
+pub struct PolicyName {
+    /// Whether `all` (every order and plan, for `--policies`) is offered too.
+    pub with_all: bool,
+}
+
+impl TypedValueParser for PolicyName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            [
+                ("per-queue", "the highest-priority queue, and in it the ticket its discipline names (default)"),
+                ("fifo", "the oldest ticket in any of the agent's queues"),
+                ("lifo", "the freshest ticket in any of the agent's queues"),
+                ("priority", "the highest-priority queues; among them the oldest ticket"),
+                ("sla-first", "tickets that can still meet their SLA first, the least time left first"),
+                ("all", "the five orders, then the scenario's plans"),
+            ]
+            .into_iter()
+            .filter(|(name, _)| self.with_all || *name != "all")
+            .map(|(name, help)| PossibleValue::new(name).help(help)),
+        ))
+    }
 }
 
 /// Options shared by the simulating commands.

@@ -985,15 +985,11 @@ pub const STDIN_NAME: &str = "<stdin>";
 fn read_stdin_once() -> Result<String, InputError> {
     static TAKEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     if TAKEN.swap(true, std::sync::atomic::Ordering::SeqCst) {
-        return Err(InputError::Argument(
-            "standard input (-) can hold one scenario; give the others as files".into(),
-        ));
+        return Err(InputError::Argument("standard input (-) can hold one scenario; give the others as files".into()));
     }
     let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes).map_err(|e| InputError::Unreadable {
-        file: STDIN_NAME.into(),
-        reason: e.to_string(),
-    })?;
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+        .map_err(|e| InputError::Unreadable { file: STDIN_NAME.into(), reason: e.to_string() })?;
     String::from_utf8(bytes).map_err(|_| InputError::Unreadable {
         file: STDIN_NAME.into(),
         reason: "it is not UTF-8 text; a scenario is a TOML text file".into(),

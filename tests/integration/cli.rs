@@ -1077,3 +1077,29 @@ fn a_scenario_can_come_from_standard_input() {
         .code(2)
         .stderr(predicate::str::contains("standard input (-) can hold one scenario"));
 }
+
+/// `--policy` lists the five built-in orders in `--help` and offers them to
+/// shell completion, while a plan's name (known only to the scenario) is
+/// still accepted and a wrong name gets a did-you-mean.
+#[test]
+fn policy_names_are_listed_completed_and_checked() {
+    let help = staffsim().args(["run", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for name in ["per-queue", "fifo", "lifo", "priority", "sla-first"] {
+        assert!(help.contains(&format!("- {name}:")), "{name} in\n{help}");
+    }
+    assert!(!help.contains("- all:  the five orders"), "all is for compare --policies only");
+    let compare = String::from_utf8(staffsim().args(["compare", "--help"]).output().unwrap().stdout).unwrap();
+    assert!(
+        compare.contains("the five orders, then the scenario's plans") && !compare.contains("--policy <"),
+        "{compare}"
+    );
+    let bash = String::from_utf8(staffsim().args(["completions", "bash"]).output().unwrap().stdout).unwrap();
+    assert!(bash.contains("per-queue fifo lifo priority sla-first"), "completion offers the orders");
+    staffsim()
+        .args(["run", fixture("small.toml").to_str().unwrap(), "--policy", "lifp", "-q", "-o"])
+        .arg(tempfile::tempdir().unwrap().path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown policy \"lifp\"").and(predicate::str::contains("lifo")));
+}
