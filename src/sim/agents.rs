@@ -142,6 +142,7 @@ impl Floor {
         }
     }
 
+    #[inline]
     fn make_available(&mut self, agent: u32) {
         let a = &mut self.agents[agent as usize];
         if a.slot == NOT_AVAILABLE && a.on_shift && a.used < self.capacity {
@@ -152,6 +153,7 @@ impl Floor {
         }
     }
 
+    #[inline]
     fn make_unavailable(&mut self, agent: u32) {
         let (team, slot) = {
             let a = &self.agents[agent as usize];

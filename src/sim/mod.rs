@@ -324,6 +324,7 @@ impl<'a> Engine<'a> {
         }
     }
 
+    #[inline]
     fn schedule(&mut self, time: f64, event: Event) {
         if time < self.horizon {
             self.events.push(time, event);
