@@ -1031,7 +1031,9 @@ mod tests {
     #[test]
     fn millis_rounds_as_f64_round_does() {
         let mut x = 99u64;
-        let mut waits = vec![0.0, 0.0004, 0.0005, 0.0015, 0.49999999999999994e-3, -3.0, f64::NAN, 1e300, 2.5e-3];
+        // The f64 just below a half millisecond, among others near halves.
+        let below_half = f64::from_bits(0.5f64.to_bits() - 1) / 1000.0;
+        let mut waits = vec![0.0, 0.0004, 0.0005, 0.0015, below_half, -3.0, f64::NAN, 1e300, 2.5e-3];
         for _ in 0..100_000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
