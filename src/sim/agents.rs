@@ -142,6 +142,7 @@ impl Floor {
         }
     }
 
+    #[inline]
     fn make_available(&mut self, agent: u32) {
         let a = &mut self.agents[agent as usize];
         if a.slot == NOT_AVAILABLE && a.on_shift && a.used < self.capacity {
@@ -152,6 +153,7 @@ impl Floor {
         }
     }
 
+    #[inline]
     fn make_unavailable(&mut self, agent: u32) {
         let (team, slot) = {
             let a = &self.agents[agent as usize];
@@ -264,6 +266,33 @@ impl Floor {
             }
             false
         }
+    }
+
+    /// [`Floor::release`] for an agent who goes straight on to look for
+    /// work: one who was fully busy is not filed as available yet, so the
+    /// ticket it takes at once does not file it and take it out again (the
+    /// caller files it with [`Floor::file`] when it has looked). Filing an
+    /// agent and taking it out again leaves the lists as they were (it is
+    /// pushed onto their ends and popped), so the outcome is `release`'s.
+    /// Returns whether the agent is still on shift.
+    #[inline]
+    pub fn release_unfiled(&mut self, agent: u32, units: Units, now: f64) -> bool {
+        let a = &self.agents[agent as usize];
+        if a.slot != NOT_AVAILABLE || !a.on_shift {
+            return self.release(agent, units, now);
+        }
+        let team = a.team as usize;
+        self.meter(team, now);
+        self.teams[team].busy_units -= units;
+        self.agents[agent as usize].used -= units;
+        true
+    }
+
+    /// Files an agent on shift with spare capacity as available, if it is
+    /// not already (after [`Floor::release_unfiled`]).
+    #[inline]
+    pub fn file(&mut self, agent: u32) {
+        self.make_available(agent);
     }
 
     /// Starts or ends duty for a group of agents.

@@ -120,10 +120,12 @@ impl EventQueue {
                     self.heap[first + 2].key(),
                     self.heap[first + 3].key(),
                 ];
-                let ab = usize::from(k[1] < k[0]);
-                let cd = 2 + usize::from(k[3] < k[2]);
-                let pick = ab ^ ((ab ^ cd) & usize::from(k[cd] < k[ab]).wrapping_neg());
-                (first + pick, k[pick])
+                // Selects of values, not indexing into `k`: an array indexed
+                // by a computed position lives on the stack.
+                let (ab, kab) = if k[1] < k[0] { (1, k[1]) } else { (0, k[0]) };
+                let (cd, kcd) = if k[3] < k[2] { (3, k[3]) } else { (2, k[2]) };
+                let (pick, kpick) = if kcd < kab { (cd, kcd) } else { (ab, kab) };
+                (first + pick, kpick)
             } else if first < n {
                 let mut best = first;
                 let mut best_key = self.heap[first].key();

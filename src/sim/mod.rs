@@ -332,6 +332,7 @@ impl<'a> Engine<'a> {
         }
     }
 
+    #[inline]
     fn schedule(&mut self, time: f64, event: Event) {
         if time < self.horizon {
             self.events.push(time, event);
@@ -953,6 +954,15 @@ impl<'a> Engine<'a> {
 
     fn finish(&mut self, agent: u32, q: usize, conversation: u32) {
         let units = self.queues[q].units;
+        if conversation == NO_CONVERSATION {
+            // Nothing happens between the release and the agent's look for
+            // work, so the agent is filed as available only after it.
+            if self.floor.release_unfiled(agent, units, self.now) {
+                self.dispatch(agent);
+                self.floor.file(agent);
+            }
+            return;
+        }
         let available = self.floor.release(agent, units, self.now);
         if conversation != NO_CONVERSATION {
             self.follow_up(conversation, q);

@@ -81,6 +81,7 @@ pub struct TicketStore {
 
 impl TicketStore {
     /// Stores a waiting ticket; returns its id and generation.
+    #[inline]
     pub fn insert(&mut self, ticket: Ticket) -> (u32, u32) {
         match self.free.pop() {
             Some(id) => {
@@ -144,8 +145,13 @@ impl WaitingLine {
         self.live += 1;
     }
 
-    /// Drops gone tickets from both ends, so the ends are live.
+    /// Drops gone tickets from both ends, so the ends are live. With none
+    /// gone (`dead` counts those still in the line) there is nothing to drop.
+    #[inline]
     fn trim(&mut self, store: &mut TicketStore) {
+        if self.dead == 0 {
+            return;
+        }
         while let Some(&id) = self.ids.front() {
             if store.get(id).waiting {
                 break;
@@ -186,6 +192,7 @@ impl WaitingLine {
     }
 
     /// Takes the oldest ticket (call after `oldest` returned one).
+    #[inline]
     pub fn take_oldest(&mut self, store: &mut TicketStore) -> Option<Ticket> {
         self.trim(store);
         let id = self.ids.pop_front()?;
@@ -212,6 +219,7 @@ impl WaitingLine {
         Some(self.taken(id, store))
     }
 
+    #[inline]
     fn taken(&mut self, id: u32, store: &mut TicketStore) -> Ticket {
         let ticket = *store.get(id);
         store.release(id);

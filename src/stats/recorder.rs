@@ -22,6 +22,109 @@ pub fn wait_histogram() -> Histogram<u32> {
     Histogram::new_with_bounds(1, MAX_WAIT_MS, 2).expect("constant histogram bounds are valid")
 }
 
+/// A wait in seconds as the histograms record it: whole milliseconds,
+/// rounded half away from zero, as `(wait * 1000.0).round() as u64` gives
+/// them below 2^63 ms (far beyond the histograms' highest value, to which
+/// they clamp every greater one). Without `f64::round`, a library call on
+/// the default x86-64 target, and through a signed conversion, one
+/// instruction where the unsigned one takes a dozen. Negative and NaN
+/// waits give 0.
+#[inline]
+fn millis(wait: f64) -> u64 {
+    let x = wait * 1000.0;
+    // Exact below 2^53; from there on every f64 is a whole number.
+    let whole = x as i64;
+    // Without a branch: whether a wait's fraction reaches a half is a coin toss.
+    whole.max(0) as u64 + u64::from(x - whole as f64 >= 0.5)
+}
+
+/// How [`wait_histogram`] files a value (hdrhistogram's `index_for` with
+/// its bounds: 1 ms resolution, 2 significant figures, so 256 values in the
+/// first bucket and 128 in each bucket after it, each twice as wide).
+const SUB_BUCKET_MASK: u64 = 255;
+const LEADING_ZERO_COUNT_BASE: u32 = 56;
+const SUB_BUCKET_HALF_COUNT_MAGNITUDE: u32 = 7;
+
+#[inline]
+fn wait_index(value: u64) -> usize {
+    let bucket = LEADING_ZERO_COUNT_BASE - (value | SUB_BUCKET_MASK).leading_zeros();
+    let sub_bucket = value >> bucket;
+    (((bucket + 1) as usize) << SUB_BUCKET_HALF_COUNT_MAGNITUDE) + sub_bucket as usize - 128
+}
+
+/// The least value [`wait_index`] files at `index`.
+#[inline]
+fn wait_index_value(index: usize) -> u64 {
+    if index < 256 {
+        index as u64
+    } else {
+        let bucket = (index >> SUB_BUCKET_HALF_COUNT_MAGNITUDE) - 1;
+        (((index & 127) + 128) as u64) << bucket
+    }
+}
+
+/// One queue's answered waits while the replication runs: the counts of
+/// [`wait_histogram`]'s buckets, and the least non-zero and the greatest
+/// value recorded. A record is an index and an increment, against the
+/// histogram's checked record; [`WaitCounts::histogram`] gives exactly the
+/// histogram the same records would have built (the same counts, total,
+/// least and greatest value).
+#[derive(Debug, Clone)]
+struct WaitCounts {
+    counts: Vec<u32>,
+    min_nonzero: u64,
+    max: u64,
+    /// The histogram's highest trackable value: greater values are clamped
+    /// to it, as `saturating_record` does.
+    high: u64,
+}
+
+impl WaitCounts {
+    fn new() -> Self {
+        let h = wait_histogram();
+        WaitCounts { counts: vec![0; h.distinct_values()], min_nonzero: u64::MAX, max: 0, high: h.high() }
+    }
+
+    #[inline]
+    fn record(&mut self, value: u64) {
+        let value = value.min(self.high);
+        let i = wait_index(value);
+        self.counts[i] = self.counts[i].saturating_add(1);
+        self.max = self.max.max(value);
+        if value != 0 && value < self.min_nonzero {
+            self.min_nonzero = value;
+        }
+    }
+
+    /// The histogram of the recorded values. Each bucket's count is
+    /// recorded at one value inside it: the bucket's least value, or the
+    /// least non-zero or greatest value recorded when it holds them, so the
+    /// histogram's minimum and maximum are those of the records.
+    fn histogram(&self) -> Histogram<u32> {
+        let mut h = wait_histogram();
+        for (i, &count) in self.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let low = wait_index_value(i);
+            let top = h.highest_equivalent(low);
+            let (has_min, has_max) = ((low..=top).contains(&self.min_nonzero), (low..=top).contains(&self.max));
+            let mut record = |value: u64, n: u32| {
+                if n > 0 {
+                    h.record_n(value, n).expect("a bucket's own value is in range");
+                }
+            };
+            match (has_min, has_max) {
+                (true, true) => {
+                    record(self.min_nonzero, count - 1);
+                    record(self.max, 1);
+                }
+                (true, false) => record(self.min_nonzero, count),
+                (false, true) => record(self.max, count),
+                (false, false) => record(low, count),
+            }
+        }
+        h
+    }
+}
+
 /// A histogram as a shard file holds it: its bounds and its non-empty
 /// buckets, each by its highest value and count. Read back, every bucket
 /// holds the same count, so every quantile, mean and merge is the same.
@@ -290,7 +393,7 @@ impl IntervalCounts {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, o: Outcome) {
         count_outcome!(self, o, u32, |_| {});
     }
@@ -315,7 +418,7 @@ enum Outcome {
 }
 
 impl TicketCounts {
-    #[inline]
+    #[inline(always)]
     fn count(&mut self, o: Outcome) {
         count_outcome!(self, o, u64, |c: &mut Self| c.callbacks_created += 1);
     }
@@ -374,7 +477,7 @@ impl EveryoneWaits {
     #[inline]
     fn record(&mut self, wait: f64) {
         let wait = wait.max(0.0);
-        self.waits.saturating_record((wait * 1000.0).round() as u64);
+        self.waits.saturating_record(millis(wait));
         self.sum += wait;
         self.count += 1;
         self.over_week += u64::from(wait > 7.0 * 86_400.0);
@@ -577,6 +680,8 @@ pub struct Recorder {
     after_hours_within: Vec<f64>,
     /// One record per counted ticket, when a ticket log was asked for.
     tickets: Option<Vec<TicketRecord>>,
+    /// Per queue: the answered waits, turned into `stats.waits` at the end.
+    answered_waits: Vec<WaitCounts>,
     stats: ReplicationStats,
 }
 
@@ -584,7 +689,6 @@ impl Recorder {
     pub fn new(warmup: f64, horizon: f64, interval: f64, sla_within: Vec<f64>, team_count: usize) -> Self {
         let intervals = ((horizon - warmup) / interval).round() as usize;
         let queue_count = sla_within.len();
-        let histogram = wait_histogram();
         Recorder {
             warmup,
             horizon,
@@ -595,12 +699,13 @@ impl Recorder {
             team_count,
             after_hours_within: sla_within.clone(),
             sla_within,
+            answered_waits: vec![WaitCounts::new(); queue_count],
             stats: ReplicationStats {
                 queues: vec![TicketCounts::default(); queue_count],
                 initial: vec![TicketCounts::default(); queue_count],
                 after_hours: vec![TicketCounts::default(); queue_count],
                 time_to_clear: vec![None; queue_count + 1],
-                waits: vec![histogram; queue_count],
+                waits: Vec::new(),
                 everyone: vec![EveryoneWaits::new(); queue_count],
                 teams: vec![AgentTime::default(); team_count],
                 interval_tickets: vec![IntervalCounts::default(); intervals * queue_count],
@@ -667,7 +772,9 @@ impl Recorder {
         if arrival < self.warmup || arrival >= self.horizon {
             return None;
         }
-        Some((((arrival - self.warmup) * self.per_interval) as usize).min(self.intervals - 1))
+        // Not negative here, so the signed conversion (one instruction)
+        // gives what the unsigned one would.
+        Some((((arrival - self.warmup) * self.per_interval) as i64 as usize).min(self.intervals - 1))
     }
 
     /// Applies `f` to every count the ticket belongs to: the queue's total and
@@ -675,7 +782,10 @@ impl Recorder {
     /// the queue was closed), or — for the initial backlog, which is counted
     /// whatever the warm-up — the total and the initial-backlog counts.
     /// Returns whether the ticket is counted at all.
-    #[inline]
+    /// Always inlined: each caller passes one outcome, so the outcome's
+    /// match is settled at compile time instead of by an indirect jump per
+    /// count (a jump whose target alternates, mispredicted most of the time).
+    #[inline(always)]
     fn each(&mut self, queue: usize, arrival: f64, origin: Origin, o: Outcome) -> bool {
         if origin == Origin::InitialBacklog {
             self.stats.queues[queue].count(o);
@@ -704,7 +814,7 @@ impl Recorder {
         let in_sla = wait <= self.within(queue, origin);
         let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
         if counted {
-            self.stats.waits[queue].saturating_record((wait * 1000.0).round() as u64);
+            self.answered_waits[queue].record(millis(wait));
             // Its histogram gets the answered waits all at once at the end
             // (`finish`): one histogram record per ticket, not two.
             self.stats.everyone[queue].count_answered(wait);
@@ -807,7 +917,7 @@ impl Recorder {
             f.resolution_sum += time;
             f.touches_sum += u64::from(touches);
             f.transfers_sum += u64::from(transfers);
-            self.stats.resolution[home].saturating_record((time.max(0.0) * 1000.0).round() as u64);
+            self.stats.resolution[home].saturating_record(millis(time.max(0.0)));
         }
     }
 
@@ -915,6 +1025,7 @@ impl Recorder {
 
     pub fn finish(mut self) -> ReplicationStats {
         self.stats.tickets = self.tickets.take().unwrap_or_default();
+        self.stats.waits = self.answered_waits.iter().map(WaitCounts::histogram).collect();
         for (e, waits) in self.stats.everyone.iter_mut().zip(&self.stats.waits) {
             e.waits.add(waits).expect("wait histograms share their bounds");
         }
@@ -962,6 +1073,51 @@ mod tests {
         assert_eq!((e.count, e.sum, e.mean()), (5, 520.0, Some(104.0)));
         assert_eq!((e.left, e.oldest_left, e.over_week), ([1, 0, 0, 0], Some(5.0), 0));
         assert!((e.quantile(1.0).unwrap() - 420.0).abs() < 0.01 * 420.0, "to the histogram's 1 %");
+    }
+
+    #[test]
+    fn millis_rounds_as_f64_round_does() {
+        let mut x = 99u64;
+        // The f64 just below a half millisecond, among others near halves.
+        let below_half = f64::from_bits(0.5f64.to_bits() - 1) / 1000.0;
+        let mut waits = vec![0.0, 0.0004, 0.0005, 0.0015, below_half, -3.0, f64::NAN, 1e300, 2.5e-3];
+        for _ in 0..100_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let mantissa = (x >> 11) as f64 / (1u64 << 53) as f64;
+            waits.push(mantissa * 10f64.powi((x % 13) as i32 - 3));
+            waits.push(((x >> 20) % 100_000) as f64 / 2000.0);
+        }
+        for w in waits {
+            assert_eq!(millis(w).min(1 << 62), ((w * 1000.0).round() as u64).min(1 << 62), "{w}");
+        }
+    }
+
+    #[test]
+    fn wait_counts_give_the_histogram_the_records_would_have_built() {
+        let mut x = 5u64;
+        for case in 0..40 {
+            let (mut direct, mut counts) = (wait_histogram(), WaitCounts::new());
+            let n = [0, 1, 2, 3, 1000][case % 5];
+            for k in 0..n {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let v = match (k + case) % 4 {
+                    0 => 0,
+                    1 => (x >> 40) % 300,
+                    2 => (x >> 30) >> ((x >> 58) % 34),
+                    _ => (x >> 20) % 5,
+                };
+                let v = if case == 7 && k == 0 { MAX_WAIT_MS * 8 } else { v };
+                direct.saturating_record(v);
+                counts.record(v);
+            }
+            let built = counts.histogram();
+            assert_eq!(built, direct, "case {case}");
+            assert_eq!((built.min_nz(), built.max(), built.len()), (direct.min_nz(), direct.max(), direct.len()));
+        }
+        for v in [0, 1, 255, 256, 257, 511, 512, 1000, 123_456_789, MAX_WAIT_MS] {
+            let h = wait_histogram();
+            assert_eq!(wait_index_value(wait_index(v)), h.lowest_equivalent(v), "{v}");
+        }
     }
 
     #[test]
