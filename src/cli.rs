@@ -44,11 +44,21 @@ pub enum Command {
         force: bool,
     },
     /// Validate a scenario and print what was understood.
+    #[command(after_help = "Examples:
+  staffsim check scenarios/smb-saas.toml
+  staffsim init desk.toml && staffsim check desk.toml
+  cat desk.toml | staffsim check -")]
     Check {
         /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
     },
     /// Simulate a desk: service level, waits, abandonment, occupancy, backlog.
+    #[command(after_help = "Examples:
+  staffsim run scenarios/smb-saas.toml                      # report.html, CSV, charts in outputs/smb-saas/
+  staffsim run desk.toml --policy lifo -r 50 --seed 3 -o outputs/lifo
+  staffsim run desk.toml --format all --size 1200x700       # PNG, SVG, the report and the workbook
+  staffsim run desk.toml --ticket-log tickets.csv && staffsim fit tickets.csv -o fitted.toml
+  staffsim run desk.toml --json | jq '.queues[0]'")]
     Run {
         /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
@@ -66,6 +76,10 @@ pub enum Command {
     },
     /// Compare backlog policies on one scenario, or what-if variants against a base scenario,
     /// on the same arrivals (common random numbers).
+    #[command(after_help = "Examples:
+  staffsim compare scenarios/backlog-crisis.toml                      # every policy, ranked
+  staffsim compare desk.toml --policies fifo,lifo --rank-by mean-wait
+  staffsim compare desk.toml more-agents.toml longer-hours.toml       # what-if against the base")]
     Compare {
         /// The scenario file (TOML); with variants, the base they are compared against.
         scenario: PathBuf,
@@ -84,6 +98,10 @@ pub enum Command {
         common: CommonArgs,
     },
     /// Required agents per interval (analytic and simulated), FTE and a shift schedule.
+    #[command(after_help = "Examples:
+  staffsim staff scenarios/new-product.toml
+  staffsim staff desk.toml --write-scenario staffed.toml && staffsim run staffed.toml
+  staffsim staff desk.toml --samples 40 --plan-for p90    # ranges in the scenario: plan for the P90")]
     Staff {
         /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
@@ -107,6 +125,9 @@ pub enum Command {
         common: CommonArgs,
     },
     /// A capacity plan over months ([plan]): required FTE, headcount, leavers, hires to decide.
+    #[command(after_help = "Examples:
+  staffsim plan scenarios/launch-growth.toml
+  staffsim plan desk.toml --samples 20 --plan-for p90")]
     Plan {
         /// The scenario file (TOML) with a [plan] section.
         scenario: PathBuf,
@@ -124,6 +145,9 @@ pub enum Command {
         common: CommonArgs,
     },
     /// Service level, ASA, abandonment and occupancy against a team's headcount.
+    #[command(after_help = "Examples:
+  staffsim sweep scenarios/smb-saas.toml --team frontline --agents 6..14
+  staffsim sweep desk.toml --team tier1 --agents 10..40:5 --format png,xlsx")]
     Sweep {
         /// The scenario file (TOML), or - to read it from standard input.
         scenario: PathBuf,
