@@ -847,9 +847,10 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
     let Some(t) = scenario.team_index(team_name) else {
         let names: Vec<&str> = scenario.teams.iter().map(|t| t.name.as_str()).collect();
         return Err(InputError::Argument(format!(
-            "--team \"{team_name}\" is not a team of {}; teams: {}",
+            "--team \"{team_name}\" is not a team of {}; teams: {}{}",
             path.display(),
-            names.join(", ")
+            names.join(", "),
+            crate::scenario::suggest::did_you_mean(team_name, names.iter().copied())
         ))
         .into());
     };

@@ -328,7 +328,11 @@ pub fn validate(raw: &PlanSectionFile, teams: &[&str]) -> (Option<CapacityPlan>,
         if !teams.contains(&team.as_str()) {
             add(
                 &format!("headcount.{team}"),
-                format!("\"{team}\" is not a team of the scenario; teams: {}", teams.join(", ")),
+                format!(
+                    "\"{team}\" is not a team of the scenario; teams: {}{}",
+                    teams.join(", "),
+                    super::suggest::did_you_mean(team, teams.iter().copied())
+                ),
             );
         } else if !(0..=100_000).contains(&n) {
             add(&format!("headcount.{team}"), format!("{n} must be between 0 and 100000 agents"));

@@ -717,6 +717,13 @@ fn sweep_shows_what_headcount_buys() {
         assert_eq!(png_size(&out.join(format!("{chart}.png"))), (640, 360));
     }
     staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "nobody", "--agents", "2..4"]).assert().code(2);
+    staffsim()
+        .arg("sweep")
+        .arg(fixture("small.toml"))
+        .args(["--team", "suport", "--agents", "2..4"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean \"support\"?"));
     staffsim().arg("sweep").arg(fixture("small.toml")).args(["--team", "support", "--agents", "9..2"]).assert().code(2);
 }
 
