@@ -103,10 +103,10 @@ fn key_start(key: &Key) -> Option<usize> {
 
 /// The first element of the array `item` (of tables, or inline) that
 /// `wanted` accepts: its start and its table.
-fn element<'i>(
-    item: &'i Item,
+fn element(
+    item: &Item,
     mut wanted: impl FnMut(&dyn TableLike) -> bool,
-) -> Option<(Option<usize>, Option<&'i dyn TableLike>)> {
+) -> Option<(Option<usize>, Option<&dyn TableLike>)> {
     if let Some(tables) = item.as_array_of_tables() {
         return tables.iter().find(|t| wanted(*t)).map(|t| (t.span().map(|s| s.start), Some(t as &dyn TableLike)));
     }
