@@ -1891,6 +1891,22 @@ mod tests {
     }
 
     #[test]
+    fn sentences_of_the_dated_and_plan_checks_keep_their_path() {
+        let split = |s: &str| {
+            let p = super::Problem::from_sentence(s.to_string());
+            (p.at, p.message)
+        };
+        assert_eq!(split("event[2] \"a: \\\"b\\\"\".date: no"), ("event[2] \"a: \\\"b\\\"\".date".into(), "no".into()));
+        assert_eq!(split("plan.start: \"x\" is not a month"), ("plan.start".into(), "\"x\" is not a month".into()));
+        assert_eq!(split("no events: none"), (String::new(), "no events: none".into()));
+        // An event's problem is placed at its field in the file.
+        let text = dated_desk("", "[[event]]\nname = \"x: y\"\nkind = \"holiday\"\ndate = \"2026-13-01\"\n");
+        let line = text[..text.find("date = ").unwrap()].matches('\n').count() + 1;
+        let got = problems(&text);
+        assert!(got.starts_with(&format!("desk.toml:{line}:1: event[1] \"x: y\".date: ")), "{got}");
+    }
+
+    #[test]
     fn a_dated_start_gives_its_weekday_and_events_their_simulated_times() {
         let s = Scenario::from_toml(
             &dated_desk(
