@@ -49,8 +49,14 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            for line in format!("{e:#}").lines() {
-                eprintln!("error: {line}");
+            // `error:` heads the message once; the lines after it (a list of
+            // problems, the line a parse error points at, a hint) follow as
+            // they are, so each `file:line:col:` starts its own line.
+            let message = format!("{e:#}");
+            let mut lines = message.lines();
+            eprintln!("error: {}", lines.next().unwrap_or_default());
+            for line in lines {
+                eprintln!("{line}");
             }
             if e.downcast_ref::<InputError>().is_some() { ExitCode::from(2) } else { ExitCode::from(1) }
         }

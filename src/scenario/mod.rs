@@ -6,6 +6,7 @@
 pub mod dated;
 pub mod dist;
 pub mod file;
+mod locate;
 pub mod plan;
 pub mod shapes;
 pub mod suggest;
@@ -923,30 +924,44 @@ impl Scenario {
         Self::from_toml(&text, &file).map(|s| (s, text))
     }
 
-    /// Validates scenario text; `file` names it in messages.
+    /// Validates scenario text; `file` names it in messages, each problem
+    /// at its line and column in `text`.
     pub fn from_toml(text: &str, file: &str) -> Result<Scenario, InputError> {
         if text.trim().is_empty() {
             return Err(InputError::Syntax {
                 file: file.into(),
+                at: None,
                 message: "the file is empty; `staffsim init` writes a starter scenario to start from".into(),
             });
         }
         let raw: file::ScenarioFile = toml::from_str(text).map_err(|e| {
-            let mut message = e.to_string().trim_end().to_string();
-            if message.contains("unknown field `") && message.contains("expected `order`") {
+            let short = e.message().trim_end().to_string();
+            let at = e.span().map(|span| locate::line_col(text, span.start));
+            let mut message = match e.span() {
+                Some(span) => format!("{short}\n{}", locate::snippet(text, span)),
+                None => e.to_string().trim_end().to_string(),
+            };
+            if short.contains("unknown field `") && short.contains("expected `order`") {
                 // `[policy.NAME]` for a plan: the plans have their own table.
                 message.push_str(
                     "\n[policy] holds only order = \"...\"; a plan that changes the order over time is its own table, [policies.NAME]",
                 );
-            } else if let Some(hint) = suggest::unknown_field_hint(&message) {
+            } else if let Some(hint) = suggest::unknown_field_hint(&short) {
                 message.push('\n');
                 message.push_str(&hint);
-            } else if message.contains("expected a string") {
+            } else if short.contains("expected a string") {
                 message.push_str("\ndurations, volumes, clock times and days are quoted text, e.g. horizon = \"2w\", volume = \"100/day\"");
             }
-            InputError::Syntax { file: file.into(), message }
+            InputError::Syntax { file: file.into(), at, message }
         })?;
-        validate::validate(raw).map_err(|problems| InputError::Invalid { file: file.into(), problems })
+        validate::validate(raw).map_err(|problems| {
+            let locator = locate::Locator::new(text);
+            let problems = problems
+                .into_iter()
+                .map(|p| crate::error::Problem { at: locator.find(&p.at), text: p.text() })
+                .collect();
+            InputError::Invalid { file: file.into(), problems }
+        })
     }
 
     pub fn queue_index(&self, name: &str) -> Option<usize> {

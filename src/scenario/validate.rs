@@ -17,14 +17,59 @@ use super::{
 };
 use super::{Outbound, ScheduledCallbacks};
 
+/// One problem found: the field path it is at (empty when no one field is to
+/// blame) and the sentence saying what is wrong and what would be right.
+pub(super) struct Problem {
+    pub at: String,
+    pub message: String,
+}
+
+impl Problem {
+    /// A sentence `PATH: message` from the dated-event and capacity-plan
+    /// checks, which name their path first, split into the two.
+    fn from_sentence(sentence: String) -> Problem {
+        match path_end(&sentence) {
+            Some(end) => Problem { at: sentence[..end].to_string(), message: sentence[end + 2..].to_string() },
+            None => Problem { at: String::new(), message: sentence },
+        }
+    }
+
+    /// The problem as the user reads it: `PATH: message`.
+    pub fn text(&self) -> String {
+        if self.at.is_empty() { self.message.clone() } else { format!("{}: {}", self.at, self.message) }
+    }
+}
+
+/// Where the path of `event[2] "launch".date: message` or
+/// `plan.start: message` ends: at the first `": "` outside quotes.
+fn path_end(sentence: &str) -> Option<usize> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for (i, c) in sentence.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quoted = !quoted,
+            ':' if !quoted && sentence[i + 1..].starts_with(' ') => return Some(i),
+            ' ' if !quoted && !sentence[i + 1..].starts_with('"') => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Collects problems with their field paths.
 #[derive(Default)]
-struct Problems(Vec<String>);
+struct Problems(Vec<Problem>);
 
 impl Problems {
     fn add(&mut self, at: &str, message: impl AsRef<str>) {
-        let message = message.as_ref();
-        self.0.push(if at.is_empty() { message.to_string() } else { format!("{at}: {message}") });
+        self.0.push(Problem { at: at.to_string(), message: message.as_ref().to_string() });
+    }
+
+    /// Adds sentences that start with their path (see [`Problem::from_sentence`]).
+    fn extend_sentences(&mut self, sentences: Vec<String>) {
+        self.0.extend(sentences.into_iter().map(Problem::from_sentence));
     }
 
     /// Runs a parser, records its error at `at`, and returns the value if any.
@@ -125,7 +170,7 @@ fn printable_name(name: &str, at: &str, p: &mut Problems) {
     }
 }
 
-pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
+pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<Problem>> {
     let mut p = Problems::default();
     let name = raw.name.trim().to_string();
     if name.is_empty()
@@ -303,7 +348,7 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let team_names: Vec<&str> = raw.teams.iter().map(|t| t.name.as_str()).collect();
     let capacity_plan = raw.plan.as_ref().and_then(|section| {
         let (plan, problems) = super::plan::validate(section, &team_names);
-        p.0.extend(problems);
+        p.extend_sentences(problems);
         plan
     });
 
@@ -314,7 +359,8 @@ pub(super) fn validate(raw: ScenarioFile) -> Result<Scenario, Vec<String>> {
     let (Some(simulation), Some(queues), Some(teams)) =
         (simulation, queues.into_iter().collect::<Option<Vec<_>>>(), teams.into_iter().collect::<Option<Vec<_>>>())
     else {
-        return Err(vec!["internal: a part failed validation without a message".into()]);
+        let message = "internal: a part failed validation without a message".into();
+        return Err(vec![Problem { at: String::new(), message }]);
     };
     Ok(Scenario {
         name,
@@ -398,7 +444,9 @@ fn dated_events(
         team_names: &team_names,
         expected: &expected,
     };
-    let plan = dated::plan(&raw.events, &desk, &mut p.0);
+    let mut sentences = Vec::new();
+    let plan = dated::plan(&raw.events, &desk, &mut sentences);
+    p.extend_sentences(sentences);
     for (q, queue) in queues.iter_mut().enumerate() {
         if let Some(queue) = queue {
             queue.dated_hours = plan.queue_masks[q].clone();
@@ -1843,6 +1891,22 @@ mod tests {
     }
 
     #[test]
+    fn sentences_of_the_dated_and_plan_checks_keep_their_path() {
+        let split = |s: &str| {
+            let p = super::Problem::from_sentence(s.to_string());
+            (p.at, p.message)
+        };
+        assert_eq!(split("event[2] \"a: \\\"b\\\"\".date: no"), ("event[2] \"a: \\\"b\\\"\".date".into(), "no".into()));
+        assert_eq!(split("plan.start: \"x\" is not a month"), ("plan.start".into(), "\"x\" is not a month".into()));
+        assert_eq!(split("no events: none"), (String::new(), "no events: none".into()));
+        // An event's problem is placed at its field in the file.
+        let text = dated_desk("", "[[event]]\nname = \"x: y\"\nkind = \"holiday\"\ndate = \"2026-13-01\"\n");
+        let line = text[..text.find("date = ").unwrap()].matches('\n').count() + 1;
+        let got = problems(&text);
+        assert!(got.starts_with(&format!("desk.toml:{line}:1: event[1] \"x: y\".date: ")), "{got}");
+    }
+
+    #[test]
     fn a_dated_start_gives_its_weekday_and_events_their_simulated_times() {
         let s = Scenario::from_toml(
             &dated_desk(
@@ -1920,11 +1984,16 @@ mod tests {
         let ok =
             dialling_desk(scheduled, "after_hours_sla = { within = \"1h\", target = 0.8 }", good_list, "agents = 3");
         assert_eq!(problems(&ok), "");
+        // The problem is placed at its key: the line and column of `share = 1.3`.
+        let bad_share = dialling_desk(&scheduled.replace("share = 0.3", "share = 1.3"), "", good_list, "agents = 3");
+        let offset = bad_share.find("share = 1.3").unwrap();
+        let line_start = bad_share[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let (line, column) = (bad_share[..offset].matches('\n').count() + 1, offset - line_start + 1);
+        let want = format!(
+            "desk.toml:{line}:{column}: queue \"phone\": callback.scheduled.share: 1.3 must be between 0 and 1"
+        );
+        assert!(problems(&bad_share).contains(&want), "expected {want:?} in:\n{}", problems(&bad_share));
         let cases = [
-            (
-                dialling_desk(&scheduled.replace("share = 0.3", "share = 1.3"), "", good_list, "agents = 3"),
-                "desk.toml: queue \"phone\": callback.scheduled.share: 1.3 must be between 0 and 1",
-            ),
             (
                 dialling_desk("callback = { queue = \"callbacks\", share = -0.1 }", "", good_list, "agents = 3"),
                 "queue \"phone\": callback.share: -0.1 must be between 0 and 1",

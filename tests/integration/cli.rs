@@ -491,7 +491,7 @@ fn small_with(from: &str, to: &str) -> String {
 
 #[test]
 fn bad_scenarios_are_refused_clearly() {
-    refused(&small_with("volume = \"700/week\"", "volme = \"700/week\""), &["unknown field `volme`", "line"]);
+    refused(&small_with("volume = \"700/week\"", "volme = \"700/week\""), &[":15:1: unknown field `volme`"]);
     refused(&small_with("horizon = \"1w\"", "horizon = \"1 fortnight\""), &["simulation.horizon", "1 fortnight"]);
     refused(
         &small_with("target = 0.8 }\n\n[[queue]]", "target = 1.3 }\n\n[[queue]]"),
@@ -795,6 +795,43 @@ fn every_kind_of_bad_input_is_refused_with_the_field_and_value() {
     let comment = tmp.path().join("comment.toml");
     fs::write(&comment, "# nothing here\n").unwrap();
     staffsim().arg("check").arg(&comment).assert().code(2).stderr(predicate::str::contains("missing field `name`"));
+}
+
+/// `error:` heads a message once. Problems of a scenario are counted, then
+/// listed one a line at their `file:line:col` (the key in the file, for an
+/// editor to jump to); a syntax error points at its line and column and
+/// shows the line under it.
+#[test]
+fn errors_say_error_once_and_place_each_problem_at_its_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("desk.toml");
+    let file = path.display();
+    let stderr_of = |text: &str| {
+        fs::write(&path, text).unwrap();
+        let assert = staffsim().arg("check").arg(&path).assert().code(2);
+        String::from_utf8_lossy(&assert.get_output().stderr).to_string()
+    };
+    let target = small_with("within = \"4h\", target = 0.8", "within = \"4h\", target = 1.3");
+    let email = "queue \"email\": sla.target: 1.3 must be between 0 and 1 (0.8 means 80 %)";
+    assert_eq!(stderr_of(&target), format!("error: {file}:19:24: {email}\n"));
+    let two = target.replace("length = \"9h\"", "length = \"30h\"");
+    let shift = "team \"support\": shifts[1].length: \"30h\" must be longer than zero and at most 24h";
+    assert_eq!(stderr_of(&two), format!("error: {file}: 2 problems\n{file}:19:24: {email}\n{file}:35:48: {shift}\n"));
+    // A missing field is placed at the table it belongs in: the queue's header.
+    let stderr = stderr_of(&small_with("volume = \"900/week\"\n", ""));
+    assert!(stderr.starts_with(&format!("error: {file}:21:1: queue \"chat\": give volume")), "{stderr}");
+    let unquoted = small_with("horizon = \"1w\"", "horizon = 1w");
+    assert_eq!(
+        stderr_of(&unquoted),
+        format!(
+            "error: {file}:6:11: string values must be quoted, expected literal string\n  |\n6 | horizon = 1w\n  |           ^^\n"
+        )
+    );
+    // A hint follows the line the parser points at.
+    let stderr = stderr_of(&small_with("seed = 11", "sed = 11"));
+    assert!(stderr.starts_with(&format!("error: {file}:10:1: unknown field `sed`")), "{stderr}");
+    assert!(stderr.ends_with("10 | sed = 11\n   | ^^^\ndid you mean `seed` instead of `sed`?\n"), "{stderr}");
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
 }
 
 #[test]

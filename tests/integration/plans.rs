@@ -412,7 +412,8 @@ fn malformed_plans_are_refused_naming_field_value_and_fix() {
         fs::write(&path, &text).unwrap();
         let assert = staffsim().arg("check").arg(&path).assert().code(2);
         let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
-        assert!(stderr.starts_with("error: ") && stderr.contains("desk.toml: "), "names the file: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains("desk.toml:"), "names the file: {stderr}");
+        assert_eq!(stderr.matches("error:").count(), 1, "error: heads the message once: {stderr}");
         for e in expected {
             assert!(stderr.contains(e), "expected {e:?} in: {stderr}\n--- scenario:\n{text}");
         }
