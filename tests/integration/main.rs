@@ -12,6 +12,7 @@ mod dialling;
 mod flows;
 mod fuzz;
 mod guards;
+mod guided;
 mod invariants;
 mod plans;
 mod report;
