@@ -42,6 +42,10 @@ pub enum Command {
         /// Overwrite the file if it exists.
         #[arg(long)]
         force: bool,
+        /// Ask about the desk in plain words (volume, channels, hours, SLAs, teams) and
+        /// write a commented scenario from the answers; needs a terminal.
+        #[arg(long)]
+        guided: bool,
     },
     /// Validate a scenario and print what was understood.
     #[command(after_help = "Examples:

@@ -20,6 +20,7 @@ use crate::scenario::{Policy, Scenario};
 mod bench;
 mod calculator;
 mod fit;
+mod guided;
 mod merge;
 pub mod options;
 mod pages;
@@ -61,7 +62,13 @@ pub fn execute(cli: Cli) -> anyhow::Result<()> {
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Init { path, force } => init(&path, force),
+        Command::Init { path, force, guided } => {
+            if guided {
+                guided::init(&path, force)
+            } else {
+                init(&path, force)
+            }
+        }
         Command::Check { scenario } => check(&scenario),
         Command::Run { scenario, policy, ticket_log, common } => {
             run(&Options::new(&scenario, &common, policy.as_deref(), None)?, ticket_log.as_deref())
@@ -155,6 +162,26 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
     set.add(name, STARTER.as_bytes().to_vec());
     set.commit()?;
     eprintln!("wrote {}; try: staffsim run {}", path.display(), path.display());
+    Ok(())
+}
+
+/// Writes a scenario text, refusing to overwrite without `force` (`init --guided`).
+fn init_text(path: &Path, force: bool, text: &str) -> anyhow::Result<()> {
+    if path.exists() && (!force || !path.is_file()) {
+        return Err(InputError::Exists(format!(
+            "{} already exists; choose another path or add --force to overwrite it",
+            path.display()
+        ))
+        .into());
+    }
+    let mut set = OutputSet::new(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| InputError::Argument(format!("{} is not a file path", path.display())))?;
+    set.add(name, text.as_bytes().to_vec());
+    set.commit()?;
+    eprintln!("wrote {}", path.display());
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod fit;
 mod flows;
 mod fuzz;
 mod guards;
+mod guided;
 mod invariants;
 mod plans;
 mod report;
