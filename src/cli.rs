@@ -35,6 +35,9 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write a commented starter scenario that runs as it is.
+    #[command(after_help = "Examples:
+  staffsim init                      # scenario.toml: the commented starter desk, runs as it is
+  staffsim init --guided acme.toml   # answer questions in plain words instead of editing TOML")]
     Init {
         /// Where to write it.
         #[arg(default_value = "scenario.toml")]
