@@ -191,6 +191,9 @@ pub enum Command {
     },
     /// Print the manual page (roff): `staffsim man > staffsim.1 && man -l staffsim.1`.
     Man,
+    #[command(after_help = "Examples:
+  staffsim run desk.toml --shard 1/2 -o shards/1 & staffsim run desk.toml --shard 2/2 -o shards/2; wait
+  staffsim merge shards/* -o outputs/desk")]
     /// Combine the shard folders of one command (written with --shard K/N) into the output
     /// folder one machine would have written, byte for byte.
     Merge {
@@ -359,6 +362,10 @@ pub enum ChartFormat {
 /// `staffsim fit`'s input, output and column names. A column flag left out
 /// uses the ticket log's name when the export has that column.
 #[derive(Debug, Args, Clone)]
+#[command(after_help = "Examples:
+  staffsim run desk.toml --ticket-log tickets.csv && staffsim fit tickets.csv -o fitted.toml
+  staffsim fit export.csv --created \"Created at\" --channel Channel --handle-time \"Handle time\" -o desk.toml
+  staffsim check desk.toml && staffsim staff desk.toml")]
 pub struct FitArgs {
     /// The export: a CSV file with a header row, one ticket per row.
     pub export: PathBuf,

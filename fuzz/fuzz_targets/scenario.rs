@@ -35,17 +35,24 @@ fuzz_target!(|data: &[u8]| {
             shrink(&mut s);
             check(&s);
         }
-        Err(e) => refused_with_message(&e),
+        Err(e) => refused_with_message(&e, &text),
     }
 });
 
-/// An invalid file is refused with something to read: every problem says what.
-fn refused_with_message(e: &InputError) {
+/// An invalid file is refused with something to read: every problem says
+/// what, and a position it gives is a line and column of the text.
+fn refused_with_message(e: &InputError, text: &str) {
+    let lines = text.split('\n').count();
+    let inside = |at: &Option<(usize, usize)>| at.is_none_or(|(line, col)| line >= 1 && line <= lines && col >= 1);
     match e {
-        InputError::Syntax { message, .. } => assert!(!message.trim().is_empty(), "a syntax error without a message"),
+        InputError::Syntax { message, at, .. } => {
+            assert!(!message.trim().is_empty(), "a syntax error without a message");
+            assert!(inside(at), "a syntax error outside the text: {at:?}");
+        }
         InputError::Invalid { problems, .. } => {
             assert!(!problems.is_empty(), "refused without a problem");
-            assert!(problems.iter().all(|p| !p.trim().is_empty()), "an empty problem: {problems:?}");
+            assert!(problems.iter().all(|p| !p.text.trim().is_empty()), "an empty problem: {problems:?}");
+            assert!(problems.iter().all(|p| inside(&p.at)), "a problem placed outside the text: {problems:?}");
         }
         other => panic!("scenario text refused as {other:?}"),
     }

@@ -550,7 +550,18 @@ pub(crate) fn outline(s: &Scenario) -> String {
     if !s.assumptions.is_empty() {
         let _ = writeln!(t, "uncertain inputs (the midpoint is used; `staff` samples the range):");
         for a in &s.assumptions {
-            let _ = writeln!(t, "  {}: {:.4}..{:.4} (midpoint {:.4})", a.label, a.low, a.high, (a.low + a.high) / 2.0);
+            // In the units the scenario writes them: durations as "6m30s",
+            // volumes per week, counts whole.
+            let shown = |x: f64| match a.what {
+                crate::scenario::Uncertain::HandleTime(_) | crate::scenario::Uncertain::Patience(_) => {
+                    format_duration(x)
+                }
+                crate::scenario::Uncertain::Volume(_) => format!("{}/week", fmt_count(x)),
+                crate::scenario::Uncertain::Customers => fmt_count(x),
+                crate::scenario::Uncertain::ContactRate => format!("{x:.4}/week"),
+            };
+            let mid = (a.low + a.high) / 2.0;
+            let _ = writeln!(t, "  {}: {}..{} (midpoint {})", a.label, shown(a.low), shown(a.high), shown(mid));
         }
     }
     let _ = writeln!(t, "\nqueues:");
@@ -772,6 +783,11 @@ pub fn warnings(s: &Scenario) -> Vec<String> {
         ));
     }
     w
+}
+
+/// A count as a whole number when it is one, else with two decimals.
+fn fmt_count(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.2}") }
 }
 
 #[cfg(test)]
