@@ -535,19 +535,16 @@ pub fn init(path: &Path, force: bool) -> anyhow::Result<()> {
         )
         .into());
     }
-    if path.exists() && !force {
-        return Err(InputError::Exists(format!(
-            "{} already exists; choose another path or add --force to overwrite it",
-            path.display()
-        ))
-        .into());
-    }
+    super::refuse_overwrite(path, force)?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("my-desk");
     let stem: String = stem.chars().filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_').collect();
     let answers = ask(if stem.is_empty() || stem == "scenario" { "my-desk" } else { &stem })?;
     let text = scenario_text(&answers);
     Scenario::from_toml(&text, &path.display().to_string())?;
-    super::init_text(path, force, &text)?;
+    // Checked again: the file may have appeared while the questions were asked.
+    super::refuse_overwrite(path, force)?;
+    super::write_text(path, &text)?;
+    eprintln!("wrote {}", path.display());
     if answer(Confirm::new(&format!("Check it now (staffsim check {})?", path.display())).with_default(true).prompt())?
     {
         super::check(path)?;

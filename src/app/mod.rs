@@ -140,6 +140,15 @@ pub(crate) fn out(text: &str) -> anyhow::Result<()> {
 }
 
 fn init(path: &Path, force: bool) -> anyhow::Result<()> {
+    refuse_overwrite(path, force)?;
+    write_text(path, STARTER)?;
+    eprintln!("wrote {}; try: staffsim run {}", path.display(), path.display());
+    Ok(())
+}
+
+/// Refuses a path that is a folder or a device, and an existing file
+/// without `force` (`init`, `init --guided`).
+fn refuse_overwrite(path: &Path, force: bool) -> anyhow::Result<()> {
     if path.exists() && !path.is_file() {
         return Err(InputError::Exists(format!(
             "{} exists and is not a regular file (a folder or a device); give the path of a new .toml file",
@@ -154,26 +163,11 @@ fn init(path: &Path, force: bool) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let mut set = OutputSet::new(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| InputError::Argument(format!("{} is not a file path", path.display())))?;
-    set.add(name, STARTER.as_bytes().to_vec());
-    set.commit()?;
-    eprintln!("wrote {}; try: staffsim run {}", path.display(), path.display());
     Ok(())
 }
 
-/// Writes a scenario text, refusing to overwrite without `force` (`init --guided`).
-fn init_text(path: &Path, force: bool, text: &str) -> anyhow::Result<()> {
-    if path.exists() && (!force || !path.is_file()) {
-        return Err(InputError::Exists(format!(
-            "{} already exists; choose another path or add --force to overwrite it",
-            path.display()
-        ))
-        .into());
-    }
+/// Writes a scenario text whole or not at all (a temporary file renamed).
+fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
     let mut set = OutputSet::new(path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")));
     let name = path
         .file_name()
@@ -181,7 +175,6 @@ fn init_text(path: &Path, force: bool, text: &str) -> anyhow::Result<()> {
         .ok_or_else(|| InputError::Argument(format!("{} is not a file path", path.display())))?;
     set.add(name, text.as_bytes().to_vec());
     set.commit()?;
-    eprintln!("wrote {}", path.display());
     Ok(())
 }
 
