@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::out;
+use super::{fmt_count, out};
 use crate::cli::ErlangArgs;
 use crate::erlang::{Desk, Goal, MAX_AGENTS, Performance};
 use crate::error::InputError;
@@ -161,7 +161,7 @@ impl Spread {
             }
             Some((text, spans)) => format!(
                 "volume: {volume_text} spread over the open hours only ({text}: {} h a week)",
-                fmt_rate(spans.total() / HOUR)
+                fmt_count(spans.total() / HOUR)
             ),
             None if v.period_s > HOUR => format!(
                 "volume: {volume_text} spread over every hour of the week (24/7); a desk open fewer hours \
@@ -321,7 +321,7 @@ fn single(args: &ErlangArgs, calc: &Calculator, desk: &Desk, spread_line: &str, 
         t,
         "{}: {} arrivals/hour, AHT {}, load {:.2} Erlangs{}",
         calc.model(),
-        fmt_rate(desk.arrival_rate * HOUR),
+        fmt_count(desk.arrival_rate * HOUR),
         format_duration(desk.aht_s),
         p.load,
         calc.patience_s.map_or(String::new(), |x| format!(", mean patience {}", format_duration(x)))
@@ -458,7 +458,7 @@ fn band(
             t,
             "{:<8} {:>14} {:>8} {:>8.2} {:>9}",
             name,
-            fmt_rate(desk.arrival_rate * HOUR),
+            fmt_count(desk.arrival_rate * HOUR),
             format_duration(desk.aht_s),
             desk.load(),
             need.agents
@@ -603,20 +603,16 @@ fn intervals(args: &ErlangArgs, calc: &Calculator, path: &std::path::Path, targe
             calc.model(),
             rows.len(),
             format_duration(length),
-            fmt_rate(volume),
+            fmt_count(volume),
             peak_row + 2,
             records[peak_row].get(0).filter(|_| volume_col != 0).map_or(String::new(), |l| format!(", {l}")),
-            fmt_rate((agent_hours * 10.0).round() / 10.0),
+            fmt_count((agent_hours * 10.0).round() / 10.0),
             calc.shrinkage.map_or(String::new(), |s| format!(
                 ", {} paid with {:.0}% shrinkage",
-                fmt_rate((agent_hours / (1.0 - s) * 10.0).round() / 10.0),
+                fmt_count((agent_hours / (1.0 - s) * 10.0).round() / 10.0),
                 s * 100.0
             )),
         );
     }
     Ok(())
-}
-
-fn fmt_rate(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.2}") }
 }

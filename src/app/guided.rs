@@ -279,6 +279,32 @@ fn answer<T>(r: Result<T, InquireError>) -> anyhow::Result<T> {
     }
 }
 
+/// One text question with its default; `valid` says why an answer cannot
+/// be taken, and the question is asked again with that reason.
+fn ask_text(
+    question: &str,
+    default: &str,
+    valid: impl Fn(&str) -> Result<(), String> + Clone + 'static,
+) -> anyhow::Result<String> {
+    answer(Text::new(question).with_default(default).with_validator(check_with(valid)).prompt())
+}
+
+/// A multiple choice of channels, at least one ticked.
+fn ask_channels<'a>(question: &str, options: Vec<&'a str>, default: &[usize]) -> anyhow::Result<Vec<&'a str>> {
+    answer(
+        MultiSelect::new(question, options)
+            .with_default(default)
+            .with_validator(|l: &[inquire::list_option::ListOption<&&str>]| {
+                Ok(if l.is_empty() {
+                    Validation::Invalid("tick at least one channel".into())
+                } else {
+                    Validation::Valid
+                })
+            })
+            .prompt(),
+    )
+}
+
 fn check_with(f: impl Fn(&str) -> Result<(), String> + Clone + 'static) -> impl inquire::validator::StringValidator {
     move |s: &str| {
         Ok(match f(s.trim()) {
@@ -302,40 +328,28 @@ fn number_or_range(s: &str) -> Result<(), String> {
 }
 
 fn sla(text: &str) -> Result<(f64, String), String> {
-    let (target, within) = super::calculator::parse_sla(text)?;
-    let _ = within;
+    let (target, _) = super::calculator::parse_sla(text)?;
     Ok((target, text.split_once(" in ").map(|(_, w)| w.trim().to_string()).unwrap_or_default()))
 }
 
 /// Asks the questions on the terminal.
 fn ask(default_name: &str) -> anyhow::Result<Answers> {
-    let name = answer(
-        Text::new("Name of the desk:")
-            .with_default(default_name)
-            .with_validator(check_with(|s| {
-                if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-                    Ok(())
-                } else {
-                    Err("letters, digits, - and _ only (it names the output folder)".into())
-                }
-            }))
-            .prompt(),
-    )?;
+    let name = ask_text("Name of the desk:", default_name, |s| {
+        if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            Ok(())
+        } else {
+            Err("letters, digits, - and _ only (it names the output folder)".into())
+        }
+    })?;
     let ways = vec!["customers x contacts per customer", "tickets per month", "tickets per week", "tickets per day"];
     let way = answer(Select::new("How do you know your volume?", ways.clone()).prompt())?;
     let volume = if way == ways[0] {
-        let customers = answer(
-            Text::new("How many customers? (a number, or a range if unsure, e.g. 10000..14000)")
-                .with_default("10000")
-                .with_validator(check_with(number_or_range))
-                .prompt(),
+        let customers = ask_text(
+            "How many customers? (a number, or a range if unsure, e.g. 10000..14000)",
+            "10000",
+            number_or_range,
         )?;
-        let contacts = answer(
-            Text::new("Contacts per customer per month? (e.g. 0.4, or 0.3..0.5)")
-                .with_default("0.4")
-                .with_validator(check_with(number_or_range))
-                .prompt(),
-        )?;
+        let contacts = ask_text("Contacts per customer per month? (e.g. 0.4, or 0.3..0.5)", "0.4", number_or_range)?;
         Volume::Customers { customers: customers.trim().replace(['_', ','], ""), contacts: contacts.trim().to_string() }
     } else {
         let unit = way.rsplit(' ').next().unwrap_or("month");
@@ -349,75 +363,53 @@ fn ask(default_name: &str) -> anyhow::Result<Answers> {
             "day" => "250",
             _ => "6000",
         };
-        let count = answer(
-            Text::new(&format!("How many tickets per {unit}?"))
-                .with_default(default)
-                .with_validator(check_with(|s| {
-                    s.replace(['_', ','], "")
-                        .parse::<u64>()
-                        .ok()
-                        .filter(|&n| n > 0)
-                        .map(|_| ())
-                        .ok_or_else(|| format!("\"{s}\" is not a whole number above 0"))
-                }))
-                .prompt(),
-        )?;
+        let count = ask_text(&format!("How many tickets per {unit}?"), default, |s| {
+            s.replace(['_', ','], "")
+                .parse::<u64>()
+                .ok()
+                .filter(|&n| n > 0)
+                .map(|_| ())
+                .ok_or_else(|| format!("\"{s}\" is not a whole number above 0"))
+        })?;
         Volume::Tickets { count: count.replace(['_', ','], "").parse().unwrap_or(1), unit }
     };
     let labels: Vec<&str> = CHANNELS.iter().map(|c| c.label).collect();
-    let picked = answer(
-        MultiSelect::new("Which channels? (space to tick, enter to go on)", labels.clone())
-            .with_default(&[0, 2])
-            .with_validator(|l: &[inquire::list_option::ListOption<&&str>]| {
-                Ok(if l.is_empty() {
-                    Validation::Invalid("tick at least one channel".into())
-                } else {
-                    Validation::Valid
-                })
-            })
-            .prompt(),
-    )?;
+    let picked = ask_channels("Which channels? (space to tick, enter to go on)", labels.clone(), &[0, 2])?;
     let picked: Vec<&'static ChannelDefaults> =
         picked.iter().filter_map(|l| CHANNELS.iter().find(|c| c.label == *l)).collect();
     let mut channels = Vec::new();
     let mut left = 100.0;
     for (i, d) in picked.iter().enumerate() {
         let rest = picked.len() - i;
-        let share = if rest == 1 {
-            println!("{}: {} % (the rest)", d.label, number(left));
-            left
-        } else {
-            let default = number((left / rest as f64).round());
-            let max = left;
-            let s = answer(
-                Text::new(&format!("Share of {} in % of all tickets:", d.label))
-                    .with_default(&default)
-                    .with_validator(check_with(move |s| match positive_number(s.trim_end_matches('%')) {
+        let share =
+            if rest == 1 {
+                println!("{}: {} % (the rest)", d.label, number(left));
+                left
+            } else {
+                let default = number((left / rest as f64).round());
+                let max = left;
+                let s = ask_text(&format!("Share of {} in % of all tickets:", d.label), &default, move |s| {
+                    match positive_number(s.trim_end_matches('%')) {
                         Ok(x) if x < max => Ok(()),
                         Ok(_) => Err(format!("below {} %, so the other channels get some", number(max))),
                         Err(e) => Err(e),
-                    }))
-                    .prompt(),
-            )?;
-            positive_number(s.trim_end_matches('%')).unwrap_or(1.0)
-        };
+                    }
+                })?;
+                positive_number(s.trim_end_matches('%')).unwrap_or(1.0)
+            };
         left -= share;
-        let handle_time = answer(
-            Text::new(&format!("Handle time of one {} ticket (a range if unsure, e.g. {}):", d.label, d.handle_time))
-                .with_default(d.handle_time)
-                .with_validator(check_with(|s| match parse_duration_range(s) {
-                    Ok((lo, _)) if lo > 0.0 => Ok(()),
-                    Ok(_) => Err("a handle time above 0".into()),
-                    Err(e) => Err(e),
-                }))
-                .prompt(),
+        let handle_time = ask_text(
+            &format!("Handle time of one {} ticket (a range if unsure, e.g. {}):", d.label, d.handle_time),
+            d.handle_time,
+            |s| match parse_duration_range(s) {
+                Ok((lo, _)) if lo > 0.0 => Ok(()),
+                Ok(_) => Err("a handle time above 0".into()),
+                Err(e) => Err(e),
+            },
         )?;
-        let target = answer(
-            Text::new(&format!("Service level for {} (share answered in a time):", d.label))
-                .with_default(d.sla)
-                .with_validator(check_with(|s| sla(s).map(|_| ())))
-                .prompt(),
-        )?;
+        let target = ask_text(&format!("Service level for {} (share answered in a time):", d.label), d.sla, |s| {
+            sla(s).map(|_| ())
+        })?;
         let (sla_target, sla_within) = sla(&target).map_err(InputError::Argument)?;
         channels.push(ChannelAnswer {
             channel: d.channel,
@@ -427,79 +419,42 @@ fn ask(default_name: &str) -> anyhow::Result<Answers> {
             sla_within,
         });
     }
-    let days = answer(
-        Text::new("Open on which days? (mon-fri, daily, mon-sat, ...)")
-            .with_default("mon-fri")
-            .with_validator(check_with(|s| parse_days(s).map(|_| ())))
-            .prompt(),
-    )?;
-    let open = answer(
-        Text::new("Opening time (24:00 clock; 00:00 with closing 24:00 is around the clock):")
-            .with_default("09:00")
-            .with_validator(check_with(|s| parse_clock(s, false).map(|_| ())))
-            .prompt(),
-    )?;
+    let days =
+        ask_text("Open on which days? (mon-fri, daily, mon-sat, ...)", "mon-fri", |s| parse_days(s).map(|_| ()))?;
+    let open = ask_text("Opening time (24:00 clock; 00:00 with closing 24:00 is around the clock):", "09:00", |s| {
+        parse_clock(s, false).map(|_| ())
+    })?;
     let open_s = parse_clock(&open, false).unwrap_or(0.0);
-    let close = answer(
-        Text::new("Closing time:")
-            .with_default("18:00")
-            .with_validator(check_with(move |s| match parse_clock(s, true) {
-                Ok(c) if c > open_s => Ok(()),
-                Ok(_) => Err("closing comes after opening on the same day (use 24:00 for midnight)".into()),
-                Err(e) => Err(e),
-            }))
-            .prompt(),
-    )?;
-    let timezone = answer(
-        Text::new("Time zone as a UTC offset (e.g. +01:00, -05:00):")
-            .with_default("+00:00")
-            .with_validator(check_with(|s| parse_utc_offset(s).map(|_| ())))
-            .prompt(),
-    )?;
+    let close = ask_text("Closing time:", "18:00", move |s| match parse_clock(s, true) {
+        Ok(c) if c > open_s => Ok(()),
+        Ok(_) => Err("closing comes after opening on the same day (use 24:00 for midnight)".into()),
+        Err(e) => Err(e),
+    })?;
+    let timezone =
+        ask_text("Time zone as a UTC offset (e.g. +01:00, -05:00):", "+00:00", |s| parse_utc_offset(s).map(|_| ()))?;
     let mut teams: Vec<TeamAnswer> = Vec::new();
     let names: Vec<&str> = picked.iter().map(|d| d.label).collect();
     loop {
         let n = teams.len() + 1;
         let taken: Vec<String> = teams.iter().map(|t| t.name.clone()).collect();
-        let name = answer(
-            Text::new(&format!("Name of team {n}:"))
-                .with_default(if n == 1 { "support" } else { "team" })
-                .with_validator(check_with(move |s| {
-                    if s.is_empty() {
-                        Err("give the team a name".into())
-                    } else if taken.iter().any(|t| t == s) {
-                        Err("another team has this name".into())
-                    } else {
-                        Ok(())
-                    }
-                }))
-                .prompt(),
-        )?;
-        let agents = answer(
-            Text::new(&format!("Agents in {} today:", name.trim()))
-                .with_default("5")
-                .with_validator(check_with(|s| {
-                    s.parse::<u32>()
-                        .ok()
-                        .filter(|&n| (1..=10_000).contains(&n))
-                        .map(|_| ())
-                        .ok_or_else(|| format!("\"{s}\" is not a whole number from 1 to 10000"))
-                }))
-                .prompt(),
-        )?;
+        let name = ask_text(&format!("Name of team {n}:"), if n == 1 { "support" } else { "team" }, move |s| {
+            if s.is_empty() {
+                Err("give the team a name".into())
+            } else if taken.iter().any(|t| t == s) {
+                Err("another team has this name".into())
+            } else {
+                Ok(())
+            }
+        })?;
+        let agents = ask_text(&format!("Agents in {} today:", name.trim()), "5", |s| {
+            s.parse::<u32>()
+                .ok()
+                .filter(|&n| (1..=10_000).contains(&n))
+                .map(|_| ())
+                .ok_or_else(|| format!("\"{s}\" is not a whole number from 1 to 10000"))
+        })?;
         let all: Vec<usize> = (0..names.len()).collect();
-        let served = answer(
-            MultiSelect::new(&format!("Which channels does {} answer?", name.trim()), names.clone())
-                .with_default(&all)
-                .with_validator(|l: &[inquire::list_option::ListOption<&&str>]| {
-                    Ok(if l.is_empty() {
-                        Validation::Invalid("tick at least one channel".into())
-                    } else {
-                        Validation::Valid
-                    })
-                })
-                .prompt(),
-        )?;
+        let served = ask_channels(&format!("Which channels does {} answer?", name.trim()), names.clone(), &all)?;
         teams.push(TeamAnswer {
             name: name.trim().to_string(),
             agents: agents.trim().parse().unwrap_or(1),
