@@ -132,13 +132,15 @@ fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
     (reference, desks)
 }
 
-/// The engine's speed on the desks whose label contains `filter`, each on
-/// its own line (no reference run).
+/// The engine's speed on the desk whose label is `filter`, or else on every
+/// desk whose label contains it, each on its own line (no reference run).
 pub fn only(filter: &str, quick: bool) -> anyhow::Result<String> {
     let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
     let (reference, desks) = desks(tickets);
+    let all: Vec<&Desk> = std::iter::once(&reference).chain(&desks).collect();
+    let exact = all.iter().any(|d| d.label == filter);
     let mut out = String::new();
-    for d in std::iter::once(&reference).chain(&desks).filter(|d| d.label.contains(filter)) {
+    for d in all.into_iter().filter(|d| if exact { d.label == filter } else { d.label.contains(filter) }) {
         let v = speed(d, if quick { 1 } else { 3 })?;
         let _ = writeln!(out, "  {:<58} {:>12}", d.label, format!("{:.2} M/s", v / 1e6));
     }

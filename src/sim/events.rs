@@ -35,7 +35,7 @@ pub enum Event {
 
 /// A scheduled event. Event times are never negative, so the bit pattern of
 /// the time orders like the time itself and (time, seq) compares as integers.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Entry {
     time_bits: u64,
     seq: u64,
@@ -43,6 +43,11 @@ struct Entry {
 }
 
 impl Entry {
+    /// What fills the heap's storage past its last event: later than any
+    /// event (events are scheduled before a finite horizon), so it is never
+    /// the least of a node's children while a real one is there.
+    const PAST_THE_END: Entry = Entry { time_bits: f64::INFINITY.to_bits(), seq: u64::MAX, event: Event::IntervalEnd };
+
     /// (time, seq) as one integer: one comparison, not two.
     #[inline]
     fn key(&self) -> u128 {
@@ -54,10 +59,23 @@ impl Entry {
 const ARITY: usize = 4;
 
 /// Min-heap of events by (time, seq).
-#[derive(Debug, Default)]
+///
+/// The storage always holds `ARITY` entries more than the heap: positions
+/// from `len` on are [`Entry::PAST_THE_END`]. So every node with a first
+/// child has four (the least is picked without looking at how many there
+/// are), and the first position always holds the next event's time
+/// (infinite when there is none).
+#[derive(Debug)]
 pub struct EventQueue {
     heap: Vec<Entry>,
+    len: usize,
     seq: u64,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue { heap: vec![Entry::PAST_THE_END; ARITY + 1], len: 0, seq: 0 }
+    }
 }
 
 impl EventQueue {
@@ -67,53 +85,54 @@ impl EventQueue {
         self.seq += 1;
         // Negative times, -0.0 and NaN become +0.0, whose bits sort first.
         debug_assert!(!time.is_nan(), "an event time is NaN");
+        debug_assert!(time < f64::INFINITY, "an event at an infinite time");
         let time_bits = if time > 0.0 { time } else { 0.0 }.to_bits();
         let entry = Entry { time_bits, seq: self.seq, event };
         let key = entry.key();
-        let mut i = self.heap.len();
-        self.heap.push(entry);
-        // Sift up: move parents down until the new entry's place is found.
+        let mut i = self.len;
+        self.len += 1;
+        if self.heap.len() < self.len + ARITY {
+            self.heap.push(Entry::PAST_THE_END);
+        }
+        // Sift up: move parents down into the hole until the new entry's place is found.
         while i > 0 {
             let parent = (i - 1) / ARITY;
             if self.heap[parent].key() <= key {
                 break;
             }
-            self.heap.swap(i, parent);
+            self.heap[i] = self.heap[parent];
             i = parent;
         }
+        self.heap[i] = entry;
     }
 
-    /// The time of the next event, if any.
+    /// The time of the next event, infinite when there is none.
     #[inline]
-    pub fn next_time(&self) -> Option<f64> {
-        self.heap.first().map(|e| f64::from_bits(e.time_bits))
+    pub fn next_time(&self) -> f64 {
+        f64::from_bits(self.heap[0].time_bits)
     }
 
+    /// Takes the next event out. The hole it leaves goes down the path of
+    /// least children to the bottom, and the last entry fills it from there
+    /// (sifting up, usually not at all: the last entry is among the latest).
+    /// Going all the way down needs no comparison with the last entry on
+    /// the way, a branch that was a coin toss at every level.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, Event)> {
-        let last = self.heap.pop()?;
-        let top = if self.heap.is_empty() {
-            last
-        } else {
-            let top = std::mem::replace(&mut self.heap[0], last);
-            self.sift_down();
-            top
-        };
-        Some((f64::from_bits(top.time_bits), top.event))
-    }
-
-    /// Restores the heap order from the root down. A node with all four
-    /// children picks the least of them by index arithmetic, without a
-    /// branch on the keys: which child is least is a coin toss, and a
-    /// mispredicted branch per level was most of the cost of a pop.
-    #[inline]
-    fn sift_down(&mut self) {
-        let n = self.heap.len();
-        let mut i = 0;
-        let key = self.heap[0].key();
-        loop {
-            let first = ARITY * i + 1;
-            let (best, best_key) = if first + ARITY <= n {
+        if self.len == 0 {
+            return None;
+        }
+        let top = self.heap[0];
+        self.len -= 1;
+        let n = self.len;
+        let last = std::mem::replace(&mut self.heap[n], Entry::PAST_THE_END);
+        if n > 0 {
+            let mut i = 0;
+            loop {
+                let first = ARITY * i + 1;
+                if first >= n {
+                    break;
+                }
                 let k = [
                     self.heap[first].key(),
                     self.heap[first + 1].key(),
@@ -124,36 +143,30 @@ impl EventQueue {
                 // by a computed position lives on the stack.
                 let (ab, kab) = if k[1] < k[0] { (1, k[1]) } else { (0, k[0]) };
                 let (cd, kcd) = if k[3] < k[2] { (3, k[3]) } else { (2, k[2]) };
-                let (pick, kpick) = if kcd < kab { (cd, kcd) } else { (ab, kab) };
-                (first + pick, kpick)
-            } else if first < n {
-                let mut best = first;
-                let mut best_key = self.heap[first].key();
-                for c in first + 1..n {
-                    let k = self.heap[c].key();
-                    if k < best_key {
-                        best = c;
-                        best_key = k;
-                    }
-                }
-                (best, best_key)
-            } else {
-                return;
-            };
-            if best_key >= key {
-                return;
+                let pick = if kcd < kab { cd } else { ab };
+                self.heap[i] = self.heap[first + pick];
+                i = first + pick;
             }
-            self.heap.swap(i, best);
-            i = best;
+            let key = last.key();
+            while i > 0 {
+                let parent = (i - 1) / ARITY;
+                if self.heap[parent].key() <= key {
+                    break;
+                }
+                self.heap[i] = self.heap[parent];
+                i = parent;
+            }
+            self.heap[i] = last;
         }
+        Some((f64::from_bits(top.time_bits), top.event))
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len == 0
     }
 }
 
@@ -192,7 +205,9 @@ mod tests {
         q.push(1.0, Event::QueueHours { queue: 2 });
         q.push(1.0, Event::QueueHours { queue: 1 });
         q.push(0.5, Event::Duty { group: 0 });
+        assert_eq!(q.next_time(), 0.5);
         let order: Vec<_> = std::iter::from_fn(|| q.pop()).collect();
+        assert_eq!(q.next_time(), f64::INFINITY, "an empty heap's next time is infinite");
         assert_eq!(
             order,
             vec![

@@ -390,7 +390,7 @@ impl<'a> Engine<'a> {
 
         loop {
             let (q, arrival) = self.next_arrival.earliest();
-            let next = self.events.next_time().unwrap_or(f64::INFINITY);
+            let next = self.events.next_time();
             if arrival.min(next) >= self.horizon {
                 break;
             }

@@ -91,9 +91,8 @@ impl WaitCounts {
         let i = wait_index(value);
         self.counts[i] = self.counts[i].saturating_add(1);
         self.max = self.max.max(value);
-        if value != 0 && value < self.min_nonzero {
-            self.min_nonzero = value;
-        }
+        // A select, not a branch: whether a wait is zero is a coin toss.
+        self.min_nonzero = self.min_nonzero.min(if value == 0 { u64::MAX } else { value });
     }
 
     /// The histogram of the recorded values. Each bucket's count is
