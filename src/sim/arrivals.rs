@@ -243,59 +243,62 @@ mod tests {
 /// its two children), so updating one queue costs O(log queues) instead of
 /// a scan of every queue per event.
 ///
-/// The nodes hold times only, and no step of an update branches on them: the
-/// walk up takes the minimum of a node and its sibling at each level (a
-/// `minsd`), and the walk down to the winning leaf moves to the right child
-/// only when the left one is not the minimum, by index arithmetic. So the
-/// lower queue index wins a tie (the left subtree holds the lower queues), and
-/// a thousand queues cost little more than ten: with branches on the times,
-/// every level of the walk was a coin toss for the branch predictor.
+/// A node is one integer, the time's bits above the queue's index (times
+/// are never negative, so their bits order like the times): the least key
+/// is the earliest time, and of equal times the lower queue. An update
+/// walks up taking the least of a node and its sibling at each level, by a
+/// select, never a branch on the times (with branches every level was a
+/// coin toss for the predictor); the root then names the winner, so there
+/// is no walk back down (with 400 queues that walk was nine dependent loads).
 #[derive(Debug, Clone)]
 pub struct NextArrivals {
     /// Number of leaves (a power of two ≥ the number of queues).
     leaves: usize,
-    /// `times[1]` is the root; leaves start at `leaves`.
-    times: Vec<f64>,
-    /// The earliest: (queue, time).
-    winner: (usize, f64),
+    /// `keys[1]` is the root; leaves start at `leaves`.
+    keys: Vec<u128>,
+}
+
+/// A tree node's key: `time`'s bits, then the queue.
+#[inline]
+fn arrival_key(time: f64, q: usize) -> u128 {
+    (u128::from(time.to_bits()) << 64) | q as u128
 }
 
 impl NextArrivals {
     /// No arrivals yet for `queues` queues.
     pub fn new(queues: usize) -> Self {
         let leaves = queues.max(1).next_power_of_two();
-        NextArrivals { leaves, times: vec![f64::INFINITY; 2 * leaves], winner: (0, f64::INFINITY) }
+        let mut keys = vec![0; 2 * leaves];
+        for q in 0..leaves {
+            keys[leaves + q] = arrival_key(f64::INFINITY, q);
+        }
+        for i in (1..leaves).rev() {
+            keys[i] = keys[2 * i].min(keys[2 * i + 1]);
+        }
+        NextArrivals { leaves, keys }
     }
 
     /// Sets queue `q`'s next arrival (infinite: none).
     #[inline]
     pub fn set(&mut self, q: usize, time: f64) {
         debug_assert!(time >= 0.0, "an arrival time is negative or NaN: {time}");
-        // -0.0 becomes +0.0: every time then has one bit pattern, and the
-        // walk down compares bits (in integer registers, a shorter chain).
+        // -0.0 becomes +0.0: every time then has one bit pattern.
         let time = if time > 0.0 { time } else { 0.0 };
         let mut i = self.leaves + q;
-        let mut best = time;
-        self.times[i] = best;
+        let mut best = arrival_key(time, q);
+        self.keys[i] = best;
         while i > 1 {
-            best = best.min(self.times[i ^ 1]);
+            best = best.min(self.keys[i ^ 1]);
             i /= 2;
-            self.times[i] = best;
+            self.keys[i] = best;
         }
-        // `min` returns one of its operands, so the minimum's bits are
-        // those of the leaf it came from.
-        let bits = best.to_bits();
-        let mut j = 1;
-        while j < self.leaves {
-            j = 2 * j + usize::from(self.times[2 * j].to_bits() != bits);
-        }
-        self.winner = (j - self.leaves, best);
     }
 
     /// The earliest next arrival: (queue, time); time is infinite when none.
     #[inline]
     pub fn earliest(&self) -> (usize, f64) {
-        self.winner
+        let root = self.keys[1];
+        (root as u64 as usize, f64::from_bits((root >> 64) as u64))
     }
 }
 
