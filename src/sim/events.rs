@@ -87,14 +87,19 @@ impl EventQueue {
         debug_assert!(!time.is_nan(), "an event time is NaN");
         debug_assert!(time < f64::INFINITY, "an event at an infinite time");
         let time_bits = if time > 0.0 { time } else { 0.0 }.to_bits();
-        let entry = Entry { time_bits, seq: self.seq, event };
-        let key = entry.key();
-        let mut i = self.len;
+        let hole = self.len;
         self.len += 1;
         if self.heap.len() < self.len + ARITY {
             self.heap.push(Entry::PAST_THE_END);
         }
-        // Sift up: move parents down into the hole until the new entry's place is found.
+        self.fill_up(hole, Entry { time_bits, seq: self.seq, event });
+    }
+
+    /// Puts `entry` into the hole at `i` or above it: parents later than the
+    /// entry move down into the hole until its place is found.
+    #[inline]
+    fn fill_up(&mut self, mut i: usize, entry: Entry) {
+        let key = entry.key();
         while i > 0 {
             let parent = (i - 1) / ARITY;
             if self.heap[parent].key() <= key {
@@ -147,16 +152,7 @@ impl EventQueue {
                 self.heap[i] = self.heap[first + pick];
                 i = first + pick;
             }
-            let key = last.key();
-            while i > 0 {
-                let parent = (i - 1) / ARITY;
-                if self.heap[parent].key() <= key {
-                    break;
-                }
-                self.heap[i] = self.heap[parent];
-                i = parent;
-            }
-            self.heap[i] = last;
+            self.fill_up(i, last);
         }
         Some((f64::from_bits(top.time_bits), top.event))
     }
