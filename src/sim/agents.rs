@@ -209,6 +209,10 @@ impl Floor {
     #[inline]
     pub fn find(&self, team: usize, units: Units, outbound: bool) -> Option<u32> {
         let f = &self.teams[team];
+        // The usual answer on a busy desk, without a look at the levels.
+        if f.available.is_empty() {
+            return None;
+        }
         let inbound = f.inbound.least_fitting(units);
         if !outbound {
             return inbound.map(|(_, a)| a);

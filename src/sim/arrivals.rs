@@ -255,25 +255,52 @@ pub struct NextArrivals {
     /// Number of leaves (a power of two ≥ the number of queues).
     leaves: usize,
     /// `keys[1]` is the root; leaves start at `leaves`.
-    keys: Vec<u128>,
+    keys: Vec<ArrivalKey>,
 }
 
-/// A tree node's key: `time`'s bits, then the queue.
-#[inline]
-fn arrival_key(time: f64, q: usize) -> u128 {
-    (u128::from(time.to_bits()) << 64) | q as u128
+/// A tree node's key: the arrival time's bits (a non-negative time's bits
+/// order like the time), then the queue, so ties go to the lower queue.
+#[derive(Debug, Clone, Copy)]
+struct ArrivalKey {
+    time: u64,
+    queue: u64,
+}
+
+impl ArrivalKey {
+    #[inline]
+    fn new(time: f64, q: usize) -> Self {
+        ArrivalKey { time: time.to_bits(), queue: q as u64 }
+    }
+
+    /// Whether `self` comes before `other`, computed without a branch.
+    #[inline]
+    fn before(self, other: Self) -> bool {
+        (self.time < other.time) | ((self.time == other.time) & (self.queue < other.queue))
+    }
+
+    /// The earlier of the two. Which sibling is earlier is a coin toss near
+    /// the root, so this is a select of each half, not a branch the
+    /// processor would guess wrong half the time.
+    #[inline]
+    fn earlier(self, other: Self) -> Self {
+        let first = self.before(other);
+        ArrivalKey {
+            time: std::hint::select_unpredictable(first, self.time, other.time),
+            queue: std::hint::select_unpredictable(first, self.queue, other.queue),
+        }
+    }
 }
 
 impl NextArrivals {
     /// No arrivals yet for `queues` queues.
     pub fn new(queues: usize) -> Self {
         let leaves = queues.max(1).next_power_of_two();
-        let mut keys = vec![0; 2 * leaves];
+        let mut keys = vec![ArrivalKey::new(f64::INFINITY, 0); 2 * leaves];
         for q in 0..leaves {
-            keys[leaves + q] = arrival_key(f64::INFINITY, q);
+            keys[leaves + q] = ArrivalKey::new(f64::INFINITY, q);
         }
         for i in (1..leaves).rev() {
-            keys[i] = keys[2 * i].min(keys[2 * i + 1]);
+            keys[i] = keys[2 * i].earlier(keys[2 * i + 1]);
         }
         NextArrivals { leaves, keys }
     }
@@ -285,10 +312,10 @@ impl NextArrivals {
         // -0.0 becomes +0.0: every time then has one bit pattern.
         let time = if time > 0.0 { time } else { 0.0 };
         let mut i = self.leaves + q;
-        let mut best = arrival_key(time, q);
+        let mut best = ArrivalKey::new(time, q);
         self.keys[i] = best;
         while i > 1 {
-            best = best.min(self.keys[i ^ 1]);
+            best = best.earlier(self.keys[i ^ 1]);
             i /= 2;
             self.keys[i] = best;
         }
@@ -298,7 +325,7 @@ impl NextArrivals {
     #[inline]
     pub fn earliest(&self) -> (usize, f64) {
         let root = self.keys[1];
-        (root as u64 as usize, f64::from_bits((root >> 64) as u64))
+        (root.queue as usize, f64::from_bits(root.time))
     }
 }
 
