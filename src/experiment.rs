@@ -233,7 +233,7 @@ fn variants_observed(
 /// summary folds (queues, teams, intervals), or folding it would fail.
 fn check_shape(s: &Scenario, stats: &ReplicationStats) -> anyhow::Result<()> {
     let (nq, nt) = (s.queues.len(), s.teams.len());
-    let intervals = |n: usize, per: usize| per > 0 && n % per == 0;
+    let intervals = |n: usize, per: usize| per > 0 && n.is_multiple_of(per);
     if stats.queues.len() != nq
         || stats.teams.len() != nt
         || !intervals(stats.interval_tickets.len(), nq)

@@ -869,7 +869,7 @@ fn grid(cells: usize) -> (usize, usize) {
 /// few panels beside a legend are stacked, one wide panel over another.
 fn layout(panels: usize) -> (usize, usize, bool) {
     let (cols, rows) = grid(panels + 1);
-    if panels % cols != 0 {
+    if !panels.is_multiple_of(cols) {
         (cols, rows, false)
     } else if panels <= 3 {
         (1, panels.max(1), true)

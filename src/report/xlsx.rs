@@ -634,7 +634,7 @@ impl Book {
             }
             chart.title().set_name(format!("{q}: {base}").as_str());
             // A label a day for a week of half hours; about eight otherwise.
-            let per_label = if n % 7 == 0 && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
+            let per_label = if n.is_multiple_of(7) && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
             chart.x_axis().set_label_interval(per_label).set_tick_interval(per_label);
             chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
             chart.legend().set_position(ChartLegendPosition::Bottom);
@@ -812,7 +812,7 @@ impl Book {
                 .set_format(ChartFormat::new().set_line(&line));
         }
         chart.title().set_name(title);
-        let per_label = if n % 7 == 0 && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
+        let per_label = if n.is_multiple_of(7) && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
         chart.x_axis().set_label_interval(per_label).set_tick_interval(per_label);
         chart.y_axis().set_name("agents").set_num_format("0").set_min(0.0);
         chart.legend().set_position(ChartLegendPosition::Bottom);

@@ -123,10 +123,10 @@ fn sla(f: &super::file::SlaFile, at: &str, p: &mut Problems) -> Option<Sla> {
         Some(value)
     });
     let within = f.within.as_deref().and_then(|text| p.take(&format!("{at}: sla.within"), units::parse_duration(text)));
-    if let Some(t) = f.target {
-        if !(0.0..=1.0).contains(&t) {
-            p.add(&format!("{at}: sla.target"), format!("{t} must be between 0 and 1 (0.8 means 80 %)"));
-        }
+    if let Some(t) = f.target
+        && !(0.0..=1.0).contains(&t)
+    {
+        p.add(&format!("{at}: sla.target"), format!("{t} must be between 0 and 1 (0.8 means 80 %)"));
     }
     match (&f.within, f.target, &f.average) {
         (None, None, None) => {

@@ -384,14 +384,14 @@ mod tests {
         for step in 0..20_000 {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let units = [1, 2, 3, 6][(x >> 33) as usize % 4];
-            let outbound = (x >> 40) % 5 == 0;
+            let outbound = (x >> 40).is_multiple_of(5);
             let found = f.find(0, units, outbound);
             assert_eq!(found.map(|a| f.spare(a)), least_fitting_by_scan(&f, units, outbound), "step {step}");
             if let Some(a) = found {
                 assert!(outbound || !f.agents[a as usize].outbound_only, "a reserved agent took an inbound ticket");
             }
             // Take the ticket, or let someone finish one; now and then a duty change.
-            if let (Some(a), true) = (found, (x >> 50) % 3 != 0) {
+            if let (Some(a), true) = (found, !(x >> 50).is_multiple_of(3)) {
                 f.take(a, units, step as f64);
                 held.push((a, units));
             } else if !held.is_empty() {

@@ -361,7 +361,7 @@ mod next_arrival_tests {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let q = (x >> 33) as usize % queues;
                 // Few distinct times, so ties are common; now and then none.
-                let t = if (x >> 20) % 11 == 0 { f64::INFINITY } else { ((x >> 40) % 7) as f64 * 0.5 };
+                let t = if (x >> 20).is_multiple_of(11) { f64::INFINITY } else { ((x >> 40) % 7) as f64 * 0.5 };
                 times[q] = t;
                 n.set(q, t);
                 let (mut bq, mut bt) = (0, times[0]);
