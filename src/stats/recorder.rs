@@ -69,9 +69,18 @@ fn wait_index_value(index: usize) -> u64 {
 /// histogram's checked record; [`WaitCounts::histogram`] gives exactly the
 /// histogram the same records would have built (the same counts, total,
 /// least and greatest value).
+///
+/// Each count is kept as its low byte and, apart, its carries (how many
+/// times the byte wrapped). A record touches the byte; the carry only every
+/// 256th time. With hundreds of queues the bytes in use fit the cache where
+/// 32-bit counts did not (400 queues' waits of up to a few minutes touch
+/// about 1 300 buckets each: 2 MB of `u32` counts, 0.5 MB of bytes).
 #[derive(Debug, Clone)]
 struct WaitCounts {
-    counts: Vec<u32>,
+    /// The low byte of each bucket's count.
+    low: Vec<u8>,
+    /// Each bucket's count divided by 256.
+    carries: Vec<u32>,
     min_nonzero: u64,
     max: u64,
     /// The histogram's highest trackable value: greater values are clamped
@@ -82,14 +91,19 @@ struct WaitCounts {
 impl WaitCounts {
     fn new() -> Self {
         let h = wait_histogram();
-        WaitCounts { counts: vec![0; h.distinct_values()], min_nonzero: u64::MAX, max: 0, high: h.high() }
+        let n = h.distinct_values();
+        WaitCounts { low: vec![0; n], carries: vec![0; n], min_nonzero: u64::MAX, max: 0, high: h.high() }
     }
 
     #[inline]
     fn record(&mut self, value: u64) {
         let value = value.min(self.high);
         let i = wait_index(value);
-        self.counts[i] = self.counts[i].saturating_add(1);
+        let byte = self.low[i].wrapping_add(1);
+        self.low[i] = byte;
+        if byte == 0 {
+            self.carries[i] = self.carries[i].saturating_add(1);
+        }
         self.max = self.max.max(value);
         // A select, not a branch: whether a wait is zero is a coin toss.
         self.min_nonzero = self.min_nonzero.min(if value == 0 { u64::MAX } else { value });
@@ -101,7 +115,11 @@ impl WaitCounts {
     /// histogram's minimum and maximum are those of the records.
     fn histogram(&self) -> Histogram<u32> {
         let mut h = wait_histogram();
-        for (i, &count) in self.counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+        let counts = self.low.iter().zip(&self.carries).map(|(&low, &carries)| {
+            // Histogram counts are 32-bit and saturate, as its records do.
+            u32::try_from(u64::from(carries) * 256 + u64::from(low)).unwrap_or(u32::MAX)
+        });
+        for (i, count) in counts.enumerate().filter(|&(_, c)| c > 0) {
             let low = wait_index_value(i);
             let top = h.highest_equivalent(low);
             let (has_min, has_max) = ((low..=top).contains(&self.min_nonzero), (low..=top).contains(&self.max));
@@ -1096,7 +1114,8 @@ mod tests {
         let mut x = 5u64;
         for case in 0..40 {
             let (mut direct, mut counts) = (wait_histogram(), WaitCounts::new());
-            let n = [0, 1, 2, 3, 1000][case % 5];
+            // 5 000 records put over 256 in some buckets: their counts carry.
+            let n = [0, 1, 2, 3, 1000, 5000][case % 6];
             for k in 0..n {
                 x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let v = match (k + case) % 4 {
