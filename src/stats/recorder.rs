@@ -9,6 +9,8 @@
 //! closed line is a planning fact (after-hours demand), not a customer who
 //! gave up.
 
+use std::collections::BTreeMap;
+
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
@@ -71,16 +73,19 @@ fn wait_index_value(index: usize) -> u64 {
 /// least and greatest value).
 ///
 /// Each count is kept as its low byte and, apart, its carries (how many
-/// times the byte wrapped). A record touches the byte; the carry only every
-/// 256th time. With hundreds of queues the bytes in use fit the cache where
-/// 32-bit counts did not (400 queues' waits of up to a few minutes touch
-/// about 1 300 buckets each: 2 MB of `u32` counts, 0.5 MB of bytes).
+/// times the byte wrapped). A record touches the byte; the carries only
+/// every 256th time. With hundreds of queues the bytes in use fit the cache
+/// where 32-bit counts did not (400 queues' waits of up to a few minutes
+/// touch about 1 300 buckets each: 2 MB of `u32` counts, 0.5 MB of bytes).
+/// The carries are kept only for the buckets that have wrapped, so a
+/// replication does not allocate (and, at its end, read) a second full
+/// table per queue.
 #[derive(Debug, Clone)]
 struct WaitCounts {
     /// The low byte of each bucket's count.
     low: Vec<u8>,
-    /// Each bucket's count divided by 256.
-    carries: Vec<u32>,
+    /// Each wrapped bucket's count divided by 256, by bucket.
+    carries: BTreeMap<usize, u32>,
     min_nonzero: u64,
     max: u64,
     /// The histogram's highest trackable value: greater values are clamped
@@ -92,7 +97,7 @@ impl WaitCounts {
     fn new() -> Self {
         let h = wait_histogram();
         let n = h.distinct_values();
-        WaitCounts { low: vec![0; n], carries: vec![0; n], min_nonzero: u64::MAX, max: 0, high: h.high() }
+        WaitCounts { low: vec![0; n], carries: BTreeMap::new(), min_nonzero: u64::MAX, max: 0, high: h.high() }
     }
 
     #[inline]
@@ -102,11 +107,18 @@ impl WaitCounts {
         let byte = self.low[i].wrapping_add(1);
         self.low[i] = byte;
         if byte == 0 {
-            self.carries[i] = self.carries[i].saturating_add(1);
+            self.carry(i);
         }
         self.max = self.max.max(value);
         // A select, not a branch: whether a wait is zero is a coin toss.
         self.min_nonzero = self.min_nonzero.min(if value == 0 { u64::MAX } else { value });
+    }
+
+    /// Bucket `i`'s low byte wrapped.
+    #[cold]
+    fn carry(&mut self, i: usize) {
+        let c = self.carries.entry(i).or_insert(0);
+        *c = c.saturating_add(1);
     }
 
     /// The histogram of the recorded values. Each bucket's count is
@@ -115,11 +127,14 @@ impl WaitCounts {
     /// histogram's minimum and maximum are those of the records.
     fn histogram(&self) -> Histogram<u32> {
         let mut h = wait_histogram();
-        let counts = self.low.iter().zip(&self.carries).map(|(&low, &carries)| {
+        // The buckets with records: a non-zero low byte, or a byte that
+        // wrapped to zero (their order does not matter to the histogram).
+        let with_low = self.low.iter().enumerate().filter(|&(_, &b)| b != 0).map(|(i, _)| i);
+        let wrapped_to_zero = self.carries.keys().copied().filter(|&i| self.low[i] == 0);
+        for i in with_low.chain(wrapped_to_zero) {
+            let carried = self.carries.get(&i).copied().unwrap_or(0);
             // Histogram counts are 32-bit and saturate, as its records do.
-            u32::try_from(u64::from(carries) * 256 + u64::from(low)).unwrap_or(u32::MAX)
-        });
-        for (i, count) in counts.enumerate().filter(|&(_, c)| c > 0) {
+            let count = u32::try_from(u64::from(carried) * 256 + u64::from(self.low[i])).unwrap_or(u32::MAX);
             let low = wait_index_value(i);
             let top = h.highest_equivalent(low);
             let (has_min, has_max) = ((low..=top).contains(&self.min_nonzero), (low..=top).contains(&self.max));
