@@ -11,15 +11,29 @@ use crate::scenario::units::WEEK;
 use crate::scenario::{RateSchedule, RateSegment};
 
 /// The arrival process of one queue, positioned at the last arrival.
+///
+/// The segment in force is kept inline (its rate and its end in simulated
+/// time), first in the struct with the flags the walk checks: an arrival
+/// inside the current segment, the usual case, reads one cache line of the
+/// queue and not the segment table.
 #[derive(Debug, Clone)]
+#[repr(C)]
 pub struct ArrivalClock {
+    /// Rate of the segment in force, arrivals per second.
+    rate: f64,
+    /// End of the segment in force, simulated time (`cycle_start` plus the
+    /// segment's end in the week).
+    end: f64,
+    /// The queue gets arrivals at all.
+    any: bool,
+    /// Dated spikes lie ahead (`piece < pieces.len()`).
+    dated: bool,
     segments: Vec<RateSegment>,
     index: usize,
     /// Simulated time at which week time 0 falls in the current cycle.
     cycle_start: f64,
     /// Expected arrivals in one whole week.
     weekly_total: f64,
-    any: bool,
     /// Dated spikes, sorted and disjoint, and the first not yet passed.
     pieces: Vec<VolumePiece>,
     piece: usize,
@@ -31,21 +45,49 @@ impl ArrivalClock {
         let segments = schedule.segments().to_vec();
         let index = segments.iter().position(|s| start < s.end).unwrap_or(0);
         let any = segments.iter().any(|s| s.rate > 0.0);
-        ArrivalClock {
+        let mut clock = ArrivalClock {
+            rate: 0.0,
+            end: 0.0,
+            any,
+            dated: false,
             segments,
             index,
             cycle_start: -start,
             weekly_total: schedule.weekly_total(),
-            any,
             pieces: Vec::new(),
             piece: 0,
+        };
+        clock.enter_segment();
+        clock
+    }
+
+    /// Loads the segment at `index` of the cycle at `cycle_start` as the one
+    /// in force.
+    #[inline]
+    fn enter_segment(&mut self) {
+        let seg = self.segments[self.index];
+        self.rate = seg.rate;
+        self.end = self.cycle_start + seg.end;
+    }
+
+    /// Moves to the next segment of the week, into the next cycle after the
+    /// last one.
+    #[inline]
+    fn next_segment(&mut self) -> bool {
+        self.index += 1;
+        let wrapped = self.index == self.segments.len();
+        if wrapped {
+            self.index = 0;
+            self.cycle_start += WEEK;
         }
+        wrapped
     }
 
     /// The same arrivals changed by dated spikes (sorted, disjoint pieces).
     pub fn with_dated(mut self, pieces: &[VolumePiece]) -> Self {
         self.any |= pieces.iter().any(|p| p.extra > 0.0);
         self.pieces = pieces.to_vec();
+        self.dated = !self.pieces.is_empty();
         self
     }
 
@@ -55,11 +97,10 @@ impl ArrivalClock {
     /// once the last spike is passed (the plain walk goes on from there).
     fn next_dated(&mut self, t: &mut f64, mut e: f64) -> Result<f64, f64> {
         while let Some(p) = self.pieces.get(self.piece).copied() {
-            let seg = self.segments[self.index];
-            let end = self.cycle_start + seg.end;
+            let end = self.end;
             let (factor, extra, bound) = if *t >= p.from { (p.factor, p.extra, p.to) } else { (1.0, 0.0, p.from) };
             let stop = end.min(bound);
-            let rate = seg.rate * factor + extra;
+            let rate = self.rate * factor + extra;
             if rate > 0.0 {
                 let mass = rate * (stop - *t);
                 if mass > e {
@@ -70,13 +111,11 @@ impl ArrivalClock {
             *t = stop;
             if *t >= p.to {
                 self.piece += 1;
+                self.dated = self.piece < self.pieces.len();
             }
             if *t >= end {
-                self.index += 1;
-                if self.index == self.segments.len() {
-                    self.index = 0;
-                    self.cycle_start += WEEK;
-                }
+                self.next_segment();
+                self.enter_segment();
             }
         }
         Err(e)
@@ -90,7 +129,7 @@ impl ArrivalClock {
             return None;
         }
         let mut t = now;
-        if self.piece < self.pieces.len() {
+        if self.dated {
             match self.next_dated(&mut t, e) {
                 Ok(arrival) => return Some(arrival),
                 Err(rest) => e = rest,
@@ -106,20 +145,16 @@ impl ArrivalClock {
         // (1e-67 tickets a week) that a segment's length no longer changes it.
         let mut wraps = 0;
         loop {
-            let seg = self.segments[self.index];
-            let end = self.cycle_start + seg.end;
-            if seg.rate > 0.0 {
-                let mass = seg.rate * (end - t);
+            let (rate, end) = (self.rate, self.end);
+            if rate > 0.0 {
+                let mass = rate * (end - t);
                 if mass > e {
-                    return Some(t + e / seg.rate);
+                    return Some(t + e / rate);
                 }
                 e -= mass;
             }
             t = end;
-            self.index += 1;
-            if self.index == self.segments.len() {
-                self.index = 0;
-                self.cycle_start += WEEK;
+            if self.next_segment() {
                 // Whole weeks without an arrival are skipped in one step: a
                 // queue of 1e-13 tickets a week would otherwise walk some
                 // 1e13 weeks, segment by segment, to find its next ticket.
@@ -136,6 +171,7 @@ impl ArrivalClock {
                     return None;
                 }
             }
+            self.enter_segment();
         }
     }
 }

@@ -107,7 +107,7 @@ fn gcd(a: u64, b: u64) -> u64 {
 /// (`repr(C)`), those every ticket touches first: with hundreds of queues,
 /// a ticket's arrival, answer and pick then read a few cache lines of its
 /// queue instead of fields strewn over the whole struct.
-#[repr(C)]
+#[repr(C, align(64))]
 struct QueueRuntime {
     arrival_rng: Xoshiro256PlusPlus,
     arrivals: ArrivalClock,
