@@ -279,7 +279,7 @@ mod tests {
 /// its two children), so updating one queue costs O(log queues) instead of
 /// a scan of every queue per event.
 ///
-/// A node is one integer, the time's bits above the queue's index (times
+/// A node is an [`ArrivalKey`], the time's bits and the queue's index (times
 /// are never negative, so their bits order like the times): the least key
 /// is the earliest time, and of equal times the lower queue. An update
 /// walks up taking the least of a node and its sibling at each level, by a
