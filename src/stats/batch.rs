@@ -3,16 +3,15 @@
 //! figure, with the two-pass variance. The streaming summary must give the
 //! same bytes in every table.
 
-use hdrhistogram::Histogram;
-
 use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
 use super::summary::{
     ClearBy, ClearHours, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
     everyone_total, slot_ages, team_total, total, total_of, typical_week,
 };
+use super::waits::Waits;
 use crate::scenario::Scenario;
 
-fn quantile(h: &Histogram<u32>, q: f64) -> Option<f64> {
+fn quantile(h: &Waits, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
 }
 
@@ -47,7 +46,7 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
         let after_hours: Vec<TicketCounts> =
             reps.iter().map(|r| if is_all { total(&r.after_hours) } else { r.after_hours[q] }).collect();
         let clear: Vec<Option<f64>> = reps.iter().map(|r| r.time_to_clear[q].map(|t| t / 3600.0)).collect();
-        let waits: Vec<Histogram<u32>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
+        let waits: Vec<Waits> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
         let teams = if is_all { &all_teams } else { &serving[q] };
         let time: Vec<AgentTime> = reps.iter().map(|r| team_total(teams.iter().map(|&t| r.teams[t]))).collect();
         let sla = (!is_all).then(|| scenario.queues[q].sla);
@@ -235,7 +234,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
     let is_all = q == nq;
     let within = if is_all { f64::NAN } else { scenario.queues[q].sla.within };
     let longest_sla = scenario.queues.iter().map(|x| x.sla.within).fold(0.0, f64::max);
-    let histograms: Vec<Histogram<u32>> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
+    let histograms: Vec<Waits> = reps.iter().map(|r| waits_of(r, (!is_all).then_some(q))).collect();
     let longest = histograms.iter().map(|h| h.max() as f64 / 1000.0).fold(0.0, f64::max);
     let top = longest.max(4.0 * if is_all { longest_sla } else { within }).max(10.0);
     let steps = 160;
@@ -258,9 +257,9 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
             }
             let mut cumulative = Vec::new();
             let mut count = 0u64;
-            for v in h.iter_recorded() {
-                count += u64::from(v.count_at_value());
-                cumulative.push((v.value_iterated_to(), count));
+            for (top, n) in h.iter() {
+                count += n;
+                cumulative.push((top, count));
             }
             Some(
                 grid.iter()
@@ -293,14 +292,13 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
 }
 
 /// The waits of one queue, or (`None`) of every queue merged.
-fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Histogram<u32> {
+fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Waits {
     match queue {
         Some(q) => r.waits[q].clone(),
         None => {
             let mut h = r.waits[0].clone();
             for other in &r.waits[1..] {
-                // Same bounds everywhere, so adding cannot fail.
-                let _ = h.add(other);
+                h.add(other);
             }
             h
         }

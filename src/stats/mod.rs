@@ -11,6 +11,7 @@ pub mod recorder;
 pub mod running;
 pub mod summary;
 pub mod tickets;
+pub mod waits;
 
 pub use recorder::{AgentTime, Origin, Recorder, ReplicationStats, TicketCounts};
 pub use summary::{

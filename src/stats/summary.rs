@@ -7,15 +7,13 @@
 
 use std::sync::Arc;
 
-use hdrhistogram::Histogram;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::recorder::{
-    AgentTime, EveryoneWaits, FlowCounts, IntervalCounts, ReplicationStats, TicketCounts, wait_histogram,
-};
+use super::recorder::{AgentTime, EveryoneWaits, FlowCounts, IntervalCounts, ReplicationStats, TicketCounts};
 use super::running::{
     RunningEstimate, RunningMean, SampleMean, add_sample, add_welford, sample_mean, welford_estimate,
 };
+use super::waits::{Waits, wait_histogram};
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
 
@@ -167,7 +165,7 @@ struct FlowTally {
 }
 
 impl FlowTally {
-    fn add(&mut self, f: &FlowCounts, resolution: &Histogram<u32>) {
+    fn add(&mut self, f: &FlowCounts, resolution: &Waits) {
         let hours = |x: Option<f64>| x.map(|s| s / 3600.0);
         self.opened.add(f.opened as f64);
         self.resolved.add(f.resolved as f64);
@@ -393,7 +391,7 @@ pub struct RunSummary {
     pub wait_curves: Vec<WaitCurve>,
 }
 
-fn quantile(h: &Histogram<u32>, q: f64) -> Option<f64> {
+fn quantile(h: &Waits, q: f64) -> Option<f64> {
     (!h.is_empty()).then(|| h.value_at_quantile(q) as f64 / 1000.0)
 }
 
@@ -600,11 +598,7 @@ impl EveryoneFigures {
 
 /// The desk's customers: every queue's, together.
 pub(super) fn everyone_total(queues: &[EveryoneWaits]) -> EveryoneWaits {
-    let mut t = EveryoneWaits::default();
-    for q in queues {
-        t.add(q);
-    }
-    t
+    EveryoneWaits::total(queues)
 }
 
 impl QueueTally {
@@ -626,7 +620,7 @@ impl QueueTally {
         initial: &TicketCounts,
         after_hours: &TicketCounts,
         clear_h: Option<f64>,
-        waits: &Histogram<u32>,
+        waits: &Waits,
         time: &AgentTime,
     ) {
         self.offered.add(c.offered as f64);
@@ -958,7 +952,7 @@ impl WaitTally {
         }
     }
 
-    fn add(&mut self, waits: &Histogram<u32>, c: &TicketCounts, bucket_tops: &[u64]) {
+    fn add(&mut self, waits: &Waits, c: &TicketCounts, bucket_tops: &[u64]) {
         self.longest = f64::max(self.longest, waits.max() as f64 / 1000.0);
         let judged = c.offered - c.waiting_in_sla;
         if judged == 0 {
@@ -967,12 +961,12 @@ impl WaitTally {
         self.judged_replications += 1;
         let exact = c.answered_in_sla as f64 / judged as f64;
         self.at_threshold += exact;
-        let mut recorded = waits.iter_recorded().peekable();
+        let mut recorded = waits.iter().peekable();
         let (mut count, mut share) = (0u64, 0.0);
         for (i, &top) in bucket_tops.iter().enumerate().take(self.within.len()) {
             let before = count;
-            while let Some(v) = recorded.next_if(|v| v.value_iterated_to() <= top) {
-                count += u64::from(v.count_at_value());
+            while let Some((_, n)) = recorded.next_if(|&(v, _)| v <= top) {
+                count += n;
             }
             if count != before {
                 share = count as f64 / judged as f64;
@@ -1029,13 +1023,8 @@ impl WaitTally {
 }
 
 /// The waits of every queue merged (the desk's).
-fn merged_waits(waits: &[Histogram<u32>]) -> Histogram<u32> {
-    let mut h = waits.first().cloned().unwrap_or_else(wait_histogram);
-    for other in waits.iter().skip(1) {
-        // Same bounds everywhere, so adding cannot fail.
-        let _ = h.add(other);
-    }
-    h
+fn merged_waits(waits: &[Waits]) -> Waits {
+    Waits::sum(waits)
 }
 
 pub(super) fn total(rows: &[TicketCounts]) -> TicketCounts {

@@ -114,7 +114,7 @@ fn switching_plans_keep_erlang_c_mean_wait_but_not_its_spread() {
     let theory =
         Desk { arrival_rate: 100.0 / 3600.0, aht_s: 360.0, patience_s: None, sla_within_s: 20.0 }.performance(12);
     let fifo = replicate(&s, Policy::Fifo);
-    let sd = |reps: &[ReplicationStats]| estimate(reps.iter().map(|r| Some(r.waits[0].stdev() / 1000.0)));
+    let sd = |reps: &[ReplicationStats]| estimate(reps.iter().map(|r| Some(r.waits[0].histogram().stdev() / 1000.0)));
     let fifo_sd = sd(&fifo);
     for name in ["office-lifo", "backlog-lifo"] {
         let reps = replicate(&s, plan(&s, name));
@@ -165,10 +165,8 @@ agents = 1
 /// The waits answered, in hours, from the histogram (one replication).
 fn waits_h(s: &Scenario, policy: Policy) -> Vec<f64> {
     let r = &replicate(s, policy)[0];
-    let mut out: Vec<f64> = r.waits[0]
-        .iter_recorded()
-        .flat_map(|v| std::iter::repeat_n((v.value_iterated_to() as f64 / 3.6e6).round(), v.count_at_value() as usize))
-        .collect();
+    let mut out: Vec<f64> =
+        r.waits[0].iter().flat_map(|(top, n)| std::iter::repeat_n((top as f64 / 3.6e6).round(), n as usize)).collect();
     out.sort_by(f64::total_cmp);
     out
 }

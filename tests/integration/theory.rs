@@ -138,7 +138,7 @@ fn mmc_with_patience_matches_erlang_a() {
         estimate(reps.iter().map(|r| {
             // Arrivals that had to wait: answered after a wait, plus every abandonment.
             let c = r.queues[0];
-            Some((c.answered - u64::from(r.waits[0].count_at(0)) + c.abandoned) as f64 / c.offered as f64)
+            Some((c.answered - r.waits[0].count_at(0) + c.abandoned) as f64 / c.offered as f64)
         })),
         theory.p_wait,
         0.0,
