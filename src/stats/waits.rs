@@ -98,11 +98,15 @@ pub struct WaitCounts {
     low: Vec<u8>,
     /// Each wrapped bucket's count divided by 256, by bucket.
     carries: BTreeMap<usize, u64>,
+    /// One past the highest bucket with records: the end of a replication
+    /// reads the table only up to there (waits of a few minutes use a third
+    /// of it).
+    end: usize,
 }
 
 impl Default for WaitCounts {
     fn default() -> Self {
-        WaitCounts { low: vec![0; BUCKETS], carries: BTreeMap::new() }
+        WaitCounts { low: vec![0; BUCKETS], carries: BTreeMap::new(), end: 0 }
     }
 }
 
@@ -115,6 +119,7 @@ impl WaitCounts {
         if byte == 0 {
             self.carry(i);
         }
+        self.end = self.end.max(i + 1);
     }
 
     /// Bucket `i`'s low byte wrapped.
@@ -127,10 +132,14 @@ impl WaitCounts {
     pub fn waits(&self) -> Waits {
         let mut buckets = Vec::new();
         let mut carries = self.carries.iter().peekable();
-        // Eight buckets at a time: most words of a queue's table are zero.
-        for (w, word) in self.low.chunks(8).enumerate() {
-            let carried_here = carries.peek().is_some_and(|&(&i, _)| i < (w + 1) * 8);
-            if !carried_here && word.iter().all(|&b| b == 0) {
+        // Eight buckets at a time, as one word: most of a queue's are zero.
+        // A bucket that wrapped to zero has a carry; carries are rare.
+        for (w, word) in self.low[..self.end].chunks(8).enumerate() {
+            let zero = match <[u8; 8]>::try_from(word) {
+                Ok(bytes) => u64::from_ne_bytes(bytes) == 0,
+                Err(_) => word.iter().all(|&b| b == 0),
+            };
+            if zero && carries.peek().is_none_or(|&(&i, _)| i >= (w + 1) * 8) {
                 continue;
             }
             for (k, &byte) in word.iter().enumerate() {
@@ -390,6 +399,22 @@ mod tests {
             assert_eq!(wait_index_top(wait_index(v)), h.highest_equivalent(v), "{v}");
         }
         assert_eq!(wait_histogram().distinct_values(), BUCKETS);
+    }
+
+    #[test]
+    fn a_bucket_whose_count_is_a_multiple_of_256_is_read() {
+        // Its low byte is zero: only its carries say it has records, here
+        // as the highest bucket and as one in the middle of a zero word.
+        for (value, others) in [(7, vec![]), (1000, vec![3, 5000])] {
+            let (mut direct, mut counts) = (wait_histogram(), WaitCounts::default());
+            for v in std::iter::repeat_n(value, 512).chain(others) {
+                direct.saturating_record(v);
+                counts.record(v);
+            }
+            let waits = counts.waits();
+            assert_eq!(waits.count_at(value), 512);
+            assert_eq!(waits.histogram(), direct, "{value}");
+        }
     }
 
     #[test]
