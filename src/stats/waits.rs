@@ -308,8 +308,11 @@ impl<'de> Deserialize<'de> for Waits {
             )));
         }
         let mut buckets: Vec<(u32, u64)> = Vec::with_capacity(s.buckets.len());
+        let mut total = 0u64;
+        let overflow = || D::Error::custom("wait histogram counts overflow");
         for (value, count) in s.buckets {
             let i = wait_index(value) as u32;
+            total = total.checked_add(count).ok_or_else(overflow)?;
             match buckets.last_mut() {
                 Some(last) if last.0 > i => return Err(D::Error::custom("wait histogram buckets out of order")),
                 Some(last) if last.0 == i => last.1 += count,
@@ -317,7 +320,7 @@ impl<'de> Deserialize<'de> for Waits {
                 _ => {}
             }
         }
-        Ok(Waits::from_buckets(buckets))
+        Ok(Waits { buckets, total })
     }
 }
 
@@ -418,9 +421,15 @@ mod tests {
     }
 
     #[test]
-    fn stored_waits_with_other_bounds_are_refused() {
+    fn stored_waits_with_other_bounds_out_of_order_or_overflowing_are_refused() {
         let bad = r#"{"low":1,"high":1000,"sigfig":3,"buckets":[[5,1]]}"#;
         let e = serde_json::from_str::<Waits>(bad).unwrap_err().to_string();
         assert!(e.contains("bounds"), "{e}");
+        let unordered = r#"{"low":1,"high":68719476736,"sigfig":2,"buckets":[[5,1],[3,1]]}"#;
+        let e = serde_json::from_str::<Waits>(unordered).unwrap_err().to_string();
+        assert!(e.contains("order"), "{e}");
+        let huge = format!(r#"{{"low":1,"high":68719476736,"sigfig":2,"buckets":[[5,{m}],[9,{m}]]}}"#, m = u64::MAX);
+        let e = serde_json::from_str::<Waits>(&huge).unwrap_err().to_string();
+        assert!(e.contains("overflow"), "{e}");
     }
 }
