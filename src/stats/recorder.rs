@@ -1,7 +1,8 @@
 //! What one replication measures, streamed as the simulation runs: totals per
-//! queue (with a constant-memory wait histogram), ticket outcomes per queue and
-//! arrival interval, and agent time per team and interval. Only tickets that
-//! arrive inside the statistics window `[warmup, horizon)` are counted.
+//! queue (its waits in constant-memory histogram buckets, [`super::waits`]),
+//! ticket outcomes per queue and arrival interval, and agent time per team and
+//! interval. Only tickets that arrive inside the statistics window
+//! `[warmup, horizon)` are counted.
 //!
 //! Every ticket ends in exactly one outcome — answered, abandoned, closed,
 //! withdrawn or still waiting at the horizon — so `offered` is always their sum.
