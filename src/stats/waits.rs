@@ -16,8 +16,11 @@ use std::collections::BTreeMap;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Highest wait the buckets resolve: 2^36 ms, about two years. Greater
-/// waits are filed in the last bucket, as `saturating_record` does.
+/// Highest wait the buckets resolve: 2^36 ms, about two years. Every
+/// greater wait is filed at 2^36. (hdrhistogram's `saturating_record`
+/// files waits from 2^37 there but those between in buckets of their own,
+/// so a longer wait could read shorter than a less long one; the answered
+/// waits were always clamped at 2^36, and now every wait is.)
 const MAX_WAIT_MS: u64 = 1 << 36;
 /// The histogram's bounds: least value told from zero and significant figures.
 const LOW: u64 = 1;
@@ -166,7 +169,7 @@ pub struct Waits {
 
 impl Waits {
     fn from_buckets(buckets: Vec<(u32, u64)>) -> Self {
-        let total = buckets.iter().map(|&(_, n)| n).sum();
+        let total = buckets.iter().fold(0u64, |t, &(_, n)| t.saturating_add(n));
         Waits { buckets, total }
     }
 
@@ -190,7 +193,8 @@ impl Waits {
     /// `ceil(q · len)`-th wait (at least the first), the least for `q` = 0;
     /// 0 when there are none.
     pub fn value_at_quantile(&self, q: f64) -> u64 {
-        let q = q.min(1.0);
+        // As hdrhistogram caps it (a NaN stays NaN, and ranks first).
+        let q = if q > 1.0 { 1.0 } else { q };
         let rank = ((q * self.total as f64).ceil() as u64).max(1);
         let mut seen = 0;
         for &(i, n) in &self.buckets {
@@ -227,7 +231,7 @@ impl Waits {
                 (Some(&&(i, n)), Some(&&(j, m))) if i == j => {
                     a.next();
                     b.next();
-                    (i, n + m)
+                    (i, n.saturating_add(m))
                 }
                 (Some(&&x), Some(&&y)) => {
                     if x.0 < y.0 {
@@ -251,7 +255,7 @@ impl Waits {
             merged.push(next);
         }
         self.buckets = merged;
-        self.total += other.total;
+        self.total = self.total.saturating_add(other.total);
     }
 
     /// The waits of many together (a desk's queues): one pass over a table
@@ -261,7 +265,7 @@ impl Waits {
         let mut counts = vec![0u64; BUCKETS];
         for w in all {
             for &(i, n) in &w.buckets {
-                counts[i as usize] += n;
+                counts[i as usize] = counts[i as usize].saturating_add(n);
             }
         }
         let buckets = counts.iter().enumerate().filter(|&(_, &n)| n > 0).map(|(i, &n)| (i as u32, n)).collect();
@@ -309,10 +313,17 @@ impl<'de> Deserialize<'de> for Waits {
         }
         let mut buckets: Vec<(u32, u64)> = Vec::with_capacity(s.buckets.len());
         let mut total = 0u64;
-        let overflow = || D::Error::custom("wait histogram counts overflow");
         for (value, count) in s.buckets {
+            // A replication's bucket holds fewer than 2^32 waits (as the
+            // histograms' 32-bit counts did), so no sum of them overflows.
+            if count > u64::from(u32::MAX) {
+                return Err(D::Error::custom(format!("wait histogram count {count} is over 2^32")));
+            }
+            if value > wait_index_top(wait_index(MAX_WAIT_MS)) {
+                return Err(D::Error::custom(format!("wait histogram value {value} ms is over 2^36 ms")));
+            }
             let i = wait_index(value) as u32;
-            total = total.checked_add(count).ok_or_else(overflow)?;
+            total += count;
             match buckets.last_mut() {
                 Some(last) if last.0 > i => return Err(D::Error::custom("wait histogram buckets out of order")),
                 Some(last) if last.0 == i => last.1 += count,
@@ -357,7 +368,12 @@ mod tests {
                     2 => (*x >> 30) >> ((*x >> 58) % 34),
                     _ => (*x >> 20) % 5,
                 };
-                if case == 7 && k == 0 { MAX_WAIT_MS * 8 } else { v }
+                match (case, k) {
+                    (7, 0) => MAX_WAIT_MS * 8,
+                    // Between 2^36 and 2^37, where saturating_record would not clamp.
+                    (9, 0) => MAX_WAIT_MS + (MAX_WAIT_MS >> 1),
+                    _ => v,
+                }
             })
             .collect()
     }
@@ -371,13 +387,13 @@ mod tests {
             let (mut direct, mut counts) = (wait_histogram(), WaitCounts::default());
             // 5 000 records put over 256 in some buckets: their counts carry.
             for v in records(case, &mut x) {
-                direct.saturating_record(v);
+                direct.saturating_record(v.min(MAX_WAIT_MS));
                 counts.record(v);
             }
             let waits = counts.waits();
             assert_eq!(waits.histogram(), direct, "case {case}");
             assert_eq!((waits.len(), waits.max()), (direct.len(), direct.max()), "case {case}");
-            for q in [0.0, 1e-9, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5] {
+            for q in [0.0, 1e-9, 0.1, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5, f64::NAN, -1.0] {
                 assert_eq!(waits.value_at_quantile(q), direct.value_at_quantile(q), "case {case}, q {q}");
             }
             let recorded: Vec<(u64, u64)> =
@@ -402,6 +418,12 @@ mod tests {
             assert_eq!(wait_index_top(wait_index(v)), h.highest_equivalent(v), "{v}");
         }
         assert_eq!(wait_histogram().distinct_values(), BUCKETS);
+        // Every wait past 2^36 ms reads 2^36 ms's bucket, the longer ones too.
+        let mut far = WaitCounts::default();
+        far.record(MAX_WAIT_MS + (MAX_WAIT_MS >> 1));
+        far.record(MAX_WAIT_MS * 8);
+        let far = far.waits();
+        assert_eq!((far.count_at(MAX_WAIT_MS), far.max()), (2, wait_histogram().highest_equivalent(MAX_WAIT_MS)));
     }
 
     #[test]
@@ -421,15 +443,18 @@ mod tests {
     }
 
     #[test]
-    fn stored_waits_with_other_bounds_out_of_order_or_overflowing_are_refused() {
+    fn stored_waits_with_other_bounds_out_of_order_or_out_of_range_are_refused() {
         let bad = r#"{"low":1,"high":1000,"sigfig":3,"buckets":[[5,1]]}"#;
         let e = serde_json::from_str::<Waits>(bad).unwrap_err().to_string();
         assert!(e.contains("bounds"), "{e}");
         let unordered = r#"{"low":1,"high":68719476736,"sigfig":2,"buckets":[[5,1],[3,1]]}"#;
         let e = serde_json::from_str::<Waits>(unordered).unwrap_err().to_string();
         assert!(e.contains("order"), "{e}");
-        let huge = format!(r#"{{"low":1,"high":68719476736,"sigfig":2,"buckets":[[5,{m}],[9,{m}]]}}"#, m = u64::MAX);
+        let huge = format!(r#"{{"low":1,"high":68719476736,"sigfig":2,"buckets":[[5,{m}]]}}"#, m = 1u64 << 32);
         let e = serde_json::from_str::<Waits>(&huge).unwrap_err().to_string();
-        assert!(e.contains("overflow"), "{e}");
+        assert!(e.contains("over 2^32"), "{e}");
+        let far = r#"{"low":1,"high":68719476736,"sigfig":2,"buckets":[[137438953472,1]]}"#;
+        let e = serde_json::from_str::<Waits>(far).unwrap_err().to_string();
+        assert!(e.contains("over 2^36"), "{e}");
     }
 }
