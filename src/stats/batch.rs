@@ -3,10 +3,10 @@
 //! figure, with the two-pass variance. The streaming summary must give the
 //! same bytes in every table.
 
-use super::recorder::{AgentTime, ReplicationStats, TicketCounts};
+use super::recorder::{AgentTime, EveryoneWaits, ReplicationStats, TicketCounts};
 use super::summary::{
     ClearBy, ClearHours, EveryoneFigures, IntervalSummary, QueueSummary, RunSummary, TeamInterval, WaitCurve, estimate,
-    everyone_total, slot_ages, team_total, total, total_of, typical_week,
+    slot_ages, team_total, total, total_of, typical_week,
 };
 use super::waits::Waits;
 use crate::scenario::Scenario;
@@ -54,7 +54,7 @@ pub fn summarize_batch(scenario: &Scenario, reps: &[ReplicationStats]) -> RunSum
             .iter()
             .zip(&counts)
             .map(|(r, c)| {
-                let e = if is_all { everyone_total(&r.everyone) } else { r.everyone[q].clone() };
+                let e = if is_all { EveryoneWaits::total(&r.everyone) } else { r.everyone[q].clone() };
                 EveryoneFigures::of(&e, c)
             })
             .collect();
@@ -295,13 +295,7 @@ fn wait_curve(scenario: &Scenario, reps: &[ReplicationStats], q: usize) -> WaitC
 fn waits_of(r: &ReplicationStats, queue: Option<usize>) -> Waits {
     match queue {
         Some(q) => r.waits[q].clone(),
-        None => {
-            let mut h = r.waits[0].clone();
-            for other in &r.waits[1..] {
-                h.add(other);
-            }
-            h
-        }
+        None => Waits::sum(&r.waits),
     }
 }
 

@@ -4,8 +4,8 @@
 //! draws) cancels in each difference, so the interval of the mean
 //! difference is far narrower than the two runs' intervals side by side.
 
-use super::recorder::ReplicationStats;
-use super::summary::{EveryoneFigures, everyone_total, serving, t_975, team_total, total};
+use super::recorder::{EveryoneWaits, ReplicationStats};
+use super::summary::{EveryoneFigures, serving, t_975, team_total, total};
 use crate::scenario::Scenario;
 
 /// The figures a what-if compares, in their table order.
@@ -67,7 +67,7 @@ pub type Figures = Vec<[Option<f64>; 5]>;
 pub fn replication_figures(scenario: &Scenario, r: &ReplicationStats) -> Figures {
     let nq = scenario.queues.len();
     let serving = serving(scenario);
-    let desk_everyone = everyone_total(&r.everyone);
+    let desk_everyone = EveryoneWaits::total(&r.everyone);
     (0..=nq)
         .map(|q| {
             let is_all = q == nq;

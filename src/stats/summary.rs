@@ -13,7 +13,7 @@ use super::recorder::{AgentTime, EveryoneWaits, FlowCounts, IntervalCounts, Repl
 use super::running::{
     RunningEstimate, RunningMean, SampleMean, add_sample, add_welford, sample_mean, welford_estimate,
 };
-use super::waits::{Waits, wait_histogram};
+use super::waits::Waits;
 use crate::scenario::Scenario;
 use crate::scenario::units::WEEK;
 
@@ -427,7 +427,7 @@ pub struct RunningSummary<'a> {
 impl<'a> RunningSummary<'a> {
     pub fn new(scenario: &'a Scenario) -> Self {
         let nq = scenario.queues.len();
-        let bucket_tops: Vec<u64> = wait_histogram().iter_all().map(|v| v.value_iterated_to()).collect();
+        let bucket_tops = Waits::bucket_tops();
         let every: Vec<Vec<usize>> = (0..scenario.simulation.intervals()).map(|k| vec![k]).collect();
         RunningSummary {
             scenario,
@@ -448,8 +448,8 @@ impl<'a> RunningSummary<'a> {
     #[allow(clippy::needless_range_loop)] // q == nq is the desk total, not an index
     pub fn add(&mut self, r: &ReplicationStats) {
         let nq = self.scenario.queues.len();
-        let desk_waits = merged_waits(&r.waits);
-        let desk_everyone = everyone_total(&r.everyone);
+        let desk_waits = Waits::sum(&r.waits);
+        let desk_everyone = EveryoneWaits::total(&r.everyone);
         for q in 0..=nq {
             let is_all = q == nq;
             let pick = |rows: &[TicketCounts]| if is_all { total(rows) } else { rows[q] };
@@ -471,7 +471,7 @@ impl<'a> RunningSummary<'a> {
             }
             let mut desk = FlowCounts::default();
             r.flows.iter().for_each(|f| desk.add(f));
-            self.flows[nq].add(&desk, &merged_waits(&r.resolution));
+            self.flows[nq].add(&desk, &Waits::sum(&r.resolution));
         }
         self.intervals.add(self.scenario, r, &self.serving);
         if let Some(week) = &mut self.week {
@@ -594,11 +594,6 @@ impl EveryoneFigures {
             oldest_left_h: e.oldest_left.map(|a| a / 3600.0),
         }
     }
-}
-
-/// The desk's customers: every queue's, together.
-pub(super) fn everyone_total(queues: &[EveryoneWaits]) -> EveryoneWaits {
-    EveryoneWaits::total(queues)
 }
 
 impl QueueTally {
@@ -1020,11 +1015,6 @@ impl WaitTally {
         };
         WaitCurve { queue: queue_name(scenario, q), sla_within_s: within, points }
     }
-}
-
-/// The waits of every queue merged (the desk's).
-fn merged_waits(waits: &[Waits]) -> Waits {
-    Waits::sum(waits)
 }
 
 pub(super) fn total(rows: &[TicketCounts]) -> TicketCounts {

@@ -27,9 +27,12 @@ const LOW: u64 = 1;
 const SIGFIG: u8 = 2;
 
 /// An empty histogram with the buckets [`Waits`] files values in.
-pub fn wait_histogram() -> Histogram<u32> {
+fn wait_histogram() -> Histogram<u32> {
     Histogram::new_with_bounds(LOW, MAX_WAIT_MS, SIGFIG).expect("constant histogram bounds are valid")
 }
+
+/// The greatest value filed: the top of 2^36's bucket.
+const HIGHEST_VALUE: u64 = (1 << 36) + (1 << 29) - 1;
 
 /// How many buckets there are (hdrhistogram's `distinct_values` with these
 /// bounds: 256 in the first, 128 in each after it up to 2^36).
@@ -171,6 +174,12 @@ impl Waits {
     fn from_buckets(buckets: Vec<(u32, u64)>) -> Self {
         let total = buckets.iter().fold(0u64, |t, &(_, n)| t.saturating_add(n));
         Waits { buckets, total }
+    }
+
+    /// The greatest value of every bucket, in order (what a wait curve
+    /// reads its shares at).
+    pub fn bucket_tops() -> Vec<u64> {
+        (0..BUCKETS).map(wait_index_top).collect()
     }
 
     /// How many waits.
@@ -319,7 +328,7 @@ impl<'de> Deserialize<'de> for Waits {
             if count > u64::from(u32::MAX) {
                 return Err(D::Error::custom(format!("wait histogram count {count} is over 2^32")));
             }
-            if value > wait_index_top(wait_index(MAX_WAIT_MS)) {
+            if value > HIGHEST_VALUE {
                 return Err(D::Error::custom(format!("wait histogram value {value} ms is over 2^36 ms")));
             }
             let i = wait_index(value) as u32;
@@ -418,6 +427,9 @@ mod tests {
             assert_eq!(wait_index_top(wait_index(v)), h.highest_equivalent(v), "{v}");
         }
         assert_eq!(wait_histogram().distinct_values(), BUCKETS);
+        assert_eq!(HIGHEST_VALUE, wait_histogram().highest_equivalent(MAX_WAIT_MS));
+        let tops: Vec<u64> = wait_histogram().iter_all().map(|v| v.value_iterated_to()).collect();
+        assert_eq!(Waits::bucket_tops(), tops);
         // Every wait past 2^36 ms reads 2^36 ms's bucket, the longer ones too.
         let mut far = WaitCounts::default();
         far.record(MAX_WAIT_MS + (MAX_WAIT_MS >> 1));
