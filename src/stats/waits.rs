@@ -11,6 +11,7 @@
 //! [`hdrhistogram::Histogram`] the same records build ([`Waits::histogram`],
 //! tested), so every figure is the same.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use hdrhistogram::Histogram;
@@ -234,35 +235,19 @@ impl Waits {
             return;
         }
         let mut merged = Vec::with_capacity(self.buckets.len() + other.buckets.len());
-        let (mut a, mut b) = (self.buckets.iter().peekable(), other.buckets.iter().peekable());
-        loop {
-            let next = match (a.peek(), b.peek()) {
-                (Some(&&(i, n)), Some(&&(j, m))) if i == j => {
+        let (mut a, mut b) = (self.buckets.iter().copied().peekable(), other.buckets.iter().copied().peekable());
+        while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
+            merged.push(match x.0.cmp(&y.0) {
+                Ordering::Less => a.next().unwrap_or(x),
+                Ordering::Greater => b.next().unwrap_or(y),
+                Ordering::Equal => {
                     a.next();
                     b.next();
-                    (i, n.saturating_add(m))
+                    (x.0, x.1.saturating_add(y.1))
                 }
-                (Some(&&x), Some(&&y)) => {
-                    if x.0 < y.0 {
-                        a.next();
-                        x
-                    } else {
-                        b.next();
-                        y
-                    }
-                }
-                (Some(&&x), None) => {
-                    a.next();
-                    x
-                }
-                (None, Some(&&y)) => {
-                    b.next();
-                    y
-                }
-                (None, None) => break,
-            };
-            merged.push(next);
+            });
         }
+        merged.extend(a.chain(b));
         self.buckets = merged;
         self.total = self.total.saturating_add(other.total);
     }
