@@ -84,6 +84,12 @@ pub struct TeamFloor {
     /// and those in a reserved outbound block.
     inbound: SpareIndex,
     reserved: SpareIndex,
+    /// Whether the spare-capacity index is kept. A team whose agents all
+    /// have capacity 1 and none of them a reserved outbound block has one
+    /// level, whose bucket would be `available` itself, in the same order
+    /// (both are pushed and swap-removed together): so it is not kept, and
+    /// the first available agent is the one the index would give.
+    indexed: bool,
     meter_time: f64,
     busy_units: u64,
     present: u32,
@@ -127,7 +133,13 @@ impl Floor {
                 }
             }
         }
-        Floor { capacity, agents, teams: vec![TeamFloor::default(); scenario.teams.len()], groups }
+        let teams = (0..scenario.teams.len())
+            .map(|t| TeamFloor {
+                indexed: capacity > 1 || agents.iter().any(|a| a.team == t as u32 && a.outbound_only),
+                ..TeamFloor::default()
+            })
+            .collect();
+        Floor { capacity, agents, teams, groups }
     }
 
     /// Brings the team's time meters up to `now`; call before any change.
@@ -177,6 +189,9 @@ impl Floor {
         let a = &self.agents[agent as usize];
         let spare = self.capacity - a.used;
         let f = &mut self.teams[a.team as usize];
+        if !f.indexed {
+            return;
+        }
         let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
         let position = index.insert(spare, agent);
         self.agents[agent as usize].bucket_slot = position;
@@ -189,6 +204,9 @@ impl Floor {
         let a = &self.agents[agent as usize];
         let (spare, position) = (self.capacity - a.used, a.bucket_slot);
         let f = &mut self.teams[a.team as usize];
+        if !f.indexed {
+            return;
+        }
         let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
         if let Some(moved) = index.remove(spare, position) {
             self.agents[moved as usize].bucket_slot = position;
@@ -212,6 +230,10 @@ impl Floor {
         // The usual answer on a busy desk, without a look at the levels.
         if f.available.is_empty() {
             return None;
+        }
+        if !f.indexed {
+            // Capacity 1, no reserved block: every available agent fits.
+            return f.available.first().copied();
         }
         let inbound = f.inbound.least_fitting(units);
         if !outbound {
@@ -345,6 +367,12 @@ mod tests {
     /// 1, 2, 3 or 6 units: concurrencies 6, 3, 2 and 1); the last `reserved`
     /// in a reserved outbound block.
     fn floor(n: u32, reserved: u32) -> Floor {
+        floor_of(6, n, reserved, true)
+    }
+
+    /// A floor of `n` agents of `capacity` units; `indexed`: whether the
+    /// team keeps its spare-capacity index.
+    fn floor_of(capacity: Units, n: u32, reserved: u32, indexed: bool) -> Floor {
         let agents = (0..n)
             .map(|i| Agent {
                 team: 0,
@@ -356,13 +384,40 @@ mod tests {
             })
             .collect();
         let mut f = Floor {
-            capacity: 6,
+            capacity,
             agents,
-            teams: vec![TeamFloor::default()],
+            teams: vec![TeamFloor { indexed, ..TeamFloor::default() }],
             groups: vec![DutyGroup { first: 0, count: n }],
         };
         f.set_duty(0, true, 0.0);
         f
+    }
+
+    #[test]
+    fn a_capacity_one_team_without_its_index_finds_the_agent_the_index_would() {
+        let (mut with, mut without) = (floor_of(1, 30, 0, true), floor_of(1, 30, 0, false));
+        let mut held: Vec<u32> = Vec::new();
+        let mut x = 11u64;
+        for step in 0..20_000 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let found = with.find(0, 1, false);
+            assert_eq!(without.find(0, 1, false), found, "step {step}");
+            if let (Some(a), true) = (found, !(x >> 50).is_multiple_of(3)) {
+                with.take(a, 1, step as f64);
+                without.take(a, 1, step as f64);
+                held.push(a);
+            } else if !held.is_empty() {
+                let a = held.swap_remove((x >> 20) as usize % held.len());
+                assert_eq!(with.release(a, 1, step as f64), without.release(a, 1, step as f64));
+            }
+            if step % 5000 == 4999 {
+                for f in [&mut with, &mut without] {
+                    f.set_duty(0, false, step as f64);
+                    f.set_duty(0, true, step as f64);
+                }
+            }
+        }
+        assert_eq!(with.teams[0].available, without.teams[0].available);
     }
 
     /// The least spare capacity that fits, by looking at every agent.
