@@ -165,7 +165,7 @@ impl Floor {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn make_unavailable(&mut self, agent: u32) {
         let (team, slot) = {
             let a = &self.agents[agent as usize];
@@ -183,15 +183,27 @@ impl Floor {
         self.agents[agent as usize].slot = NOT_AVAILABLE;
     }
 
-    /// Files an available agent under its spare capacity.
-    #[inline]
+    /// Whether the agent's team keeps a spare-capacity index.
+    #[inline(always)]
+    fn indexed(&self, agent: u32) -> bool {
+        self.teams[self.agents[agent as usize].team as usize].indexed
+    }
+
+    /// Files an available agent under its spare capacity (when its team
+    /// keeps the index).
+    #[inline(always)]
     fn index(&mut self, agent: u32) {
+        if self.indexed(agent) {
+            self.file_spare(agent);
+        }
+    }
+
+    /// [`Floor::index`]'s filing.
+    #[inline(never)]
+    fn file_spare(&mut self, agent: u32) {
         let a = &self.agents[agent as usize];
         let spare = self.capacity - a.used;
         let f = &mut self.teams[a.team as usize];
-        if !f.indexed {
-            return;
-        }
         let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
         let position = index.insert(spare, agent);
         self.agents[agent as usize].bucket_slot = position;
@@ -199,14 +211,19 @@ impl Floor {
 
     /// Takes an available agent out of the spare-capacity index (before its
     /// capacity in use changes).
-    #[inline]
+    #[inline(always)]
     fn unindex(&mut self, agent: u32) {
+        if self.indexed(agent) {
+            self.unfile_spare(agent);
+        }
+    }
+
+    /// [`Floor::unindex`]'s removal.
+    #[inline(never)]
+    fn unfile_spare(&mut self, agent: u32) {
         let a = &self.agents[agent as usize];
         let (spare, position) = (self.capacity - a.used, a.bucket_slot);
         let f = &mut self.teams[a.team as usize];
-        if !f.indexed {
-            return;
-        }
         let index = if a.outbound_only { &mut f.reserved } else { &mut f.inbound };
         if let Some(moved) = index.remove(spare, position) {
             self.agents[moved as usize].bucket_slot = position;
@@ -246,7 +263,7 @@ impl Floor {
     }
 
     /// The agent takes a ticket needing `units`.
-    #[inline]
+    #[inline(always)]
     pub fn take(&mut self, agent: u32, units: Units, now: f64) {
         let team = self.agents[agent as usize].team as usize;
         self.meter(team, now);

@@ -80,7 +80,7 @@ impl Default for EventQueue {
 
 impl EventQueue {
     /// Schedules `event` at `time` (≥ 0; earlier times are clamped to 0).
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: f64, event: Event) {
         self.seq += 1;
         // Negative times, -0.0 and NaN become +0.0, whose bits sort first.

@@ -770,6 +770,7 @@ impl<'a> Engine<'a> {
     }
 
     /// Records clearing times once a backlog falls to the threshold.
+    #[inline(always)]
     fn check_cleared(&mut self, q: usize) {
         let below = self.scenario.simulation.clear_below as usize;
         if !self.queues[q].cleared && self.queues[q].line.len() <= below {

@@ -147,11 +147,16 @@ impl WaitingLine {
 
     /// Drops gone tickets from both ends, so the ends are live. With none
     /// gone (`dead` counts those still in the line) there is nothing to drop.
-    #[inline]
+    #[inline(always)]
     fn trim(&mut self, store: &mut TicketStore) {
-        if self.dead == 0 {
-            return;
+        if self.dead != 0 {
+            self.drop_gone_ends(store);
         }
+    }
+
+    /// [`WaitingLine::trim`]'s work when some tickets are gone.
+    #[inline(never)]
+    fn drop_gone_ends(&mut self, store: &mut TicketStore) {
         while let Some(&id) = self.ids.front() {
             if store.get(id).waiting {
                 break;

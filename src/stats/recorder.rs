@@ -648,13 +648,13 @@ impl Recorder {
         true
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn offered(&mut self, queue: usize, arrival: f64, origin: Origin) {
         self.each(queue, arrival, origin, Outcome::Offered);
     }
 
     /// A ticket answered after `wait` seconds (on the queue's SLA clock).
-    #[inline]
+    #[inline(always)]
     pub fn answered(&mut self, queue: usize, arrival: f64, wait: f64, origin: Origin) {
         let in_sla = wait <= self.within(queue, origin);
         let counted = self.each(queue, arrival, origin, Outcome::Answered { in_sla, wait });
