@@ -1,8 +1,9 @@
 //! The future event list: a min-heap ordered by (time, insertion sequence),
 //! so events at equal times come out in the order they were scheduled. It
-//! is a 4-ary heap: half the levels of a binary one, and the four children
-//! of a node share a cache line or two, which matters once thousands of
-//! agents have a ticket in hand.
+//! is a 4-ary heap of 16-byte entries (time, sequence number, payload
+//! slot): half the levels of a binary one, and the four children of a node
+//! fit in 64 bytes, which matters once thousands of agents have a ticket in
+//! hand. The events themselves wait in a slab beside the heap.
 
 /// Something that will happen. Indices refer to the engine's tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,30 +34,45 @@ pub enum Event {
     CallbackDue { queue: u32 },
 }
 
-/// A scheduled event. Event times are never negative, so the bit pattern of
-/// the time orders like the time itself and (time, seq) compares as integers.
+/// A scheduled event in the heap: 16 bytes, so a node's four children
+/// share one or two cache lines, which matters once thousands of tickets
+/// are in service. Event times are never negative, so the bit pattern of
+/// the time orders like the time itself. `order` holds the scheduling
+/// sequence number in its high half and, in its low half, the slot of the
+/// event's payload in [`EventQueue::events`]: (time, order) compares as
+/// one integer and sequence numbers are unique, so ties at equal times go
+/// to the event scheduled first.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     time_bits: u64,
-    seq: u64,
-    event: Event,
+    order: u64,
 }
 
 impl Entry {
     /// What fills the heap's storage past its last event: later than any
     /// event (events are scheduled before a finite horizon), so it is never
     /// the least of a node's children while a real one is there.
-    const PAST_THE_END: Entry = Entry { time_bits: f64::INFINITY.to_bits(), seq: u64::MAX, event: Event::IntervalEnd };
+    const PAST_THE_END: Entry = Entry { time_bits: f64::INFINITY.to_bits(), order: u64::MAX };
 
-    /// (time, seq) as one integer: one comparison, not two.
-    #[inline]
+    /// (time, sequence) as one integer: one comparison, not two.
+    #[inline(always)]
     fn key(&self) -> u128 {
-        (u128::from(self.time_bits) << 64) | u128::from(self.seq)
+        (u128::from(self.time_bits) << 64) | u128::from(self.order)
+    }
+
+    #[inline(always)]
+    fn slot(&self) -> usize {
+        (self.order & u64::from(u32::MAX)) as usize
     }
 }
 
 /// Children per node.
 const ARITY: usize = 4;
+
+/// Sequence numbers fit in the high half of [`Entry::order`]; once they
+/// reach this, the events waiting are numbered afresh from 1 in their
+/// order (a few thousand events, once every four billion).
+const SEQUENCE_LIMIT: u64 = 1 << 32;
 
 /// Min-heap of events by (time, seq).
 ///
@@ -70,11 +86,23 @@ pub struct EventQueue {
     heap: Vec<Entry>,
     len: usize,
     seq: u64,
+    /// Where sequence numbers start afresh ([`SEQUENCE_LIMIT`]; smaller in tests).
+    sequence_limit: u64,
+    /// The events' payloads, by slot; `free` lists the slots not in use.
+    events: Vec<Event>,
+    free: Vec<u32>,
 }
 
 impl Default for EventQueue {
     fn default() -> Self {
-        EventQueue { heap: vec![Entry::PAST_THE_END; ARITY + 1], len: 0, seq: 0 }
+        EventQueue {
+            heap: vec![Entry::PAST_THE_END; ARITY + 1],
+            len: 0,
+            seq: 0,
+            sequence_limit: SEQUENCE_LIMIT,
+            events: Vec::new(),
+            free: Vec::new(),
+        }
     }
 }
 
@@ -82,17 +110,44 @@ impl EventQueue {
     /// Schedules `event` at `time` (≥ 0; earlier times are clamped to 0).
     #[inline(always)]
     pub fn push(&mut self, time: f64, event: Event) {
+        if self.seq + 1 >= self.sequence_limit {
+            self.renumber();
+        }
         self.seq += 1;
         // Negative times, -0.0 and NaN become +0.0, whose bits sort first.
         debug_assert!(!time.is_nan(), "an event time is NaN");
         debug_assert!(time < f64::INFINITY, "an event at an infinite time");
         let time_bits = if time > 0.0 { time } else { 0.0 }.to_bits();
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.events[slot as usize] = event;
+                slot
+            }
+            None => {
+                self.events.push(event);
+                (self.events.len() - 1) as u32
+            }
+        };
         let hole = self.len;
         self.len += 1;
         if self.heap.len() < self.len + ARITY {
             self.heap.push(Entry::PAST_THE_END);
         }
-        self.fill_up(hole, Entry { time_bits, seq: self.seq, event });
+        self.fill_up(hole, Entry { time_bits, order: (self.seq << 32) | u64::from(slot) });
+    }
+
+    /// Numbers the waiting events afresh from 1, in their (time, sequence)
+    /// order, so that later events get numbers above them again. A change
+    /// that keeps the order keeps the heap a heap.
+    #[cold]
+    fn renumber(&mut self) {
+        let mut by_order: Vec<usize> = (0..self.len).collect();
+        by_order.sort_unstable_by_key(|&i| self.heap[i].key());
+        for (rank, &i) in by_order.iter().enumerate() {
+            let e = &mut self.heap[i];
+            e.order = ((rank as u64 + 1) << 32) | e.slot() as u64;
+        }
+        self.seq = self.len as u64;
     }
 
     /// Puts `entry` into the hole at `i` or above it: parents later than the
@@ -154,7 +209,9 @@ impl EventQueue {
             }
             self.fill_up(i, last);
         }
-        Some((f64::from_bits(top.time_bits), top.event))
+        let slot = top.slot();
+        self.free.push(slot as u32);
+        Some((f64::from_bits(top.time_bits), self.events[slot]))
     }
 
     pub fn len(&self) -> usize {
@@ -192,6 +249,42 @@ mod tests {
             assert!(t > last.0 || (t == last.0 && group > last.1), "{t} {group} after {last:?}");
             last = (t, group);
         }
+    }
+
+    /// Pushes and pops with many equal times against a plain list ordered
+    /// by (time, push count), with sequence numbers starting afresh every
+    /// `limit` pushes.
+    fn ties_keep_scheduling_order_with(limit: u64) {
+        let mut q = EventQueue { sequence_limit: limit, ..EventQueue::default() };
+        let mut pending: Vec<(f64, u32)> = Vec::new();
+        let mut x = 99u64;
+        for i in 0..20_000u32 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            if pending.len() < 40 && (pending.is_empty() || (x >> 60) < 9) {
+                let t = ((x >> 40) % 8) as f64 + pending.first().map_or(0.0, |p| p.0);
+                q.push(t, Event::Duty { group: i });
+                pending.push((t, i));
+            } else {
+                let best = pending.iter().copied().min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))).unwrap();
+                assert_eq!(q.pop(), Some((best.0, Event::Duty { group: best.1 })), "pop {i}, limit {limit}");
+                pending.retain(|&p| p != best);
+                pending.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            }
+            assert_eq!(q.len(), pending.len());
+        }
+    }
+
+    #[test]
+    fn ties_keep_scheduling_order_when_sequence_numbers_start_afresh() {
+        ties_keep_scheduling_order_with(64);
+        ties_keep_scheduling_order_with(SEQUENCE_LIMIT);
+        // The payload slots are reused, not grown with every push.
+        let mut q = EventQueue::default();
+        for i in 0..1000 {
+            q.push(f64::from(i), Event::IntervalEnd);
+            q.pop();
+        }
+        assert_eq!(q.events.len(), 1);
     }
 
     #[test]
