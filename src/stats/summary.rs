@@ -925,7 +925,12 @@ struct WaitTally {
     /// (the service level's own count, not the histogram's).
     at_threshold: f64,
     /// Per bucket: sum over those replications of the share answered
-    /// within the bucket's top.
+    /// within the bucket's top. Kept only up to the highest bucket any
+    /// replication has recorded a wait in: past it, every replication
+    /// added its whole share, in the same order, so every later bucket
+    /// holds the same sum, `tail` (a queue's waits fill a few hundred of
+    /// the 3 968 buckets; a desk of 400 queues would otherwise add
+    /// 400 × 3 968 × 3 sums per replication).
     within: Vec<f64>,
     /// The same shares capped at, and raised to, the replication's exact
     /// service level: a point before the threshold is at most it, a point
@@ -933,6 +938,10 @@ struct WaitTally {
     /// can hold waits on both sides of the threshold).
     within_low: Vec<f64>,
     within_high: Vec<f64>,
+    /// What each of the three holds past its last kept bucket.
+    tail: [f64; 3],
+    /// Buckets of the histogram.
+    buckets: usize,
 }
 
 impl WaitTally {
@@ -941,9 +950,11 @@ impl WaitTally {
             longest: 0.0,
             judged_replications: 0,
             at_threshold: 0.0,
-            within: vec![0.0; buckets],
-            within_low: vec![0.0; buckets],
-            within_high: vec![0.0; buckets],
+            within: Vec::new(),
+            within_low: Vec::new(),
+            within_high: Vec::new(),
+            tail: [0.0; 3],
+            buckets,
         }
     }
 
@@ -956,9 +967,17 @@ impl WaitTally {
         self.judged_replications += 1;
         let exact = c.answered_in_sla as f64 / judged as f64;
         self.at_threshold += exact;
+        // The buckets up to the one holding the longest wait are kept from
+        // now on; those newly kept start from the tail's sums.
+        let tops = &bucket_tops[..self.buckets.min(bucket_tops.len())];
+        let last = waits.iter().last().map(|(v, _)| tops.partition_point(|&top| top < v));
+        let kept = last.map_or(0, |l| (l + 1).min(tops.len())).max(self.within.len());
+        self.within.resize(kept, self.tail[0]);
+        self.within_low.resize(kept, self.tail[1]);
+        self.within_high.resize(kept, self.tail[2]);
         let mut recorded = waits.iter().peekable();
         let (mut count, mut share) = (0u64, 0.0);
-        for (i, &top) in bucket_tops.iter().enumerate().take(self.within.len()) {
+        for (i, &top) in tops.iter().enumerate().take(kept) {
             let before = count;
             while let Some((_, n)) = recorded.next_if(|&(v, _)| v <= top) {
                 count += n;
@@ -970,6 +989,12 @@ impl WaitTally {
             self.within_low[i] += share.min(exact);
             self.within_high[i] += share.max(exact);
         }
+        // Every wait is at or below the last kept bucket's top: past it,
+        // the share stays where it ended.
+        debug_assert!(recorded.peek().is_none(), "a wait past the last kept bucket");
+        self.tail[0] += share;
+        self.tail[1] += share.min(exact);
+        self.tail[2] += share.max(exact);
     }
 
     /// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
@@ -999,15 +1024,15 @@ impl WaitTally {
                     // (the histogram's buckets are 1 % wide).
                     let ms = (x * 1000.0).round() as u64;
                     let bucket = bucket_tops.partition_point(|&v| v <= ms).checked_sub(1);
-                    let from = |sums: &[f64]| bucket.map_or(0.0, |i| sums[i]);
+                    let from = |sums: &[f64], tail: f64| bucket.map_or(0.0, |i| sums.get(i).copied().unwrap_or(tail));
                     let sum = if is_all {
-                        from(&self.within)
+                        from(&self.within, self.tail[0])
                     } else if x == within {
                         self.at_threshold
                     } else if x > within {
-                        from(&self.within_high)
+                        from(&self.within_high, self.tail[2])
                     } else {
-                        from(&self.within_low)
+                        from(&self.within_low, self.tail[1])
                     };
                     (x, sum / n)
                 })
@@ -1067,6 +1092,64 @@ pub(super) fn team_total(times: impl Iterator<Item = AgentTime>) -> AgentTime {
 mod tests {
     use super::*;
     use crate::stats::Origin;
+
+    /// Every bucket's three sums, as a tally over all buckets would add them.
+    fn full_sums(replications: &[(Waits, TicketCounts)], tops: &[u64]) -> Vec<[f64; 3]> {
+        let mut sums = vec![[0.0; 3]; tops.len()];
+        for (waits, c) in replications {
+            let judged = c.offered - c.waiting_in_sla;
+            if judged == 0 {
+                continue;
+            }
+            let exact = c.answered_in_sla as f64 / judged as f64;
+            for (i, &top) in tops.iter().enumerate() {
+                let count: u64 = waits.iter().filter(|&(v, _)| v <= top).map(|(_, n)| n).sum();
+                let share = if count == 0 { 0.0 } else { count as f64 / judged as f64 };
+                let s = &mut sums[i];
+                s[0] += share;
+                s[1] += share.min(exact);
+                s[2] += share.max(exact);
+            }
+        }
+        sums
+    }
+
+    #[test]
+    fn the_wait_tally_keeps_only_the_buckets_waits_reach_and_sums_as_a_full_one() {
+        let tops = Waits::bucket_tops();
+        let mut x = 3u64;
+        let mut replications = Vec::new();
+        // Longest waits that grow, shrink and grow again; one replication
+        // with no waits and one with no ticket judged.
+        for (r, longest_ms) in
+            [5_000u64, 40_000, 0, 2_000, 3_600_000, 90_000, 7_200_000_000, 1_000].into_iter().enumerate()
+        {
+            let mut counts = crate::stats::waits::WaitCounts::default();
+            let n = if longest_ms == 0 { 0 } else { 50 + r as u64 * 7 };
+            for _ in 0..n {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                counts.record((x >> 20) % (longest_ms + 1));
+            }
+            let waits = counts.waits();
+            let judged = if r == 5 { 0 } else { n + 13 };
+            let c = TicketCounts { offered: judged, answered: n, answered_in_sla: n / 2, ..TicketCounts::default() };
+            replications.push((waits, c));
+        }
+        let mut tally = WaitTally::new(tops.len());
+        for (k, (waits, c)) in replications.iter().enumerate() {
+            tally.add(waits, c, &tops);
+            let full = full_sums(&replications[..=k], &tops);
+            assert!(tally.within.len() < tops.len(), "every bucket kept after {k}");
+            for (i, want) in full.iter().enumerate() {
+                let got = [
+                    tally.within.get(i).copied().unwrap_or(tally.tail[0]),
+                    tally.within_low.get(i).copied().unwrap_or(tally.tail[1]),
+                    tally.within_high.get(i).copied().unwrap_or(tally.tail[2]),
+                ];
+                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "bucket {i} after replication {k}");
+            }
+        }
+    }
 
     #[test]
     fn the_wait_curve_never_goes_down_past_the_threshold() {
