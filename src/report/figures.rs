@@ -1140,14 +1140,55 @@ fn week_heatmap(cells: Vec<Vec<Option<f64>>>, scale: Scale, format: CellFormat, 
     }
 }
 
+/// At most this many service-level heatmaps: a desk of more queues gets
+/// those a manager looks at first (a planning meeting reads a couple of
+/// dozen grids, not 400; `intervals.csv` has every queue).
+pub const MAX_SERVICE_LEVEL_HEATMAPS: usize = 24;
+
+/// The queues that get a service-level heatmap, in file order: every queue,
+/// or on a desk of more than [`MAX_SERVICE_LEVEL_HEATMAPS`] the ones
+/// furthest below their service-level target, then the busiest (most
+/// customers offered), then the earliest in the file.
+fn heatmap_queues(s: &Scenario, r: &RunSummary) -> Vec<usize> {
+    let mut queues: Vec<usize> = (0..s.queues.len()).collect();
+    if queues.len() > MAX_SERVICE_LEVEL_HEATMAPS {
+        let shortfall = |q: usize| {
+            let x = r.queues.get(q);
+            match (x.and_then(|x| x.sla_target), x.and_then(|x| x.service_level.mean)) {
+                (Some(target), Some(level)) => (target - level).max(0.0),
+                _ => 0.0,
+            }
+        };
+        let offered = |q: usize| r.queues.get(q).map_or(0.0, |x| x.offered);
+        queues.sort_by(|&a, &b| {
+            shortfall(b).total_cmp(&shortfall(a)).then(offered(b).total_cmp(&offered(a))).then(a.cmp(&b))
+        });
+        queues.truncate(MAX_SERVICE_LEVEL_HEATMAPS);
+        queues.sort_unstable();
+    }
+    queues
+}
+
 /// One service-level heatmap per queue (weekday × hour of arrival),
-/// coloured against the queue's SLA target: red below, white at, blue above.
+/// coloured against the queue's SLA target: red below, white at, blue
+/// above; on a desk of many queues, for its busiest (see [`heatmap_queues`]).
 pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
     let (rows, note) = heatmap_rows(s, r);
+    let drawn = heatmap_queues(s, r);
+    let left_out = if drawn.len() < s.queues.len() {
+        format!(
+            "One of {} of the {} queues drawn: those furthest below their target, then the busiest; intervals.csv has every queue",
+            drawn.len(),
+            s.queues.len()
+        )
+    } else {
+        String::new()
+    };
     s.queues
         .iter()
         .zip(rows_by_queue(s, rows))
         .enumerate()
+        .filter(|(q, _)| drawn.binary_search(q).is_ok())
         .map(|(q, (queue, rows))| {
             // As far below the target as it can go above (at least 15 points):
             // a cell that far short is fully red. An average-only SLA has
@@ -1173,7 +1214,7 @@ pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
                 "heatmap_service_level".into()
             };
             let title = format!("{}: service level of queue {} by weekday and hour of arrival", s.name, queue.name);
-            heatmap_chart(stem, title, note.clone(), map)
+            Chart { subtitle: left_out.clone(), ..heatmap_chart(stem, title, note.clone(), map) }
         })
         .collect()
 }
@@ -1983,6 +2024,48 @@ mod tests {
         assert!(even.0 > 240 && even.1 > 240 && even.2 > 240, "as planned is white: {even:?}");
         assert_eq!(CellFormat::Signed.text(-1.5), "\u{2212}1.5");
         assert_eq!(CellFormat::Signed.text(2.0), "+2");
+    }
+
+    #[test]
+    fn a_desk_of_many_queues_gets_the_heatmaps_of_its_worst_then_busiest_queues() {
+        // 30 queues; queue i gets (i % 10 + 1) tickets an hour, so the
+        // busiest 24 are those with i % 10 >= 2 (the 6 with 1 or 2 an hour
+        // are left out: i % 10 in {0, 1}) — unless a queue misses its
+        // target: queue 0's SLA of 1 s does, and is drawn first of all.
+        let mut text = String::from(
+            "name = \"many\"\n[simulation]\nhorizon = \"2w\"\ninterval = \"1h\"\nreplications = 2\nseed = 3\n",
+        );
+        for i in 0..30 {
+            text.push_str(&format!(
+                "[[queue]]\nname = \"q{i}\"\nchannel = \"email\"\nvolume = \"{}/hour\"\n\
+                 handle_time = {{ dist = \"exponential\", mean = \"2m\" }}\nsla = {{ within = \"{}\", target = 0.8 }}\n",
+                i % 10 + 1,
+                if i == 0 { "1s" } else { "1h" }
+            ));
+        }
+        let skills: Vec<String> = (0..30).map(|i| format!("\"q{i}\"")).collect();
+        text.push_str(&format!("[[team]]\nname = \"t\"\nskills = [{}]\nagents = 8\n", skills.join(", ")));
+        let s = Scenario::from_toml(&text, "many.toml").unwrap();
+        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        let charts = service_level_heatmaps(&s, &r);
+        let names: Vec<String> = charts.iter().map(|c| c.name.clone()).collect();
+        assert!(r.queues[0].service_level.mean.unwrap() < 0.8, "queue 0 misses its target");
+        // Queue 0 first; then the busiest 23 of the others: all 24 of
+        // i % 10 >= 2 but the last of the least busy among them (rate 3:
+        // queues 2, 12, 22), chosen by their offered counts.
+        assert_eq!(names.len(), 24);
+        assert_eq!(names[0], "heatmap_service_level-q0");
+        let drawn: Vec<usize> = names.iter().map(|n| n["heatmap_service_level-q".len()..].parse().unwrap()).collect();
+        assert!(drawn.windows(2).all(|w| w[0] < w[1]), "in file order: {drawn:?}");
+        assert!(drawn.iter().all(|&i| i == 0 || i % 10 >= 2), "only the busiest: {drawn:?}");
+        assert_eq!(drawn.iter().filter(|&&i| i % 10 == 2).count(), 2, "one rate-3 queue left out: {drawn:?}");
+        assert!(charts.iter().all(|c| c.subtitle.contains("24 of the 30 queues drawn")), "{}", charts[0].subtitle);
+        assert!(run_charts(&s, &r).iter().filter(|c| c.name.starts_with("heatmap_service_level")).count() == 24);
+        // A desk of no more queues than that draws every one, without the note.
+        let (s, r) = small();
+        let charts = service_level_heatmaps(&s, &r);
+        assert_eq!(charts.len(), s.queues.len());
+        assert!(charts.iter().all(|c| c.subtitle.is_empty()));
     }
 
     #[test]
