@@ -96,6 +96,28 @@ fn teams_desk(tickets: f64) -> Desk {
     Desk { label: "20 teams x 5 skills, 20 queues, shifts and breaks".into(), text }
 }
 
+/// The tickets of [`teams_desk`] on one queue and one team of all its
+/// agents, on the same shifts and breaks with the same patience: what
+/// those tickets cost by their nature (most wait, many give up), apart
+/// from the 20 queues and teams they are spread over.
+fn pooled_teams_desk(tickets: f64) -> Desk {
+    let agents_per_team = 12u32;
+    let per_hour = f64::from(20 * agents_per_team) / (6.0 / 60.0) * 0.6;
+    let hours = hours_for(tickets, per_hour * 16.0 / 24.0);
+    let text = format!(
+        "name = \"scale\"\n{}[[queue]]\nname = \"q\"\nchannel = \"phone\"\nvolume = \"{:.3}/hour\"\nhours = \"07:00-23:00\"\n\
+         handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\npatience = {{ dist = \"exponential\", mean = \"4m\" }}\n\
+         sla = {{ within = \"20s\", target = 0.8 }}\n[[team]]\nname = \"t\"\nskills = [\"q\"]\nshifts = [\n\
+         {{ days = \"daily\", start = \"07:00\", length = \"8h\", agents = {}, breaks = [\"11:00 30m\"] }},\n\
+         {{ days = \"daily\", start = \"15:00\", length = \"8h\", agents = {}, breaks = [\"19:00 30m\"] }},\n]\n",
+        simulation(hours),
+        per_hour * 24.0 / 16.0,
+        20 * agents_per_team / 2,
+        20 * agents_per_team / 2
+    );
+    Desk { label: "the 20-team desk's tickets on 1 queue and 1 team".into(), text }
+}
+
 /// The engine's tickets per second on `desk` (best of `runs`).
 fn speed(desk: &Desk, runs: usize) -> anyhow::Result<f64> {
     let s = Scenario::from_toml(&desk.text, "scaling.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -129,6 +151,7 @@ fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
     ];
     desks.extend([1, 10, 100, 400].map(|q| queues_desk(q, tickets)));
     desks.push(teams_desk(tickets));
+    desks.push(pooled_teams_desk(tickets));
     (reference, desks)
 }
 
@@ -220,7 +243,12 @@ mod tests {
 
     #[test]
     fn every_scaling_desk_is_a_valid_scenario_of_about_the_same_size() {
-        let mut desks = vec![agents_desk(12, 1, false, 1e4), agents_desk(1000, 3, true, 1e4), teams_desk(1e4)];
+        let mut desks = vec![
+            agents_desk(12, 1, false, 1e4),
+            agents_desk(1000, 3, true, 1e4),
+            teams_desk(1e4),
+            pooled_teams_desk(1e4),
+        ];
         desks.extend([1, 400].map(|q| queues_desk(q, 1e4)));
         for d in desks {
             let s = Scenario::from_toml(&d.text, "scaling.toml").unwrap_or_else(|e| panic!("{}: {e}", d.label));
