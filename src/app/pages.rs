@@ -74,10 +74,13 @@ fn run_line(s: &Scenario, what: &str) -> String {
     )
 }
 
-/// One key figure per queue (its service level against its target) and
-/// one for the desk (all customers answered in time).
-fn queue_figures(report: &mut Report, s: &Scenario, rows: &[QueueSummary]) {
-    for (q, row) in rows.iter().enumerate().take(s.queues.len()) {
+/// One key figure per queue shown one by one (its service level against
+/// its target; see [`headline::shown_queues`]) and one for the desk (all
+/// customers answered in time).
+fn queue_figures(report: &mut Report, s: &Scenario, summary: &RunSummary) {
+    let rows = &summary.queues;
+    for q in headline::shown_queues(s, summary) {
+        let row = &rows[q];
         report.figure(KeyFigure {
             label: format!("{} \u{b7} {}", row.queue, headline::target_phrase(s, q)),
             value: pct(row.service_level.mean),
@@ -173,7 +176,7 @@ pub fn run<'a>(
     let mut r = page(opts, "simulated desk", run_line(s, "staffsim run"));
     r.findings(headline::run_findings(s, summary));
     r.findings(notes(s, &summary.queues));
-    queue_figures(&mut r, s, &summary.queues);
+    queue_figures(&mut r, s, summary);
     r.heading("Queues");
     r.table(queue_table("each queue and the desk (all)", &summary.queues));
     r.heading("Charts");

@@ -1140,41 +1140,13 @@ fn week_heatmap(cells: Vec<Vec<Option<f64>>>, scale: Scale, format: CellFormat, 
     }
 }
 
-/// At most this many service-level heatmaps: a desk of more queues gets
-/// those a manager looks at first (a planning meeting reads a couple of
-/// dozen grids, not 400; `intervals.csv` has every queue).
-pub const MAX_SERVICE_LEVEL_HEATMAPS: usize = 24;
-
-/// The queues that get a service-level heatmap, in file order: every queue,
-/// or on a desk of more than [`MAX_SERVICE_LEVEL_HEATMAPS`] the ones
-/// furthest below their service-level target, then the busiest (most
-/// customers offered), then the earliest in the file.
-fn heatmap_queues(s: &Scenario, r: &RunSummary) -> Vec<usize> {
-    let mut queues: Vec<usize> = (0..s.queues.len()).collect();
-    if queues.len() > MAX_SERVICE_LEVEL_HEATMAPS {
-        let shortfall = |q: usize| {
-            let x = r.queues.get(q);
-            match (x.and_then(|x| x.sla_target), x.and_then(|x| x.service_level.mean)) {
-                (Some(target), Some(level)) => (target - level).max(0.0),
-                _ => 0.0,
-            }
-        };
-        let offered = |q: usize| r.queues.get(q).map_or(0.0, |x| x.offered);
-        queues.sort_by(|&a, &b| {
-            shortfall(b).total_cmp(&shortfall(a)).then(offered(b).total_cmp(&offered(a))).then(a.cmp(&b))
-        });
-        queues.truncate(MAX_SERVICE_LEVEL_HEATMAPS);
-        queues.sort_unstable();
-    }
-    queues
-}
-
 /// One service-level heatmap per queue (weekday × hour of arrival),
 /// coloured against the queue's SLA target: red below, white at, blue
-/// above; on a desk of many queues, for its busiest (see [`heatmap_queues`]).
+/// above; on a desk of many queues, for those a report shows one by one
+/// ([`crate::report::headline::shown_queues`]).
 pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
     let (rows, note) = heatmap_rows(s, r);
-    let drawn = heatmap_queues(s, r);
+    let drawn = crate::report::headline::shown_queues(s, r);
     let left_out = if drawn.len() < s.queues.len() {
         format!(
             "One of {} of the {} queues drawn: those furthest below their target, then the busiest; intervals.csv has every queue",

@@ -371,12 +371,55 @@ pub fn wait_with_ci(e: &crate::stats::Estimate) -> String {
     }
 }
 
+/// At most this many queues are shown one by one (a finding, a key figure
+/// and a service-level heatmap each): a planning meeting reads a couple of
+/// dozen, not 400. The tables and CSV files have every queue.
+pub const MAX_SHOWN_QUEUES: usize = 24;
+
+/// The queues a report shows one by one, in file order: every queue, or on
+/// a desk of more than [`MAX_SHOWN_QUEUES`] those furthest below their
+/// service-level target, then the busiest (most customers offered), then
+/// the earliest in the file.
+pub fn shown_queues(s: &Scenario, r: &RunSummary) -> Vec<usize> {
+    let mut queues: Vec<usize> = (0..s.queues.len()).collect();
+    if queues.len() > MAX_SHOWN_QUEUES {
+        let shortfall = |q: usize| {
+            let x = r.queues.get(q);
+            match (x.and_then(|x| x.sla_target), x.and_then(|x| x.service_level.mean)) {
+                (Some(target), Some(level)) => (target - level).max(0.0),
+                _ => 0.0,
+            }
+        };
+        let offered = |q: usize| r.queues.get(q).map_or(0.0, |x| x.offered);
+        queues.sort_by(|&a, &b| {
+            shortfall(b).total_cmp(&shortfall(a)).then(offered(b).total_cmp(&offered(a))).then(a.cmp(&b))
+        });
+        queues.truncate(MAX_SHOWN_QUEUES);
+        queues.sort_unstable();
+    }
+    queues
+}
+
 /// One finding per queue: its service level against the target, with
-/// the windows where it falls short and why.
+/// the windows where it falls short and why. On a desk of many queues,
+/// for those shown one by one ([`shown_queues`]), then one line for the
+/// rest.
 pub fn run_findings(s: &Scenario, r: &RunSummary) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for (q, row) in r.queues.iter().enumerate().take(s.queues.len()) {
-        out.push(queue_finding(s, r, q, row));
+    let shown = shown_queues(s, r);
+    let mut out: Vec<Finding> = shown.iter().map(|&q| queue_finding(s, r, q, &r.queues[q])).collect();
+    let rest: Vec<&QueueSummary> =
+        (0..s.queues.len()).filter(|q| shown.binary_search(q).is_err()).filter_map(|q| r.queues.get(q)).collect();
+    if !rest.is_empty() {
+        let missed = rest.iter().filter(|row| row.meets_target() == Some(false)).count();
+        let text = if missed == 0 {
+            format!("the other {} queues meet their targets (summary.csv has every queue)", rest.len())
+        } else {
+            format!(
+                "of the other {} queues, {missed} miss their targets too, not listed here (summary.csv has every queue)",
+                rest.len()
+            )
+        };
+        out.push(Finding { verdict: if missed == 0 { Verdict::Met } else { Verdict::Missed }, text });
     }
     out
 }
@@ -481,6 +524,50 @@ mod tests {
         let plan = crate::experiment::Plan { policy: s.policy, threads: Some(2) };
         let r = crate::experiment::run(&s, plan, &|| {}).unwrap();
         (s, r)
+    }
+
+    /// 30 email queues on 8 agents; queue i gets (i % 10 + 1) tickets an
+    /// hour, and the first `strict` have an SLA of 1 s, which they miss.
+    fn many_queues(strict: usize) -> (Scenario, RunSummary) {
+        let mut text = String::from(
+            "name = \"many\"\n[simulation]\nhorizon = \"2w\"\ninterval = \"1h\"\nreplications = 2\nseed = 3\n",
+        );
+        for i in 0..30 {
+            text.push_str(&format!(
+                "[[queue]]\nname = \"q{i}\"\nchannel = \"email\"\nvolume = \"{}/hour\"\n\
+                 handle_time = {{ dist = \"exponential\", mean = \"2m\" }}\nsla = {{ within = \"{}\", target = 0.8 }}\n",
+                i % 10 + 1,
+                if i < strict { "1s" } else { "1h" }
+            ));
+        }
+        let skills: Vec<String> = (0..30).map(|i| format!("\"q{i}\"")).collect();
+        text.push_str(&format!("[[team]]\nname = \"t\"\nskills = [{}]\nagents = 8\n", skills.join(", ")));
+        let s = Scenario::from_toml(&text, "many.toml").unwrap();
+        let r =
+            crate::experiment::run(&s, crate::experiment::Plan { policy: s.policy, threads: Some(1) }, &|| {}).unwrap();
+        (s, r)
+    }
+
+    #[test]
+    fn a_desk_of_many_queues_names_the_worst_and_sums_up_the_rest() {
+        let (s, r) = many_queues(1);
+        let found = run_findings(&s, &r);
+        assert_eq!(found.len(), MAX_SHOWN_QUEUES + 1);
+        assert!(found[0].text.starts_with("q0 misses"), "{}", found[0].text);
+        assert_eq!(found[0].verdict, Verdict::Missed);
+        let last = found.last().unwrap();
+        assert_eq!(last.text, "the other 6 queues meet their targets (summary.csv has every queue)");
+        assert_eq!(last.verdict, Verdict::Met);
+        // More queues miss than are shown: the rest's misses are counted.
+        let (s, r) = many_queues(26);
+        let found = run_findings(&s, &r);
+        assert!(found[..MAX_SHOWN_QUEUES].iter().all(|f| f.text.contains(" misses ")), "{found:?}");
+        let last = found.last().unwrap();
+        assert!(last.text.starts_with("of the other 6 queues, 2 miss their targets too"), "{}", last.text);
+        assert_eq!(last.verdict, Verdict::Missed);
+        // A small desk lists every queue and nothing more.
+        let (s, r) = shipped("smb-saas", 2);
+        assert_eq!(run_findings(&s, &r).len(), s.queues.len());
     }
 
     #[test]
