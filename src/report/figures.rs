@@ -2000,25 +2000,10 @@ mod tests {
 
     #[test]
     fn a_desk_of_many_queues_gets_the_heatmaps_of_its_worst_then_busiest_queues() {
-        // 30 queues; queue i gets (i % 10 + 1) tickets an hour, so the
-        // busiest 24 are those with i % 10 >= 2 (the 6 with 1 or 2 an hour
-        // are left out: i % 10 in {0, 1}) — unless a queue misses its
+        // Queue i gets (i % 10 + 1) tickets an hour, so the busiest 24 of
+        // the 30 are those with i % 10 >= 2 — unless a queue misses its
         // target: queue 0's SLA of 1 s does, and is drawn first of all.
-        let mut text = String::from(
-            "name = \"many\"\n[simulation]\nhorizon = \"2w\"\ninterval = \"1h\"\nreplications = 2\nseed = 3\n",
-        );
-        for i in 0..30 {
-            text.push_str(&format!(
-                "[[queue]]\nname = \"q{i}\"\nchannel = \"email\"\nvolume = \"{}/hour\"\n\
-                 handle_time = {{ dist = \"exponential\", mean = \"2m\" }}\nsla = {{ within = \"{}\", target = 0.8 }}\n",
-                i % 10 + 1,
-                if i == 0 { "1s" } else { "1h" }
-            ));
-        }
-        let skills: Vec<String> = (0..30).map(|i| format!("\"q{i}\"")).collect();
-        text.push_str(&format!("[[team]]\nname = \"t\"\nskills = [{}]\nagents = 8\n", skills.join(", ")));
-        let s = Scenario::from_toml(&text, "many.toml").unwrap();
-        let r = experiment::run(&s, Plan { policy: Policy::PerQueue, threads: Some(1) }, &|| {}).unwrap();
+        let (s, r) = crate::report::headline::tests::many_queues(1);
         let charts = service_level_heatmaps(&s, &r);
         let names: Vec<String> = charts.iter().map(|c| c.name.clone()).collect();
         assert!(r.queues[0].service_level.mean.unwrap() < 0.8, "queue 0 misses its target");

@@ -494,7 +494,7 @@ fn queue_finding(s: &Scenario, r: &RunSummary, q: usize, row: &QueueSummary) -> 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -527,8 +527,9 @@ mod tests {
     }
 
     /// 30 email queues on 8 agents; queue i gets (i % 10 + 1) tickets an
-    /// hour, and the first `strict` have an SLA of 1 s, which they miss.
-    fn many_queues(strict: usize) -> (Scenario, RunSummary) {
+    /// hour, and the first `strict` have an SLA of 1 s, which they miss
+    /// (also the heatmaps' test desk).
+    pub(crate) fn many_queues(strict: usize) -> (Scenario, RunSummary) {
         let mut text = String::from(
             "name = \"many\"\n[simulation]\nhorizon = \"2w\"\ninterval = \"1h\"\nreplications = 2\nseed = 3\n",
         );
