@@ -436,7 +436,7 @@ impl<'a> RunningSummary<'a> {
             queues: vec![QueueTally { clear_hours: ClearHours::new(scenario), ..QueueTally::default() }; nq + 1],
             intervals: PooledTally::new(scenario, every),
             week: typical_week(scenario).map(|slots| PooledTally::new(scenario, slots)),
-            waits: vec![WaitTally::new(bucket_tops.len()); nq + 1],
+            waits: vec![WaitTally::new(); nq + 1],
             bucket_tops,
             flows: if scenario.has_flows() { vec![FlowTally::default(); nq + 1] } else { Vec::new() },
             dialling: vec![super::dialling::DiallingTally::default(); nq + 1],
@@ -924,38 +924,29 @@ struct WaitTally {
     /// Sum over those replications of the share answered within the SLA
     /// (the service level's own count, not the histogram's).
     at_threshold: f64,
-    /// Per bucket: sum over those replications of the share answered
-    /// within the bucket's top. Kept only up to the highest bucket any
-    /// replication has recorded a wait in: past it, every replication
-    /// added its whole share, in the same order, so every later bucket
-    /// holds the same sum, `tail` (a queue's waits fill a few hundred of
-    /// the 3 968 buckets; a desk of 400 queues would otherwise add
-    /// 400 × 3 968 × 3 sums per replication).
-    within: Vec<f64>,
-    /// The same shares capped at, and raised to, the replication's exact
-    /// service level: a point before the threshold is at most it, a point
-    /// past it at least it, so the curve never goes down (a 1 %-wide bucket
-    /// can hold waits on both sides of the threshold).
-    within_low: Vec<f64>,
-    within_high: Vec<f64>,
-    /// What each of the three holds past its last kept bucket.
+    /// Per bucket, three sums over those replications: of the share
+    /// answered within the bucket's top; and of the same share capped at,
+    /// and raised to, the replication's exact service level (a point
+    /// before the threshold is at most it, a point past it at least it, so
+    /// the curve never goes down: a 1 %-wide bucket can hold waits on both
+    /// sides of the threshold). Kept only up to the highest bucket any
+    /// replication has recorded a wait in: past it, every replication added
+    /// its whole share, in the same order, so every later bucket holds the
+    /// same sums, `tail` (a queue's waits fill a few hundred of the 3 968
+    /// buckets; a desk of 400 queues would otherwise add 400 × 3 968 × 3
+    /// sums per replication).
+    sums: Vec<[f64; 3]>,
     tail: [f64; 3],
-    /// Buckets of the histogram.
-    buckets: usize,
 }
 
 impl WaitTally {
-    fn new(buckets: usize) -> Self {
-        WaitTally {
-            longest: 0.0,
-            judged_replications: 0,
-            at_threshold: 0.0,
-            within: Vec::new(),
-            within_low: Vec::new(),
-            within_high: Vec::new(),
-            tail: [0.0; 3],
-            buckets,
-        }
+    fn new() -> Self {
+        WaitTally { longest: 0.0, judged_replications: 0, at_threshold: 0.0, sums: Vec::new(), tail: [0.0; 3] }
+    }
+
+    /// A bucket's three sums.
+    fn at(&self, bucket: usize) -> [f64; 3] {
+        self.sums.get(bucket).copied().unwrap_or(self.tail)
     }
 
     fn add(&mut self, waits: &Waits, c: &TicketCounts, bucket_tops: &[u64]) {
@@ -969,15 +960,13 @@ impl WaitTally {
         self.at_threshold += exact;
         // The buckets up to the one holding the longest wait are kept from
         // now on; those newly kept start from the tail's sums.
-        let tops = &bucket_tops[..self.buckets.min(bucket_tops.len())];
-        let last = waits.iter().last().map(|(v, _)| tops.partition_point(|&top| top < v));
-        let kept = last.map_or(0, |l| (l + 1).min(tops.len())).max(self.within.len());
-        self.within.resize(kept, self.tail[0]);
-        self.within_low.resize(kept, self.tail[1]);
-        self.within_high.resize(kept, self.tail[2]);
+        let last = (!waits.is_empty()).then(|| bucket_tops.partition_point(|&top| top < waits.max()));
+        let kept = last.map_or(0, |l| (l + 1).min(bucket_tops.len())).max(self.sums.len());
+        self.sums.resize(kept, self.tail);
         let mut recorded = waits.iter().peekable();
         let (mut count, mut share) = (0u64, 0.0);
-        for (i, &top) in tops.iter().enumerate().take(kept) {
+        let shares = |share: f64| [share, share.min(exact), share.max(exact)];
+        for (sums, &top) in self.sums.iter_mut().zip(bucket_tops) {
             let before = count;
             while let Some((_, n)) = recorded.next_if(|&(v, _)| v <= top) {
                 count += n;
@@ -985,16 +974,16 @@ impl WaitTally {
             if count != before {
                 share = count as f64 / judged as f64;
             }
-            self.within[i] += share;
-            self.within_low[i] += share.min(exact);
-            self.within_high[i] += share.max(exact);
+            for (sum, add) in sums.iter_mut().zip(shares(share)) {
+                *sum += add;
+            }
         }
         // Every wait is at or below the last kept bucket's top: past it,
         // the share stays where it ended.
         debug_assert!(recorded.peek().is_none(), "a wait past the last kept bucket");
-        self.tail[0] += share;
-        self.tail[1] += share.min(exact);
-        self.tail[2] += share.max(exact);
+        for (sum, add) in self.tail.iter_mut().zip(shares(share)) {
+            *sum += add;
+        }
     }
 
     /// Points of the wait curve: 0, then a logarithmic grid from 1 s to the
@@ -1024,15 +1013,15 @@ impl WaitTally {
                     // (the histogram's buckets are 1 % wide).
                     let ms = (x * 1000.0).round() as u64;
                     let bucket = bucket_tops.partition_point(|&v| v <= ms).checked_sub(1);
-                    let from = |sums: &[f64], tail: f64| bucket.map_or(0.0, |i| sums.get(i).copied().unwrap_or(tail));
+                    let from = |k: usize| bucket.map_or(0.0, |i| self.at(i)[k]);
                     let sum = if is_all {
-                        from(&self.within, self.tail[0])
+                        from(0)
                     } else if x == within {
                         self.at_threshold
                     } else if x > within {
-                        from(&self.within_high, self.tail[2])
+                        from(2)
                     } else {
-                        from(&self.within_low, self.tail[1])
+                        from(1)
                     };
                     (x, sum / n)
                 })
@@ -1135,18 +1124,13 @@ mod tests {
             let c = TicketCounts { offered: judged, answered: n, answered_in_sla: n / 2, ..TicketCounts::default() };
             replications.push((waits, c));
         }
-        let mut tally = WaitTally::new(tops.len());
+        let mut tally = WaitTally::new();
         for (k, (waits, c)) in replications.iter().enumerate() {
             tally.add(waits, c, &tops);
             let full = full_sums(&replications[..=k], &tops);
-            assert!(tally.within.len() < tops.len(), "every bucket kept after {k}");
+            assert!(tally.sums.len() < tops.len(), "every bucket kept after {k}");
             for (i, want) in full.iter().enumerate() {
-                let got = [
-                    tally.within.get(i).copied().unwrap_or(tally.tail[0]),
-                    tally.within_low.get(i).copied().unwrap_or(tally.tail[1]),
-                    tally.within_high.get(i).copied().unwrap_or(tally.tail[2]),
-                ];
-                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "bucket {i} after replication {k}");
+                assert_eq!(tally.at(i).map(f64::to_bits), want.map(f64::to_bits), "bucket {i} after replication {k}");
             }
         }
     }
