@@ -64,36 +64,43 @@ fn queues_desk(q: u32, tickets: f64) -> Desk {
     Desk { label: format!("{q} queues, 90 agents with every skill"), text }
 }
 
-/// 20 teams of 5 skills over 20 queues (each queue in five teams), on
-/// weekday and weekend shifts with breaks, the queues open 07:00-23:00.
-fn teams_desk(tickets: f64) -> Desk {
-    let agents_per_team = 12u32;
-    let per_hour = f64::from(20 * agents_per_team) / (6.0 / 60.0) * 0.6;
+/// 240 agents at 60 % load on phone queues open 07:00-23:00, with
+/// patience, on two daily shifts with a break each: `queues` queues (of
+/// priorities 0, 1, 2 in turn) and `teams` teams of `skills` skills, each
+/// queue in `teams * skills / queues` of them.
+fn shifted_desk(queues: u32, teams: u32, skills: u32, label: String, tickets: f64) -> Desk {
+    let agents = 240u32;
+    let per_hour = f64::from(agents) / (6.0 / 60.0) * 0.6;
     let hours = hours_for(tickets, per_hour * 16.0 / 24.0);
     let mut text = format!("name = \"scale\"\n{}", simulation(hours));
-    for i in 0..20 {
+    for i in 0..queues {
         let _ = write!(
             text,
             "[[queue]]\nname = \"q{i}\"\nchannel = \"phone\"\nvolume = \"{:.3}/hour\"\nhours = \"07:00-23:00\"\n\
              handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\npatience = {{ dist = \"exponential\", mean = \"4m\" }}\n\
              sla = {{ within = \"20s\", target = 0.8 }}\npriority = {}\n",
-            per_hour / 20.0 * 24.0 / 16.0,
+            per_hour / f64::from(queues) * 24.0 / 16.0,
             i % 3
         );
     }
-    for t in 0..20 {
-        let skills: Vec<String> = (0..5).map(|k| format!("\"q{}\"", (t + k * 4) % 20)).collect();
+    let per_shift = agents / teams / 2;
+    for t in 0..teams {
+        let skills: Vec<String> = (0..skills).map(|k| format!("\"q{}\"", (t + k * queues / skills) % queues)).collect();
         let _ = write!(
             text,
             "[[team]]\nname = \"t{t}\"\nskills = [{}]\nshifts = [\n\
-             {{ days = \"daily\", start = \"07:00\", length = \"8h\", agents = {}, breaks = [\"11:00 30m\"] }},\n\
-             {{ days = \"daily\", start = \"15:00\", length = \"8h\", agents = {}, breaks = [\"19:00 30m\"] }},\n]\n",
+             {{ days = \"daily\", start = \"07:00\", length = \"8h\", agents = {per_shift}, breaks = [\"11:00 30m\"] }},\n\
+             {{ days = \"daily\", start = \"15:00\", length = \"8h\", agents = {per_shift}, breaks = [\"19:00 30m\"] }},\n]\n",
             skills.join(", "),
-            agents_per_team / 2,
-            agents_per_team / 2
         );
     }
-    Desk { label: "20 teams x 5 skills, 20 queues, shifts and breaks".into(), text }
+    Desk { label, text }
+}
+
+/// 20 teams of 5 skills over 20 queues (each queue in five teams), on
+/// shifts with breaks.
+fn teams_desk(tickets: f64) -> Desk {
+    shifted_desk(20, 20, 5, "20 teams x 5 skills, 20 queues, shifts and breaks".into(), tickets)
 }
 
 /// The tickets of [`teams_desk`] on one queue and one team of all its
@@ -101,21 +108,7 @@ fn teams_desk(tickets: f64) -> Desk {
 /// those tickets cost by their nature (most wait, many give up), apart
 /// from the 20 queues and teams they are spread over.
 fn pooled_teams_desk(tickets: f64) -> Desk {
-    let agents_per_team = 12u32;
-    let per_hour = f64::from(20 * agents_per_team) / (6.0 / 60.0) * 0.6;
-    let hours = hours_for(tickets, per_hour * 16.0 / 24.0);
-    let text = format!(
-        "name = \"scale\"\n{}[[queue]]\nname = \"q\"\nchannel = \"phone\"\nvolume = \"{:.3}/hour\"\nhours = \"07:00-23:00\"\n\
-         handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\npatience = {{ dist = \"exponential\", mean = \"4m\" }}\n\
-         sla = {{ within = \"20s\", target = 0.8 }}\n[[team]]\nname = \"t\"\nskills = [\"q\"]\nshifts = [\n\
-         {{ days = \"daily\", start = \"07:00\", length = \"8h\", agents = {}, breaks = [\"11:00 30m\"] }},\n\
-         {{ days = \"daily\", start = \"15:00\", length = \"8h\", agents = {}, breaks = [\"19:00 30m\"] }},\n]\n",
-        simulation(hours),
-        per_hour * 24.0 / 16.0,
-        20 * agents_per_team / 2,
-        20 * agents_per_team / 2
-    );
-    Desk { label: "the 20-team desk's tickets on 1 queue and 1 team".into(), text }
+    shifted_desk(1, 1, 1, "the 20-team desk's tickets on 1 queue and 1 team".into(), tickets)
 }
 
 /// The engine's tickets per second on `desk` (best of `runs`).
