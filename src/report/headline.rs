@@ -379,22 +379,40 @@ pub const MAX_SHOWN_QUEUES: usize = 24;
 /// The queues a report shows one by one, in file order: every queue, or on
 /// a desk of more than [`MAX_SHOWN_QUEUES`] those furthest below their
 /// service-level target, then the busiest (most customers offered), then
-/// the earliest in the file.
+/// the earliest in the file ([`pick_queues`]).
 pub fn shown_queues(s: &Scenario, r: &RunSummary) -> Vec<usize> {
-    let mut queues: Vec<usize> = (0..s.queues.len()).collect();
-    if queues.len() > MAX_SHOWN_QUEUES {
-        let shortfall = |q: usize| {
-            let x = r.queues.get(q);
-            match (x.and_then(|x| x.sla_target), x.and_then(|x| x.service_level.mean)) {
-                (Some(target), Some(level)) => (target - level).max(0.0),
-                _ => 0.0,
-            }
+    let row = |q: usize| r.queues.get(q);
+    pick_queues(
+        s.queues.len(),
+        MAX_SHOWN_QUEUES,
+        |q| row(q).and_then(|x| x.service_level.mean),
+        |q| row(q).and_then(|x| x.sla_target),
+        |q| row(q).map_or(0.0, |x| x.offered),
+    )
+}
+
+/// Of `n` queues, at most `most`, in file order: all of them when they
+/// fit, else those furthest below their target (`level` against
+/// `target`), then the busiest (`offered`), then the earliest. The one
+/// rule for every place that shows some queues of a large desk (report,
+/// charts, workbook), from whatever table it has.
+pub fn pick_queues(
+    n: usize,
+    most: usize,
+    level: impl Fn(usize) -> Option<f64>,
+    target: impl Fn(usize) -> Option<f64>,
+    offered: impl Fn(usize) -> f64,
+) -> Vec<usize> {
+    let mut queues: Vec<usize> = (0..n).collect();
+    if n > most {
+        let shortfall = |q: usize| match (target(q), level(q)) {
+            (Some(target), Some(level)) => (target - level).max(0.0),
+            _ => 0.0,
         };
-        let offered = |q: usize| r.queues.get(q).map_or(0.0, |x| x.offered);
         queues.sort_by(|&a, &b| {
             shortfall(b).total_cmp(&shortfall(a)).then(offered(b).total_cmp(&offered(a))).then(a.cmp(&b))
         });
-        queues.truncate(MAX_SHOWN_QUEUES);
+        queues.truncate(most);
         queues.sort_unstable();
     }
     queues

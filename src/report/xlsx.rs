@@ -11,6 +11,7 @@
 //! seconds divided by 86 400, the spreadsheet's unit for durations). Text is
 //! always written as text, never as a formula.
 
+use crate::report::headline::{MAX_SHOWN_QUEUES, pick_queues};
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
     ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
@@ -558,7 +559,7 @@ impl Book {
     }
 
     /// Line charts of the service level interval by interval, one per queue
-    /// (the busiest [`QUEUE_CHARTS`] of them), each with its SLA target as a
+    /// (at most [`QUEUE_CHARTS`] of them, picked by [`shown_rows`]), each with its SLA target as a
     /// dashed line: from the sheet `sheet` (Week or Intervals) and the
     /// targets of `Summary`. `title` names the set ("…, by queue"); each
     /// chart is titled with its queue.
@@ -595,16 +596,7 @@ impl Book {
                 r[1 + q] = Datum::Number(t.number(i, sc));
             }
         }
-        // The busiest queues, in the summary's order.
-        let offered = summary.col("offered");
-        let volume = |q: &str| -> f64 {
-            let row = summary.rows.iter().position(|r| summary.col("queue").is_some_and(|c| r[c] == q));
-            row.zip(offered).and_then(|(r, c)| summary.number(r, c)).unwrap_or(0.0)
-        };
-        let mut busiest: Vec<usize> = (0..queues.len()).collect();
-        busiest.sort_by(|&a, &b| volume(&queues[b]).total_cmp(&volume(&queues[a])));
-        busiest.truncate(QUEUE_CHARTS);
-        busiest.sort_unstable();
+        let charted = shown_rows(summary, &queues, QUEUE_CHARTS);
         let n = rows.len() as u32;
         let mut header = vec![label("interval_start")];
         header.extend(queues.iter().map(|q| format!("{q} service level")));
@@ -612,7 +604,7 @@ impl Book {
         let first = self.add_data(title, header, rows);
         let base = title.strip_suffix(", by queue").unwrap_or(title);
         let cats = (CHART_DATA, first + 1, 0u16, first + n, 0u16);
-        for &k in &busiest {
+        for &k in &charted {
             let (q, target) = &targets[k];
             let mut chart = Chart::new(ChartType::Line);
             chart
@@ -640,10 +632,11 @@ impl Book {
             chart.legend().set_position(ChartLegendPosition::Bottom);
             self.queue_charts.push(chart);
         }
-        if busiest.len() < queues.len() {
+        if charted.len() < queues.len() {
             self.notes.push(format!(
-                "{base}: the {} busiest of {} queues are charted; every queue's figures are on the {sheet} sheet.",
-                busiest.len(),
+                "{base}: {} of the {} queues are charted, those furthest below their target, then the busiest; \
+                 every queue's figures are on the {sheet} sheet.",
+                charted.len(),
                 queues.len()
             ));
         }
@@ -658,23 +651,58 @@ impl Book {
         else {
             return;
         };
-        let n = summary.table.rows.len() as u32;
+        let t = &summary.table;
+        let mut n = t.rows.len() as u32;
         if n == 0 {
             return;
         }
+        // On a desk of many queues, the columns of those the report shows
+        // one by one (and the desk's), from a block of the chart data sheet.
+        let queues: Vec<String> = queue_targets(t).into_iter().map(|(q, _)| q).collect();
+        let shown = shown_rows(t, &queues, MAX_SHOWN_QUEUES);
+        let (data, first, (qc, sc, tc)) = if shown.len() < queues.len() {
+            // The table's own columns (the sheet's may be in another order).
+            let (Some(qc), Some(sc), Some(tc)) = (t.col("queue"), t.col("service_level"), t.col("sla_target")) else {
+                return;
+            };
+            let rows: Vec<Vec<Datum>> = t
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| {
+                    r[qc] == "all"
+                        || queues.iter().position(|q| *q == r[qc]).is_some_and(|k| shown.binary_search(&k).is_ok())
+                })
+                .map(|(i, r)| {
+                    vec![Datum::Label(r[qc].clone()), Datum::Number(t.number(i, sc)), Datum::Number(t.number(i, tc))]
+                })
+                .collect();
+            n = rows.len() as u32;
+            let header = ["queue", "service level", "SLA target"].map(String::from).to_vec();
+            let first = self.add_data(title, header, rows);
+            self.notes.push(format!(
+                "{title}: {} of the {} queues are charted, those furthest below their target, then the busiest; \
+                 every queue's figures are on the {sheet} sheet.",
+                shown.len(),
+                queues.len()
+            ));
+            (CHART_DATA, first, (0u16, 1u16, 2u16))
+        } else {
+            (sheet, 0, (qc as u16, sc as u16, tc as u16))
+        };
         let mut chart = Chart::new(ChartType::Column);
-        let cats = (sheet, 1, qc as u16, n, qc as u16);
+        let cats = (data, first + 1, qc, first + n, qc);
         chart
             .add_series()
             .set_name("service level")
             .set_categories(cats)
-            .set_values((sheet, 1, sc as u16, n, sc as u16))
+            .set_values((data, first + 1, sc, first + n, sc))
             .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
         chart
             .add_series()
             .set_name("SLA target")
             .set_categories(cats)
-            .set_values((sheet, 1, tc as u16, n, tc as u16))
+            .set_values((data, first + 1, tc, first + n, tc))
             .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(0xA6A6A6))));
         chart.title().set_name(title);
         chart.y_axis().set_num_format("0%").set_min(0.0).set_max(1.0);
@@ -917,7 +945,7 @@ impl Book {
     }
 }
 
-/// Queues charted over time at most, one chart each: the busiest.
+/// Queues charted over time at most, one chart each (picked by [`shown_rows`]).
 const QUEUE_CHARTS: usize = 8;
 
 /// A chart of the whole desk and one of a queue, in pixels.
@@ -953,6 +981,20 @@ fn queue_targets(summary: &Table) -> Vec<(String, Option<f64>)> {
         }
     }
     out
+}
+
+/// Of the summary table's `queues` (in its order), at most `most` by the
+/// report's rule ([`pick_queues`]): furthest below target, then busiest.
+fn shown_rows(summary: &Table, queues: &[String], most: usize) -> Vec<usize> {
+    let row = |k: usize| summary.col("queue").and_then(|c| summary.rows.iter().position(|r| r[c] == queues[k]));
+    let figure = |k: usize, name: &str| row(k).zip(summary.col(name)).and_then(|(r, c)| summary.number(r, c));
+    pick_queues(
+        queues.len(),
+        most,
+        |k| figure(k, "service_level"),
+        |k| figure(k, "sla_target"),
+        |k| figure(k, "offered").unwrap_or(0.0),
+    )
 }
 
 /// The value in column `vc` of the row whose `gc` is `g` and `qc` is `q`.
@@ -1009,6 +1051,42 @@ mod tests {
         let t = &book.sheets[0].table;
         assert_eq!(t.header, ["queue", "offered"]);
         assert!(t.rows.is_empty(), "no row is held");
+        assert!(book.finish().is_ok());
+    }
+
+    #[test]
+    fn a_desk_of_many_queues_charts_the_queues_the_report_shows() {
+        // 30 queues; q{i} offers 100 + i, all at 90 % but q3, at 50 %. The
+        // table is wide, as the real summary is: its sheet puts the service
+        // level first, so the sheet's columns are not the table's.
+        let extra: Vec<String> = (0..30).map(|k| format!("x{k}")).collect();
+        let mut csv = format!("queue,offered,service_level,sla_target,{}\n", extra.join(","));
+        let zeros = vec!["0"; 30].join(",");
+        for i in 0..30 {
+            let level = if i == 3 { 0.5 } else { 0.9 };
+            csv.push_str(&format!("q{i},{},{level},0.8,{zeros}\n", 100 + i));
+        }
+        csv.push_str(&format!("all,3435,0.89,,{zeros}\n"));
+        let mut book = Book::new();
+        book.table("Summary", "summary.csv", csv.as_bytes()).unwrap();
+        let t = &book.sheets[0].table;
+        let queues: Vec<String> = (0..30).map(|i| format!("q{i}")).collect();
+        let shown = shown_rows(t, &queues, 24);
+        // q3 for its miss, then the 23 busiest of the rest: q7..q29.
+        assert_eq!(shown, std::iter::once(3).chain(7..30).collect::<Vec<_>>());
+        book.service_level_by_queue("Summary", "service level by queue");
+        let (_, header, rows) = book.data.last().unwrap();
+        assert_eq!(header, &["queue", "service level", "SLA target"]);
+        let labels: Vec<String> =
+            rows.iter().map(|r| if let Datum::Label(l) = &r[0] { l.clone() } else { String::new() }).collect();
+        let want: Vec<String> = shown.iter().map(|&k| queues[k].clone()).chain(["all".to_string()]).collect();
+        assert_eq!(labels, want, "the shown queues and the desk, charted");
+        assert!(
+            matches!(rows[0][1..], [Datum::Number(Some(l)), Datum::Number(Some(t))] if l == 0.5 && t == 0.8),
+            "{:?}",
+            rows[0]
+        );
+        assert!(book.notes.iter().any(|n| n.contains("24 of the 30 queues are charted")), "{:?}", book.notes);
         assert!(book.finish().is_ok());
     }
 
