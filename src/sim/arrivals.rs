@@ -351,7 +351,16 @@ impl NextArrivals {
         let mut best = ArrivalKey::new(time, q);
         self.keys[i] = best;
         while i > 1 {
-            best = best.earlier(self.keys[i ^ 1]);
+            // The left subtree holds the lower queues, so of equal times the
+            // left one wins: a sibling on the left (`i` odd) wins a tie, one
+            // on the right does not. On the integers `a <= b` is
+            // `a < b + 1`, so that is one comparison, not the full key's two.
+            let sibling = self.keys[i ^ 1];
+            let sibling_first = sibling.time < best.time + (i & 1) as u64;
+            best = ArrivalKey {
+                time: std::hint::select_unpredictable(sibling_first, sibling.time, best.time),
+                queue: std::hint::select_unpredictable(sibling_first, sibling.queue, best.queue),
+            };
             i /= 2;
             self.keys[i] = best;
         }
