@@ -282,10 +282,12 @@ mod tests {
 /// A node is an [`ArrivalKey`], the time's bits and the queue's index (times
 /// are never negative, so their bits order like the times): the least key
 /// is the earliest time, and of equal times the lower queue. An update
-/// walks up taking the least of a node and its sibling at each level, by a
-/// select, never a branch on the times (with branches every level was a
-/// coin toss for the predictor); the root then names the winner, so there
-/// is no walk back down (with 400 queues that walk was nine dependent loads).
+/// walks up taking the earlier of a node and its sibling at each level, by
+/// one comparison of the times (which side wins a tie follows from the
+/// position) and a select, never a branch on the times (with branches every
+/// level was a coin toss for the predictor). The levels are one chain of
+/// dependent steps, nine with 400 queues, so each step is kept short. The
+/// root then names the winner, so there is no walk back down.
 #[derive(Debug, Clone)]
 pub struct NextArrivals {
     /// Number of leaves (a power of two ≥ the number of queues).
