@@ -605,8 +605,15 @@ impl<'a> Engine<'a> {
             }
         }
         let (id, generation) = self.store.insert(ticket);
-        self.queues[q].line.push(id);
-        self.mark_ready(q);
+        let line = &mut self.queues[q].line;
+        let was_empty = line.is_empty();
+        line.push(id);
+        // An open queue with tickets waiting keeps its bits (a pick clears
+        // only those of queues it finds empty or closed, and an opening sets
+        // them again), so only a line that was empty needs them set.
+        if was_empty {
+            self.mark_ready(q);
+        }
         self.waiting += 1;
         if let Some(p) = patience {
             // A customer who wrote while the queue was closed starts to lose
