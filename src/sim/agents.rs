@@ -111,6 +111,9 @@ pub struct Floor {
     pub agents: Vec<Agent>,
     pub teams: Vec<TeamFloor>,
     pub groups: Vec<DutyGroup>,
+    /// Agents in every team's `available` list together: on a busy desk
+    /// none, and a new ticket then waits without a look at its teams.
+    available_agents: usize,
 }
 
 impl Floor {
@@ -139,7 +142,7 @@ impl Floor {
                 ..TeamFloor::default()
             })
             .collect();
-        Floor { capacity, agents, teams, groups }
+        Floor { capacity, agents, teams, groups, available_agents: 0 }
     }
 
     /// Brings the team's time meters up to `now`; call before any change.
@@ -161,6 +164,7 @@ impl Floor {
             let list = &mut self.teams[a.team as usize].available;
             a.slot = list.len() as u32;
             list.push(agent);
+            self.available_agents += 1;
             self.index(agent);
         }
     }
@@ -177,6 +181,7 @@ impl Floor {
         self.unindex(agent);
         let list = &mut self.teams[team].available;
         list.swap_remove(slot as usize);
+        self.available_agents -= 1;
         if let Some(&moved) = list.get(slot as usize) {
             self.agents[moved as usize].slot = slot;
         }
@@ -235,6 +240,12 @@ impl Floor {
     #[inline]
     pub fn spare(&self, agent: u32) -> Units {
         self.capacity - self.agents[agent as usize].used
+    }
+
+    /// Whether any agent of any team is available.
+    #[inline(always)]
+    pub fn anyone_available(&self) -> bool {
+        self.available_agents > 0
     }
 
     /// In `team`, the available agent with the *least* spare capacity that still
@@ -405,6 +416,7 @@ mod tests {
             agents,
             teams: vec![TeamFloor { indexed, ..TeamFloor::default() }],
             groups: vec![DutyGroup { first: 0, count: n }],
+            available_agents: 0,
         };
         f.set_duty(0, true, 0.0);
         f
@@ -419,6 +431,9 @@ mod tests {
             x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let found = with.find(0, 1, false);
             assert_eq!(without.find(0, 1, false), found, "step {step}");
+            for f in [&with, &without] {
+                assert_eq!(f.anyone_available(), !f.teams[0].available.is_empty(), "step {step}");
+            }
             if let (Some(a), true) = (found, !(x >> 50).is_multiple_of(3)) {
                 with.take(a, 1, step as f64);
                 without.take(a, 1, step as f64);
@@ -459,6 +474,7 @@ mod tests {
             let outbound = (x >> 40).is_multiple_of(5);
             let found = f.find(0, units, outbound);
             assert_eq!(found.map(|a| f.spare(a)), least_fitting_by_scan(&f, units, outbound), "step {step}");
+            assert_eq!(f.anyone_available(), !f.teams[0].available.is_empty(), "step {step}");
             if let Some(a) = found {
                 assert!(outbound || !f.agents[a as usize].outbound_only, "a reserved agent took an inbound ticket");
             }

@@ -595,7 +595,7 @@ impl<'a> Engine<'a> {
             self.end_unresolved(ticket.conversation);
             return;
         }
-        if may_start && self.queues[q].open {
+        if may_start && self.queues[q].open && self.floor.anyone_available() {
             let units = self.queues[q].units;
             let outbound = self.queues[q].outbound;
             let agent = self.queues[q].teams.iter().find_map(|&t| self.floor.find(t as usize, units, outbound));
