@@ -166,6 +166,15 @@ impl Iterator for SetBits<'_> {
     }
 }
 
+/// A team's skill on a queue, as a start reads it.
+#[derive(Debug, Clone, Copy)]
+struct SkillCell {
+    /// The factor on the queue's handle time ([`crate::scenario::Team::speed_on`]).
+    speed: f64,
+    /// The team has the skill.
+    has: bool,
+}
+
 /// Which ticket of a queue to take.
 #[derive(Debug, Clone, Copy)]
 enum Take {
@@ -202,8 +211,10 @@ struct Engine<'a> {
     waiting: usize,
     /// Each queue's next arrival (infinite when none before the horizon).
     next_arrival: NextArrivals,
-    /// `[team][queue]`: the team has the skill (checked on every start).
-    can_serve: Vec<Vec<bool>>,
+    /// `[team * queues + queue]`: whether the team has the skill (checked
+    /// on every start) and its speed factor on the queue, side by side, so
+    /// a start reads one cell instead of two tables of the scenario.
+    skills: Vec<SkillCell>,
     /// True while the initial backlog enters the lines at t = 0.
     loading: bool,
     all_cleared: bool,
@@ -319,10 +330,12 @@ impl<'a> Engine<'a> {
             waiting: 0,
             next_arrival: NextArrivals::new(scenario.queues.len()),
             loading: true,
-            can_serve: scenario
+            skills: scenario
                 .teams
                 .iter()
-                .map(|t| (0..scenario.queues.len()).map(|q| t.skills.contains(&q)).collect())
+                .flat_map(|t| {
+                    (0..scenario.queues.len()).map(|q| SkillCell { speed: t.speed_on(q), has: t.skills.contains(&q) })
+                })
                 .collect(),
             all_cleared: false,
             flows,
@@ -679,10 +692,11 @@ impl<'a> Engine<'a> {
         let q = ticket.queue as usize;
         let units = self.queues[q].units;
         let team = self.floor.agents[agent as usize].team as usize;
-        if !self.can_serve[team][q] {
+        let skill = self.skills[team * self.queues.len() + q];
+        if !skill.has {
             self.recorder.served_without_skill();
         }
-        let speed = self.scenario.teams[team].speed_on(q);
+        let speed = skill.speed;
         if let Some(rules) = &self.scenario.queues[q].outbound {
             self.dial(agent, *ticket, rules, speed);
             return;
