@@ -13,8 +13,9 @@
 
 use crate::report::headline::{MAX_SHOWN_QUEUES, pick_queues};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, Color,
-    ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType,
+    ChartSolidFill, ChartType, Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook,
+    Worksheet,
 };
 
 /// Rows of one sheet at most: beyond this a table stays in its CSV file
@@ -612,7 +613,8 @@ impl Book {
                 .set_name("service level")
                 .set_categories(cats)
                 .set_values((CHART_DATA, first + 1, 1 + k as u16, first + n, 1 + k as u16))
-                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(PALETTE[0]).set_width(1.5)));
+                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(PALETTE[0]).set_width(1.5)))
+                .set_marker(&point_marker(n, PALETTE[0]));
             if let Some(x) = target {
                 let c = 1 + (queues.len() + k) as u16;
                 chart
@@ -622,7 +624,8 @@ impl Book {
                     .set_values((CHART_DATA, first + 1, c, first + n, c))
                     .set_format(ChartFormat::new().set_line(
                         ChartLine::new().set_color(TARGET).set_width(2.0).set_dash_type(ChartLineDashType::Dash),
-                    ));
+                    ))
+                    .set_marker(&point_marker(n, TARGET));
             }
             chart.title().set_name(format!("{q}: {base}").as_str());
             // A label a day for a week of half hours; about eight otherwise.
@@ -776,9 +779,11 @@ impl Book {
             } else if shared.is_some() && k == series.len() - 1 {
                 s.set_format(ChartFormat::new().set_line(
                     ChartLine::new().set_color(TARGET).set_width(2.0).set_dash_type(ChartLineDashType::Dash),
-                ));
+                ))
+                .set_marker(&point_marker(n, TARGET));
             } else {
-                s.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.0)));
+                s.set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.0)))
+                    .set_marker(&point_marker(n, colour));
             }
         }
         chart.title().set_name(title);
@@ -837,7 +842,8 @@ impl Book {
                 .set_name(header[1 + k].as_str())
                 .set_categories(cats)
                 .set_values((CHART_DATA, first + 1, c, first + n, c))
-                .set_format(ChartFormat::new().set_line(&line));
+                .set_format(ChartFormat::new().set_line(&line))
+                .set_marker(&point_marker(n, colours[k % 3]));
         }
         chart.title().set_name(title);
         let per_label = if n.is_multiple_of(7) && n >= 7 * 24 { n / 7 } else { (n / 8).max(1) } as u16;
@@ -971,6 +977,24 @@ const PALETTE: [Color; 8] = [
 
 /// The queues of a summary table (not "all"), in order, with their SLA
 /// targets.
+/// The marker of a line series of `points` points: none (the line shows
+/// them), but a dot in the line's colour when there is a single point,
+/// which a line chart would otherwise not draw at all (a desk reported in
+/// one interval, a sweep of one variant).
+fn point_marker(points: u32, colour: Color) -> ChartMarker {
+    let mut marker = ChartMarker::new();
+    if points == 1 {
+        marker.set_type(ChartMarkerType::Circle).set_size(7).set_format(
+            ChartFormat::new()
+                .set_solid_fill(ChartSolidFill::new().set_color(colour))
+                .set_border(ChartLine::new().set_color(colour)),
+        );
+    } else {
+        marker.set_none();
+    }
+    marker
+}
+
 fn queue_targets(summary: &Table) -> Vec<(String, Option<f64>)> {
     let (Some(qc), tc) = (summary.col("queue"), summary.col("sla_target")) else { return Vec::new() };
     let mut out: Vec<(String, Option<f64>)> = Vec::new();

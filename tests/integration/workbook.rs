@@ -414,3 +414,31 @@ fn sweep_workbook_charts_each_queue_by_headcount() {
     assert_eq!(cell_text(range.get((0, 0)).unwrap()), "Agents");
     prints_one_page_wide(&path, 2);
 }
+
+#[test]
+fn a_desk_reported_in_one_interval_gets_its_points_drawn() {
+    // A line chart of a single point draws nothing: each line then gets a
+    // dot. With many intervals the lines stay plain.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(fixture("small.toml"))
+        .unwrap()
+        .replace("warmup = \"1d\"", "warmup = \"0s\"")
+        .replace("interval = \"30m\"", "interval = \"1w\"");
+    let one = tmp.path().join("one.toml");
+    fs::write(&one, text).unwrap();
+    let lines = |scenario: &Path, out: &Path| -> Vec<String> {
+        staffsim().arg("run").arg(scenario).args(["-q", "--format", "xlsx", "-o"]).arg(out).assert().success();
+        chart_parts(&out.join("staffsim.xlsx")).into_iter().filter(|c| c.contains("<c:lineChart>")).collect()
+    };
+    let single = lines(&one, &tmp.path().join("one"));
+    assert_eq!(single.len(), 2, "a line chart per queue");
+    for chart in &single {
+        assert!(chart.contains("<c:symbol val=\"circle\"/>"), "a single interval's point is marked: {chart}");
+        assert!(!chart.contains("<c:symbol val=\"none\"/>"), "every line of it");
+    }
+    let many = lines(&fixture("small.toml"), &tmp.path().join("many"));
+    assert_eq!(many.len(), 2);
+    for chart in &many {
+        assert!(!chart.contains("val=\"circle\""), "lines of many points carry no dots");
+    }
+}
