@@ -933,8 +933,8 @@ impl<'a> Engine<'a> {
         best.map(|(q, take, _, _)| (q, take))
     }
 
-    /// Queue `q` may have work now (a ticket entered its line, or it opened):
-    /// its bit is set for every team with the skill.
+    /// Queue `q` may have work now (a ticket entered its empty line, or it
+    /// opened): its bit is set for every team with the skill.
     #[inline]
     fn mark_ready(&mut self, q: usize) {
         for &(t, pos) in &self.skill_positions[q] {
