@@ -56,6 +56,15 @@ fn n(x: f64, d: usize) -> Cell {
     Cell::Number(Some(x), d)
 }
 
+/// The number `summary.csv` prints in column `name` for `row`, read back as
+/// a reader of the file reads it (rounded to the column's decimals); `None`
+/// for an empty cell or an unknown column. What is chosen from these figures
+/// is what a tool choosing from the file would choose (the workbook does).
+pub fn summary_figure(row: &QueueSummary, name: &str) -> Option<f64> {
+    let column = SUMMARY.iter().find(|c| c.name == name)?;
+    (column.value)(row).csv().parse::<f64>().ok().filter(|x| x.is_finite())
+}
+
 /// `summary.csv`'s columns, in order (DESIGN.md's, then the additions the
 /// README lists).
 pub const SUMMARY: &[Column<QueueSummary>] = &[

@@ -19,6 +19,7 @@
 //! on average than the target, and the finding quotes the mean wait with
 //! its confidence half-width.
 
+use crate::report::columns::summary_figure;
 use crate::report::table::pct;
 use crate::scenario::Scenario;
 use crate::scenario::units::{DAY, HOUR, WEEK, format_duration};
@@ -381,14 +382,14 @@ pub const MAX_SHOWN_QUEUES: usize = 24;
 /// service-level target, then the busiest (most customers offered), then
 /// the earliest in the file ([`pick_queues`]).
 pub fn shown_queues(s: &Scenario, r: &RunSummary) -> Vec<usize> {
-    let row = |q: usize| r.queues.get(q);
-    pick_queues(
-        s.queues.len(),
-        MAX_SHOWN_QUEUES,
-        |q| row(q).and_then(|x| x.service_level.mean),
-        |q| row(q).and_then(|x| x.sla_target),
-        |q| row(q).map_or(0.0, |x| x.offered),
-    )
+    // The figures as summary.csv prints them, from which the workbook picks
+    // its queues: two queues whose offered counts differ only past the
+    // printed decimals then rank the same way in the report and the workbook.
+    let column = |name: &str| -> Vec<Option<f64>> {
+        (0..s.queues.len()).map(|q| r.queues.get(q).and_then(|x| summary_figure(x, name))).collect()
+    };
+    let (level, target, offered) = (column("service_level"), column("sla_target"), column("offered"));
+    pick_queues(s.queues.len(), MAX_SHOWN_QUEUES, |q| level[q], |q| target[q], |q| offered[q].unwrap_or(0.0))
 }
 
 /// Of `n` queues, at most `most`, in file order: all of them when they
@@ -565,6 +566,28 @@ pub(crate) mod tests {
         let r =
             crate::experiment::run(&s, crate::experiment::Plan { policy: s.policy, threads: Some(1) }, &|| {}).unwrap();
         (s, r)
+    }
+
+    #[test]
+    fn queues_are_picked_by_the_figures_summary_csv_prints() {
+        // 30 queues all meeting their targets, so the 24 busiest are shown.
+        // q5 and q20 tie as summary.csv prints them (100.00 tickets) and
+        // q20 is the busier past the printed decimals: the report takes the
+        // earlier in the file, as the workbook does reading the file.
+        let (s, mut r) = many_queues(0);
+        for (q, row) in r.queues.iter_mut().enumerate().take(30) {
+            row.service_level.mean = Some(0.9);
+            row.offered = match q {
+                5 => 100.001,
+                20 => 100.004,
+                _ if q < 25 => 200.0 + q as f64,
+                _ => 1.0,
+            };
+        }
+        let shown = shown_queues(&s, &r);
+        assert_eq!(shown.len(), MAX_SHOWN_QUEUES);
+        assert!(shown.contains(&5) && !shown.contains(&20), "{shown:?}");
+        assert_eq!(summary_figure(&r.queues[20], "offered"), Some(100.0));
     }
 
     #[test]
