@@ -1149,9 +1149,10 @@ pub fn service_level_heatmaps(s: &Scenario, r: &RunSummary) -> Vec<Chart> {
     let drawn = crate::report::headline::shown_queues(s, r);
     let left_out = if drawn.len() < s.queues.len() {
         format!(
-            "One of {} of the {} queues drawn: those furthest below their target, then the busiest; intervals.csv has every queue",
+            "One of {} of the {} queues drawn: {}; intervals.csv has every queue",
             drawn.len(),
-            s.queues.len()
+            s.queues.len(),
+            crate::report::headline::SHOWN_RULE
         )
     } else {
         String::new()

@@ -377,6 +377,10 @@ pub fn wait_with_ci(e: &crate::stats::Estimate) -> String {
 /// dozen, not 400. The tables and CSV files have every queue.
 pub const MAX_SHOWN_QUEUES: usize = 24;
 
+/// Which queues [`pick_queues`] shows, in words, for the notes beside what
+/// shows only some.
+pub const SHOWN_RULE: &str = "those furthest below their target, then the busiest";
+
 /// The queues a report shows one by one, in file order: every queue, or on
 /// a desk of more than [`MAX_SHOWN_QUEUES`] those furthest below their
 /// service-level target, then the busiest (most customers offered), then

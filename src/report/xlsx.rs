@@ -11,7 +11,7 @@
 //! seconds divided by 86 400, the spreadsheet's unit for durations). Text is
 //! always written as text, never as a formula.
 
-use crate::report::headline::{MAX_SHOWN_QUEUES, pick_queues};
+use crate::report::headline::{MAX_SHOWN_QUEUES, SHOWN_RULE, pick_queues};
 use rust_xlsxwriter::{
     Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType,
     ChartSolidFill, ChartType, Color, ConditionalFormatFormula, Format, FormatAlign, FormatBorder, Note, Workbook,
@@ -636,12 +636,7 @@ impl Book {
             self.queue_charts.push(chart);
         }
         if charted.len() < queues.len() {
-            self.notes.push(format!(
-                "{base}: {} of the {} queues are charted, those furthest below their target, then the busiest; \
-                 every queue's figures are on the {sheet} sheet.",
-                charted.len(),
-                queues.len()
-            ));
+            self.notes.push(charted_note(base, charted.len(), queues.len(), sheet));
         }
     }
 
@@ -683,12 +678,7 @@ impl Book {
             n = rows.len() as u32;
             let header = ["queue", "service level", "SLA target"].map(String::from).to_vec();
             let first = self.add_data(title, header, rows);
-            self.notes.push(format!(
-                "{title}: {} of the {} queues are charted, those furthest below their target, then the busiest; \
-                 every queue's figures are on the {sheet} sheet.",
-                shown.len(),
-                queues.len()
-            ));
+            self.notes.push(charted_note(title, shown.len(), queues.len(), sheet));
             (CHART_DATA, first, (0u16, 1u16, 2u16))
         } else {
             (sheet, 0, (qc as u16, sc as u16, tc as u16))
@@ -1010,14 +1000,23 @@ fn queue_targets(summary: &Table) -> Vec<(String, Option<f64>)> {
 /// Of the summary table's `queues` (in its order), at most `most` by the
 /// report's rule ([`pick_queues`]): furthest below target, then busiest.
 fn shown_rows(summary: &Table, queues: &[String], most: usize) -> Vec<usize> {
-    let row = |k: usize| summary.col("queue").and_then(|c| summary.rows.iter().position(|r| r[c] == queues[k]));
-    let figure = |k: usize, name: &str| row(k).zip(summary.col(name)).and_then(|(r, c)| summary.number(r, c));
-    pick_queues(
-        queues.len(),
-        most,
-        |k| figure(k, "service_level"),
-        |k| figure(k, "sla_target"),
-        |k| figure(k, "offered").unwrap_or(0.0),
+    // Each queue's row found once, and its figures read once, not at every
+    // comparison of the ranking.
+    let rows: Vec<Option<usize>> = queues
+        .iter()
+        .map(|q| summary.col("queue").and_then(|c| summary.rows.iter().position(|r| r[c] == *q)))
+        .collect();
+    let column = |name: &str| -> Vec<Option<f64>> {
+        rows.iter().map(|row| row.zip(summary.col(name)).and_then(|(r, c)| summary.number(r, c))).collect()
+    };
+    let (level, target, offered) = (column("service_level"), column("sla_target"), column("offered"));
+    pick_queues(queues.len(), most, |k| level[k], |k| target[k], |k| offered[k].unwrap_or(0.0))
+}
+
+/// The note beside a chart of `title` that draws `shown` of `total` queues.
+fn charted_note(title: &str, shown: usize, total: usize, sheet: &str) -> String {
+    format!(
+        "{title}: {shown} of the {total} queues are charted, {SHOWN_RULE}; every queue's figures are on the {sheet} sheet."
     )
 }
 
