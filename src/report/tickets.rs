@@ -29,6 +29,9 @@ pub fn epoch_day() -> i64 {
     days_from_civil(2024, 1, 1)
 }
 
+/// Rows of the ticket log formatted before they are written.
+const ROWS_AT_ONCE: usize = 8192;
+
 /// Monday 2024-01-01, the ticket log's calendar for undated scenarios.
 pub const EPOCH_DAY: &str = "2024-01-01";
 
@@ -112,17 +115,25 @@ impl TicketLog {
     }
 
     /// Appends one replication's tickets; the first failure is kept for
-    /// [`TicketLog::commit`].
+    /// [`TicketLog::commit`]. The rows are formatted [`ROWS_AT_ONCE`] at a
+    /// time, so a replication of a hundred million tickets needs the
+    /// memory of its records, not of its text as well (about 90 bytes a
+    /// row). Rows are whole lines, so neutralising formulas chunk by chunk
+    /// gives the bytes it gives the whole text.
     pub fn write(&mut self, scenario: &Scenario, replication: u32, records: &[TicketRecord]) {
-        if self.failed.is_some() {
-            return;
-        }
-        let mut bytes = Vec::with_capacity(records.len() * 96);
-        rows(&mut bytes, scenario, replication, records);
-        let bytes = super::csv::neutralise_formulas(bytes);
-        match self.out.write_all(&bytes) {
-            Ok(()) => self.rows += records.len() as u64,
-            Err(e) => self.failed = Some(anyhow::Error::new(e)),
+        let mut text = Vec::with_capacity(ROWS_AT_ONCE.min(records.len()) * 96);
+        for chunk in records.chunks(ROWS_AT_ONCE) {
+            if self.failed.is_some() {
+                return;
+            }
+            rows(&mut text, scenario, replication, chunk);
+            // Usually the same buffer back (no field starts like a formula).
+            text = super::csv::neutralise_formulas(std::mem::take(&mut text));
+            match self.out.write_all(&text) {
+                Ok(()) => self.rows += chunk.len() as u64,
+                Err(e) => self.failed = Some(anyhow::Error::new(e)),
+            }
+            text.clear();
         }
     }
 
@@ -184,5 +195,37 @@ mod tests {
         assert!(lines[0].ends_with(",30.000,300.000,false,answered"), "{}", lines[0]);
         assert!(lines[1].ends_with(",,45.500,,true,abandoned"), "{}", lines[1]);
         assert!(lines[0].starts_with("3,"));
+    }
+
+    #[test]
+    fn a_replication_written_in_chunks_is_the_text_written_at_once() {
+        // A queue whose name a spreadsheet would run as a formula, so every
+        // chunk is rewritten; more records than one chunk holds.
+        let mut s = Scenario::from_toml(include_str!("../../tests/fixtures/small.toml"), "small.toml").unwrap();
+        s.queues[0].name = "=HYPERLINK(1)".into();
+        let records: Vec<TicketRecord> = (0..ROWS_AT_ONCE * 2 + 17)
+            .map(|i| TicketRecord {
+                queue: 0,
+                origin: crate::stats::Origin::OpenHours,
+                outcome: if i % 3 == 0 { TicketOutcome::Abandoned } else { TicketOutcome::Answered },
+                arrival: i as f64 * 7.5,
+                wait: (i % 100) as f64,
+                handle: if i % 3 == 0 { f64::NAN } else { 240.0 + i as f64 },
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("tickets.csv");
+        let mut log = TicketLog::create(&target).unwrap();
+        log.write(&s, 0, &records);
+        log.write(&s, 1, &records[..5]);
+        assert_eq!(log.commit().unwrap(), records.len() as u64 + 5);
+        let mut whole = format!("{HEADER}\n").into_bytes();
+        let mut text = Vec::new();
+        rows(&mut text, &s, 0, &records);
+        rows(&mut text, &s, 1, &records[..5]);
+        whole.extend(super::super::csv::neutralise_formulas(text));
+        let written = std::fs::read(&target).unwrap();
+        assert!(String::from_utf8_lossy(&written).contains(",'=HYPERLINK(1),"), "the names are neutralised");
+        assert!(written == whole, "chunked text differs from the whole");
     }
 }
