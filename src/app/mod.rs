@@ -234,13 +234,14 @@ pub(crate) fn chart_list(charts: &[String]) -> String {
 
 fn run(opts: &Options, ticket_log: Option<&Path>) -> anyhow::Result<()> {
     let (path, scenario, formats, size) = (opts.path.as_path(), &opts.scenario, &opts.formats, opts.size);
-    scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?;
     if ticket_log.is_some() && opts.shard.is_some() {
         return Err(InputError::Argument(
             "--ticket-log cannot be combined with --shard: run without --shard to write the ticket log".into(),
         )
         .into());
     }
+    let kept = size::Kept { ticket_log: ticket_log.is_some(), ..size::Kept::ONE };
+    scale_guard(path, scenario, 1, kept, opts.threads, opts.quiet)?;
     let mut log = ticket_log.map(report::tickets::TicketLog::create).transpose()?;
     if !opts.quiet {
         for warning in warnings(scenario) {
@@ -382,7 +383,7 @@ fn compare(opts: &Options, policy_args: &[String], rank_by: crate::cli::RankBy) 
         path,
         scenario,
         policies.len(),
-        size::Kept { summaries: policies.len(), replications: 0 },
+        size::Kept { summaries: policies.len(), ..size::Kept::ONE },
         opts.threads,
         opts.quiet,
     )?;

@@ -114,7 +114,7 @@ pub(super) fn plan(opts: Options, samples: usize, plan_for: PlanFor) -> anyhow::
         scenario.simulation.interval,
         1,
     );
-    let round = size::Kept { summaries: 1, replications: scenario.simulation.replications as usize };
+    let round = size::Kept { replications: scenario.simulation.replications as usize, ..size::Kept::ONE };
     scale_guard(path, &trial, per_run as usize * factors.len(), round, opts.threads, opts.quiet)?;
     let started = Instant::now();
     let bar = progress::bar(per_run * factors.len() as u64, "staffing each month's volume", opts.quiet);

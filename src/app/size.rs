@@ -53,6 +53,15 @@ const IN_FLIGHT_PER_CORE: f64 = 1.0;
 const AGENT_BYTES: f64 = 24.0;
 /// Bytes of one waiting ticket (the ticket, its place in line, its timers).
 const WAITING_TICKET_BYTES: f64 = 64.0;
+/// Bytes of one ticket's record for `--ticket-log`, held until its
+/// replication is written (32 bytes, with the list's room to grow).
+const TICKET_RECORD_BYTES: f64 = 48.0;
+/// Bytes of one answered ticket's row of the ticket log besides its
+/// queue's and channel's names (measured: 91 bytes a row for queue "q" on
+/// the phone); an unanswered ticket's row is about 25 bytes shorter.
+const TICKET_ROW_BYTES: f64 = 85.0;
+/// A ticket log larger than this is announced before the run.
+const ANNOUNCE_LOG_BYTES: f64 = 1e9;
 
 /// The estimated size of simulating a scenario's replications `variants`
 /// times (policies of `compare`, headcounts of `sweep`, rounds of `staff`).
@@ -74,6 +83,14 @@ pub struct RunSize {
     memory_tables: f64,
     memory_agents: f64,
     memory_backlog: f64,
+    /// The ticket records of `--ticket-log` for the replications in flight.
+    memory_log: f64,
+    /// Tickets a replication records for `--ticket-log` (0 without it).
+    logged_tickets: f64,
+    /// The ticket log's size on disk, bytes (0 without it).
+    pub log_bytes: f64,
+    /// Replications simulated at once.
+    in_flight: f64,
     /// Tickets a growing backlog reaches by the horizon, per replication.
     backlog_tickets: f64,
     agents: f64,
@@ -137,7 +154,18 @@ impl RunSize {
         let backlog_tickets = tickets * backlog_share(s) + initial;
         let memory_agents = in_flight * (agents * AGENT_BYTES + nt * nq);
         let memory_backlog = in_flight * backlog_tickets * WAITING_TICKET_BYTES;
-        let memory_bytes = held_tables + memory_agents + memory_backlog + output_rows * ROW_BYTES;
+        // `--ticket-log`: every ticket counted (after the warm-up) is a
+        // record until its replication is written, a row on disk after.
+        let (logged_tickets, log_bytes) = if kept.ticket_log {
+            let counted = (contacts + callbacks) * (sim.horizon - sim.warmup).max(0.0) / WEEK + initial;
+            let names: f64 =
+                s.queues.iter().map(|q| (q.name.len() + q.channel.name().len()) as f64).sum::<f64>() / nq.max(1.0);
+            (counted, counted * runs * (TICKET_ROW_BYTES + names))
+        } else {
+            (0.0, 0.0)
+        };
+        let memory_log = in_flight * logged_tickets * TICKET_RECORD_BYTES;
+        let memory_bytes = held_tables + memory_agents + memory_backlog + memory_log + output_rows * ROW_BYTES;
 
         let per_run = tickets / TICKETS_PER_CORE_SECOND
             + calendar_events * CALENDAR_EVENT_S
@@ -153,6 +181,10 @@ impl RunSize {
             memory_tables: held_tables + output_rows * ROW_BYTES,
             memory_agents,
             memory_backlog,
+            memory_log,
+            logged_tickets,
+            log_bytes,
+            in_flight,
             backlog_tickets,
             agents,
             tables_held,
@@ -204,6 +236,22 @@ impl RunSize {
     /// What fills memory, and which input to change.
     fn memory_cause(&self, s: &Scenario, kept: Kept) -> String {
         let sim = &s.simulation;
+        let largest = self.memory_tables.max(self.memory_agents).max(self.memory_backlog);
+        if self.memory_log >= largest {
+            let (held, threads) = if self.in_flight > 1.0 {
+                (
+                    format!("{:.0} replications at once", self.in_flight),
+                    "run with --threads 1 (one replication at a time), ",
+                )
+            } else {
+                ("one replication at a time".to_string(), "")
+            };
+            return format!(
+                "--ticket-log keeps each replication's {} ticket records in memory until they are written, {held}; \
+                 {threads}shorten simulation.horizon, or leave out --ticket-log",
+                count(self.logged_tickets),
+            );
+        }
         if self.memory_backlog >= self.memory_tables && self.memory_backlog >= self.memory_agents {
             format!(
                 "offered work outgrows the roster, so about {} tickets pile up in each replication; add agents, lower the volumes or shorten simulation.horizon",
@@ -325,11 +373,13 @@ pub struct Kept {
     /// Replications whose tables are held together (a round of `staff`; 0
     /// when each is folded as it finishes).
     pub replications: usize,
+    /// Every counted ticket is recorded for `run --ticket-log`.
+    pub ticket_log: bool,
 }
 
 impl Kept {
     /// One summary, replications folded as they finish (`run`).
-    pub const ONE: Kept = Kept { summaries: 1, replications: 0 };
+    pub const ONE: Kept = Kept { summaries: 1, replications: 0, ticket_log: false };
 }
 
 /// Refuses a run of `variants` × the scenario's replications that would take
@@ -383,6 +433,14 @@ pub fn guard(
             bytes(memory),
             size.memory_cause(s, kept)
         )));
+    }
+    if size.log_bytes > ANNOUNCE_LOG_BYTES && !quiet {
+        eprintln!(
+            "note: {}: the ticket log will take up to about {} ({} rows); make sure its folder has the room",
+            path.display(),
+            bytes(size.log_bytes),
+            count(size.logged_tickets * f64::from(s.simulation.replications) * variants as f64),
+        );
     }
     if seconds > ANNOUNCE_S && !quiet {
         eprintln!(
@@ -479,9 +537,46 @@ mod tests {
     }
 
     #[test]
+    fn a_ticket_log_is_counted_in_memory_and_on_disk() {
+        // Three billion tickets in one replication, none piling up (the
+        // customers give up): fine to simulate, but not to keep every
+        // ticket's record in memory until the replication is written.
+        let s = desk(
+            "horizon = \"3w\"\nwarmup = \"0s\"\ninterval = \"1w\"\nreplications = 1",
+            "volume = \"1000000000/week\"\npatience = { dist = \"exponential\", mean = \"2m\" }",
+            "agents = 3",
+        );
+        let logged = Kept { ticket_log: true, ..Kept::ONE };
+        let plain = RunSize::of(&s, 1, Kept::ONE, 2);
+        let log = RunSize::of(&s, 1, logged, 2);
+        assert_eq!(plain.log_bytes, 0.0);
+        // Its one replication in flight (of two cores), 48 bytes a record.
+        assert!((log.memory_bytes - plain.memory_bytes - 3e9 * TICKET_RECORD_BYTES).abs() < 1e6, "{log:?}");
+        // About 85 bytes a row plus the names ("email", "email").
+        assert!((log.log_bytes - 3e9 * (TICKET_ROW_BYTES + 10.0)).abs() < 1e6, "{log:?}");
+        assert!(guard(Path::new("d.toml"), &s, 1, Kept::ONE, Some(2), true).is_ok());
+        let e = guard(Path::new("d.toml"), &s, 1, logged, Some(2), true).unwrap_err().to_string();
+        assert!(e.contains("of memory") && e.contains("--ticket-log keeps each replication's 3.0 billion"), "{e}");
+        assert!(e.contains("one replication at a time") && !e.contains("--threads 1"), "{e}");
+        assert!(e.contains("leave out --ticket-log"), "{e}");
+        // Two replications on two cores: one thread would hold half.
+        let mut two = s.clone();
+        two.simulation.replications = 2;
+        let cause = RunSize::of(&two, 1, logged, 2).memory_cause(&two, logged);
+        assert!(cause.contains("2 replications at once; run with --threads 1"), "{cause}");
+        // The warm-up's tickets are not logged.
+        let warm = desk(
+            "horizon = \"3w\"\nwarmup = \"2w\"\ninterval = \"1w\"\nreplications = 1",
+            "volume = \"1000/week\"",
+            "agents = 3",
+        );
+        assert!((RunSize::of(&warm, 1, logged, 1).logged_tickets - 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
     fn ordinary_runs_pass() {
         let s = desk("horizon = \"4w\"\nreplications = 20", "volume = \"2000/week\"", "agents = 10");
-        let size = guard(Path::new("d.toml"), &s, 5, Kept { summaries: 5, replications: 0 }, None, true).unwrap();
+        let size = guard(Path::new("d.toml"), &s, 5, Kept { summaries: 5, ..Kept::ONE }, None, true).unwrap();
         assert!(size.seconds(1) < 5.0, "{size:?}");
     }
 

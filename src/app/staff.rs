@@ -45,7 +45,7 @@ pub(super) fn staff(
         1,
     );
     // Each round keeps its replications' tables until it is judged.
-    let round = size::Kept { summaries: 1, replications: scenario.simulation.replications as usize };
+    let round = size::Kept { replications: scenario.simulation.replications as usize, ..size::Kept::ONE };
     scale_guard(path, &trial, total as usize, round, opts.threads, opts.quiet)?;
     let started = Instant::now();
     let bar = progress::bar(total, "staffing", opts.quiet);
@@ -855,7 +855,7 @@ pub(super) fn sweep(opts: &Options, team_name: &str, agents: &str) -> anyhow::Re
         .into());
     };
     let counts = headcounts(agents).map_err(InputError::Argument)?;
-    let kept = size::Kept { summaries: counts.len(), replications: 0 };
+    let kept = size::Kept { summaries: counts.len(), ..size::Kept::ONE };
     scale_guard(path, scenario, counts.len(), kept, opts.threads, opts.quiet)?;
     let started = Instant::now();
     let variants: Vec<Scenario> = counts.iter().map(|&n| with_headcount(scenario, t, n)).collect();

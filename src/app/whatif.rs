@@ -132,7 +132,7 @@ pub fn compare(base_path: &Path, variant_paths: &[PathBuf], common: &CommonArgs)
             &o.path,
             &o.scenario,
             all.len(),
-            size::Kept { summaries: all.len(), replications: 0 },
+            size::Kept { summaries: all.len(), ..size::Kept::ONE },
             o.threads,
             o.quiet,
         )?;

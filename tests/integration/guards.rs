@@ -210,6 +210,41 @@ fn runs_too_large_to_finish_are_refused_with_the_way_out() {
 }
 
 #[test]
+fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
+    // Three billion tickets in a replication, none piling up: a run the
+    // guard lets through (announced), but not with every ticket's record
+    // held for the log.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = write(
+        tmp.path(),
+        &desk(
+            "horizon = \"3w\"\nwarmup = \"0s\"\ninterval = \"1w\"\nreplications = 1",
+            "volume = \"1000000000/week\"\npatience = { dist = \"exponential\", mean = \"2m\" }",
+            "agents = 3",
+        ),
+    );
+    staffsim().arg("check").arg(&path).timeout(secs(20)).assert().success();
+    let (out, log) = (tmp.path().join("out"), tmp.path().join("tickets.csv"));
+    let assert = staffsim()
+        .arg("run")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .arg("--ticket-log")
+        .arg(&log)
+        .timeout(secs(20))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    for e in ["desk.toml", "of memory", "--ticket-log keeps each replication's 3.0 billion ticket records"] {
+        assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
+    }
+    assert!(!out.exists() && !log.exists(), "nothing written");
+    let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("desk.toml")], "no temporary left");
+}
+
+#[test]
 fn absurd_command_line_numbers_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     staffsim()
