@@ -240,8 +240,10 @@ fn run(opts: &Options, ticket_log: Option<&Path>) -> anyhow::Result<()> {
         )
         .into());
     }
-    let kept = size::Kept { ticket_log: ticket_log.is_some(), ..size::Kept::ONE };
-    scale_guard(path, scenario, 1, kept, opts.threads, opts.quiet)?;
+    match ticket_log {
+        Some(target) => size::guard_logged(path, scenario, opts.threads, opts.quiet, target).map(|_| ())?,
+        None => scale_guard(path, scenario, 1, size::Kept::ONE, opts.threads, opts.quiet)?,
+    }
     let mut log = ticket_log.map(report::tickets::TicketLog::create).transpose()?;
     if !opts.quiet {
         for warning in warnings(scenario) {

@@ -60,6 +60,9 @@ const TICKET_RECORD_BYTES: f64 = 48.0;
 /// queue's and channel's names (measured: 91 bytes a row for queue "q" on
 /// the phone); an unanswered ticket's row is about 25 bytes shorter.
 const TICKET_ROW_BYTES: f64 = 85.0;
+/// Bytes of an unanswered ticket's row (no answer time, no handle time)
+/// besides the names: a little under the 59 measured for queue "email".
+const UNANSWERED_ROW_BYTES: f64 = 58.0;
 /// A ticket log larger than this is announced before the run.
 const ANNOUNCE_LOG_BYTES: f64 = 1e9;
 
@@ -87,8 +90,12 @@ pub struct RunSize {
     memory_log: f64,
     /// Tickets a replication records for `--ticket-log` (0 without it).
     logged_tickets: f64,
-    /// The ticket log's size on disk, bytes (0 without it).
+    /// Rows of the ticket log, over every replication (0 without a log).
+    pub log_rows: f64,
+    /// The ticket log's size on disk, bytes, if every ticket is answered.
     pub log_bytes: f64,
+    /// The ticket log's size on disk if none is: the least it can take.
+    pub log_bytes_least: f64,
     /// Replications simulated at once.
     in_flight: f64,
     /// Tickets a growing backlog reaches by the horizon, per replication.
@@ -156,14 +163,15 @@ impl RunSize {
         let memory_backlog = in_flight * backlog_tickets * WAITING_TICKET_BYTES;
         // `--ticket-log`: every ticket counted (after the warm-up) is a
         // record until its replication is written, a row on disk after.
-        let (logged_tickets, log_bytes) = if kept.ticket_log {
+        let (logged_tickets, names) = if kept.ticket_log {
             let counted = (contacts + callbacks) * (sim.horizon - sim.warmup).max(0.0) / WEEK + initial;
             let names: f64 =
                 s.queues.iter().map(|q| (q.name.len() + q.channel.name().len()) as f64).sum::<f64>() / nq.max(1.0);
-            (counted, counted * runs * (TICKET_ROW_BYTES + names))
+            (counted, names)
         } else {
             (0.0, 0.0)
         };
+        let log_rows = logged_tickets * runs;
         let memory_log = in_flight * logged_tickets * TICKET_RECORD_BYTES;
         let memory_bytes = held_tables + memory_agents + memory_backlog + memory_log + output_rows * ROW_BYTES;
 
@@ -183,7 +191,9 @@ impl RunSize {
             memory_backlog,
             memory_log,
             logged_tickets,
-            log_bytes,
+            log_rows,
+            log_bytes: log_rows * (TICKET_ROW_BYTES + names),
+            log_bytes_least: log_rows * (UNANSWERED_ROW_BYTES + names),
             in_flight,
             backlog_tickets,
             agents,
@@ -349,6 +359,53 @@ fn bytes(x: f64) -> String {
     if x < 1e9 { format!("{:.0} MB", x / 1e6) } else { format!("{:.1} GB", x / 1e9) }
 }
 
+/// Refuses a ticket log that cannot fit the free space of the folder it
+/// goes to, before anything is simulated. The test is the least the log
+/// can take (every row an unanswered ticket's), so a log refused here
+/// could never have been written.
+fn check_log_room(target: &Path, size: &RunSize) -> Result<(), InputError> {
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(free) = free_bytes(folder) else { return Ok(()) };
+    if size.log_bytes_least <= free {
+        return Ok(());
+    }
+    Err(InputError::Argument(format!(
+        "--ticket-log {}: the log would take at least {} ({} rows) and {} has {} free; \
+         free some room, write the log to another disk, or log fewer tickets (a shorter simulation.horizon, fewer replications with -r)",
+        target.display(),
+        bytes(size.log_bytes_least),
+        count(size.log_rows),
+        folder.display(),
+        bytes(free)
+    )))
+}
+
+/// Bytes an unprivileged writer may still use on the file system holding
+/// `dir`; `None` where that cannot be read.
+fn free_bytes(dir: &Path) -> Option<f64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let path = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+        let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: `path` is a NUL-terminated string and `st` a writable
+        // `statvfs`, which the call fills when it returns 0.
+        let st = unsafe {
+            if libc::statvfs(path.as_ptr(), st.as_mut_ptr()) != 0 {
+                return None;
+            }
+            st.assume_init()
+        };
+        #[allow(clippy::unnecessary_cast)] // the fields' types differ between platforms
+        Some(st.f_bavail as f64 * st.f_frsize as f64)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
 /// Physical memory of this machine, bytes (Linux; 16 GB where unknown).
 fn physical_memory() -> f64 {
     let kib = std::fs::read_to_string("/proc/meminfo").ok().and_then(|text| {
@@ -393,6 +450,31 @@ pub fn guard(
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<RunSize, InputError> {
+    guard_for(path, s, variants, kept, threads, quiet, None)
+}
+
+/// [`guard`] for `run --ticket-log target`: the log's records count in
+/// memory, and a log that cannot fit its disk is refused too
+/// ([`check_log_room`]); a large one is announced.
+pub fn guard_logged(
+    path: &Path,
+    s: &Scenario,
+    threads: Option<usize>,
+    quiet: bool,
+    target: &Path,
+) -> Result<RunSize, InputError> {
+    guard_for(path, s, 1, Kept { ticket_log: true, ..Kept::ONE }, threads, quiet, Some(target))
+}
+
+fn guard_for(
+    path: &Path,
+    s: &Scenario,
+    variants: usize,
+    kept: Kept,
+    threads: Option<usize>,
+    quiet: bool,
+    log: Option<&Path>,
+) -> Result<RunSize, InputError> {
     let cores = cores(threads);
     let size = RunSize::of(s, variants, kept, cores);
     let seconds = size.seconds(cores);
@@ -434,12 +516,15 @@ pub fn guard(
             size.memory_cause(s, kept)
         )));
     }
+    if let Some(target) = log {
+        check_log_room(target, &size)?;
+    }
     if size.log_bytes > ANNOUNCE_LOG_BYTES && !quiet {
         eprintln!(
             "note: {}: the ticket log will take up to about {} ({} rows); make sure its folder has the room",
             path.display(),
             bytes(size.log_bytes),
-            count(size.logged_tickets * f64::from(s.simulation.replications) * variants as f64),
+            count(size.log_rows),
         );
     }
     if seconds > ANNOUNCE_S && !quiet {
@@ -571,6 +656,26 @@ mod tests {
             "agents = 3",
         );
         assert!((RunSize::of(&warm, 1, logged, 1).logged_tickets - 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_ticket_log_needs_room_on_its_disk() {
+        let s = desk("horizon = \"2w\"\nwarmup = \"1w\"\nreplications = 2", "volume = \"700/week\"", "agents = 3");
+        let mut size = RunSize::of(&s, 1, Kept { ticket_log: true, ..Kept::ONE }, 1);
+        // 700 a week, the first week a warm-up, 2 replications: 1400 rows of
+        // 58 to 85 bytes and the names ("email", "email").
+        assert!((size.log_rows - 1400.0).abs() < 1e-6, "{size:?}");
+        assert!((size.log_bytes_least - 1400.0 * 68.0).abs() < 1e-6 && (size.log_bytes - 1400.0 * 95.0).abs() < 1e-6);
+        let here = Path::new("tickets.csv");
+        assert!(check_log_room(here, &size).is_ok());
+        assert!(free_bytes(Path::new(".")).is_some_and(|b| b > 0.0), "the free space is read here");
+        size.log_bytes_least = 1e20; // a hundred exabytes: no disk has them free
+        let e = check_log_room(here, &size).unwrap_err().to_string();
+        assert!(e.starts_with("--ticket-log tickets.csv: the log would take at least 100000000000.0 GB"), "{e}");
+        assert!(
+            e.contains("and . has") && e.contains("another disk") && e.contains("shorter simulation.horizon"),
+            "{e}"
+        );
     }
 
     #[test]

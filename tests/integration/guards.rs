@@ -245,6 +245,44 @@ fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
 }
 
 #[test]
+fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
+    // 19 billion tickets in all (a run the guard lets through, announced)
+    // on a queue with a 1 000-character name: at least 20 TB of log.
+    let tmp = tempfile::tempdir().unwrap();
+    let name = "q".repeat(1000);
+    let text = desk(
+        "horizon = \"1w\"\nwarmup = \"0s\"\ninterval = \"1d\"\nreplications = 1000",
+        "volume = \"19000000/week\"\npatience = { dist = \"exponential\", mean = \"2m\" }",
+        "agents = 3",
+    )
+    .replace("\"email\"", &format!("\"{name}\""))
+    .replace(&format!("channel = \"{name}\""), "channel = \"email\"");
+    let path = write(tmp.path(), &text);
+    let (out, log) = (tmp.path().join("out"), tmp.path().join("tickets.csv"));
+    let assert = staffsim()
+        .arg("run")
+        .arg(&path)
+        .arg("-o")
+        .arg(&out)
+        .arg("--ticket-log")
+        .arg(&log)
+        .timeout(secs(20))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    for e in [
+        "error: --ticket-log ",
+        "tickets.csv: the log would take at least",
+        "(19.0 billion rows)",
+        "free;",
+        "another disk",
+    ] {
+        assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
+    }
+    assert!(!out.exists() && !log.exists(), "nothing written");
+}
+
+#[test]
 fn absurd_command_line_numbers_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     staffsim()
