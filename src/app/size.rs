@@ -63,6 +63,10 @@ const TICKET_ROW_BYTES: f64 = 85.0;
 /// Bytes of an unanswered ticket's row (no answer time, no handle time)
 /// besides the names: a little under the 59 measured for queue "email".
 const UNANSWERED_ROW_BYTES: f64 = 58.0;
+/// The share of the expected arrivals a log is sure to hold: arrivals are
+/// random, but a log large enough to matter (millions of rows) is within
+/// a fraction of a percent of its expectation.
+const LEAST_ROWS_SHARE: f64 = 0.99;
 /// A ticket log larger than this is announced before the run.
 const ANNOUNCE_LOG_BYTES: f64 = 1e9;
 
@@ -90,8 +94,10 @@ pub struct RunSize {
     memory_log: f64,
     /// Tickets a replication records for `--ticket-log` (0 without it).
     logged_tickets: f64,
-    /// Rows of the ticket log, over every replication (0 without a log).
+    /// Rows of the ticket log over every replication, at most (0 without
+    /// a log), and at least.
     pub log_rows: f64,
+    pub log_rows_least: f64,
     /// The ticket log's size on disk, bytes, if every ticket is answered.
     pub log_bytes: f64,
     /// The ticket log's size on disk if none is: the least it can take.
@@ -162,14 +168,19 @@ impl RunSize {
         let memory_agents = in_flight * (agents * AGENT_BYTES + nt * nq);
         let memory_backlog = in_flight * backlog_tickets * WAITING_TICKET_BYTES;
         // `--ticket-log`: every ticket counted (after the warm-up) is a
-        // record until its replication is written, a row on disk after.
-        let (logged_tickets, names) = if kept.ticket_log {
-            let counted = (contacts + callbacks) * (sim.horizon - sim.warmup).max(0.0) / WEEK + initial;
+        // record until its replication is written, a row on disk after. At
+        // most: every contact but the customers' replies (which are part of
+        // their ticket's row), every callback requested; at least: the
+        // queues' own arrivals, each of which ends in one row.
+        let (logged_tickets, least_tickets, names) = if kept.ticket_log {
+            let counted_weeks = (sim.horizon - sim.warmup).max(0.0) / WEEK;
+            let replies: f64 = if s.has_flows() { s.contact_volumes().iter().map(|c| c.1).sum() } else { 0.0 };
+            let own: f64 = s.queues.iter().map(|q| q.weekly_volume).sum();
             let names: f64 =
                 s.queues.iter().map(|q| (q.name.len() + q.channel.name().len()) as f64).sum::<f64>() / nq.max(1.0);
-            (counted, names)
+            ((contacts - replies + callbacks) * counted_weeks + initial, own * counted_weeks + initial, names)
         } else {
-            (0.0, 0.0)
+            (0.0, 0.0, 0.0)
         };
         let log_rows = logged_tickets * runs;
         let memory_log = in_flight * logged_tickets * TICKET_RECORD_BYTES;
@@ -193,7 +204,8 @@ impl RunSize {
             logged_tickets,
             log_rows,
             log_bytes: log_rows * (TICKET_ROW_BYTES + names),
-            log_bytes_least: log_rows * (UNANSWERED_ROW_BYTES + names),
+            log_rows_least: least_tickets * runs * LEAST_ROWS_SHARE,
+            log_bytes_least: least_tickets * runs * LEAST_ROWS_SHARE * (UNANSWERED_ROW_BYTES + names),
             in_flight,
             backlog_tickets,
             agents,
@@ -374,7 +386,7 @@ fn check_log_room(target: &Path, size: &RunSize) -> Result<(), InputError> {
          free some room, write the log to another disk, or log fewer tickets (a shorter simulation.horizon, fewer replications with -r)",
         target.display(),
         bytes(size.log_bytes_least),
-        count(size.log_rows),
+        count(size.log_rows_least),
         folder.display(),
         bytes(free)
     )))
@@ -663,9 +675,12 @@ mod tests {
         let s = desk("horizon = \"2w\"\nwarmup = \"1w\"\nreplications = 2", "volume = \"700/week\"", "agents = 3");
         let mut size = RunSize::of(&s, 1, Kept { ticket_log: true, ..Kept::ONE }, 1);
         // 700 a week, the first week a warm-up, 2 replications: 1400 rows of
-        // 58 to 85 bytes and the names ("email", "email").
+        // 85 bytes at most and 58 at least (99 % of the rows sure to come),
+        // with the names ("email", "email").
         assert!((size.log_rows - 1400.0).abs() < 1e-6, "{size:?}");
-        assert!((size.log_bytes_least - 1400.0 * 68.0).abs() < 1e-6 && (size.log_bytes - 1400.0 * 95.0).abs() < 1e-6);
+        assert!(
+            (size.log_bytes_least - 0.99 * 1400.0 * 68.0).abs() < 1e-6 && (size.log_bytes - 1400.0 * 95.0).abs() < 1e-6
+        );
         let here = Path::new("tickets.csv");
         assert!(check_log_room(here, &size).is_ok());
         assert!(free_bytes(Path::new(".")).is_some_and(|b| b > 0.0), "the free space is read here");
@@ -676,6 +691,34 @@ mod tests {
             e.contains("and . has") && e.contains("another disk") && e.contains("shorter simulation.horizon"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_ticket_logs_estimates_bracket_the_shipped_desks_logs() {
+        // Replies (not rows of their own), transfers, callbacks, outbound
+        // lists, abandonment and tickets still waiting at the end.
+        for (name, text) in [
+            ("smb-saas", include_str!("../../scenarios/smb-saas.toml")),
+            ("tiered-24x7", include_str!("../../scenarios/tiered-24x7.toml")),
+            ("callback-desk", include_str!("../../scenarios/callback-desk.toml")),
+        ] {
+            let mut s = Scenario::from_toml(text, name).unwrap();
+            // Long enough that the arrivals are close to their expectation
+            // (tens of thousands of rows), which is all the upper figure is.
+            s.simulation.replications = 2;
+            s.simulation.horizon += 8.0 * WEEK;
+            let size = RunSize::of(&s, 1, Kept { ticket_log: true, ..Kept::ONE }, 1);
+            let mut text = Vec::new();
+            let mut rows = 0;
+            for r in 0..2 {
+                let tickets = crate::sim::simulate_logged(&s, s.policy, r).tickets;
+                crate::report::tickets::rows(&mut text, &s, r, &tickets);
+                rows += tickets.len();
+            }
+            let (rows, bytes) = (rows as f64, text.len() as f64);
+            assert!(size.log_rows_least <= rows && rows <= 1.02 * size.log_rows, "{name}: {rows} rows, {size:?}");
+            assert!(size.log_bytes_least <= bytes && bytes <= 1.02 * size.log_bytes, "{name}: {bytes} bytes, {size:?}");
+        }
     }
 
     #[test]
