@@ -247,7 +247,8 @@ fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
 #[test]
 fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
     // 19 billion tickets in all (a run the guard lets through, announced)
-    // on a queue with a 1 000-character name: at least 20 TB of log.
+    // on a queue with a 1 000-character name: at least 20 TB of log, from
+    // 99 % of the expected arrivals.
     let tmp = tempfile::tempdir().unwrap();
     let name = "q".repeat(1000);
     let text = desk(
