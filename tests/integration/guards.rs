@@ -274,7 +274,7 @@ fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
     for e in [
         "error: --ticket-log ",
         "tickets.csv: the log would take at least",
-        "(19.0 billion rows)",
+        "(18.8 billion rows)",
         "free;",
         "another disk",
     ] {
