@@ -209,6 +209,24 @@ fn runs_too_large_to_finish_are_refused_with_the_way_out() {
     );
 }
 
+/// Runs `path` with `-o DIR/out --ticket-log DIR/tickets.csv`, expects
+/// exit code 2 with neither written, and returns the error text.
+fn refused_with_a_ticket_log(dir: &Path, path: &Path) -> String {
+    let (out, log) = (dir.join("out"), dir.join("tickets.csv"));
+    let assert = staffsim()
+        .arg("run")
+        .arg(path)
+        .arg("-o")
+        .arg(&out)
+        .arg("--ticket-log")
+        .arg(&log)
+        .timeout(secs(20))
+        .assert()
+        .code(2);
+    assert!(!out.exists() && !log.exists(), "nothing written");
+    String::from_utf8_lossy(&assert.get_output().stderr).to_string()
+}
+
 #[test]
 fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
     // Three billion tickets in a replication, none piling up: a run the
@@ -224,22 +242,10 @@ fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
         ),
     );
     staffsim().arg("check").arg(&path).timeout(secs(20)).assert().success();
-    let (out, log) = (tmp.path().join("out"), tmp.path().join("tickets.csv"));
-    let assert = staffsim()
-        .arg("run")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out)
-        .arg("--ticket-log")
-        .arg(&log)
-        .timeout(secs(20))
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = refused_with_a_ticket_log(tmp.path(), &path);
     for e in ["desk.toml", "of memory", "--ticket-log keeps each replication's 3.0 billion ticket records"] {
         assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
     }
-    assert!(!out.exists() && !log.exists(), "nothing written");
     let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, vec![std::ffi::OsString::from("desk.toml")], "no temporary left");
 }
@@ -259,18 +265,7 @@ fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
     .replace("\"email\"", &format!("\"{name}\""))
     .replace(&format!("channel = \"{name}\""), "channel = \"email\"");
     let path = write(tmp.path(), &text);
-    let (out, log) = (tmp.path().join("out"), tmp.path().join("tickets.csv"));
-    let assert = staffsim()
-        .arg("run")
-        .arg(&path)
-        .arg("-o")
-        .arg(&out)
-        .arg("--ticket-log")
-        .arg(&log)
-        .timeout(secs(20))
-        .assert()
-        .code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = refused_with_a_ticket_log(tmp.path(), &path);
     for e in [
         "error: --ticket-log ",
         "tickets.csv: the log would take at least",
@@ -280,7 +275,6 @@ fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
     ] {
         assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
     }
-    assert!(!out.exists() && !log.exists(), "nothing written");
 }
 
 #[test]
