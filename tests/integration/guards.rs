@@ -38,19 +38,29 @@ fn write(dir: &Path, text: &str) -> PathBuf {
 fn refused(text: &str, command: &[&str], expected: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let path = write(tmp.path(), text);
-    let out = tmp.path().join("out");
-    let mut cmd = staffsim();
-    cmd.args(command).arg(&path).timeout(secs(20));
-    if command != ["check"] {
-        cmd.arg("-o").arg(&out);
-    }
-    let assert = cmd.assert().code(2);
-    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    let stderr = refused_in(tmp.path(), &path, command, false);
     assert!(stderr.starts_with("error: ") && stderr.contains("desk.toml"), "names the file: {stderr}");
     for e in expected {
         assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
     }
-    assert!(!out.exists(), "nothing written");
+}
+
+/// Runs `staffsim ARGS… path -o DIR/out` (no `-o` for `check`), with
+/// `--ticket-log DIR/tickets.csv` when `ticket_log`; expects exit code 2
+/// with nothing written, and returns the error text.
+fn refused_in(dir: &Path, path: &Path, command: &[&str], ticket_log: bool) -> String {
+    let (out, log) = (dir.join("out"), dir.join("tickets.csv"));
+    let mut cmd = staffsim();
+    cmd.args(command).arg(path).timeout(secs(20));
+    if command != ["check"] {
+        cmd.arg("-o").arg(&out);
+    }
+    if ticket_log {
+        cmd.arg("--ticket-log").arg(&log);
+    }
+    let assert = cmd.assert().code(2);
+    assert!(!out.exists() && !log.exists(), "nothing written");
+    String::from_utf8_lossy(&assert.get_output().stderr).to_string()
 }
 
 fn secs(n: u64) -> std::time::Duration {
@@ -209,24 +219,6 @@ fn runs_too_large_to_finish_are_refused_with_the_way_out() {
     );
 }
 
-/// Runs `path` with `-o DIR/out --ticket-log DIR/tickets.csv`, expects
-/// exit code 2 with neither written, and returns the error text.
-fn refused_with_a_ticket_log(dir: &Path, path: &Path) -> String {
-    let (out, log) = (dir.join("out"), dir.join("tickets.csv"));
-    let assert = staffsim()
-        .arg("run")
-        .arg(path)
-        .arg("-o")
-        .arg(&out)
-        .arg("--ticket-log")
-        .arg(&log)
-        .timeout(secs(20))
-        .assert()
-        .code(2);
-    assert!(!out.exists() && !log.exists(), "nothing written");
-    String::from_utf8_lossy(&assert.get_output().stderr).to_string()
-}
-
 #[test]
 fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
     // Three billion tickets in a replication, none piling up: a run the
@@ -242,7 +234,7 @@ fn a_ticket_log_that_would_fill_memory_is_refused_before_any_simulating() {
         ),
     );
     staffsim().arg("check").arg(&path).timeout(secs(20)).assert().success();
-    let stderr = refused_with_a_ticket_log(tmp.path(), &path);
+    let stderr = refused_in(tmp.path(), &path, &["run"], true);
     for e in ["desk.toml", "of memory", "--ticket-log keeps each replication's 3.0 billion ticket records"] {
         assert!(stderr.contains(e), "expected {e:?} in: {stderr}");
     }
@@ -265,7 +257,7 @@ fn a_ticket_log_too_large_for_its_disk_is_refused_before_any_simulating() {
     .replace("\"email\"", &format!("\"{name}\""))
     .replace(&format!("channel = \"{name}\""), "channel = \"email\"");
     let path = write(tmp.path(), &text);
-    let stderr = refused_with_a_ticket_log(tmp.path(), &path);
+    let stderr = refused_in(tmp.path(), &path, &["run"], true);
     for e in [
         "error: --ticket-log ",
         "tickets.csv: the log would take at least",
