@@ -27,6 +27,9 @@ fn hours_for(tickets: f64, per_hour: f64) -> u64 {
     (tickets / per_hour).ceil().max(1.0) as u64
 }
 
+/// The reference desk's arrivals an hour: 12 agents at 89 % load.
+const MMC_PER_HOUR: f64 = 12.0 / (6.0 / 60.0) * 0.89;
+
 /// N agents on one queue at concurrency `k` and 89 % load.
 fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
     let per_hour = f64::from(n * k) / (6.0 / 60.0) * 0.89;
@@ -111,23 +114,34 @@ fn pooled_teams_desk(tickets: f64) -> Desk {
     shifted_desk(1, 1, 1, "the 20-team desk's tickets on 1 queue and 1 team".into(), tickets)
 }
 
-/// The engine's tickets per second on `desk` (best of `runs`).
-fn speed(desk: &Desk, runs: usize) -> anyhow::Result<f64> {
+/// The engine's tickets per second on `desk` (best of `runs`), and the
+/// tickets it offered.
+fn speed(desk: &Desk, runs: usize) -> anyhow::Result<(f64, u64)> {
     let s = Scenario::from_toml(&desk.text, "scaling.toml").map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut best = 0.0f64;
+    let (mut best, mut offered) = (0.0f64, 0);
     for _ in 0..runs {
         let started = Instant::now();
         let r = sim::simulate(&s, s.policy, 0);
         let seconds = started.elapsed().as_secs_f64().max(1e-9);
-        let tickets: u64 = r.queues.iter().map(|c| c.offered).sum();
-        best = best.max(tickets as f64 / seconds);
+        offered = r.queues.iter().map(|c| c.offered).sum();
+        best = best.max(offered as f64 / seconds);
     }
-    Ok(best)
+    Ok((best, offered))
 }
 
 /// The environment variable that makes `staffsim bench` run only the
 /// scaling desks whose label contains its value (for profiling one desk).
 pub const ONLY_ENV: &str = "STAFFSIM_SCALING_ONLY";
+
+/// The environment variable that sets how many tickets each desk of
+/// [`ONLY_ENV`]'s run holds (about; by default 300 000 with `--quick`,
+/// else 3 million). Two runs of different sizes under an instruction
+/// counter give a desk's instructions a ticket, set-up removed.
+pub const TICKETS_ENV: &str = "STAFFSIM_SCALING_TICKETS";
+
+/// The label under which [`only`] runs the minimal loop (`benches/limit.rs`)
+/// at M/M/12's load, for comparing instruction counts with the engine's.
+pub const LOOP_LABEL: &str = "the minimal loop";
 
 /// The reference desk and the desks measured against it.
 fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
@@ -150,15 +164,32 @@ fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
 
 /// The engine's speed on the desk whose label is `filter`, or else on every
 /// desk whose label contains it, each on its own line (no reference run).
+/// Each line gives the desk's label, the tickets it offered and its speed.
+/// [`LOOP_LABEL`] runs the minimal loop instead.
 pub fn only(filter: &str, quick: bool) -> anyhow::Result<String> {
-    let tickets = if quick { 300_000.0 } else { 3_000_000.0 };
+    let tickets = match std::env::var(TICKETS_ENV) {
+        Ok(v) => v
+            .parse::<f64>()
+            .ok()
+            .filter(|t| t.is_finite() && *t >= 1.0)
+            .ok_or_else(|| anyhow::anyhow!("{TICKETS_ENV} = {v:?}: give a number of tickets, 1 or more"))?,
+        Err(_) if quick => 300_000.0,
+        Err(_) => 3_000_000.0,
+    };
+    let mut out = String::new();
+    if filter == LOOP_LABEL {
+        let started = Instant::now();
+        let run = super::bench::limit::mmc(MMC_PER_HOUR, 360.0, 12, 20.0, tickets.round() as u64, 1);
+        let v = run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let _ = writeln!(out, "  {:<58} {:>10} tickets {:>12}", LOOP_LABEL, run.tickets, format!("{:.2} M/s", v / 1e6));
+        return Ok(out);
+    }
     let (reference, desks) = desks(tickets);
     let all: Vec<&Desk> = std::iter::once(&reference).chain(&desks).collect();
     let exact = all.iter().any(|d| d.label == filter);
-    let mut out = String::new();
     for d in all.into_iter().filter(|d| if exact { d.label == filter } else { d.label.contains(filter) }) {
-        let v = speed(d, if quick { 1 } else { 3 })?;
-        let _ = writeln!(out, "  {:<58} {:>12}", d.label, format!("{:.2} M/s", v / 1e6));
+        let (v, offered) = speed(d, if quick { 1 } else { 3 })?;
+        let _ = writeln!(out, "  {:<58} {:>10} tickets {:>12}", d.label, offered, format!("{:.2} M/s", v / 1e6));
     }
     Ok(out)
 }
@@ -177,8 +208,8 @@ fn median(mut xs: Vec<f64>) -> f64 {
 fn paired(reference: &Desk, desk: &Desk, pairs: usize) -> anyhow::Result<(f64, f64)> {
     let (mut speeds, mut ratios) = (Vec::new(), Vec::new());
     for _ in 0..pairs {
-        let r = speed(reference, 1)?;
-        let d = speed(desk, 1)?;
+        let (r, _) = speed(reference, 1)?;
+        let (d, _) = speed(desk, 1)?;
         speeds.push(d);
         ratios.push(d / r);
     }
@@ -189,10 +220,10 @@ fn paired(reference: &Desk, desk: &Desk, pairs: usize) -> anyhow::Result<(f64, f
 /// on the same desk and as many tickets, in pairs as in [`paired`]: how
 /// many times the loop's time per ticket the engine takes.
 fn limit_ratio(reference: &Desk, tickets: f64, pairs: usize) -> anyhow::Result<(f64, f64, f64)> {
-    let per_hour = 12.0 / (6.0 / 60.0) * 0.89;
+    let per_hour = MMC_PER_HOUR;
     let (mut engine, mut loop_speeds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..pairs {
-        let e = speed(reference, 1)?;
+        let (e, _) = speed(reference, 1)?;
         let started = Instant::now();
         let run = super::bench::limit::mmc(per_hour, 360.0, 12, 20.0, tickets.round() as u64, 1);
         let l = run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9);

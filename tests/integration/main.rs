@@ -15,6 +15,7 @@ mod flows;
 mod fuzz;
 mod guards;
 mod guided;
+mod instructions;
 mod invariants;
 mod plans;
 mod report;
