@@ -13,6 +13,18 @@ use crate::sim;
 struct Desk {
     label: String,
     text: String,
+    /// The label of the same shape's small version (12 agents, one queue,
+    /// one team), whose speed the table also divides this desk's by: what
+    /// the desk's size costs, apart from what its tickets do.
+    small: Option<String>,
+}
+
+impl Desk {
+    /// This desk, measured also against `small`.
+    fn against(mut self, small: &Desk) -> Self {
+        self.small = Some(small.label.clone());
+        self
+    }
 }
 
 /// `hours` of simulated time; one reporting interval; one replication.
@@ -47,6 +59,7 @@ fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
              concurrency = {k}\n[[team]]\nname = \"t\"\nskills = [\"q\"]\nagents = {n}\n",
             simulation(hours_for(tickets, per_hour))
         ),
+        small: None,
     }
 }
 
@@ -64,7 +77,7 @@ fn queues_desk(q: u32, tickets: f64) -> Desk {
     }
     let skills: Vec<String> = (0..q).map(|i| format!("\"q{i}\"")).collect();
     let _ = write!(text, "[[team]]\nname = \"t\"\nskills = [{}]\nagents = 90\n", skills.join(", "));
-    Desk { label: format!("{q} queues, 90 agents with every skill"), text }
+    Desk { label: format!("{q} queues, 90 agents with every skill"), text, small: None }
 }
 
 /// 240 agents at 60 % load on phone queues open 07:00-23:00, with
@@ -97,7 +110,7 @@ fn shifted_desk(queues: u32, teams: u32, skills: u32, label: String, tickets: f6
             skills.join(", "),
         );
     }
-    Desk { label, text }
+    Desk { label, text, small: None }
 }
 
 /// 20 teams of 5 skills over 20 queues (each queue in five teams), on
@@ -143,22 +156,29 @@ pub const TICKETS_ENV: &str = "STAFFSIM_SCALING_TICKETS";
 /// at M/M/12's load, for comparing instruction counts with the engine's.
 pub const LOOP_LABEL: &str = "the minimal loop";
 
-/// The reference desk and the desks measured against it.
+/// The reference desk and the desks measured against it, each larger one
+/// also against the small version of its shape.
 fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
     let reference = agents_desk(12, 1, false, tickets);
+    let chat = agents_desk(12, 3, false, tickets);
+    let patience = agents_desk(12, 1, true, tickets);
+    let one_queue = queues_desk(1, tickets);
+    let pooled = pooled_teams_desk(tickets);
     let mut desks = vec![
-        agents_desk(100, 1, false, tickets),
-        agents_desk(1000, 1, false, tickets),
-        agents_desk(10_000, 1, false, tickets),
-        agents_desk(12, 3, false, tickets),
-        agents_desk(1000, 3, false, tickets),
-        agents_desk(10_000, 3, false, tickets),
-        agents_desk(12, 1, true, tickets),
-        agents_desk(1000, 1, true, tickets),
+        agents_desk(100, 1, false, tickets).against(&reference),
+        agents_desk(1000, 1, false, tickets).against(&reference),
+        agents_desk(10_000, 1, false, tickets).against(&reference),
+        agents_desk(1000, 3, false, tickets).against(&chat),
+        agents_desk(10_000, 3, false, tickets).against(&chat),
+        agents_desk(1000, 1, true, tickets).against(&patience),
     ];
-    desks.extend([1, 10, 100, 400].map(|q| queues_desk(q, tickets)));
-    desks.push(teams_desk(tickets));
-    desks.push(pooled_teams_desk(tickets));
+    desks.insert(3, chat);
+    desks.insert(6, patience);
+    let more_queues = [10, 100, 400].map(|q| queues_desk(q, tickets).against(&one_queue));
+    desks.push(one_queue);
+    desks.extend(more_queues);
+    desks.push(teams_desk(tickets).against(&pooled));
+    desks.push(pooled);
     (reference, desks)
 }
 
@@ -244,13 +264,24 @@ pub fn table(quick: bool) -> anyhow::Result<String> {
     let _ = writeln!(
         out,
         "scaling, the engine alone (one replication in this process, no outputs), against M/M/12 \
-         (median of {pairs} runs, each ratio from a run of M/M/12 just before):"
+         (median of {pairs} runs, each ratio from a run of M/M/12 just before) and against the small \
+         version of the desk's shape (the two ratios to M/M/12 divided):"
     );
     let (engine, loop_speed, limit) = limit_ratio(&reference, tickets, pairs)?;
-    let _ = writeln!(out, "  {:<58} {:>12} {:>8}", reference.label, format!("{:.2} M/s", engine / 1e6), "1.00");
+    let _ = writeln!(out, "  {:<58} {:>12} {:>8} {:>12}", "desk", "speed", "M/M/12", "its small");
+    let _ =
+        writeln!(out, "  {:<58} {:>12} {:>8} {:>12}", reference.label, format!("{:.2} M/s", engine / 1e6), "1.00", "");
+    let mut rows = Vec::with_capacity(desks.len());
     for d in &desks {
         let (v, ratio) = paired(&reference, d, pairs)?;
-        let _ = writeln!(out, "  {:<58} {:>12} {:>8.2}", d.label, format!("{:.2} M/s", v / 1e6), ratio);
+        rows.push((d, v, ratio));
+    }
+    // A desk against its small version: the two ratios to M/M/12 divided,
+    // so each is still the median of runs paired with M/M/12.
+    let ratio_of = |label: &str| rows.iter().find(|r| r.0.label == label).map_or(1.0, |r| r.2);
+    for &(d, v, ratio) in &rows {
+        let small = d.small.as_deref().map_or(String::new(), |s| format!("{:.2}", ratio / ratio_of(s)));
+        let _ = writeln!(out, "  {:<58} {:>12} {:>8.2} {:>12}", d.label, format!("{:.2} M/s", v / 1e6), ratio, small);
     }
     let _ = writeln!(
         out,
@@ -264,6 +295,22 @@ pub fn table(quick: bool) -> anyhow::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_large_desk_names_a_small_version_in_the_table() {
+        let (reference, desks) = desks(1e4);
+        let with_small: Vec<&Desk> = desks.iter().filter(|d| d.small.is_some()).collect();
+        assert_eq!(with_small.len(), 10, "every large desk names its small version");
+        for d in with_small {
+            let small = d.small.as_deref().unwrap();
+            assert!(
+                small == reference.label || desks.iter().any(|o| o.label == small && o.small.is_none()),
+                "{}: its small version {small:?} is not a desk of the table",
+                d.label
+            );
+            assert_ne!(small, d.label);
+        }
+    }
 
     #[test]
     fn every_scaling_desk_is_a_valid_scenario_of_about_the_same_size() {
