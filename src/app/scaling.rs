@@ -160,25 +160,21 @@ pub const LOOP_LABEL: &str = "the minimal loop";
 /// also against the small version of its shape.
 fn desks(tickets: f64) -> (Desk, Vec<Desk>) {
     let reference = agents_desk(12, 1, false, tickets);
+    let phone = [100, 1000, 10_000].map(|n| agents_desk(n, 1, false, tickets).against(&reference));
     let chat = agents_desk(12, 3, false, tickets);
+    let more_chat = [1000, 10_000].map(|n| agents_desk(n, 3, false, tickets).against(&chat));
     let patience = agents_desk(12, 1, true, tickets);
+    let more_patience = agents_desk(1000, 1, true, tickets).against(&patience);
     let one_queue = queues_desk(1, tickets);
-    let pooled = pooled_teams_desk(tickets);
-    let mut desks = vec![
-        agents_desk(100, 1, false, tickets).against(&reference),
-        agents_desk(1000, 1, false, tickets).against(&reference),
-        agents_desk(10_000, 1, false, tickets).against(&reference),
-        agents_desk(1000, 3, false, tickets).against(&chat),
-        agents_desk(10_000, 3, false, tickets).against(&chat),
-        agents_desk(1000, 1, true, tickets).against(&patience),
-    ];
-    desks.insert(3, chat);
-    desks.insert(6, patience);
     let more_queues = [10, 100, 400].map(|q| queues_desk(q, tickets).against(&one_queue));
-    desks.push(one_queue);
+    let pooled = pooled_teams_desk(tickets);
+    let teams = teams_desk(tickets).against(&pooled);
+    let mut desks = Vec::from(phone);
+    desks.push(chat);
+    desks.extend(more_chat);
+    desks.extend([patience, more_patience, one_queue]);
     desks.extend(more_queues);
-    desks.push(teams_desk(tickets).against(&pooled));
-    desks.push(pooled);
+    desks.extend([teams, pooled]);
     (reference, desks)
 }
 
@@ -196,22 +192,28 @@ pub fn only(filter: &str, quick: bool) -> anyhow::Result<String> {
         Err(_) if quick => 300_000.0,
         Err(_) => 3_000_000.0,
     };
-    let mut out = String::new();
+    let line = |label: &str, (speed, tickets): (f64, u64)| {
+        format!("  {label:<58} {tickets:>10} tickets {:>12}\n", format!("{:.2} M/s", speed / 1e6))
+    };
     if filter == LOOP_LABEL {
-        let started = Instant::now();
-        let run = super::bench::limit::mmc(MMC_PER_HOUR, 360.0, 12, 20.0, tickets.round() as u64, 1);
-        let v = run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9);
-        let _ = writeln!(out, "  {:<58} {:>10} tickets {:>12}", LOOP_LABEL, run.tickets, format!("{:.2} M/s", v / 1e6));
-        return Ok(out);
+        return Ok(line(LOOP_LABEL, loop_speed(tickets)));
     }
     let (reference, desks) = desks(tickets);
     let all: Vec<&Desk> = std::iter::once(&reference).chain(&desks).collect();
     let exact = all.iter().any(|d| d.label == filter);
+    let mut out = String::new();
     for d in all.into_iter().filter(|d| if exact { d.label == filter } else { d.label.contains(filter) }) {
-        let (v, offered) = speed(d, if quick { 1 } else { 3 })?;
-        let _ = writeln!(out, "  {:<58} {:>10} tickets {:>12}", d.label, offered, format!("{:.2} M/s", v / 1e6));
+        out.push_str(&line(&d.label, speed(d, if quick { 1 } else { 3 })?));
     }
     Ok(out)
+}
+
+/// The minimal loop's tickets per second at M/M/12's load on about
+/// `tickets` tickets, and the tickets it simulated.
+fn loop_speed(tickets: f64) -> (f64, u64) {
+    let started = Instant::now();
+    let run = super::bench::limit::mmc(MMC_PER_HOUR, 360.0, 12, 20.0, tickets.round() as u64, 1);
+    (run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9), run.tickets)
 }
 
 /// The median of `xs` (not empty).
@@ -240,13 +242,10 @@ fn paired(reference: &Desk, desk: &Desk, pairs: usize) -> anyhow::Result<(f64, f
 /// on the same desk and as many tickets, in pairs as in [`paired`]: how
 /// many times the loop's time per ticket the engine takes.
 fn limit_ratio(reference: &Desk, tickets: f64, pairs: usize) -> anyhow::Result<(f64, f64, f64)> {
-    let per_hour = MMC_PER_HOUR;
     let (mut engine, mut loop_speeds, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..pairs {
         let (e, _) = speed(reference, 1)?;
-        let started = Instant::now();
-        let run = super::bench::limit::mmc(per_hour, 360.0, 12, 20.0, tickets.round() as u64, 1);
-        let l = run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let (l, _) = loop_speed(tickets);
         engine.push(e);
         loop_speeds.push(l);
         ratios.push(l / e);

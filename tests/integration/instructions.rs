@@ -56,10 +56,12 @@ fn counted(label: &str, tickets: u64) -> (u64, u64) {
         .expect("valgrind runs");
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{label} under cachegrind failed:\n{stderr}");
-    // "==1234== I   refs:      49,567,557"
+    // "==1234== I   refs:      49,567,557" (the spaces vary with the version)
     let refs = stderr
         .lines()
-        .find_map(|l| l.split_once("I   refs:").map(|(_, n)| n.trim().replace(',', "")))
+        .filter_map(|l| l.split_once("refs:"))
+        .find(|(head, _)| head.trim_end().ends_with(" I"))
+        .map(|(_, n)| n.trim().replace(',', ""))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no instruction count in cachegrind's report:\n{stderr}"));
     // "  <label>   129499 tickets     3.63 M/s": the number before the last "tickets".
