@@ -31,6 +31,9 @@ mod staff;
 mod whatif;
 
 pub use options::Options;
+/// What selects one desk of `bench`'s scaling table, and how many tickets it
+/// holds, for the instruction-count tests.
+pub use scaling::{LOOP_LABEL, ONLY_ENV, TICKETS_ENV};
 
 /// The workbook's file name in every output folder.
 pub(crate) const WORKBOOK: &str = "staffsim.xlsx";

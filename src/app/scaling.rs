@@ -268,16 +268,16 @@ pub fn table(quick: bool) -> anyhow::Result<String> {
     );
     let (engine, loop_speed, limit) = limit_ratio(&reference, tickets, pairs)?;
     let _ = writeln!(out, "  {:<58} {:>12} {:>8} {:>12}", "desk", "speed", "M/M/12", "its small");
-    let _ =
-        writeln!(out, "  {:<58} {:>12} {:>8} {:>12}", reference.label, format!("{:.2} M/s", engine / 1e6), "1.00", "");
-    let mut rows = Vec::with_capacity(desks.len());
+    // M/M/12 is the first row, at its own speed and a ratio of 1.
+    let mut rows = vec![(&reference, engine, 1.0)];
     for d in &desks {
         let (v, ratio) = paired(&reference, d, pairs)?;
         rows.push((d, v, ratio));
     }
     // A desk against its small version: the two ratios to M/M/12 divided,
-    // so each is still the median of runs paired with M/M/12.
-    let ratio_of = |label: &str| rows.iter().find(|r| r.0.label == label).map_or(1.0, |r| r.2);
+    // so each is still the median of runs paired with M/M/12. (Every small
+    // version is a row: `every_large_desk_names_a_small_version_in_the_table`.)
+    let ratio_of = |label: &str| rows.iter().find(|r| r.0.label == label).map_or(f64::NAN, |r| r.2);
     for &(d, v, ratio) in &rows {
         let small = d.small.as_deref().map_or(String::new(), |s| format!("{:.2}", ratio / ratio_of(s)));
         let _ = writeln!(out, "  {:<58} {:>12} {:>8.2} {:>12}", d.label, format!("{:.2} M/s", v / 1e6), ratio, small);

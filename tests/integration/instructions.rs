@@ -22,8 +22,9 @@
 
 #![cfg(not(debug_assertions))]
 
-use std::path::Path;
 use std::process::Command;
+
+use staffsim::app::{LOOP_LABEL, ONLY_ENV, TICKETS_ENV};
 
 /// The scaling desk's label that `STAFFSIM_SCALING_ONLY` selects, exactly.
 const MMC: &str = "12 agents, phone";
@@ -37,23 +38,16 @@ const LEAST_GROWTH_RATIO: f64 = 0.6;
 /// minimal loop's. Measured 5.22 (1 233 against 236) when it was set.
 const MMC_LOOP_BUDGET: f64 = 5.75;
 
-fn valgrind() -> &'static str {
-    let found = ["/usr/bin/valgrind", "/usr/local/bin/valgrind"].into_iter().find(|p| Path::new(p).is_file());
-    found.unwrap_or_else(|| {
-        panic!("Valgrind is not installed (.ci/run installs Debian's valgrind): cannot count instructions")
-    })
-}
-
 /// (instructions, tickets) of one run of `label` at about `tickets` tickets.
 fn counted(label: &str, tickets: u64) -> (u64, u64) {
-    let out = Command::new(valgrind())
+    let out = Command::new("valgrind")
         .args(["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"])
         .arg(env!("CARGO_BIN_EXE_staffsim"))
         .args(["bench", "--quick"])
-        .env("STAFFSIM_SCALING_ONLY", label)
-        .env("STAFFSIM_SCALING_TICKETS", tickets.to_string())
+        .env(ONLY_ENV, label)
+        .env(TICKETS_ENV, tickets.to_string())
         .output()
-        .expect("valgrind runs");
+        .unwrap_or_else(|e| panic!("cannot run valgrind ({e}); .ci/run installs Debian's valgrind"));
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{label} under cachegrind failed:\n{stderr}");
     // "==1234== I   refs:      49,567,557" (the spaces vary with the version)
@@ -129,7 +123,7 @@ fn twenty_teams_on_shifts_cost_a_ticket_what_one_team_does() {
 #[test]
 fn mmc_stays_within_its_instruction_budget_against_the_minimal_loop() {
     let engine = per_ticket(MMC, 30_000);
-    let minimal = per_ticket("the minimal loop", 30_000);
+    let minimal = per_ticket(LOOP_LABEL, 30_000);
     let ratio = engine / minimal;
     eprintln!("M/M/12: {engine:.0} instructions a ticket, the minimal loop {minimal:.0}: {ratio:.2}x");
     assert!(
