@@ -33,7 +33,7 @@ mod whatif;
 pub use options::Options;
 /// What selects one desk of `bench`'s scaling table, and how many tickets it
 /// holds, for the instruction-count tests.
-pub use scaling::{LOOP_LABEL, ONLY_ENV, TICKETS_ENV};
+pub use scaling::{LOOP_LABEL, ONLY_ENV, POOLED_TEAMS_LABEL, TEAMS_LABEL, TICKETS_ENV, agents_label, queues_label};
 
 /// The workbook's file name in every output folder.
 pub(crate) const WORKBOOK: &str = "staffsim.xlsx";

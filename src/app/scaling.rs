@@ -42,17 +42,35 @@ fn hours_for(tickets: f64, per_hour: f64) -> u64 {
 /// The reference desk's arrivals an hour: 12 agents at 89 % load.
 const MMC_PER_HOUR: f64 = 12.0 / (6.0 / 60.0) * 0.89;
 
+/// The label of [`agents_desk`]`(n, k, patience, _)`, as `STAFFSIM_SCALING_ONLY`
+/// selects it ("12 agents, phone", "10000 agents, chat at concurrency 3").
+pub fn agents_label(n: u32, k: u32, patience: bool) -> String {
+    let channel = if k > 1 { "chat" } else { "phone" };
+    format!(
+        "{n} agents, {channel}{}{}",
+        if k > 1 { format!(" at concurrency {k}") } else { String::new() },
+        if patience { ", patience 3 min" } else { "" }
+    )
+}
+
+/// The label of [`queues_desk`]`(q, _)`.
+pub fn queues_label(q: u32) -> String {
+    format!("{q} queues, 90 agents with every skill")
+}
+
+/// The label of the 20-team desk ([`teams_desk`]).
+pub const TEAMS_LABEL: &str = "20 teams x 5 skills, 20 queues, shifts and breaks";
+
+/// The label of the 20-team desk's small version ([`pooled_teams_desk`]).
+pub const POOLED_TEAMS_LABEL: &str = "the 20-team desk's tickets on 1 queue and 1 team";
+
 /// N agents on one queue at concurrency `k` and 89 % load.
 fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
     let per_hour = f64::from(n * k) / (6.0 / 60.0) * 0.89;
     let patience = if patience { "patience = { dist = \"exponential\", mean = \"3m\" }\n" } else { "" };
     let channel = if k > 1 { "chat" } else { "phone" };
     Desk {
-        label: format!(
-            "{n} agents, {channel}{}{}",
-            if k > 1 { format!(" at concurrency {k}") } else { String::new() },
-            if patience.is_empty() { "" } else { ", patience 3 min" }
-        ),
+        label: agents_label(n, k, !patience.is_empty()),
         text: format!(
             "name = \"scale\"\n{}[[queue]]\nname = \"q\"\nchannel = \"{channel}\"\nvolume = \"{per_hour:.3}/hour\"\n\
              handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\n{patience}sla = {{ within = \"20s\", target = 0.8 }}\n\
@@ -77,7 +95,7 @@ fn queues_desk(q: u32, tickets: f64) -> Desk {
     }
     let skills: Vec<String> = (0..q).map(|i| format!("\"q{i}\"")).collect();
     let _ = write!(text, "[[team]]\nname = \"t\"\nskills = [{}]\nagents = 90\n", skills.join(", "));
-    Desk { label: format!("{q} queues, 90 agents with every skill"), text, small: None }
+    Desk { label: queues_label(q), text, small: None }
 }
 
 /// 240 agents at 60 % load on phone queues open 07:00-23:00, with
@@ -116,7 +134,7 @@ fn shifted_desk(queues: u32, teams: u32, skills: u32, label: String, tickets: f6
 /// 20 teams of 5 skills over 20 queues (each queue in five teams), on
 /// shifts with breaks.
 fn teams_desk(tickets: f64) -> Desk {
-    shifted_desk(20, 20, 5, "20 teams x 5 skills, 20 queues, shifts and breaks".into(), tickets)
+    shifted_desk(20, 20, 5, TEAMS_LABEL.into(), tickets)
 }
 
 /// The tickets of [`teams_desk`] on one queue and one team of all its
@@ -124,7 +142,7 @@ fn teams_desk(tickets: f64) -> Desk {
 /// those tickets cost by their nature (most wait, many give up), apart
 /// from the 20 queues and teams they are spread over.
 fn pooled_teams_desk(tickets: f64) -> Desk {
-    shifted_desk(1, 1, 1, "the 20-team desk's tickets on 1 queue and 1 team".into(), tickets)
+    shifted_desk(1, 1, 1, POOLED_TEAMS_LABEL.into(), tickets)
 }
 
 /// The engine's tickets per second on `desk` (best of `runs`), and the
@@ -309,6 +327,28 @@ mod tests {
             );
             assert_ne!(small, d.label);
         }
+    }
+
+    #[test]
+    fn the_published_labels_name_desks_of_the_table() {
+        let (reference, desks) = desks(1e4);
+        let labels: Vec<&str> = std::iter::once(&reference).chain(&desks).map(|d| d.label.as_str()).collect();
+        for label in [
+            agents_label(12, 1, false),
+            agents_label(10_000, 1, false),
+            agents_label(12, 3, false),
+            agents_label(10_000, 3, false),
+            agents_label(12, 1, true),
+            agents_label(1000, 1, true),
+            queues_label(1),
+            queues_label(400),
+            TEAMS_LABEL.to_string(),
+            POOLED_TEAMS_LABEL.to_string(),
+        ] {
+            assert!(labels.contains(&label.as_str()), "{label:?} is not a desk of the table: {labels:?}");
+        }
+        assert_eq!(reference.label, "12 agents, phone");
+        assert!(!labels.contains(&LOOP_LABEL), "the minimal loop's label is a desk's too");
     }
 
     #[test]

@@ -24,10 +24,13 @@
 
 use std::process::Command;
 
-use staffsim::app::{LOOP_LABEL, ONLY_ENV, TICKETS_ENV};
+use staffsim::app::{LOOP_LABEL, ONLY_ENV, POOLED_TEAMS_LABEL, TEAMS_LABEL, TICKETS_ENV, agents_label, queues_label};
 
-/// The scaling desk's label that `STAFFSIM_SCALING_ONLY` selects, exactly.
-const MMC: &str = "12 agents, phone";
+/// The scaling desk's label that `STAFFSIM_SCALING_ONLY` selects, exactly:
+/// M/M/12, 12 phone agents.
+fn mmc() -> String {
+    agents_label(12, 1, false)
+}
 
 /// Least instructions a ticket of a desk's small version over its large
 /// version's: the scaling goal (60 % of its small version's speed), in
@@ -87,42 +90,32 @@ fn grows_at_most_linearly(small: &str, large: &str, n_small: u64, n_large: u64) 
 
 #[test]
 fn ten_thousand_phone_agents_cost_a_ticket_what_twelve_do() {
-    grows_at_most_linearly(MMC, "10000 agents, phone", 30_000, 300_000);
+    grows_at_most_linearly(&mmc(), &agents_label(10_000, 1, false), 30_000, 300_000);
 }
 
 #[test]
 fn ten_thousand_chat_agents_cost_a_ticket_what_twelve_do() {
-    grows_at_most_linearly("12 agents, chat at concurrency 3", "10000 agents, chat at concurrency 3", 30_000, 300_000);
+    grows_at_most_linearly(&agents_label(12, 3, false), &agents_label(10_000, 3, false), 30_000, 300_000);
 }
 
 #[test]
 fn a_thousand_agents_with_impatient_customers_cost_a_ticket_what_twelve_do() {
-    grows_at_most_linearly("12 agents, phone, patience 3 min", "1000 agents, phone, patience 3 min", 30_000, 30_000);
+    grows_at_most_linearly(&agents_label(12, 1, true), &agents_label(1000, 1, true), 30_000, 30_000);
 }
 
 #[test]
 fn four_hundred_queues_cost_a_ticket_what_one_does() {
-    grows_at_most_linearly(
-        "1 queues, 90 agents with every skill",
-        "400 queues, 90 agents with every skill",
-        30_000,
-        30_000,
-    );
+    grows_at_most_linearly(&queues_label(1), &queues_label(400), 30_000, 30_000);
 }
 
 #[test]
 fn twenty_teams_on_shifts_cost_a_ticket_what_one_team_does() {
-    grows_at_most_linearly(
-        "the 20-team desk's tickets on 1 queue and 1 team",
-        "20 teams x 5 skills, 20 queues, shifts and breaks",
-        60_000,
-        60_000,
-    );
+    grows_at_most_linearly(POOLED_TEAMS_LABEL, TEAMS_LABEL, 60_000, 60_000);
 }
 
 #[test]
 fn mmc_stays_within_its_instruction_budget_against_the_minimal_loop() {
-    let engine = per_ticket(MMC, 30_000);
+    let engine = per_ticket(&mmc(), 30_000);
     let minimal = per_ticket(LOOP_LABEL, 30_000);
     let ratio = engine / minimal;
     eprintln!("M/M/12: {engine:.0} instructions a ticket, the minimal loop {minimal:.0}: {ratio:.2}x");
