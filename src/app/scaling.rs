@@ -39,15 +39,23 @@ fn hours_for(tickets: f64, per_hour: f64) -> u64 {
     (tickets / per_hour).ceil().max(1.0) as u64
 }
 
-/// The reference desk's arrivals an hour: 12 agents at 89 % load.
-const MMC_PER_HOUR: f64 = 12.0 / (6.0 / 60.0) * 0.89;
+/// Arrivals an hour that keep `slots` ticket slots (agents times
+/// concurrency) of 6-minute tickets at 89 % load.
+fn per_hour_at_89(slots: u32) -> f64 {
+    f64::from(slots) / (6.0 / 60.0) * 0.89
+}
+
+/// The channel of a scaling desk at concurrency `k`.
+fn channel(k: u32) -> &'static str {
+    if k > 1 { "chat" } else { "phone" }
+}
 
 /// The label of [`agents_desk`]`(n, k, patience, _)`, as `STAFFSIM_SCALING_ONLY`
 /// selects it ("12 agents, phone", "10000 agents, chat at concurrency 3").
 pub fn agents_label(n: u32, k: u32, patience: bool) -> String {
-    let channel = if k > 1 { "chat" } else { "phone" };
     format!(
-        "{n} agents, {channel}{}{}",
+        "{n} agents, {}{}{}",
+        channel(k),
         if k > 1 { format!(" at concurrency {k}") } else { String::new() },
         if patience { ", patience 3 min" } else { "" }
     )
@@ -66,14 +74,14 @@ pub const POOLED_TEAMS_LABEL: &str = "the 20-team desk's tickets on 1 queue and 
 
 /// N agents on one queue at concurrency `k` and 89 % load.
 fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
-    let per_hour = f64::from(n * k) / (6.0 / 60.0) * 0.89;
-    let patience = if patience { "patience = { dist = \"exponential\", mean = \"3m\" }\n" } else { "" };
-    let channel = if k > 1 { "chat" } else { "phone" };
+    let per_hour = per_hour_at_89(n * k);
+    let patience_line = if patience { "patience = { dist = \"exponential\", mean = \"3m\" }\n" } else { "" };
+    let channel = channel(k);
     Desk {
-        label: agents_label(n, k, !patience.is_empty()),
+        label: agents_label(n, k, patience),
         text: format!(
             "name = \"scale\"\n{}[[queue]]\nname = \"q\"\nchannel = \"{channel}\"\nvolume = \"{per_hour:.3}/hour\"\n\
-             handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\n{patience}sla = {{ within = \"20s\", target = 0.8 }}\n\
+             handle_time = {{ dist = \"exponential\", mean = \"6m\" }}\n{patience_line}sla = {{ within = \"20s\", target = 0.8 }}\n\
              concurrency = {k}\n[[team]]\nname = \"t\"\nskills = [\"q\"]\nagents = {n}\n",
             simulation(hours_for(tickets, per_hour))
         ),
@@ -83,7 +91,7 @@ fn agents_desk(n: u32, k: u32, patience: bool, tickets: f64) -> Desk {
 
 /// Q queues sharing 90 agents who hold every skill, at 89 % load.
 fn queues_desk(q: u32, tickets: f64) -> Desk {
-    let per_hour = 90.0 / (6.0 / 60.0) * 0.89;
+    let per_hour = per_hour_at_89(90);
     let mut text = format!("name = \"scale\"\n{}", simulation(hours_for(tickets, per_hour)));
     for i in 0..q {
         let _ = write!(
@@ -230,7 +238,7 @@ pub fn only(filter: &str, quick: bool) -> anyhow::Result<String> {
 /// `tickets` tickets, and the tickets it simulated.
 fn loop_speed(tickets: f64) -> (f64, u64) {
     let started = Instant::now();
-    let run = super::bench::limit::mmc(MMC_PER_HOUR, 360.0, 12, 20.0, tickets.round() as u64, 1);
+    let run = super::bench::limit::mmc(per_hour_at_89(12), 360.0, 12, 20.0, tickets.round() as u64, 1);
     (run.tickets as f64 / started.elapsed().as_secs_f64().max(1e-9), run.tickets)
 }
 
